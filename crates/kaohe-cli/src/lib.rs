@@ -1,0 +1,80 @@
+//! The `kaohe` command: create a ledger, sign checkpoints, export, verify and prove.
+
+mod data_dir;
+mod init;
+mod output;
+mod prove;
+mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// kaohe: a tamper-evident audit ledger for township staff assessment (一记三评三奖惩).
+#[derive(Parser)]
+#[command(name = "kaohe", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new ledger: its signing key and event 0 (organisation, origin, key, policy).
+    #[command(after_help = "Example:\n  kaohe init --data ./ledger --org 示范镇")]
+    Init(init::InitArgs),
+    /// Sign a checkpoint of the ledger's current size and root, store it and print it.
+    #[command(after_help = "Example:\n  kaohe checkpoint --data ./ledger > 2026-Q1.checkpoint")]
+    Checkpoint {
+        /// The ledger's data directory.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+    },
+    /// Write the whole ledger as one self-contained file: a canonical event per line, then a
+    /// signed checkpoint line.
+    #[command(after_help = "Example:\n  kaohe export --data ./ledger --out ledger.jsonl")]
+    Export {
+        /// The ledger's data directory.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The file to write (replaced atomically if it exists).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Verify a data directory or an export: canonical form, hashes, chain, Merkle root and
+    /// checkpoints. Exits 0 only if every check passes.
+    #[command(
+        after_help = "Examples:\n  kaohe verify ./ledger\n  kaohe verify ledger.jsonl --checkpoint 2026-Q1.checkpoint --key 'origin+1a2b3c4d+AW...'"
+    )]
+    Verify(verify::VerifyArgs),
+    /// Print an inclusion or consistency proof with the signed checkpoints it rests on.
+    #[command(subcommand)]
+    Prove(prove::ProveCommand),
+    /// Check a proof printed by `kaohe prove`, offline, against the ledger's verifier key.
+    #[command(
+        after_help = "Example:\n  kaohe verify-proof proof.json --key 'origin+1a2b3c4d+AW...'"
+    )]
+    VerifyProof(prove::VerifyProofArgs),
+}
+
+/// Run the command line; the exit code is 0 on success, 1 when a verification fails, 2 on
+/// any other error.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Init(args) => init::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Checkpoint { data } => data_dir::checkpoint(&data).map(|()| ExitCode::SUCCESS),
+        Command::Export { data, out } => data_dir::export(&data, &out).map(|()| ExitCode::SUCCESS),
+        Command::Verify(args) => verify::run(&args),
+        Command::Prove(command) => prove::run(&command).map(|()| ExitCode::SUCCESS),
+        Command::VerifyProof(args) => prove::verify_proof(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

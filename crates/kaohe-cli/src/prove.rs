@@ -1,0 +1,158 @@
+//! `kaohe prove` and `kaohe verify-proof`: proofs with their signed checkpoints, checked offline.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use kaohe_ledger::bundle::{ProofBundle, Proven};
+
+use crate::data_dir;
+use crate::output::{failed, passed};
+use crate::verify::read_key;
+
+/// The most bytes a proof file may have.
+const PROOF_FILE_BYTES_MAX: u64 = 1 << 20;
+
+/// `kaohe prove ...`.
+#[derive(Subcommand)]
+pub enum ProveCommand {
+    /// Prove that event N is in the ledger (of size M, default: now).
+    #[command(
+        after_help = "Example:\n  kaohe prove inclusion --data ./ledger --seq 42 > proof.json"
+    )]
+    Inclusion {
+        /// The ledger's data directory.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The event's position.
+        #[arg(long, value_name = "N")]
+        seq: u64,
+        /// The ledger size to prove against (default: the current size).
+        #[arg(long, value_name = "M")]
+        size: Option<u64>,
+    },
+    /// Prove that the ledger of size M is a prefix of the ledger of size N (default: now).
+    #[command(
+        after_help = "Example:\n  kaohe prove consistency --data ./ledger --from 1000 > proof.json"
+    )]
+    Consistency {
+        /// The ledger's data directory.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The older size.
+        #[arg(long, value_name = "M")]
+        from: u64,
+        /// The newer size (default: the current size).
+        #[arg(long, value_name = "N")]
+        to: Option<u64>,
+    },
+}
+
+/// Arguments of `kaohe verify-proof`.
+#[derive(Args)]
+pub struct VerifyProofArgs {
+    /// The proof file printed by `kaohe prove`.
+    pub file: PathBuf,
+    /// The ledger's verifier key (text, or a file holding it), as `kaohe init` printed it.
+    #[arg(long, value_name = "KEY")]
+    pub key: String,
+}
+
+/// `kaohe prove`.
+pub fn run(command: &ProveCommand) -> Result<()> {
+    let bundle = match command {
+        ProveCommand::Inclusion { data, seq, size } => {
+            let store = data_dir::open(data)?;
+            let key = data_dir::signer(data, &store)?;
+            let snapshot = store.snapshot()?;
+            let size = size.unwrap_or(snapshot.size());
+            if *seq >= size {
+                bail!("event {seq} is not in a ledger of {size} events");
+            }
+            let path = snapshot.inclusion_proof(*seq, size)?;
+            ProofBundle::Inclusion {
+                position: *seq,
+                size,
+                event: String::from_utf8(snapshot.event(*seq)?)
+                    .context("a stored event is not UTF-8")?,
+                path: path.iter().map(|hash| hash.to_hex()).collect(),
+                checkpoint: data_dir::sign_checkpoint(&key, &store, &snapshot, size)?,
+            }
+        }
+        ProveCommand::Consistency { data, from, to } => {
+            let store = data_dir::open(data)?;
+            let key = data_dir::signer(data, &store)?;
+            let snapshot = store.snapshot()?;
+            let to = to.unwrap_or(snapshot.size());
+            if *from == 0 || *from > to {
+                bail!("--from must be between 1 and {to}");
+            }
+            let path = snapshot.consistency_proof(*from, to)?;
+            ProofBundle::Consistency {
+                from_size: *from,
+                to_size: to,
+                path: path.iter().map(|hash| hash.to_hex()).collect(),
+                from_checkpoint: data_dir::sign_checkpoint(&key, &store, &snapshot, *from)?,
+                to_checkpoint: data_dir::sign_checkpoint(&key, &store, &snapshot, to)?,
+            }
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&bundle)?);
+    Ok(())
+}
+
+/// `kaohe verify-proof`.
+pub fn verify_proof(args: &VerifyProofArgs) -> Result<ExitCode> {
+    let key = read_key(&args.key)?;
+    let length = fs::metadata(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?
+        .len();
+    if length > PROOF_FILE_BYTES_MAX {
+        bail!(
+            "{} is {length} bytes, larger than any proof",
+            args.file.display()
+        );
+    }
+    let text = fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bundle: ProofBundle = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a kaohe proof", args.file.display()))?;
+    match bundle.verify(&key) {
+        Ok(Proven::Inclusion {
+            position,
+            leaf,
+            size,
+            root,
+        }) => {
+            passed("checkpoint signature", &format!("by {}", key.to_text()));
+            passed(
+                "inclusion",
+                &format!(
+                    "event {position} (leaf {leaf}) is in the ledger of {size} events, root {root}"
+                ),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(Proven::Consistency { from, to }) => {
+            passed(
+                "checkpoint signature",
+                &format!("both by {}", key.to_text()),
+            );
+            passed(
+                "consistency",
+                &format!(
+                    "the ledger of {} events (root {}) is a prefix of the ledger of {} events (root {})",
+                    from.size, from.root, to.size, to.root
+                ),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            failed("proof", &error.to_string());
+            println!("NOT VERIFIED: {error}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! `kaohe verify`: check a data directory or an export, one line per check.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use kaohe_ledger::event::EVENT_BYTES_MAX;
+use kaohe_ledger::note::VerifierKey;
+use kaohe_ledger::verify::{Anchors, Check, ExportCheck, Failure, LedgerCheck, Report};
+
+use crate::data_dir;
+use crate::output::{failed, passed, skipped};
+
+/// The longest export line read: an event at its limit, or a checkpoint line.
+const EXPORT_LINE_BYTES_MAX: usize = EVENT_BYTES_MAX + 64 * 1024;
+
+/// Arguments of `kaohe verify`.
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// A data directory (holding ledger.redb) or an export file.
+    pub path: PathBuf,
+    /// A checkpoint saved earlier: the ledger must extend it.
+    #[arg(long, value_name = "FILE")]
+    pub checkpoint: Option<PathBuf>,
+    /// The verifier key you trust (text, or a file holding it); event 0 must name it.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+}
+
+/// Read a verifier key given as text or as a file holding the text.
+pub fn read_key(text: &str) -> Result<VerifierKey> {
+    let text = match fs::read_to_string(text) {
+        Ok(contents) => contents,
+        Err(_) => text.to_owned(),
+    };
+    VerifierKey::parse(text.trim()).context("the key is not a verifier key (name+keyid+base64)")
+}
+
+/// `kaohe verify`.
+pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
+    let saved = match &args.checkpoint {
+        Some(path) => Some(
+            fs::read_to_string(path)
+                .with_context(|| format!("cannot read the saved checkpoint {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let anchors = Anchors {
+        own: None,
+        stored: Vec::new(),
+        saved,
+        trusted: args.key.as_deref().map(read_key).transpose()?,
+    };
+    let (checked, result) = if args.path.is_dir() {
+        println!("verifying data directory {}", args.path.display());
+        verify_data_dir(args, anchors)?
+    } else {
+        println!("verifying export {}", args.path.display());
+        verify_export(args, anchors)?
+    };
+    Ok(print_report(checked, result))
+}
+
+fn verify_export(args: &VerifyArgs, anchors: Anchors) -> Result<(u64, Result<Report, Failure>)> {
+    let file =
+        File::open(&args.path).with_context(|| format!("cannot open {}", args.path.display()))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let mut check = ExportCheck::new(anchors);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let read = (&mut reader)
+            .take(EXPORT_LINE_BYTES_MAX as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("cannot read {}", args.path.display()))?;
+        if read == 0 {
+            break;
+        }
+        let ended = line.last() == Some(&b'\n');
+        if ended {
+            line.pop();
+        } else if line.len() > EXPORT_LINE_BYTES_MAX {
+            // An overlong line is reported as the event it would be, by the event checks.
+            line.truncate(EVENT_BYTES_MAX + 1);
+            if !check.push_line(&line, true) {
+                break;
+            }
+            continue;
+        }
+        if !check.push_line(&line, ended) {
+            break;
+        }
+    }
+    Ok(check.finish())
+}
+
+fn verify_data_dir(
+    args: &VerifyArgs,
+    mut anchors: Anchors,
+) -> Result<(u64, Result<Report, Failure>)> {
+    let store = data_dir::open(&args.path)?;
+    let snapshot = store.snapshot()?;
+    let mut stored: Vec<String> = snapshot
+        .checkpoints()?
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    anchors.own = stored.pop();
+    anchors.stored = stored;
+    let mut check = LedgerCheck::new(anchors);
+    snapshot.for_each_event(0, |_, bytes| check.push(bytes))?;
+    let checked = check.size();
+    let nodes = snapshot.check_stored_nodes();
+    Ok((checked, check.finish(Some(nodes))))
+}
+
+/// Print one line per check; the exit code says whether all passed.
+fn print_report(checked: u64, result: Result<Report, Failure>) -> ExitCode {
+    let report = match result {
+        Ok(report) => report,
+        Err(failure) => {
+            let per_event_failed = failure.check.per_event();
+            for check in Check::ALL {
+                if check == failure.check {
+                    failed(check.name(), &failure.to_string());
+                } else if check.per_event() && !per_event_failed {
+                    passed(check.name(), &format!("{checked} events"));
+                } else if check.per_event() {
+                    skipped(check.name(), &format!("stopped after {checked} events"));
+                } else {
+                    skipped(check.name(), "not run");
+                }
+            }
+            println!("NOT VERIFIED: {failure}");
+            return ExitCode::from(1);
+        }
+    };
+    let verified = &report.verified;
+    let size = verified.size;
+    let key = &verified.genesis.verifier_key;
+    passed(
+        Check::Canonical.name(),
+        &format!("{size} events in RFC 8785 form, integers only"),
+    );
+    passed(
+        Check::Schema.name(),
+        &format!("{size} events valid against event.schema.json"),
+    );
+    passed(
+        Check::Positions.name(),
+        &format!("0..{} without gaps", size - 1),
+    );
+    passed(Check::UniqueIds.name(), &format!("{size} distinct ids"));
+    passed(
+        Check::HashChain.name(),
+        &format!("{} links, head {}", size - 1, verified.head),
+    );
+    passed(
+        Check::Causes.name(),
+        &format!("{} references to earlier events", verified.cause_count),
+    );
+    passed(Check::RecordedTimes.name(), "never go back");
+    passed(
+        Check::Genesis.name(),
+        &format!(
+            "{}, origin {}, zone {}",
+            verified.genesis.organisation, verified.genesis.origin, verified.genesis.time_zone
+        ),
+    );
+    let mut root = format!("{} at size {size}", verified.root);
+    match &report.own {
+        Some(own) if own.size == size => root.push_str(", as signed"),
+        Some(own) => root.push_str(&format!(
+            "; the latest checkpoint (size {}) holds",
+            own.size
+        )),
+        None => {}
+    }
+    passed(Check::MerkleRoot.name(), &root);
+    if report.own.is_some() {
+        let mut detail = format!("by {}", key.to_text());
+        if report.key_trusted {
+            detail.push_str(" (the trusted key)");
+        }
+        if report.stored_checked > 0 {
+            detail.push_str(&format!(
+                "; {} older checkpoints hold too",
+                report.stored_checked
+            ));
+        }
+        passed(Check::CheckpointSignature.name(), &detail);
+    } else {
+        skipped(
+            Check::CheckpointSignature.name(),
+            "no checkpoint stored yet (run kaohe checkpoint)",
+        );
+    }
+    match &report.saved {
+        Some(saved) => passed(
+            Check::SavedCheckpoint.name(),
+            &format!(
+                "size {} root {}: the ledger extends it",
+                saved.size, saved.root
+            ),
+        ),
+        None => skipped(
+            Check::SavedCheckpoint.name(),
+            "none given (--checkpoint FILE)",
+        ),
+    }
+    println!("verified: {size} events, root {}", verified.root);
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,261 @@
+//! The JSON Schemas of `schemas/`, embedded: the whole-event schema that validates every event,
+//! and the parts it is bundled from.
+
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+/// The base URI of every schema's `$id`. The `.invalid` name never resolves: nothing is fetched.
+pub const SCHEMA_BASE: &str = "https://kaohe.invalid/schemas/";
+
+/// Every schema file under `schemas/`, by path, as committed.
+pub const SCHEMA_FILES: &[(&str, &str)] = &[
+    (
+        "common.schema.json",
+        include_str!("../../../schemas/common.schema.json"),
+    ),
+    (
+        "envelope.schema.json",
+        include_str!("../../../schemas/envelope.schema.json"),
+    ),
+    (
+        "policy.schema.json",
+        include_str!("../../../schemas/policy.schema.json"),
+    ),
+    (
+        "payloads/ledger_created.v1.schema.json",
+        include_str!("../../../schemas/payloads/ledger_created.v1.schema.json"),
+    ),
+    (
+        "payloads/entry_written.v1.schema.json",
+        include_str!("../../../schemas/payloads/entry_written.v1.schema.json"),
+    ),
+    (
+        "event.schema.json",
+        include_str!("../../../schemas/event.schema.json"),
+    ),
+];
+
+/// The event types and payload versions this build knows, each with its payload schema file.
+pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
+    (
+        "ledger_created",
+        1,
+        "payloads/ledger_created.v1.schema.json",
+    ),
+    ("entry_written", 1, "payloads/entry_written.v1.schema.json"),
+];
+
+/// Refuses every retrieval: the whole-event schema embeds everything it refers to, so asking
+/// for anything else is a bug, and never a reason to reach for the network.
+struct NoRetrieval;
+
+impl jsonschema::Retrieve for NoRetrieval {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        Err(format!(
+            "schema {} is not embedded in event.schema.json",
+            uri.as_str()
+        )
+        .into())
+    }
+}
+
+/// Parse one embedded schema file.
+pub fn schema_file(path: &str) -> Value {
+    let (_, contents) = SCHEMA_FILES
+        .iter()
+        .find(|(name, _)| *name == path)
+        .unwrap_or_else(|| panic!("no embedded schema {path}"));
+    serde_json::from_str(contents).expect("embedded schemas are valid JSON")
+}
+
+/// Bundle the top of `event.schema.json` with every other schema file, each whole under
+/// `$defs` keyed by its path, as committed in `schemas/event.schema.json` (a test keeps the
+/// two equal). Each embedded file keeps its `$id`, so references between files resolve
+/// inside the one document (a JSON Schema 2020-12 compound document).
+pub fn bundle_event_schema() -> Value {
+    let mut top = schema_file("event.schema.json");
+    let object = top.as_object_mut().expect("event.schema.json is an object");
+    let mut defs = serde_json::Map::new();
+    for (path, _) in SCHEMA_FILES {
+        if *path != "event.schema.json" {
+            defs.insert((*path).to_owned(), schema_file(path));
+        }
+    }
+    object.insert("$defs".into(), Value::Object(defs));
+    top
+}
+
+/// The compiled whole-event validator (format checks on), built from the committed bundle alone.
+pub static EVENT_VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_retriever(NoRetrieval)
+        .build(&schema_file("event.schema.json"))
+        .expect("event.schema.json compiles")
+});
+
+/// Validators for explaining a refusal: the envelope alone, and each payload schema alone,
+/// all compiled from the committed bundle so they judge exactly as the whole-event schema.
+static DIAGNOSTIC_VALIDATORS: LazyLock<Vec<(&'static str, u64, jsonschema::Validator)>> =
+    LazyLock::new(|| {
+        let part = |reference: &str| {
+            let mut schema = schema_file("event.schema.json");
+            let object = schema
+                .as_object_mut()
+                .expect("event.schema.json is an object");
+            object.remove("anyOf");
+            object.insert("$ref".into(), Value::String(reference.into()));
+            jsonschema::options()
+                .should_validate_formats(true)
+                .with_retriever(NoRetrieval)
+                .build(&schema)
+                .expect("every part of event.schema.json compiles")
+        };
+        let mut validators = vec![("", 0, part("envelope.schema.json"))];
+        for (event_type, version, path) in EVENT_TYPES {
+            validators.push((*event_type, u64::from(*version), part(path)));
+        }
+        validators
+    });
+
+/// The longest explanation returned; a long one is cut, as the value it quotes may be large.
+const EXPLANATION_CHARS_MAX: usize = 300;
+
+fn explain(prefix: &str, error: &jsonschema::ValidationError<'_>) -> String {
+    let place = format!("{prefix}{}", error.instance_path());
+    let place = if place.is_empty() {
+        "/".to_string()
+    } else {
+        place
+    };
+    let mut text = format!("{place}: {error}");
+    if let Some((cut, _)) = text.char_indices().nth(EXPLANATION_CHARS_MAX) {
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
+/// Check a whole event against `event.schema.json`; the error names the place and the rule.
+pub fn validate_event(event: &Value) -> Result<(), String> {
+    if EVENT_VALIDATOR.is_valid(event) {
+        return Ok(());
+    }
+    let validators = &*DIAGNOSTIC_VALIDATORS;
+    if let Err(error) = validators[0].2.validate(event) {
+        return Err(explain("", &error));
+    }
+    let event_type = event["type"].as_str().unwrap_or_default();
+    let version = event["payload_version"].as_u64().unwrap_or_default();
+    match validators[1..]
+        .iter()
+        .find(|(known, known_version, _)| *known == event_type && *known_version == version)
+    {
+        None => Err(format!(
+            "/type: no event type {event_type:?} with payload version {version}"
+        )),
+        Some((_, _, validator)) => match validator.validate(&event["payload"]) {
+            Err(error) => Err(explain("/payload", &error)),
+            Ok(()) => Err(EVENT_VALIDATOR
+                .validate(event)
+                .err()
+                .map(|error| explain("", &error))
+                .unwrap_or_else(|| "/: invalid".into())),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_event_schema_is_the_bundle_of_its_parts() {
+        let bundled = bundle_event_schema();
+        let committed = schema_file("event.schema.json");
+        if bundled != committed && std::env::var_os("KAOHE_UPDATE_SCHEMAS").is_some() {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../schemas/event.schema.json"
+            );
+            let text = serde_json::to_string_pretty(&bundled).unwrap() + "\n";
+            std::fs::write(path, text).unwrap();
+            return;
+        }
+        assert_eq!(
+            bundled, committed,
+            "schemas/event.schema.json is stale: run KAOHE_UPDATE_SCHEMAS=1 cargo test -p kaohe-ledger"
+        );
+    }
+
+    #[test]
+    fn every_event_type_has_a_payload_schema_and_a_branch_in_the_event_schema() {
+        let top = schema_file("event.schema.json");
+        let branches = top["anyOf"].as_array().unwrap();
+        assert_eq!(branches.len(), EVENT_TYPES.len());
+        for (event_type, version, path) in EVENT_TYPES {
+            schema_file(path);
+            assert!(branches.iter().any(|branch| {
+                branch["properties"]["type"]["const"] == *event_type
+                    && branch["properties"]["payload_version"]["const"] == *version
+                    && branch["properties"]["payload"]["$ref"] == *path
+            }));
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_place_and_the_rule() {
+        let event = crate::event::example_event(
+            "entry_written",
+            &serde_json::json!({"person_id": "p001", "date": "2026-02-30", "did": "值班", "learned": ""}),
+        );
+        let message = validate_event(&event).unwrap_err();
+        assert!(message.starts_with("/payload/date: "), "{message}");
+        let mut unknown = event.clone();
+        unknown["type"] = "entry_erased".into();
+        let message = validate_event(&unknown).unwrap_err();
+        assert!(message.starts_with("/type: no event type"), "{message}");
+        let mut envelope = event.clone();
+        envelope["previous_hash"] = "ABC".into();
+        let message = validate_event(&envelope).unwrap_err();
+        assert!(message.starts_with("/previous_hash: "), "{message}");
+        let mut long = event;
+        long["payload"]["did"] = serde_json::json!("长".repeat(3000));
+        assert!(validate_event(&long).unwrap_err().chars().count() <= EXPLANATION_CHARS_MAX + 1);
+    }
+
+    #[test]
+    fn schema_examples_are_judged_as_labelled() {
+        let examples: Value =
+            serde_json::from_str(include_str!("../../../schemas/examples.json")).unwrap();
+        let mut count = 0;
+        for (event_type, _, _) in EVENT_TYPES {
+            let group = &examples[*event_type];
+            let valid = group["valid"].as_array().unwrap();
+            let invalid = group["invalid"].as_array().unwrap();
+            assert!(
+                valid.len() >= 3 && invalid.len() >= 3,
+                "{event_type} needs 3 + 3 examples"
+            );
+            for example in valid {
+                let event = crate::event::example_event(event_type, &example["payload"]);
+                assert_eq!(validate_event(&event), Ok(()), "{}", example["why"]);
+                count += 1;
+            }
+            for example in invalid {
+                let event = crate::event::example_event(event_type, &example["payload"]);
+                assert!(
+                    validate_event(&event).is_err(),
+                    "accepted: {}",
+                    example["why"]
+                );
+                count += 1;
+            }
+        }
+        assert!(count >= 12);
+    }
+}

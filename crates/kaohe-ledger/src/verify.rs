@@ -1,0 +1,739 @@
+//! Verification of a whole ledger, one event at a time: canonical form, schema, positions,
+//! ids, the hash chain, causes, recording times, event 0, and the Merkle root against signed
+//! checkpoints. The same code checks a data directory, an export and a mirror's copy.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use uuid::Uuid;
+
+use crate::event::{EventError, FORMAT_VERSION, parse_event};
+use crate::hash::{Hash, leaf_hash};
+use crate::merkle::Frontier;
+use crate::note::{Checkpoint, NoteError, VerifierKey};
+
+/// The checks a verification runs, in the order they are reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Check {
+    /// Every event is the RFC 8785 canonical JSON of what it parses to, with integers only.
+    Canonical,
+    /// Every event validates against `schemas/event.schema.json`.
+    Schema,
+    /// Positions run 0, 1, 2, ... without gaps, repeats or reordering.
+    Positions,
+    /// No two events share an id.
+    UniqueIds,
+    /// Each event carries the leaf hash of the event before it.
+    HashChain,
+    /// Every `caused_by` id names an earlier event.
+    Causes,
+    /// Recording times never go back.
+    RecordedTimes,
+    /// Event 0 creates the ledger and only event 0 does.
+    Genesis,
+    /// The Merkle root of all events matches the signed checkpoint.
+    MerkleRoot,
+    /// The checkpoint is signed by the ledger's key, for its origin.
+    CheckpointSignature,
+    /// A checkpoint saved earlier is a prefix of this ledger.
+    SavedCheckpoint,
+}
+
+impl Check {
+    /// Every check, in report order.
+    pub const ALL: [Check; 11] = [
+        Check::Canonical,
+        Check::Schema,
+        Check::Positions,
+        Check::UniqueIds,
+        Check::HashChain,
+        Check::Causes,
+        Check::RecordedTimes,
+        Check::Genesis,
+        Check::MerkleRoot,
+        Check::CheckpointSignature,
+        Check::SavedCheckpoint,
+    ];
+
+    /// The short name printed in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::Canonical => "canonical JSON",
+            Check::Schema => "event schema",
+            Check::Positions => "positions",
+            Check::UniqueIds => "unique ids",
+            Check::HashChain => "hash chain",
+            Check::Causes => "causes",
+            Check::RecordedTimes => "recording times",
+            Check::Genesis => "event 0",
+            Check::MerkleRoot => "merkle root",
+            Check::CheckpointSignature => "checkpoint signature",
+            Check::SavedCheckpoint => "saved checkpoint",
+        }
+    }
+
+    /// Whether the check runs on every event (as opposed to once at the end).
+    pub fn per_event(self) -> bool {
+        !matches!(
+            self,
+            Check::MerkleRoot | Check::CheckpointSignature | Check::SavedCheckpoint
+        )
+    }
+}
+
+/// The first thing found wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The check that failed.
+    pub check: Check,
+    /// The position of the first bad event, where one can be named.
+    pub event: Option<u64>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.event {
+            Some(position) => write!(formatter, "event {position}: {}", self.message),
+            None => formatter.write_str(&self.message),
+        }
+    }
+}
+
+fn fail(check: Check, event: Option<u64>, message: impl Into<String>) -> Failure {
+    Failure {
+        check,
+        event,
+        message: message.into(),
+    }
+}
+
+/// What event 0 says about the ledger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Genesis {
+    /// The organisation's name.
+    pub organisation: String,
+    /// The origin string of its checkpoints.
+    pub origin: String,
+    /// The checkpoint verifier key.
+    pub verifier_key: VerifierKey,
+    /// The IANA time zone that decides dates.
+    pub time_zone: String,
+    /// Event 0's id.
+    pub id: Uuid,
+}
+
+/// A ledger that passed every per-event check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    /// The number of events.
+    pub size: u64,
+    /// The Merkle root of all events.
+    pub root: Hash,
+    /// The leaf hash of the last event.
+    pub head: Hash,
+    /// What event 0 says.
+    pub genesis: Genesis,
+    /// The roots at the sizes asked for in `LedgerVerifier::new`.
+    pub roots_at: BTreeMap<u64, Hash>,
+    /// How many `caused_by` references were checked.
+    pub cause_count: u64,
+}
+
+/// A hash-chain break not yet pinned to an event: which side of the link was altered is
+/// decided by the next link, or by the checkpoint root when the break is at the tail.
+#[derive(Clone, Debug)]
+struct BrokenLink {
+    /// The event whose previous_hash does not match.
+    at: u64,
+    /// What that event claims the previous leaf hash was.
+    claimed_previous: Hash,
+    /// The frontier before the previous event's leaf, to try the claimed hash in its place.
+    frontier_before_previous: Frontier,
+    /// The leaf hash of the event at `at`.
+    leaf_at: Hash,
+}
+
+/// Checks events one at a time; memory grows only with the set of ids.
+#[derive(Debug)]
+pub struct LedgerVerifier {
+    frontier: Frontier,
+    frontier_before_last: Frontier,
+    previous_leaf: Hash,
+    ids: HashSet<Uuid>,
+    last_recorded: Option<jiff::Timestamp>,
+    genesis: Option<Genesis>,
+    roots_wanted: Vec<u64>,
+    roots_at: BTreeMap<u64, Hash>,
+    cause_count: u64,
+    broken: Option<BrokenLink>,
+}
+
+impl LedgerVerifier {
+    /// A verifier that also records the root at each of `sizes` (for saved checkpoints).
+    pub fn new(sizes: impl IntoIterator<Item = u64>) -> Self {
+        let mut roots_wanted: Vec<u64> = sizes.into_iter().collect();
+        roots_wanted.sort_unstable_by(|a, b| b.cmp(a));
+        roots_wanted.dedup();
+        LedgerVerifier {
+            frontier: Frontier::new(),
+            frontier_before_last: Frontier::new(),
+            previous_leaf: Hash::ZERO,
+            ids: HashSet::new(),
+            last_recorded: None,
+            genesis: None,
+            roots_wanted,
+            roots_at: BTreeMap::new(),
+            cause_count: 0,
+            broken: None,
+        }
+    }
+
+    /// How many events were pushed.
+    pub fn size(&self) -> u64 {
+        self.frontier.size()
+    }
+
+    /// Check the next event's bytes.
+    pub fn push(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        self.push_inner(bytes)
+            .map_err(|failure| match self.broken.take() {
+                // A break found earlier is the first bad event, even if this one is bad too.
+                Some(broken) => ambiguous(&broken),
+                None => failure,
+            })
+    }
+
+    fn push_inner(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        let expected = self.frontier.size();
+        let event = parse_event(bytes).map_err(|error| {
+            let check = match error {
+                EventError::Schema(_) | EventError::NotUuidV7(_) => Check::Schema,
+                _ => Check::Canonical,
+            };
+            fail(check, Some(expected), error.to_string())
+        })?;
+        if event.position != expected {
+            let message = if event.position > expected {
+                format!(
+                    "found event {} where event {expected} belongs: event {expected} is missing or out of order",
+                    event.position
+                )
+            } else {
+                format!(
+                    "found event {} again where event {expected} belongs: an event is repeated or out of order",
+                    event.position
+                )
+            };
+            return Err(fail(Check::Positions, Some(expected), message));
+        }
+        let leaf = leaf_hash(bytes);
+        if let Some(broken) = self.broken.take() {
+            // The link after the break decides which side was altered: an event whose
+            // previous_hash was altered also has a new leaf hash, so its next link breaks too.
+            return Err(if event.previous_hash != broken.leaf_at {
+                altered(broken.at)
+            } else {
+                altered(broken.at - 1)
+            });
+        }
+        if event.previous_hash != self.previous_leaf {
+            if expected == 0 {
+                return Err(fail(
+                    Check::Genesis,
+                    Some(0),
+                    "event 0 must carry 64 zeros as its previous_hash",
+                ));
+            }
+            self.broken = Some(BrokenLink {
+                at: expected,
+                claimed_previous: event.previous_hash,
+                frontier_before_previous: self.frontier_before_last.clone(),
+                leaf_at: leaf,
+            });
+        }
+        // After a break the previous event may be the altered one, so the checks that compare
+        // this event with earlier ones wait for the break to be pinned first.
+        let compare = self.broken.is_none();
+        if !self.ids.insert(event.id) && compare {
+            return Err(fail(
+                Check::UniqueIds,
+                Some(expected),
+                format!("id {} was already used by an earlier event", event.id),
+            ));
+        }
+        for cause in &event.caused_by {
+            if compare && (*cause == event.id || !self.ids.contains(cause)) {
+                return Err(fail(
+                    Check::Causes,
+                    Some(expected),
+                    format!("caused_by names {cause}, which is not an earlier event"),
+                ));
+            }
+        }
+        self.cause_count += event.caused_by.len() as u64;
+        if let Some(last) = self.last_recorded
+            && event.recorded_time < last
+            && compare
+        {
+            return Err(fail(
+                Check::RecordedTimes,
+                Some(expected),
+                format!(
+                    "recorded at {}, earlier than the event before it ({last})",
+                    event.recorded_time
+                ),
+            ));
+        }
+        self.last_recorded = Some(event.recorded_time);
+        if expected == 0 {
+            self.genesis = Some(genesis_of(&event)?);
+        } else if event.event_type == "ledger_created" {
+            return Err(fail(
+                Check::Genesis,
+                Some(expected),
+                "only event 0 may create the ledger",
+            ));
+        }
+        self.frontier_before_last.clone_from(&self.frontier);
+        self.frontier.push(leaf, |_, _, _| {});
+        self.previous_leaf = leaf;
+        while self.roots_wanted.last() == Some(&self.frontier.size()) {
+            self.roots_at
+                .insert(self.frontier.size(), self.frontier.root());
+            self.roots_wanted.pop();
+        }
+        Ok(())
+    }
+
+    /// End of input. `signed_root` is the root a trusted checkpoint gives for this size, if
+    /// there is one: it pins a chain break at the last link to the right event.
+    pub fn finish(self, signed_root: Option<&Hash>) -> Result<Verified, Failure> {
+        if let Some(broken) = self.broken {
+            let mut alternative = broken.frontier_before_previous.clone();
+            alternative.push(broken.claimed_previous, |_, _, _| {});
+            alternative.push(broken.leaf_at, |_, _, _| {});
+            return Err(match signed_root {
+                Some(root) if alternative.root() == *root => altered(broken.at - 1),
+                Some(_) => altered(broken.at),
+                None => ambiguous(&broken),
+            });
+        }
+        let Some(genesis) = self.genesis else {
+            return Err(fail(Check::Genesis, None, "the ledger has no events"));
+        };
+        Ok(Verified {
+            size: self.frontier.size(),
+            root: self.frontier.root(),
+            head: self.previous_leaf,
+            genesis,
+            roots_at: self.roots_at,
+            cause_count: self.cause_count,
+        })
+    }
+}
+
+fn ambiguous(broken: &BrokenLink) -> Failure {
+    fail(
+        Check::HashChain,
+        Some(broken.at),
+        format!(
+            "previous_hash is not the hash of event {}: event {} or event {} was altered",
+            broken.at - 1,
+            broken.at - 1,
+            broken.at
+        ),
+    )
+}
+
+fn altered(position: u64) -> Failure {
+    fail(
+        Check::HashChain,
+        Some(position),
+        format!(
+            "the event's bytes differ from what the next event's previous_hash and the checkpoint vouch for: event {position} was altered"
+        ),
+    )
+}
+
+/// Read and check what event 0 says about the ledger.
+pub fn genesis_of(event: &crate::event::ParsedEvent) -> Result<Genesis, Failure> {
+    let bad = |message: String| fail(Check::Genesis, Some(0), message);
+    if event.event_type != "ledger_created" {
+        return Err(bad(format!(
+            "event 0 must be ledger_created, not {}",
+            event.event_type
+        )));
+    }
+    let payload = event.payload();
+    // The schema guarantees these fields and their forms.
+    let text = |name: &str| payload[name].as_str().expect("schema").to_owned();
+    if payload["format_version"].as_u64() != Some(FORMAT_VERSION) {
+        return Err(bad("unknown ledger format version".into()));
+    }
+    let origin = text("origin");
+    let verifier_key = VerifierKey::parse(&text("public_key"))
+        .map_err(|error| bad(format!("public_key: {error}")))?;
+    if verifier_key.name() != origin {
+        return Err(bad(format!(
+            "the key is named {}, not after the origin {origin}",
+            verifier_key.name()
+        )));
+    }
+    let time_zone = text("time_zone");
+    if jiff::tz::TimeZone::get(&time_zone).is_err() {
+        return Err(bad(format!("unknown time zone {time_zone}")));
+    }
+    Ok(Genesis {
+        organisation: text("organisation"),
+        origin,
+        verifier_key,
+        time_zone,
+        id: event.id,
+    })
+}
+
+/// Check a signed checkpoint for a verified ledger: signed by its key, for its origin, and
+/// with the root the ledger has at the checkpoint's size (which must have been recorded).
+pub fn check_checkpoint(
+    verified: &Verified,
+    text: &str,
+    check: Check,
+) -> Result<Checkpoint, Failure> {
+    let key = &verified.genesis.verifier_key;
+    let checkpoint = Checkpoint::open(text, key).map_err(|error| {
+        let message = match error {
+            NoteError::NoSignatureByKey { .. } => format!(
+                "not signed by this ledger's key {}: the ledger was recreated with another key, or the checkpoint belongs to another ledger",
+                key.to_text()
+            ),
+            other => other.to_string(),
+        };
+        fail(check, None, message)
+    })?;
+    if checkpoint.origin != verified.genesis.origin {
+        return Err(fail(
+            check,
+            None,
+            format!(
+                "the checkpoint is for origin {}, the ledger is {}",
+                checkpoint.origin, verified.genesis.origin
+            ),
+        ));
+    }
+    if checkpoint.size > verified.size {
+        return Err(fail(
+            check,
+            None,
+            format!(
+                "the checkpoint vouches for {} events but the ledger has {}: it was truncated or rolled back",
+                checkpoint.size, verified.size
+            ),
+        ));
+    }
+    let root = if checkpoint.size == verified.size {
+        Some(verified.root)
+    } else {
+        verified.roots_at.get(&checkpoint.size).copied()
+    };
+    match root {
+        Some(root) if root == checkpoint.root => Ok(checkpoint),
+        Some(root) if checkpoint.size == verified.size => Err(fail(
+            check,
+            Some(verified.size - 1),
+            format!(
+                "every link holds but the root {root} is not the signed root {}: the last event was altered",
+                checkpoint.root
+            ),
+        )),
+        Some(root) => Err(fail(
+            check,
+            None,
+            format!(
+                "the ledger's root at size {} is {root}, the checkpoint signed {}: history before it was changed",
+                checkpoint.size, checkpoint.root
+            ),
+        )),
+        None => Err(fail(
+            check,
+            None,
+            format!("no root was kept for size {}", checkpoint.size),
+        )),
+    }
+}
+
+/// The size a checkpoint text states, read without checking its signature (to know which
+/// roots to keep while verifying).
+pub fn checkpoint_size(text: &str) -> Option<u64> {
+    let (body, _) = crate::note::split_note(text).ok()?;
+    Checkpoint::parse_body(&body)
+        .ok()
+        .map(|checkpoint| checkpoint.size)
+}
+
+/// The JSON member name of an export's closing checkpoint line.
+pub const EXPORT_CHECKPOINT_MEMBER: &str = "checkpoint";
+
+/// Render the closing line of an export (canonical JSON, without the newline).
+pub fn export_checkpoint_line(note_text: &str) -> Vec<u8> {
+    crate::canonical::to_canonical(&serde_json::json!({ EXPORT_CHECKPOINT_MEMBER: note_text }))
+        .expect("a string re-serialises")
+}
+
+/// Read an export's closing line: the canonical object whose single member is `checkpoint`.
+pub fn parse_export_checkpoint_line(line: &[u8]) -> Option<String> {
+    match crate::canonical::parse_canonical(line) {
+        Ok(serde_json::Value::Object(object)) if object.len() == 1 => {
+            match object.get(EXPORT_CHECKPOINT_MEMBER) {
+                Some(serde_json::Value::String(text)) => Some(text.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The checkpoints a verification checks besides the per-event checks.
+#[derive(Clone, Debug, Default)]
+pub struct Anchors {
+    /// The checkpoint the ledger carries: an export's last line, a data directory's latest.
+    pub own: Option<String>,
+    /// Older checkpoints stored in a data directory.
+    pub stored: Vec<String>,
+    /// A checkpoint the user saved earlier; the ledger must extend it.
+    pub saved: Option<String>,
+    /// A verifier key the user trusts; event 0 must name it.
+    pub trusted: Option<VerifierKey>,
+}
+
+impl Anchors {
+    fn sizes(&self) -> Vec<u64> {
+        self.own
+            .iter()
+            .chain(&self.stored)
+            .chain(&self.saved)
+            .filter_map(|text| checkpoint_size(text))
+            .collect()
+    }
+}
+
+/// A ledger that passed every check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The per-event results.
+    pub verified: Verified,
+    /// The ledger's own checkpoint, checked.
+    pub own: Option<Checkpoint>,
+    /// How many older stored checkpoints were checked.
+    pub stored_checked: usize,
+    /// The saved checkpoint, checked.
+    pub saved: Option<Checkpoint>,
+    /// Whether the key was the trusted one given.
+    pub key_trusted: bool,
+}
+
+/// The whole verification of one ledger: per-event checks as events arrive, then the key,
+/// the stored nodes (for a data directory) and every checkpoint.
+#[derive(Debug)]
+pub struct LedgerCheck {
+    verifier: LedgerVerifier,
+    anchors: Anchors,
+    failure: Option<Failure>,
+}
+
+impl LedgerCheck {
+    /// Start a verification against these checkpoints.
+    pub fn new(anchors: Anchors) -> Self {
+        LedgerCheck {
+            verifier: LedgerVerifier::new(anchors.sizes()),
+            anchors,
+            failure: None,
+        }
+    }
+
+    /// Check the next event; false once something failed (stop feeding then).
+    pub fn push(&mut self, bytes: &[u8]) -> bool {
+        if self.failure.is_some() {
+            return false;
+        }
+        if let Err(failure) = self.verifier.push(bytes) {
+            self.failure = Some(failure);
+        }
+        self.failure.is_none()
+    }
+
+    /// Record a failure found outside the events (the file's structure).
+    pub fn fail(&mut self, failure: Failure) {
+        if self.failure.is_none() {
+            self.failure = Some(failure);
+        }
+    }
+
+    /// How many events were checked.
+    pub fn size(&self) -> u64 {
+        self.verifier.size()
+    }
+
+    /// The ledger's own checkpoint, if it has one.
+    pub fn own_checkpoint(&self) -> Option<&str> {
+        self.anchors.own.as_deref()
+    }
+
+    /// Set the ledger's own checkpoint (an export's last line, read at the end).
+    pub fn set_own_checkpoint(&mut self, text: String) {
+        self.anchors.own = Some(text);
+    }
+
+    /// Finish: `stored_nodes` is the result of checking a data directory's Merkle nodes.
+    pub fn finish(self, stored_nodes: Option<Result<(), String>>) -> Result<Report, Failure> {
+        if let Some(failure) = self.failure {
+            return Err(failure);
+        }
+        let size = self.verifier.size();
+        let own_root = self.anchors.own.as_deref().and_then(|text| {
+            let (body, _) = crate::note::split_note(text).ok()?;
+            let checkpoint = Checkpoint::parse_body(&body).ok()?;
+            (checkpoint.size == size).then_some(checkpoint.root)
+        });
+        let verified = self.verifier.finish(own_root.as_ref())?;
+        let anchors = self.anchors;
+        let key = &verified.genesis.verifier_key;
+        if let Some(trusted) = &anchors.trusted
+            && trusted != key
+        {
+            return Err(fail(
+                Check::Genesis,
+                Some(0),
+                format!(
+                    "event 0 names the key {}, not the trusted key {}: the ledger was recreated with another key",
+                    key.to_text(),
+                    trusted.to_text()
+                ),
+            ));
+        }
+        if let Some(Err(message)) = stored_nodes {
+            return Err(fail(Check::MerkleRoot, None, message));
+        }
+        let own = anchors
+            .own
+            .as_deref()
+            .map(|text| check_checkpoint(&verified, text, Check::MerkleRoot))
+            .transpose()?;
+        for older in &anchors.stored {
+            check_checkpoint(&verified, older, Check::CheckpointSignature)?;
+        }
+        let saved = anchors
+            .saved
+            .as_deref()
+            .map(|text| check_checkpoint(&verified, text, Check::SavedCheckpoint))
+            .transpose()?;
+        Ok(Report {
+            verified,
+            own,
+            stored_checked: anchors.stored.len(),
+            saved,
+            key_trusted: anchors.trusted.is_some(),
+        })
+    }
+}
+
+/// Verifies an export line by line: every line but the last is an event, the last is the
+/// checkpoint line. One line is held back until the next arrives, to know which is last.
+#[derive(Debug)]
+pub struct ExportCheck {
+    check: LedgerCheck,
+    line: u64,
+    held: Option<Vec<u8>>,
+    spare: Vec<u8>,
+}
+
+impl ExportCheck {
+    /// Start; `anchors.own` is taken from the export itself.
+    pub fn new(anchors: Anchors) -> Self {
+        ExportCheck {
+            check: LedgerCheck::new(anchors),
+            line: 0,
+            held: None,
+            spare: Vec::new(),
+        }
+    }
+
+    /// Check the next line, without its newline; `ended_with_newline` is false only for a
+    /// final line that had none. False once something failed.
+    pub fn push_line(&mut self, line: &[u8], ended_with_newline: bool) -> bool {
+        self.line += 1;
+        if !ended_with_newline {
+            self.check.fail(fail(
+                Check::Positions,
+                None,
+                format!(
+                    "line {}: the file does not end with a newline: it was truncated",
+                    self.line
+                ),
+            ));
+            return false;
+        }
+        let mut next = std::mem::take(&mut self.spare);
+        next.clear();
+        next.extend_from_slice(line);
+        match self.held.replace(next) {
+            Some(previous) => {
+                let going = self.check.push(&previous);
+                self.spare = previous;
+                going
+            }
+            None => true,
+        }
+    }
+
+    /// Verify everything whole; returns how many events were checked, and the outcome.
+    pub fn finish(mut self) -> (u64, Result<Report, Failure>) {
+        match self.held.take().map(|line| parse_export_checkpoint_line(&line)) {
+            Some(Some(text)) => {
+                let events = self.check.size();
+                match checkpoint_size(&text) {
+                    Some(size) if size != events && self.check.failure.is_none() => {
+                        self.check.fail(fail(
+                            Check::MerkleRoot,
+                            None,
+                            format!(
+                                "the export's checkpoint vouches for {size} events, the export holds {events}: events were removed or added"
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
+                self.check.set_own_checkpoint(text);
+            }
+            Some(None) => self.check.fail(fail(
+                Check::CheckpointSignature,
+                None,
+                format!(
+                    "line {}: the last line is not a checkpoint line: the export was truncated or its checkpoint damaged",
+                    self.line
+                ),
+            )),
+            None => self.check.fail(fail(Check::Genesis, None, "the export is empty")),
+        }
+        let size = self.check.size();
+        (size, self.check.finish(None))
+    }
+}
+
+/// Verify a whole export held in memory.
+pub fn verify_export_bytes(bytes: &[u8], anchors: Anchors) -> (u64, Result<Report, Failure>) {
+    let mut check = ExportCheck::new(anchors);
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (line, ended, next) = match rest.iter().position(|byte| *byte == b'\n') {
+            Some(end) => (&rest[..end], true, &rest[end + 1..]),
+            None => (rest, false, &rest[rest.len()..]),
+        };
+        if !check.push_line(line, ended) {
+            break;
+        }
+        rest = next;
+    }
+    check.finish()
+}

@@ -1,0 +1,364 @@
+//! The one writer thread: takes every queued append, folds them into one write transaction,
+//! commits it durably (two-phase, immediate), and only then answers each appender.
+
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::Receiver;
+
+use kaohe_ledger::Hash;
+use kaohe_ledger::event::{EventDraft, SealedEvent};
+use kaohe_ledger::merkle::Frontier;
+use redb::{Database, ReadableTable, WriteTransaction};
+use tokio::sync::oneshot;
+
+use crate::tables::{CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION};
+use crate::{AppendError, Appended, Clock, STORE_FORMAT_VERSION, Stats, StoreOptions, storage};
+
+type Reply<T> = oneshot::Sender<Result<T, AppendError>>;
+
+/// One unit of work for the writer.
+pub(crate) enum Request {
+    Append {
+        draft: Box<EventDraft>,
+        digest: Hash,
+        expected_size: Option<u64>,
+        reply: Reply<Appended>,
+    },
+    Checkpoint {
+        size: u64,
+        note_text: String,
+        reply: Reply<()>,
+    },
+}
+
+impl Request {
+    /// Check the draft on the caller's thread (schema validation is the costly part, and it
+    /// runs in parallel there), then build the request.
+    pub(crate) fn append(
+        draft: EventDraft,
+        expected_size: Option<u64>,
+    ) -> Result<(Request, oneshot::Receiver<Result<Appended, AppendError>>), AppendError> {
+        draft.check()?;
+        if draft.event_type == "ledger_created" {
+            return Err(AppendError::Invalid(
+                kaohe_ledger::event::EventError::Schema(
+                    "/type: only event 0 may create the ledger".into(),
+                ),
+            ));
+        }
+        let digest = draft.content_digest()?;
+        let (reply, receiver) = oneshot::channel();
+        Ok((
+            Request::Append {
+                draft: Box::new(draft),
+                digest,
+                expected_size,
+                reply,
+            },
+            receiver,
+        ))
+    }
+
+    pub(crate) fn checkpoint(
+        size: u64,
+        note_text: String,
+    ) -> (Request, oneshot::Receiver<Result<(), AppendError>>) {
+        let (reply, receiver) = oneshot::channel();
+        (
+            Request::Checkpoint {
+                size,
+                note_text,
+                reply,
+            },
+            receiver,
+        )
+    }
+}
+
+/// What the writer knows of the ledger's end.
+#[derive(Clone)]
+pub(crate) struct WriterState {
+    frontier: Frontier,
+    last_leaf: Hash,
+    last_recorded: Option<jiff::Timestamp>,
+    time_zone: jiff::tz::TimeZone,
+}
+
+impl WriterState {
+    pub(crate) fn empty(time_zone: jiff::tz::TimeZone) -> Self {
+        WriterState {
+            frontier: Frontier::new(),
+            last_leaf: Hash::ZERO,
+            last_recorded: None,
+            time_zone,
+        }
+    }
+
+    pub(crate) fn resume(
+        frontier: Frontier,
+        last_leaf: Hash,
+        last_recorded: jiff::Timestamp,
+        time_zone: jiff::tz::TimeZone,
+    ) -> Self {
+        WriterState {
+            frontier,
+            last_leaf,
+            last_recorded: Some(last_recorded),
+            time_zone,
+        }
+    }
+
+    /// Seal `draft` as the next event: its position, the chain link, and a recording time that
+    /// never goes back even if the clock does.
+    pub(crate) fn seal_next(
+        &mut self,
+        draft: &EventDraft,
+        clock: &Clock,
+    ) -> Result<SealedEvent, AppendError> {
+        let now = clock()
+            .round(jiff::Unit::Millisecond)
+            .unwrap_or_else(|_| clock());
+        let recorded = match self.last_recorded {
+            Some(last) if last > now => last,
+            _ => now,
+        };
+        let text = recorded
+            .to_zoned(self.time_zone.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
+            .to_string();
+        let sealed = draft.seal(self.frontier.size(), &self.last_leaf, &text)?;
+        self.last_recorded = Some(recorded);
+        Ok(sealed)
+    }
+
+    /// Put a sealed event and the Merkle nodes it completes into the transaction.
+    fn insert(
+        &mut self,
+        txn: &WriteTransaction,
+        sealed: &SealedEvent,
+        digest: &Hash,
+    ) -> Result<(), String> {
+        debug_assert_eq!(sealed.position, self.frontier.size());
+        let mut events = txn.open_table(EVENTS).map_err(storage)?;
+        let mut ids = txn.open_table(EVENT_IDS).map_err(storage)?;
+        let mut nodes = txn.open_table(MERKLE_NODES).map_err(storage)?;
+        events
+            .insert(sealed.position, sealed.bytes.as_slice())
+            .map_err(storage)?;
+        ids.insert(sealed.id.as_u128(), (sealed.position, digest.0))
+            .map_err(storage)?;
+        let mut result = Ok(());
+        self.frontier.push(sealed.leaf, |level, index, hash| {
+            if result.is_ok()
+                && let Err(error) = nodes.insert((level, index), hash.0)
+            {
+                result = Err(storage(error));
+            }
+        });
+        result?;
+        self.last_leaf = sealed.leaf;
+        Ok(())
+    }
+}
+
+fn begin(db: &Database) -> Result<WriteTransaction, String> {
+    let mut txn = db.begin_write().map_err(storage)?;
+    // Immediate durability is redb's default; two-phase commit closes the window in which a
+    // torn commit slot could be taken for valid.
+    txn.set_durability(redb::Durability::Immediate)
+        .map_err(storage)?;
+    txn.set_two_phase_commit(true);
+    Ok(txn)
+}
+
+/// Write event 0 and the format version in the ledger's first commit.
+pub(crate) fn write_first(
+    db: &Database,
+    state: &mut WriterState,
+    sealed: &SealedEvent,
+    draft: &EventDraft,
+) -> Result<(), String> {
+    let txn = begin(db)?;
+    {
+        let mut meta = txn.open_table(META).map_err(storage)?;
+        meta.insert(META_FORMAT_VERSION, STORE_FORMAT_VERSION)
+            .map_err(storage)?;
+        // Create every table so that readers of a new ledger find them all.
+        txn.open_table(CHECKPOINTS).map_err(storage)?;
+    }
+    let digest = draft.content_digest().map_err(|e| e.to_string())?;
+    state.insert(&txn, sealed, &digest)?;
+    txn.commit().map_err(storage)
+}
+
+/// The writer loop: runs until every sender is gone.
+pub(crate) fn run(
+    db: &Database,
+    mut state: WriterState,
+    receiver: &Receiver<Request>,
+    stats: &Stats,
+    options: &StoreOptions,
+) {
+    while let Ok(first) = receiver.recv() {
+        let mut batch = vec![first];
+        while batch.len() < options.batch_events_max {
+            match receiver.try_recv() {
+                Ok(request) => batch.push(request),
+                Err(_) => break,
+            }
+        }
+        commit_batch(db, &mut state, batch, stats, &options.clock);
+    }
+}
+
+enum Answer {
+    Append(Reply<Appended>, Result<Appended, AppendError>),
+    Checkpoint(Reply<()>, Result<(), AppendError>),
+}
+
+fn commit_batch(
+    db: &Database,
+    state: &mut WriterState,
+    batch: Vec<Request>,
+    stats: &Stats,
+    clock: &Clock,
+) {
+    let before = state.clone();
+    let mut answers = Vec::with_capacity(batch.len());
+    let mut created = 0u64;
+    let mut pending = batch.into_iter();
+    let outcome = (|| -> Result<(), String> {
+        let txn = begin(db)?;
+        for request in pending.by_ref() {
+            match request {
+                Request::Append {
+                    draft,
+                    digest,
+                    expected_size,
+                    reply,
+                } => {
+                    let result = append_one(&txn, state, &draft, &digest, expected_size, clock);
+                    let result = match result {
+                        Ok(result) => result,
+                        Err(error) => {
+                            answers.push(Answer::Append(
+                                reply,
+                                Err(AppendError::Storage(error.clone())),
+                            ));
+                            return Err(error);
+                        }
+                    };
+                    if matches!(result, Ok(Appended { created: true, .. })) {
+                        created += 1;
+                    }
+                    answers.push(Answer::Append(reply, result));
+                }
+                Request::Checkpoint {
+                    size,
+                    note_text,
+                    reply,
+                } => {
+                    let mut table = txn.open_table(CHECKPOINTS).map_err(storage)?;
+                    table.insert(size, note_text.as_str()).map_err(storage)?;
+                    answers.push(Answer::Checkpoint(reply, Ok(())));
+                }
+            }
+        }
+        txn.commit().map_err(storage)
+    })();
+    match outcome {
+        Ok(()) => {
+            stats.commits.fetch_add(1, Ordering::Relaxed);
+            stats.appended.fetch_add(created, Ordering::Relaxed);
+            for answer in answers {
+                // An appender that stopped waiting does not undo a durable append.
+                match answer {
+                    Answer::Append(reply, result) => drop(reply.send(result)),
+                    Answer::Checkpoint(reply, result) => drop(reply.send(result)),
+                }
+            }
+        }
+        Err(error) => {
+            // Nothing of this batch is in the ledger: forget it and tell every appender,
+            // including those whose requests were never reached.
+            *state = before;
+            for request in pending {
+                answers.push(match request {
+                    Request::Append { reply, .. } => {
+                        Answer::Append(reply, Err(AppendError::Closed))
+                    }
+                    Request::Checkpoint { reply, .. } => Answer::Checkpoint(reply, Ok(())),
+                });
+            }
+            for answer in answers {
+                match answer {
+                    Answer::Append(reply, _) => {
+                        drop(reply.send(Err(AppendError::Storage(error.clone()))))
+                    }
+                    Answer::Checkpoint(reply, _) => {
+                        drop(reply.send(Err(AppendError::Storage(error.clone()))))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One append inside the batch's transaction. The outer error is a storage failure that
+/// aborts the batch; the inner one refuses only this append.
+fn append_one(
+    txn: &WriteTransaction,
+    state: &mut WriterState,
+    draft: &EventDraft,
+    digest: &Hash,
+    expected_size: Option<u64>,
+    clock: &Clock,
+) -> Result<Result<Appended, AppendError>, String> {
+    let existing = {
+        let ids = txn.open_table(EVENT_IDS).map_err(storage)?;
+        ids.get(draft.id.as_u128())
+            .map_err(storage)?
+            .map(|value| value.value())
+    };
+    if let Some((position, stored_digest)) = existing {
+        if stored_digest != digest.0 {
+            return Ok(Err(AppendError::Conflict {
+                id: draft.id,
+                position,
+            }));
+        }
+        let nodes = txn.open_table(MERKLE_NODES).map_err(storage)?;
+        let leaf = nodes
+            .get((0u8, position))
+            .map_err(storage)?
+            .map(|value| Hash(value.value()))
+            .ok_or_else(|| format!("the leaf of event {position} is missing"))?;
+        return Ok(Ok(Appended {
+            position,
+            id: draft.id,
+            leaf,
+            created: false,
+        }));
+    }
+    let size = state.frontier.size();
+    if let Some(expected) = expected_size
+        && expected != size
+    {
+        return Ok(Err(AppendError::HeadMoved {
+            expected,
+            actual: size,
+        }));
+    }
+    let mut next = state.clone();
+    let sealed = match next.seal_next(draft, clock) {
+        Ok(sealed) => sealed,
+        Err(error) => return Ok(Err(error)),
+    };
+    next.insert(txn, &sealed, digest)?;
+    *state = next;
+    Ok(Ok(Appended {
+        position: sealed.position,
+        id: draft.id,
+        leaf: sealed.leaf,
+        created: true,
+    }))
+}

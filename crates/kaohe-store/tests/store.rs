@@ -1,0 +1,283 @@
+//! The store against its promises: durable appends answered once, retries, conflicts,
+//! conditional appends, group commit under concurrency, reopening, and proofs from stored nodes.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use kaohe_ledger::event::{Actor, EventDraft};
+use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::hash::leaf_hash;
+use kaohe_ledger::merkle::{naive_root, verify_consistency, verify_inclusion};
+use kaohe_ledger::note::SignerKey;
+use kaohe_ledger::verify::LedgerVerifier;
+use kaohe_store::{AppendError, OpenError, Store, StoreOptions};
+use serde_json::json;
+use uuid::Uuid;
+
+fn genesis() -> EventDraft {
+    let key = SignerKey::from_seed("kaohe.test/store", [7; 32]).unwrap();
+    LedgerCreated {
+        organisation: "示范镇",
+        key: &key.verifier(),
+        time_zone: "Asia/Shanghai",
+        policy: default_policy("2026-01-01"),
+        business_time: "2026-01-01T08:00:00+08:00",
+        person_id: "office",
+    }
+    .draft()
+}
+
+fn entry(day: u32) -> EventDraft {
+    EventDraft {
+        id: Uuid::now_v7(),
+        event_type: "entry_written".into(),
+        payload_version: 1,
+        business_time: format!("2026-03-{:02}T18:00:00+08:00", 1 + day % 28),
+        actor: Actor {
+            person_id: "p001".into(),
+            role: "cadre".into(),
+        },
+        payload: json!({"person_id": "p001", "date": format!("2026-03-{:02}", 1 + day % 28), "did": format!("走访第{day}户", ), "learned": "了解了实际困难"}),
+        caused_by: Vec::new(),
+    }
+}
+
+fn new_store(dir: &tempfile::TempDir) -> Store {
+    Store::create(
+        &dir.path().join("ledger.redb"),
+        &genesis(),
+        StoreOptions::default(),
+    )
+    .unwrap()
+}
+
+fn verify_all(store: &Store) -> kaohe_ledger::verify::Verified {
+    let snapshot = store.snapshot().unwrap();
+    let mut verifier = LedgerVerifier::new([]);
+    snapshot
+        .for_each_event(0, |_, bytes| {
+            verifier.push(bytes).unwrap();
+            true
+        })
+        .unwrap();
+    snapshot.check_stored_nodes().unwrap();
+    let verified = verifier.finish(None).unwrap();
+    assert_eq!(verified.root, snapshot.head().unwrap().root);
+    verified
+}
+
+#[test]
+fn appends_are_numbered_linked_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let drafts: Vec<EventDraft> = (0..20).map(entry).collect();
+    for (index, draft) in drafts.iter().enumerate() {
+        let appended = store.append(draft.clone(), None).unwrap();
+        assert_eq!(appended.position, index as u64 + 1);
+        assert!(appended.created);
+    }
+    let snapshot = store.snapshot().unwrap();
+    assert_eq!(snapshot.size(), 21);
+    assert_eq!(snapshot.position_of(drafts[4].id).unwrap(), Some(5));
+    assert_eq!(snapshot.position_of(Uuid::now_v7()).unwrap(), None);
+    let bytes = snapshot.event(5).unwrap();
+    assert_eq!(leaf_hash(&bytes), snapshot.leaf(5).unwrap());
+    assert!(snapshot.event(21).is_err());
+    verify_all(&store);
+}
+
+#[test]
+fn a_retry_is_answered_from_the_ledger_and_other_content_is_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let draft = entry(1);
+    let first = store.append(draft.clone(), None).unwrap();
+    let again = store.append(draft.clone(), None).unwrap();
+    assert_eq!(
+        (again.position, again.leaf, again.created),
+        (first.position, first.leaf, false)
+    );
+    let mut changed = draft.clone();
+    changed.payload["did"] = json!("改过的内容");
+    assert_eq!(
+        store.append(changed, None),
+        Err(AppendError::Conflict {
+            id: draft.id,
+            position: 1
+        })
+    );
+    // A retry that also names the old expected size is still answered, not refused.
+    assert_eq!(store.append(draft, Some(1)).unwrap().position, 1);
+    assert_eq!(store.snapshot().unwrap().size(), 2);
+    assert_eq!(store.stats().appended(), 1);
+}
+
+#[test]
+fn a_conditional_append_needs_the_expected_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    assert_eq!(store.append(entry(1), Some(1)).unwrap().position, 1);
+    assert_eq!(
+        store.append(entry(2), Some(1)),
+        Err(AppendError::HeadMoved {
+            expected: 1,
+            actual: 2
+        })
+    );
+    assert_eq!(store.snapshot().unwrap().size(), 2);
+}
+
+#[test]
+fn invalid_drafts_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let mut bad = entry(1);
+    bad.payload["did"] = json!("");
+    assert!(matches!(
+        store.append(bad, None),
+        Err(AppendError::Invalid(_))
+    ));
+    let mut float = entry(1);
+    float.payload["score"] = json!(1.5);
+    assert!(matches!(
+        store.append(float, None),
+        Err(AppendError::Invalid(_))
+    ));
+    let mut huge = entry(1);
+    huge.payload["did"] = json!("x".repeat(100_000));
+    assert!(matches!(
+        store.append(huge, None),
+        Err(AppendError::Invalid(_))
+    ));
+    let mut second_genesis = genesis();
+    second_genesis.id = Uuid::now_v7();
+    assert!(matches!(
+        store.append(second_genesis, None),
+        Err(AppendError::Invalid(_))
+    ));
+    assert_eq!(store.snapshot().unwrap().size(), 1);
+    assert_eq!(store.stats().commits(), 0);
+}
+
+#[test]
+fn eight_threads_share_commits_and_leave_a_gap_free_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let per_thread = 60;
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            let store = store.clone();
+            scope.spawn(move || {
+                for day in 0..per_thread {
+                    store.append(entry(day), None).unwrap();
+                }
+            });
+        }
+    });
+    let appended = 8 * per_thread as u64;
+    assert_eq!(store.snapshot().unwrap().size(), 1 + appended);
+    assert_eq!(store.stats().appended(), appended);
+    let commits = store.stats().commits();
+    assert!(
+        commits < appended,
+        "{commits} commits for {appended} appends"
+    );
+    verify_all(&store);
+}
+
+#[test]
+fn recorded_times_never_go_back_even_when_the_clock_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Arc::new(AtomicI64::new(1_772_000_000));
+    let clock_now = Arc::clone(&now);
+    let options = StoreOptions {
+        clock: Arc::new(move || {
+            jiff::Timestamp::from_second(clock_now.load(Ordering::SeqCst)).unwrap()
+        }),
+        ..StoreOptions::default()
+    };
+    let store = Store::create(&dir.path().join("ledger.redb"), &genesis(), options).unwrap();
+    store.append(entry(1), None).unwrap();
+    now.fetch_sub(3600, Ordering::SeqCst);
+    store.append(entry(2), None).unwrap();
+    let snapshot = store.snapshot().unwrap();
+    let time = |position| {
+        let value: serde_json::Value =
+            serde_json::from_slice(&snapshot.event(position).unwrap()).unwrap();
+        value["recorded_time"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(time(1), time(2));
+    assert!(time(1).ends_with("+08:00"), "{}", time(1));
+    verify_all(&store);
+}
+
+#[test]
+fn a_reopened_ledger_continues_the_same_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.redb");
+    let head = {
+        let store = new_store(&dir);
+        for day in 0..13 {
+            store.append(entry(day), None).unwrap();
+        }
+        store.head().unwrap()
+    };
+    let store = Store::open(&path, StoreOptions::default()).unwrap();
+    assert_eq!(store.head().unwrap(), head);
+    store.append(entry(99), None).unwrap();
+    assert_eq!(verify_all(&store).size, 15);
+    assert!(matches!(
+        Store::create(&path, &genesis(), StoreOptions::default()),
+        Err(OpenError::AlreadyExists(_))
+    ));
+    assert!(matches!(
+        Store::open(&path, StoreOptions::default()),
+        Err(OpenError::InUse(_))
+    ));
+    drop(store);
+    assert!(matches!(
+        Store::open(&dir.path().join("none.redb"), StoreOptions::default()),
+        Err(OpenError::NotFound(_))
+    ));
+}
+
+#[test]
+fn proofs_from_stored_nodes_match_a_naive_recomputation() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    for day in 0..70 {
+        store.append(entry(day), None).unwrap();
+    }
+    let snapshot = store.snapshot().unwrap();
+    let leaves: Vec<_> = (0..snapshot.size())
+        .map(|p| leaf_hash(&snapshot.event(p).unwrap()))
+        .collect();
+    for size in 1..=snapshot.size() {
+        let root = naive_root(&leaves[..size as usize]);
+        assert_eq!(snapshot.root_at(size).unwrap(), root);
+        for position in (0..size).step_by(7) {
+            let path = snapshot.inclusion_proof(position, size).unwrap();
+            verify_inclusion(&leaves[position as usize], position, size, &path, &root).unwrap();
+        }
+        for old in (1..=size).step_by(5) {
+            let path = snapshot.consistency_proof(old, size).unwrap();
+            let old_root = naive_root(&leaves[..old as usize]);
+            verify_consistency(old, size, &old_root, &root, &path).unwrap();
+        }
+    }
+    assert!(snapshot.inclusion_proof(5, snapshot.size() + 1).is_err());
+    assert!(snapshot.consistency_proof(0, 5).is_err());
+}
+
+#[test]
+fn checkpoints_are_stored_by_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    store.put_checkpoint(1, "first\n".into()).unwrap();
+    store.append(entry(1), None).unwrap();
+    store.put_checkpoint(2, "second\n".into()).unwrap();
+    assert_eq!(
+        store.snapshot().unwrap().checkpoints().unwrap(),
+        vec![(1, "first\n".to_string()), (2, "second\n".to_string())]
+    );
+}

@@ -1,0 +1,138 @@
+//! The inspector's commands on a real data directory: init, checkpoint, export, verify.
+
+use crate::support::{append, checkpoint, export, ledger, run};
+
+#[test]
+fn init_checkpoint_export_and_verify_a_ledger() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("ledger");
+    let key = ledger(&data, 12);
+    let dir = data.to_str().unwrap();
+
+    let (code, stdout, _) = run(&["verify", dir]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("ok    hash chain            12 links"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("--    checkpoint signature  no checkpoint stored yet"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("verified: 13 events"), "{stdout}");
+
+    let saved = checkpoint(&data, "saved.checkpoint");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(text.starts_with("kaohe.test/shifanzhen\n13\n"), "{text}");
+    assert!(text.contains("\n\n— kaohe.test/shifanzhen "), "{text}");
+
+    append(&data, 5);
+    let export = export(&data, "ledger.jsonl");
+    let contents = std::fs::read_to_string(&export).unwrap();
+    assert_eq!(contents.lines().count(), 19);
+    assert!(
+        contents
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("{\"checkpoint\":\"kaohe.test/shifanzhen\\n18\\n")
+    );
+
+    for path in [dir, export.to_str().unwrap()] {
+        let (code, stdout, _) = run(&[
+            "verify",
+            path,
+            "--checkpoint",
+            saved.to_str().unwrap(),
+            "--key",
+            &key,
+        ]);
+        assert_eq!(code, 0, "{stdout}");
+        assert!(
+            stdout.contains("ok    saved checkpoint      size 13"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("(the trusted key)"), "{stdout}");
+        assert_eq!(
+            stdout.lines().filter(|line| line.starts_with("ok")).count(),
+            11,
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn the_signing_key_is_owner_only_and_init_refuses_to_overwrite() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("ledger");
+    ledger(&data, 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("ledger.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let (code, _, stderr) = run(&["init", "--data", data.to_str().unwrap(), "--org", "x"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("already holds a ledger"), "{stderr}");
+}
+
+#[test]
+fn bad_arguments_get_clear_errors_and_write_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("ledger");
+    let (code, _, stderr) = run(&[
+        "init",
+        "--data",
+        data.to_str().unwrap(),
+        "--org",
+        "示范镇",
+        "--origin",
+        "has space",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("origin"), "{stderr}");
+    assert!(!data.join("ledger.key").exists() && !data.join("ledger.redb").exists());
+    let (code, _, stderr) = run(&[
+        "init",
+        "--data",
+        data.to_str().unwrap(),
+        "--org",
+        "示范镇",
+        "--time-zone",
+        "Mars/Olympus",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown time zone"), "{stderr}");
+    let (code, _, stderr) = run(&["verify", root.path().join("nothing").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot open"), "{stderr}");
+    let (code, _, stderr) = run(&["checkpoint", "--data", root.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("kaohe init"), "{stderr}");
+}
+
+#[test]
+fn a_failed_verification_names_the_event_and_exits_1() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("ledger");
+    ledger(&data, 6);
+    let export = export(&data, "ledger.jsonl");
+    let mut lines: Vec<String> = std::fs::read_to_string(&export)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    lines[3] = lines[3].replace("走访", "走过");
+    std::fs::write(&export, lines.join("\n") + "\n").unwrap();
+    let (code, stdout, _) = run(&["verify", export.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("FAIL  hash chain            event 3:"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("NOT VERIFIED: event 3:"), "{stdout}");
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests of the real `kaohe` binary and of the ledger as an inspector meets it.
+
+mod cli;
+mod crash;
+mod proofs;
+mod support;
+mod tamper;
