@@ -112,7 +112,9 @@ fn every_flipped_byte_is_caught_and_pinned_to_its_event() {
 fn deleted_inserted_duplicated_and_reordered_lines_are_caught() {
     let fixture = fixture(6);
     let original = lines(&fixture.export);
-    let cases: Vec<(&str, Vec<Vec<u8>>, Option<u64>)> = vec![
+    // (what was done, the altered lines, the event the failure must name)
+    type Case = (&'static str, Vec<Vec<u8>>, Option<u64>);
+    let cases: Vec<Case> = vec![
         (
             "line 3 deleted",
             [&original[..3], &original[4..]].concat(),

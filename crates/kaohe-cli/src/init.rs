@@ -71,6 +71,17 @@ pub fn run(args: &InitArgs) -> Result<()> {
         .origin
         .clone()
         .unwrap_or_else(|| format!("kaohe.ledger/{}", Uuid::now_v7()));
+    // The same rule as the schema's: origins go into checkpoint notes and key names.
+    if origin.is_empty()
+        || origin.len() > 200
+        || !origin
+            .bytes()
+            .all(|byte| (b'!'..=b'~').contains(&byte) && byte != b'+')
+    {
+        bail!(
+            "--origin {origin:?} must be 1 to 200 printable ASCII characters without spaces or '+'"
+        );
+    }
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|error| anyhow::anyhow!("no OS randomness: {error}"))?;
     let key = SignerKey::from_seed(&origin, seed)

@@ -825,7 +825,7 @@ mod tests {
             // the safe range; everything else reads back as the same double.
             let read_as_integer = f.fract() == 0.0
                 && ((f > 0.0 && f < 18446744073709551616.0)
-                    || (f < 0.0 && f >= -9223372036854775808.0));
+                    || (-9223372036854775808.0..0.0).contains(&f));
             if read_as_integer && f.abs() > 9007199254740991.0 {
                 let refused = matches!(parsed, Err(CanonicalError::IntegerOutOfRange { .. }));
                 prop_assert!(refused, "{}", text);
