@@ -1,9 +1,11 @@
-//! The `kaohe` command: create a ledger, sign checkpoints, export, verify and prove.
+//! The `kaohe` command: create and serve a ledger, sign checkpoints, export, verify and prove.
 
 mod data_dir;
+mod demo;
 mod init;
 mod output;
 mod prove;
+mod serve;
 mod verify;
 
 use std::path::PathBuf;
@@ -21,6 +23,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Build the demo township ledger on first run (reused afterwards) and serve it.
+    #[command(
+        after_help = "Example:\n  kaohe demo\n  kaohe demo --data /tmp/demo --addr 127.0.0.1:9000"
+    )]
+    Demo(demo::DemoArgs),
+    /// Serve a ledger: its front page and the ledger endpoints under /v1/ledger/.
+    #[command(after_help = "Example:\n  kaohe serve --data ./ledger --addr 127.0.0.1:8620")]
+    Serve(serve::ServeArgs),
     /// Create a new ledger: its signing key and event 0 (organisation, origin, key, policy).
     #[command(after_help = "Example:\n  kaohe init --data ./ledger --org 示范镇")]
     Init(init::InitArgs),
@@ -63,6 +73,8 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => demo::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Serve(args) => serve::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Init(args) => init::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Checkpoint { data } => data_dir::checkpoint(&data).map(|()| ExitCode::SUCCESS),
         Command::Export { data, out } => data_dir::export(&data, &out).map(|()| ExitCode::SUCCESS),

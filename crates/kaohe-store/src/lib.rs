@@ -371,6 +371,29 @@ impl Store {
         reply.blocking_recv().map_err(|_| AppendError::Closed)?
     }
 
+    /// Append many drafts, queued all at once so that the writer folds them into as few
+    /// commits as its batch limit allows; one result per draft, in order, each answered only
+    /// once durable. A refused draft does not stop the others.
+    pub fn append_many(
+        &self,
+        drafts: impl IntoIterator<Item = EventDraft>,
+    ) -> Vec<Result<Appended, AppendError>> {
+        let pending: Vec<_> = drafts
+            .into_iter()
+            .map(|draft| {
+                let (request, reply) = Request::append(draft, None)?;
+                self.send(request)?;
+                Ok(reply)
+            })
+            .collect();
+        pending
+            .into_iter()
+            .map(|reply: Result<_, AppendError>| {
+                reply?.blocking_recv().map_err(|_| AppendError::Closed)?
+            })
+            .collect()
+    }
+
     /// `append` for async callers: waits without blocking the runtime's threads.
     pub async fn append_async(
         &self,

@@ -281,3 +281,28 @@ fn checkpoints_are_stored_by_size() {
         vec![(1, "first\n".to_string()), (2, "second\n".to_string())]
     );
 }
+
+#[test]
+fn many_appends_queued_at_once_share_few_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let mut drafts: Vec<EventDraft> = (0..3000).map(entry).collect();
+    let mut bad = entry(1);
+    bad.payload["did"] = json!("");
+    drafts.insert(1500, bad);
+    let results = store.append_many(drafts);
+    assert_eq!(results.len(), 3001);
+    assert!(matches!(results[1500], Err(AppendError::Invalid(_))));
+    let positions: Vec<u64> = results
+        .iter()
+        .filter_map(|result| result.as_ref().ok())
+        .map(|appended| appended.position)
+        .collect();
+    assert_eq!(positions, (1..=3000).collect::<Vec<u64>>());
+    assert!(
+        store.stats().commits() < 100,
+        "{} commits",
+        store.stats().commits()
+    );
+    verify_all(&store);
+}

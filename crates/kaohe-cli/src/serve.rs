@@ -1,0 +1,59 @@
+//! `kaohe serve` and `kaohe demo`: the ledger behind its HTTP endpoints and front page.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use kaohe_server::{AppState, Limits};
+
+use crate::data_dir;
+
+/// The address served when none is given: loopback only.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8620";
+
+/// Arguments of `kaohe serve`.
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The ledger's data directory.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Where to listen.
+    #[arg(long, value_name = "HOST:PORT", default_value = DEFAULT_ADDR)]
+    pub addr: SocketAddr,
+}
+
+/// Serve the ledger in `data` on `addr` until Ctrl-C or SIGTERM.
+pub fn serve(data: &Path, addr: SocketAddr) -> Result<()> {
+    let store = data_dir::open(data)?;
+    // Without its key a server still serves everything but checkpoints of unsigned sizes.
+    let signer = data_dir::signer(data, &store).ok().map(Arc::new);
+    let organisation = store.genesis().organisation.clone();
+    let size = store.head()?.size;
+    let state = AppState {
+        store,
+        signer,
+        limits: Limits::default(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = kaohe_server::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr} (in use? try --addr 127.0.0.1:0)"))?;
+        let local = listener.local_addr()?;
+        println!("serving the ledger of {organisation} ({size} events) at http://{local}/");
+        println!("press Ctrl-C to stop");
+        kaohe_server::serve(listener, state).await?;
+        println!("stopped");
+        Ok(())
+    })
+}
+
+/// `kaohe serve`.
+pub fn run(args: &ServeArgs) -> Result<()> {
+    serve(&args.data, args.addr)
+}

@@ -1,0 +1,295 @@
+//! The ledger endpoints: head, checkpoint, events by range or one by one, proofs, export.
+//! Events are served as their exact canonical bytes, so a client hashes what it receives.
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kaohe_ledger::bundle::ProofBundle;
+use kaohe_ledger::note::Checkpoint;
+use kaohe_ledger::verify::export_checkpoint_line;
+use kaohe_store::Snapshot;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{ApiError, AppState};
+
+/// The media type of event pages and exports: one canonical event per line.
+pub const JSON_LINES: &str = "application/jsonl";
+/// The events a page returns when the client names no limit.
+const PAGE_EVENTS_DEFAULT: u64 = 100;
+/// The bytes an export stream sends at a time.
+const EXPORT_CHUNK_BYTES: usize = 256 * 1024;
+
+static LEDGER_SIZE: HeaderName = HeaderName::from_static("kaohe-ledger-size");
+static NEXT_AFTER: HeaderName = HeaderName::from_static("kaohe-next-after");
+static LEAF_HASH: HeaderName = HeaderName::from_static("kaohe-leaf-hash");
+
+/// Run store work on a blocking thread: redb reads wait on the disk.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// The signed checkpoint of `size`: the stored one, or one signed now when the key is here.
+fn checkpoint_for(state: &AppState, snapshot: &Snapshot, size: u64) -> Result<String, ApiError> {
+    if let Some((_, text)) = snapshot
+        .checkpoints()?
+        .into_iter()
+        .find(|(stored, _)| *stored == size)
+    {
+        return Ok(text);
+    }
+    let Some(signer) = &state.signer else {
+        return Err(ApiError {
+            status: StatusCode::CONFLICT,
+            code: "no_checkpoint",
+            detail: format!(
+                "no checkpoint of size {size} is stored and this server holds no signing key"
+            ),
+        });
+    };
+    let checkpoint = Checkpoint {
+        origin: state.store.genesis().origin.clone(),
+        size,
+        root: snapshot.root_at(size)?,
+        extensions: Vec::new(),
+    };
+    checkpoint.sign(signer).map_err(ApiError::internal)
+}
+
+/// `GET /v1/ledger/head`: size, root, last leaf, and what event 0 says.
+pub async fn head(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let store = state.store.clone();
+    let head = blocking(move || Ok(store.head()?)).await?;
+    let genesis = state.store.genesis();
+    Ok(Json(json!({
+        "size": head.size,
+        "root": head.root.to_hex(),
+        "last_leaf": head.last_leaf.to_hex(),
+        "origin": genesis.origin,
+        "organisation": genesis.organisation,
+        "verifier_key": genesis.verifier_key.to_text(),
+        "time_zone": genesis.time_zone,
+    })))
+}
+
+/// `GET /v1/ledger/checkpoint`: the signed checkpoint of the current size.
+pub async fn checkpoint(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let text = blocking(move || {
+        let snapshot = state.store.snapshot()?;
+        checkpoint_for(&state, &snapshot, snapshot.size())
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+/// The query of `GET /v1/ledger/events`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    /// Return events after this position (default: from event 0).
+    after: Option<u64>,
+    /// How many (default 100, at most the page limit).
+    limit: Option<u64>,
+}
+
+/// `GET /v1/ledger/events?after=N&limit=L`: a page of events as JSON Lines, with the ledger
+/// size and the position to continue after in headers.
+pub async fn events(
+    State(state): State<AppState>,
+    Query(query): Query<EventsQuery>,
+) -> Result<Response, ApiError> {
+    let limit = query.limit.unwrap_or(PAGE_EVENTS_DEFAULT);
+    if limit == 0 || limit > state.limits.page_events_max {
+        return Err(ApiError::bad_request(format!(
+            "limit must be between 1 and {}",
+            state.limits.page_events_max
+        )));
+    }
+    let start = match query.after {
+        Some(after) => after
+            .checked_add(1)
+            .ok_or_else(|| ApiError::bad_request("after is too large"))?,
+        None => 0,
+    };
+    let (size, body, last) = blocking(move || {
+        let snapshot = state.store.snapshot()?;
+        let mut body = Vec::new();
+        let mut last = None;
+        let mut count = 0;
+        snapshot.for_each_event(start, |position, bytes| {
+            body.extend_from_slice(bytes);
+            body.push(b'\n');
+            last = Some(position);
+            count += 1;
+            count < limit
+        })?;
+        Ok((snapshot.size(), body, last))
+    })
+    .await?;
+    let mut response = ([(header::CONTENT_TYPE, JSON_LINES)], body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(LEDGER_SIZE.clone(), HeaderValue::from(size));
+    if let Some(last) = last.filter(|last| last + 1 < size) {
+        headers.insert(NEXT_AFTER.clone(), HeaderValue::from(last));
+    }
+    Ok(response)
+}
+
+fn event_response(bytes: Vec<u8>, leaf: kaohe_ledger::Hash) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
+    response.headers_mut().insert(
+        LEAF_HASH.clone(),
+        HeaderValue::from_str(&leaf.to_hex()).expect("hex is a header value"),
+    );
+    response
+}
+
+/// `GET /v1/ledger/events/{position}`: one event's canonical bytes, its leaf hash in a header.
+pub async fn event(
+    State(state): State<AppState>,
+    Path(position): Path<u64>,
+) -> Result<Response, ApiError> {
+    let (bytes, leaf) = blocking(move || {
+        let snapshot = state.store.snapshot()?;
+        Ok((snapshot.event(position)?, snapshot.leaf(position)?))
+    })
+    .await?;
+    Ok(event_response(bytes, leaf))
+}
+
+/// `GET /v1/ledger/events/by-id/{id}`: the event with that id.
+pub async fn event_by_id(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id =
+        Uuid::parse_str(&id).map_err(|_| ApiError::bad_request(format!("{id} is not a UUID")))?;
+    let (bytes, leaf) = blocking(move || {
+        let snapshot = state.store.snapshot()?;
+        let position = snapshot
+            .position_of(id)?
+            .ok_or_else(|| ApiError::not_found(format!("no event {id}")))?;
+        Ok((snapshot.event(position)?, snapshot.leaf(position)?))
+    })
+    .await?;
+    Ok(event_response(bytes, leaf))
+}
+
+/// The query of `GET /v1/ledger/proofs/inclusion`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InclusionQuery {
+    /// The event's position.
+    position: u64,
+    /// The ledger size to prove against (default: the current size).
+    size: Option<u64>,
+}
+
+/// `GET /v1/ledger/proofs/inclusion?position=N&size=M`: a proof bundle (docs/FORMAT.md §7).
+pub async fn inclusion_proof(
+    State(state): State<AppState>,
+    Query(query): Query<InclusionQuery>,
+) -> Result<Json<ProofBundle>, ApiError> {
+    let bundle = blocking(move || {
+        let snapshot = state.store.snapshot()?;
+        let size = query.size.unwrap_or(snapshot.size());
+        let path = snapshot.inclusion_proof(query.position, size)?;
+        let event =
+            String::from_utf8(snapshot.event(query.position)?).map_err(ApiError::internal)?;
+        Ok(ProofBundle::Inclusion {
+            position: query.position,
+            size,
+            event,
+            path: path.iter().map(|hash| hash.to_hex()).collect(),
+            checkpoint: checkpoint_for(&state, &snapshot, size)?,
+        })
+    })
+    .await?;
+    Ok(Json(bundle))
+}
+
+/// The query of `GET /v1/ledger/proofs/consistency`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsistencyQuery {
+    /// The older size.
+    from: u64,
+    /// The newer size (default: the current size).
+    to: Option<u64>,
+}
+
+/// `GET /v1/ledger/proofs/consistency?from=M&to=N`: a proof bundle (docs/FORMAT.md §7).
+pub async fn consistency_proof(
+    State(state): State<AppState>,
+    Query(query): Query<ConsistencyQuery>,
+) -> Result<Json<ProofBundle>, ApiError> {
+    let bundle = blocking(move || {
+        let snapshot = state.store.snapshot()?;
+        let to = query.to.unwrap_or(snapshot.size());
+        let path = snapshot.consistency_proof(query.from, to)?;
+        Ok(ProofBundle::Consistency {
+            from_size: query.from,
+            to_size: to,
+            path: path.iter().map(|hash| hash.to_hex()).collect(),
+            from_checkpoint: checkpoint_for(&state, &snapshot, query.from)?,
+            to_checkpoint: checkpoint_for(&state, &snapshot, to)?,
+        })
+    })
+    .await?;
+    Ok(Json(bundle))
+}
+
+/// `GET /v1/ledger/export`: the whole ledger as an export file (docs/FORMAT.md §6), streamed
+/// from one snapshot.
+pub async fn export(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let snapshot_state = state.clone();
+    let snapshot = blocking(move || Ok(snapshot_state.store.snapshot()?)).await?;
+    // Signing reads the tree; quick, but still disk work.
+    let (snapshot, text) = blocking(move || {
+        let text = checkpoint_for(&state, &snapshot, snapshot.size())?;
+        Ok((snapshot, text))
+    })
+    .await?;
+    tokio::task::spawn_blocking(move || {
+        let mut chunk = Vec::with_capacity(EXPORT_CHUNK_BYTES);
+        let mut open = true;
+        let result = snapshot.for_each_event(0, |_, bytes| {
+            chunk.extend_from_slice(bytes);
+            chunk.push(b'\n');
+            if chunk.len() >= EXPORT_CHUNK_BYTES {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(EXPORT_CHUNK_BYTES));
+                open = sender.blocking_send(Ok(Bytes::from(full))).is_ok();
+            }
+            open
+        });
+        if let Err(error) = result {
+            let _ = sender.blocking_send(Err(std::io::Error::other(error.to_string())));
+            return;
+        }
+        chunk.extend_from_slice(&export_checkpoint_line(&text));
+        chunk.push(b'\n');
+        let _ = sender.blocking_send(Ok(Bytes::from(chunk)));
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, JSON_LINES),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"ledger.jsonl\"",
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}

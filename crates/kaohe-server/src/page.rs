@@ -1,0 +1,129 @@
+//! The ledger's front page: what the ledger is, its head and checkpoint, the latest events,
+//! and where the API is. Server-rendered, zh-CN, no script and nothing loaded from outside.
+
+use axum::extract::State;
+use axum::response::Html;
+use serde_json::Value;
+
+use crate::ledger::blocking;
+use crate::{ApiError, AppState};
+
+/// How many of the latest events the page lists.
+const PAGE_RECENT_EVENTS: u64 = 20;
+
+/// Escape text for HTML element content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn describe(event: &Value) -> String {
+    let payload = &event["payload"];
+    match event["type"].as_str().unwrap_or_default() {
+        "ledger_created" => format!(
+            "建立台账：{}",
+            payload["organisation"].as_str().unwrap_or_default()
+        ),
+        "entry_written" => format!(
+            "{} 的工作记录（{}）：{}",
+            payload["person_id"].as_str().unwrap_or_default(),
+            payload["date"].as_str().unwrap_or_default(),
+            payload["did"].as_str().unwrap_or_default()
+        ),
+        other => other.to_owned(),
+    }
+}
+
+/// `GET /`: the front page.
+pub async fn index(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
+    let genesis = state.store.genesis().clone();
+    let (head, recent, checkpoints) = blocking(move || {
+        let snapshot = state.store.snapshot()?;
+        let head = snapshot.head()?;
+        let mut recent = Vec::new();
+        let start = head.size.saturating_sub(PAGE_RECENT_EVENTS);
+        snapshot.for_each_event(start, |position, bytes| {
+            let value: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+            recent.push((position, value));
+            true
+        })?;
+        recent.reverse();
+        Ok((head, recent, snapshot.checkpoints()?))
+    })
+    .await?;
+    let mut rows = String::new();
+    for (position, event) in &recent {
+        rows.push_str(&format!(
+            "<tr><td class=\"num\"><a href=\"/v1/ledger/events/{position}\">{position}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            escape(event["business_time"].as_str().unwrap_or_default()),
+            escape(event["type"].as_str().unwrap_or_default()),
+            escape(&describe(event)),
+        ));
+    }
+    let latest = checkpoints
+        .last()
+        .map(|(size, text)| {
+            format!(
+                "<p>最近一次签名检查点（{size} 条）：</p><pre>{}</pre>",
+                escape(text)
+            )
+        })
+        .unwrap_or_else(|| "<p>尚无签名检查点。</p>".into());
+    Ok(Html(format!(
+        r#"<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{organisation} · 考核台账</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; color: #222; }}
+h1 {{ font-size: 1.6rem; }} table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
+td.num {{ text-align: right; }} code, pre {{ font-size: .85rem; background: #f5f5f5; padding: .2rem .3rem; overflow-wrap: anywhere; white-space: pre-wrap; }}
+dt {{ font-weight: bold; margin-top: .5rem; }}
+</style>
+</head>
+<body>
+<h1>{organisation} · 考核台账</h1>
+<dl>
+<dt>事件总数</dt><dd>{size}</dd>
+<dt>默克尔根</dt><dd><code>{root}</code></dd>
+<dt>来源（origin）</dt><dd><code>{origin}</code></dd>
+<dt>验证公钥</dt><dd><code>{key}</code></dd>
+</dl>
+{latest}
+<h2>最近的事件</h2>
+<table>
+<thead><tr><th>序号</th><th>业务时间</th><th>类型</th><th>内容</th></tr></thead>
+<tbody>
+{rows}</tbody>
+</table>
+<h2>核验接口</h2>
+<ul>
+<li><a href="/v1/ledger/head">/v1/ledger/head</a>：台账头（条数、根哈希）</li>
+<li><a href="/v1/ledger/checkpoint">/v1/ledger/checkpoint</a>：当前签名检查点</li>
+<li><a href="/v1/ledger/events?limit=100">/v1/ledger/events?after=N&amp;limit=L</a>：按序分页读取事件（每行一条规范 JSON）</li>
+<li>/v1/ledger/proofs/inclusion?position=N、/v1/ledger/proofs/consistency?from=M：包含证明与一致性证明</li>
+<li><a href="/v1/ledger/export">/v1/ledger/export</a>：完整导出，可用 <code>kaohe verify</code> 离线核验</li>
+</ul>
+</body>
+</html>
+"#,
+        organisation = escape(&genesis.organisation),
+        size = head.size,
+        root = head.root,
+        origin = escape(&genesis.origin),
+        key = escape(&genesis.verifier_key.to_text()),
+    )))
+}
