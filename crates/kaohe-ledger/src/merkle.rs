@@ -519,6 +519,8 @@ mod tests {
             let root = tree.root();
             let leaf = all[index as usize];
             let path = inclusion_proof(&tree, index, size).unwrap();
+            prop_assert_eq!(&path, &naive_path(index as usize, &all));
+            prop_assert_eq!(root, naive_root(&all));
             prop_assert!(verify_inclusion(&leaf, index, size, &path, &root).is_ok());
             // Each altered hash in the path.
             for position in 0..path.len() {
@@ -556,6 +558,7 @@ mod tests {
             let old_root = naive_root(&all[..old_size as usize]);
             let new_root = tree.root();
             let path = consistency_proof(&tree, old_size, new_size).unwrap();
+            prop_assert_eq!(&path, &naive_subproof(old_size as usize, &all, true));
             prop_assert!(verify_consistency(old_size, new_size, &old_root, &new_root, &path).is_ok());
             for position in 0..path.len() {
                 let mut bad = path.clone();

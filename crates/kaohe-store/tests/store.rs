@@ -149,6 +149,12 @@ fn invalid_drafts_are_refused_and_nothing_is_written() {
         store.append(huge, None),
         Err(AppendError::Invalid(_))
     ));
+    let mut beyond = entry(1);
+    beyond.payload["did"] = json!(9_007_199_254_740_992u64);
+    assert!(matches!(
+        store.append(beyond, None),
+        Err(AppendError::Invalid(_))
+    ));
     let mut second_genesis = genesis();
     second_genesis.id = Uuid::now_v7();
     assert!(matches!(
@@ -161,11 +167,19 @@ fn invalid_drafts_are_refused_and_nothing_is_written() {
 
 #[test]
 fn eight_threads_share_commits_and_leave_a_gap_free_chain() {
+    appenders_share_commits(8, 60);
+}
+
+#[test]
+fn fifty_appenders_cost_far_fewer_than_fifty_flushes_each() {
+    appenders_share_commits(50, 20);
+}
+
+fn appenders_share_commits(threads: usize, per_thread: u32) {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(&dir);
-    let per_thread = 60;
     std::thread::scope(|scope| {
-        for _ in 0..8 {
+        for _ in 0..threads {
             let store = store.clone();
             scope.spawn(move || {
                 for day in 0..per_thread {
@@ -174,10 +188,14 @@ fn eight_threads_share_commits_and_leave_a_gap_free_chain() {
             });
         }
     });
-    let appended = 8 * per_thread as u64;
+    let appended = threads as u64 * u64::from(per_thread);
     assert_eq!(store.snapshot().unwrap().size(), 1 + appended);
     assert_eq!(store.stats().appended(), appended);
     let commits = store.stats().commits();
+    eprintln!(
+        "{threads} appenders: {appended} appends in {commits} commits ({:.1} events per commit)",
+        appended as f64 / commits as f64
+    );
     assert!(
         commits < appended,
         "{commits} commits for {appended} appends"
