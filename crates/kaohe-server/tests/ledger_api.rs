@@ -60,6 +60,20 @@ fn state(dir: &tempfile::TempDir, entries: u32) -> AppState {
     }
 }
 
+/// Serve `state` on a loopback port; the runtime must outlive the requests.
+fn serve(state: AppState) -> (tokio::runtime::Runtime, std::net::SocketAddr) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(kaohe_server::bind("127.0.0.1:0".parse().unwrap()))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(async move { axum::serve(listener, kaohe_server::router(state)).await });
+    (runtime, addr)
+}
+
 /// One HTTP/1.1 GET over a plain socket; returns (status, headers, body).
 fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
@@ -113,15 +127,7 @@ fn an_outside_client_follows_and_verifies_the_ledger_over_a_socket() {
     let dir = tempfile::tempdir().unwrap();
     let state = state(&dir, 37);
     let store = state.store.clone();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(kaohe_server::bind("127.0.0.1:0".parse().unwrap()))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    runtime.spawn(async move { axum::serve(listener, kaohe_server::router(state)).await });
+    let (_runtime, addr) = serve(state);
 
     let (status, _, body) = get(addr, "/v1/ledger/head");
     assert_eq!(status, 200);
@@ -215,15 +221,7 @@ fn bad_requests_get_problem_json_and_leave_the_ledger_unchanged() {
     let state = state(&dir, 5);
     let store = state.store.clone();
     let before = store.head().unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(kaohe_server::bind("127.0.0.1:0".parse().unwrap()))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    runtime.spawn(async move { axum::serve(listener, kaohe_server::router(state)).await });
+    let (_runtime, addr) = serve(state);
     for (path, status, code) in [
         ("/v1/ledger/events?limit=0", 400, Some("bad_request")),
         ("/v1/ledger/events?limit=11", 400, Some("bad_request")),
@@ -277,15 +275,7 @@ fn bad_requests_get_problem_json_and_leave_the_ledger_unchanged() {
 fn the_front_page_shows_the_ledger_in_chinese_and_loads_nothing_from_outside() {
     let dir = tempfile::tempdir().unwrap();
     let state = state(&dir, 3);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = runtime
-        .block_on(kaohe_server::bind("127.0.0.1:0".parse().unwrap()))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    runtime.spawn(async move { axum::serve(listener, kaohe_server::router(state)).await });
+    let (_runtime, addr) = serve(state);
     let (status, _, body) = get(addr, "/");
     assert_eq!(status, 200);
     let page = String::from_utf8(body).unwrap();
