@@ -114,13 +114,16 @@ pub fn export(data: &Path, out: &Path) -> Result<()> {
             .with_context(|| format!("cannot create {}", temporary.display()))?;
         let mut writer = BufWriter::with_capacity(1 << 20, file);
         let mut failure = None;
+        let progress = crate::output::progress(size, "exporting events");
         snapshot.for_each_event(0, |_, bytes| {
+            progress.inc(1);
             let written = writer
                 .write_all(bytes)
                 .and_then(|()| writer.write_all(b"\n"));
             failure = written.err();
             failure.is_none()
         })?;
+        progress.finish_and_clear();
         if let Some(error) = failure {
             return Err(error.into());
         }

@@ -14,3 +14,16 @@ pub fn failed(check: &str, detail: &str) {
 pub fn skipped(check: &str, detail: &str) {
     println!("--    {check:<21} {detail}");
 }
+
+/// A progress bar on standard error for long passes over a ledger; hidden when standard error
+/// is not a terminal, so scripts and logs see only the result lines.
+pub fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{what} {{bar:40}} {{pos}}/{{len}} ({{eta}})"
+        ))
+        .expect("a valid template"),
+    );
+    bar
+}

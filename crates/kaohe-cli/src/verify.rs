@@ -12,7 +12,7 @@ use kaohe_ledger::note::VerifierKey;
 use kaohe_ledger::verify::{Anchors, Check, ExportCheck, Failure, LedgerCheck, Report};
 
 use crate::data_dir;
-use crate::output::{failed, passed, skipped};
+use crate::output::{failed, passed, progress, skipped};
 
 /// The longest export line read: an event at its limit, or a checkpoint line.
 const EXPORT_LINE_BYTES_MAX: usize = EVENT_BYTES_MAX + 64 * 1024;
@@ -67,6 +67,8 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
 fn verify_export(args: &VerifyArgs, anchors: Anchors) -> Result<(u64, Result<Report, Failure>)> {
     let file =
         File::open(&args.path).with_context(|| format!("cannot open {}", args.path.display()))?;
+    let length = file.metadata().map(|metadata| metadata.len()).unwrap_or(0);
+    let progress = progress(length, "verifying bytes");
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut check = ExportCheck::new(anchors);
     let mut line = Vec::new();
@@ -79,6 +81,7 @@ fn verify_export(args: &VerifyArgs, anchors: Anchors) -> Result<(u64, Result<Rep
         if read == 0 {
             break;
         }
+        progress.inc(read as u64);
         let ended = line.last() == Some(&b'\n');
         if ended {
             line.pop();
@@ -94,6 +97,7 @@ fn verify_export(args: &VerifyArgs, anchors: Anchors) -> Result<(u64, Result<Rep
             break;
         }
     }
+    progress.finish_and_clear();
     Ok(check.finish())
 }
 
@@ -111,7 +115,12 @@ fn verify_data_dir(
     anchors.own = stored.pop();
     anchors.stored = stored;
     let mut check = LedgerCheck::new(anchors);
-    snapshot.for_each_event(0, |_, bytes| check.push(bytes))?;
+    let progress = progress(snapshot.size(), "verifying events");
+    snapshot.for_each_event(0, |_, bytes| {
+        progress.inc(1);
+        check.push(bytes)
+    })?;
+    progress.finish_and_clear();
     let checked = check.size();
     let nodes = snapshot.check_stored_nodes();
     Ok((checked, check.finish(Some(nodes))))
