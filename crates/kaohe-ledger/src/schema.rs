@@ -31,6 +31,38 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../../schemas/payloads/entry_written.v1.schema.json"),
     ),
     (
+        "payloads/policy_adopted.v1.schema.json",
+        include_str!("../../../schemas/payloads/policy_adopted.v1.schema.json"),
+    ),
+    (
+        "payloads/person_registered.v1.schema.json",
+        include_str!("../../../schemas/payloads/person_registered.v1.schema.json"),
+    ),
+    (
+        "payloads/role_assigned.v1.schema.json",
+        include_str!("../../../schemas/payloads/role_assigned.v1.schema.json"),
+    ),
+    (
+        "payloads/supervision_assigned.v1.schema.json",
+        include_str!("../../../schemas/payloads/supervision_assigned.v1.schema.json"),
+    ),
+    (
+        "payloads/area_assigned.v1.schema.json",
+        include_str!("../../../schemas/payloads/area_assigned.v1.schema.json"),
+    ),
+    (
+        "payloads/sheet_submitted.v1.schema.json",
+        include_str!("../../../schemas/payloads/sheet_submitted.v1.schema.json"),
+    ),
+    (
+        "payloads/sheet_read.v1.schema.json",
+        include_str!("../../../schemas/payloads/sheet_read.v1.schema.json"),
+    ),
+    (
+        "payloads/entry_amended.v1.schema.json",
+        include_str!("../../../schemas/payloads/entry_amended.v1.schema.json"),
+    ),
+    (
         "event.schema.json",
         include_str!("../../../schemas/event.schema.json"),
     ),
@@ -44,6 +76,30 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
         "payloads/ledger_created.v1.schema.json",
     ),
     ("entry_written", 1, "payloads/entry_written.v1.schema.json"),
+    (
+        "policy_adopted",
+        1,
+        "payloads/policy_adopted.v1.schema.json",
+    ),
+    (
+        "person_registered",
+        1,
+        "payloads/person_registered.v1.schema.json",
+    ),
+    ("role_assigned", 1, "payloads/role_assigned.v1.schema.json"),
+    (
+        "supervision_assigned",
+        1,
+        "payloads/supervision_assigned.v1.schema.json",
+    ),
+    ("area_assigned", 1, "payloads/area_assigned.v1.schema.json"),
+    (
+        "sheet_submitted",
+        1,
+        "payloads/sheet_submitted.v1.schema.json",
+    ),
+    ("sheet_read", 1, "payloads/sheet_read.v1.schema.json"),
+    ("entry_amended", 1, "payloads/entry_amended.v1.schema.json"),
 ];
 
 /// Refuses every retrieval: the whole-event schema embeds everything it refers to, so asking

@@ -1,0 +1,139 @@
+//! The typed payloads of the assessment events, one struct per event type and version, as the
+//! schemas in `schemas/payloads/` describe them.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::policy::Policy;
+
+/// The event types the rules write, with their payload versions.
+pub mod types {
+    /// The office adopts a new policy version.
+    pub const POLICY_ADOPTED: &str = "policy_adopted";
+    /// The office adds a person to the roster.
+    pub const PERSON_REGISTERED: &str = "person_registered";
+    /// The office gives a person a role for a span of days.
+    pub const ROLE_ASSIGNED: &str = "role_assigned";
+    /// The office puts a cadre under a supervising leader from a date.
+    pub const SUPERVISION_ASSIGNED: &str = "supervision_assigned";
+    /// The office puts a cadre in an area under its chief from a date.
+    pub const AREA_ASSIGNED: &str = "area_assigned";
+    /// A cadre writes a day's entry.
+    pub const ENTRY_WRITTEN: &str = "entry_written";
+    /// A cadre corrects an entry; the original stays.
+    pub const ENTRY_AMENDED: &str = "entry_amended";
+    /// A cadre hands in a ten-day sheet.
+    pub const SHEET_SUBMITTED: &str = "sheet_submitted";
+    /// The supervising leader reads a sheet.
+    pub const SHEET_READ: &str = "sheet_read";
+}
+
+/// `policy_adopted` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyAdopted {
+    /// The new policy.
+    pub policy: Policy,
+}
+
+/// `person_registered` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonRegistered {
+    /// The roster id.
+    pub person_id: String,
+    /// The person's name.
+    pub name: String,
+}
+
+/// `role_assigned` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleAssigned {
+    /// Who.
+    pub person_id: String,
+    /// The role (see `common.schema.json#/$defs/role`, without `system`).
+    pub role: String,
+    /// The first day.
+    pub from: jiff::civil::Date,
+    /// The last day, inclusive; open-ended when absent.
+    pub until: Option<jiff::civil::Date>,
+}
+
+/// `supervision_assigned` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupervisionAssigned {
+    /// The cadre supervised.
+    pub cadre_id: String,
+    /// The supervising leader.
+    pub leader_id: String,
+    /// From this day on, until another assignment.
+    pub from: jiff::civil::Date,
+}
+
+/// `area_assigned` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaAssigned {
+    /// The cadre.
+    pub cadre_id: String,
+    /// The area's name.
+    pub area: String,
+    /// The area chief.
+    pub chief_id: String,
+    /// From this day on, until another assignment.
+    pub from: jiff::civil::Date,
+}
+
+/// `entry_written` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryWritten {
+    /// Whose record.
+    pub person_id: String,
+    /// The working day.
+    pub date: jiff::civil::Date,
+    /// First line: what was done.
+    pub did: String,
+    /// Second line: what was learned or achieved.
+    pub learned: String,
+}
+
+/// `entry_amended` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryAmended {
+    /// The entry corrected.
+    pub entry_id: Uuid,
+    /// The corrected first line.
+    pub did: String,
+    /// The corrected second line.
+    pub learned: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// `sheet_submitted` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetSubmitted {
+    /// Whose sheet.
+    pub person_id: String,
+    /// The period, `YYYY-MM-P`.
+    pub period: String,
+    /// The entries it holds, in date order.
+    pub entry_ids: Vec<Uuid>,
+}
+
+/// `sheet_read` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetRead {
+    /// Whose sheet.
+    pub person_id: String,
+    /// The period, `YYYY-MM-P`.
+    pub period: String,
+    /// The leader's comment (may be empty).
+    pub comment: String,
+}

@@ -1,0 +1,120 @@
+//! Ten-day periods (一表记十天): days 1–10, 11–20, and 21 to the month's end.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+
+/// One ten-day sheet period of a month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    year: i16,
+    month: i8,
+    part: i8,
+}
+
+impl Period {
+    /// The period a date falls in.
+    pub fn of(date: Date) -> Period {
+        Period {
+            year: date.year(),
+            month: date.month(),
+            part: match date.day() {
+                1..=10 => 1,
+                11..=20 => 2,
+                _ => 3,
+            },
+        }
+    }
+
+    /// The first day.
+    pub fn first_day(self) -> Date {
+        Date::new(self.year, self.month, 1 + 10 * (self.part - 1)).expect("a valid period")
+    }
+
+    /// The last day: the 10th, the 20th, or the month's end.
+    pub fn last_day(self) -> Date {
+        match self.part {
+            1 | 2 => Date::new(self.year, self.month, 10 * self.part).expect("a valid period"),
+            _ => self.first_day().last_of_month(),
+        }
+    }
+
+    /// Whether `date` falls in the period.
+    pub fn contains(self, date: Date) -> bool {
+        Period::of(date) == self
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "{:04}-{:02}-{}",
+            self.year, self.month, self.part
+        )
+    }
+}
+
+/// Why a period text is refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{0:?} is not a period (YYYY-MM-P with P 1, 2 or 3)")]
+pub struct PeriodError(String);
+
+impl FromStr for Period {
+    type Err = PeriodError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || PeriodError(text.into());
+        let mut parts = text.split('-');
+        let (Some(year), Some(month), Some(part), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        if year.len() != 4 || month.len() != 2 || part.len() != 1 {
+            return Err(bad());
+        }
+        let period = Period {
+            year: year.parse().map_err(|_| bad())?,
+            month: month.parse().map_err(|_| bad())?,
+            part: part.parse().map_err(|_| bad())?,
+        };
+        if !(1..=12).contains(&period.month) || !(1..=3).contains(&period.part) {
+            return Err(bad());
+        }
+        Date::new(period.year, period.month, 1).map_err(|_| bad())?;
+        Ok(period)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn periods_split_months_in_three() {
+        assert_eq!(Period::of(date(2026, 2, 10)).to_string(), "2026-02-1");
+        assert_eq!(Period::of(date(2026, 2, 11)).to_string(), "2026-02-2");
+        let last = Period::of(date(2026, 2, 28));
+        assert_eq!(
+            (last.first_day(), last.last_day()),
+            (date(2026, 2, 21), date(2026, 2, 28))
+        );
+        assert_eq!(
+            "2028-02-3".parse::<Period>().unwrap().last_day(),
+            date(2028, 2, 29)
+        );
+        assert_eq!(Period::of(date(2026, 1, 31)).last_day(), date(2026, 1, 31));
+        for bad in [
+            "2026-13-1",
+            "2026-02-4",
+            "2026-2-1",
+            "2026-02",
+            "x",
+            "2026-02-1-1",
+        ] {
+            assert!(bad.parse::<Period>().is_err(), "{bad}");
+        }
+    }
+}

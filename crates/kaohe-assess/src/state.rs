@@ -1,0 +1,375 @@
+//! The assessment state: what the events so far say, folded in order. Every decision reads it,
+//! every event updates it, and a replay rebuilds it from the ledger alone.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use kaohe_ledger::event::{EventDraft, ParsedEvent};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::payload::{self, types};
+use crate::period::Period;
+use crate::policy::{Policy, PolicyBook};
+
+/// The parts of an event the rules read, from a draft about to be appended or a stored event.
+#[derive(Clone, Copy, Debug)]
+pub struct Fact<'a> {
+    /// The event id.
+    pub id: Uuid,
+    /// The event type.
+    pub event_type: &'a str,
+    /// When the act happened.
+    pub business_time: &'a str,
+    /// Who acted.
+    pub actor_person: &'a str,
+    /// The payload.
+    pub payload: &'a Value,
+}
+
+impl<'a> From<&'a EventDraft> for Fact<'a> {
+    fn from(draft: &'a EventDraft) -> Self {
+        Fact {
+            id: draft.id,
+            event_type: &draft.event_type,
+            business_time: &draft.business_time,
+            actor_person: &draft.actor.person_id,
+            payload: &draft.payload,
+        }
+    }
+}
+
+impl<'a> From<&'a ParsedEvent> for Fact<'a> {
+    fn from(event: &'a ParsedEvent) -> Self {
+        Fact {
+            id: event.id,
+            event_type: &event.event_type,
+            business_time: event.value["business_time"].as_str().unwrap_or_default(),
+            actor_person: event.value["actor"]["person_id"]
+                .as_str()
+                .unwrap_or_default(),
+            payload: &event.value["payload"],
+        }
+    }
+}
+
+/// Why an event cannot be folded into the state: the ledger holds something the rules never
+/// wrote (a replay reports it).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("event {id} ({event_type}): {message}")]
+pub struct ApplyError {
+    /// The event.
+    pub id: Uuid,
+    /// Its type.
+    pub event_type: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A role held over a span of days.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleSpan {
+    /// The role.
+    pub role: String,
+    /// The first day.
+    pub from: Date,
+    /// The last day, if any.
+    pub until: Option<Date>,
+}
+
+/// A person on the roster.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Person {
+    /// The name.
+    pub name: String,
+    /// Every role span, in the order assigned.
+    pub roles: Vec<RoleSpan>,
+    /// (from, supervising leader), in date order.
+    pub supervisors: Vec<(Date, String)>,
+    /// (from, area, chief), in date order.
+    pub areas: Vec<(Date, String, String)>,
+}
+
+/// One correction of an entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Amendment {
+    /// The amendment event.
+    pub id: Uuid,
+    /// The corrected first line.
+    pub did: String,
+    /// The corrected second line.
+    pub learned: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A day's entry, with its corrections.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Whose.
+    pub person_id: String,
+    /// The day.
+    pub date: Date,
+    /// First line as written.
+    pub did: String,
+    /// Second line as written.
+    pub learned: String,
+    /// Later corrections, oldest first; the original stays.
+    pub amendments: Vec<Amendment>,
+}
+
+/// A submitted ten-day sheet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sheet {
+    /// The submission event.
+    pub id: Uuid,
+    /// The day it was handed in.
+    pub submitted_on: Date,
+    /// The day it was due under the policy in force then.
+    pub due_on: Date,
+    /// The entries it holds.
+    pub entry_ids: Vec<Uuid>,
+    /// (leader, comment) for each reading.
+    pub reads: Vec<(String, String)>,
+}
+
+impl Sheet {
+    /// Whether it was handed in after its due day.
+    pub fn late(&self) -> bool {
+        self.submitted_on > self.due_on
+    }
+}
+
+/// The whole state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    /// The organisation's time zone (from event 0).
+    pub time_zone: Option<jiff::tz::TimeZone>,
+    /// Every policy version.
+    pub policies: PolicyBook,
+    /// The roster.
+    pub people: BTreeMap<String, Person>,
+    /// Every entry by id.
+    pub entries: BTreeMap<Uuid, Entry>,
+    /// Entry ids by (person, day).
+    pub entry_days: BTreeMap<(String, Date), Uuid>,
+    /// Submitted sheets by (person, period).
+    pub sheets: BTreeMap<(String, Period), Sheet>,
+    /// How many events were folded in.
+    pub events: u64,
+}
+
+fn read<T: DeserializeOwned>(fact: &Fact<'_>) -> Result<T, ApplyError> {
+    serde_json::from_value(fact.payload.clone())
+        .map_err(|error| apply_error(fact, error.to_string()))
+}
+
+fn apply_error(fact: &Fact<'_>, message: String) -> ApplyError {
+    ApplyError {
+        id: fact.id,
+        event_type: fact.event_type.into(),
+        message,
+    }
+}
+
+impl State {
+    /// Fold every event in order.
+    pub fn from_events<'a>(facts: impl IntoIterator<Item = Fact<'a>>) -> Result<State, ApplyError> {
+        let mut state = State::default();
+        for fact in facts {
+            state.apply(&fact)?;
+        }
+        Ok(state)
+    }
+
+    /// The calendar day of an RFC 3339 time in the organisation's zone.
+    pub fn day_of(&self, time: &str) -> Option<Date> {
+        let timestamp: jiff::Timestamp = time.parse().ok()?;
+        let zone = self.time_zone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
+        Some(timestamp.to_zoned(zone).date())
+    }
+
+    /// The policy in force on `date`.
+    pub fn policy_on(&self, date: Date) -> Option<&Policy> {
+        self.policies.in_force(date)
+    }
+
+    /// Whether `person` holds `role` on `date`.
+    pub fn holds(&self, person: &str, role: &str, date: Date) -> bool {
+        self.people.get(person).is_some_and(|person| {
+            person.roles.iter().any(|span| {
+                span.role == role
+                    && span.from <= date
+                    && span.until.is_none_or(|until| date <= until)
+            })
+        })
+    }
+
+    /// The supervising leader of `cadre` on `date`.
+    pub fn supervisor_on(&self, cadre: &str, date: Date) -> Option<&str> {
+        self.people.get(cadre).and_then(|person| {
+            person
+                .supervisors
+                .iter()
+                .rev()
+                .find(|(from, _)| *from <= date)
+                .map(|(_, leader)| leader.as_str())
+        })
+    }
+
+    /// Fold one event in.
+    pub fn apply(&mut self, fact: &Fact<'_>) -> Result<(), ApplyError> {
+        let day = self
+            .day_of(fact.business_time)
+            .ok_or_else(|| apply_error(fact, "business_time is not a time".into()))?;
+        match fact.event_type {
+            "ledger_created" => {
+                let zone = fact.payload["time_zone"].as_str().unwrap_or_default();
+                self.time_zone = Some(
+                    jiff::tz::TimeZone::get(zone)
+                        .map_err(|error| apply_error(fact, error.to_string()))?,
+                );
+                let policy: Policy = serde_json::from_value(fact.payload["policy"].clone())
+                    .map_err(|error| apply_error(fact, error.to_string()))?;
+                self.policies.adopt(policy);
+                // Someone must be able to register the first people: the ledger's creator
+                // holds the office role from its first day.
+                self.people.insert(
+                    fact.actor_person.into(),
+                    Person {
+                        name: fact.actor_person.into(),
+                        roles: vec![RoleSpan {
+                            role: "office".into(),
+                            from: day,
+                            until: None,
+                        }],
+                        ..Person::default()
+                    },
+                );
+            }
+            types::POLICY_ADOPTED => {
+                let adopted: payload::PolicyAdopted = read(fact)?;
+                self.policies.adopt(adopted.policy);
+            }
+            types::PERSON_REGISTERED => {
+                let registered: payload::PersonRegistered = read(fact)?;
+                self.people.insert(
+                    registered.person_id,
+                    Person {
+                        name: registered.name,
+                        ..Person::default()
+                    },
+                );
+            }
+            types::ROLE_ASSIGNED => {
+                let assigned: payload::RoleAssigned = read(fact)?;
+                self.person_mut(fact, &assigned.person_id)?
+                    .roles
+                    .push(RoleSpan {
+                        role: assigned.role,
+                        from: assigned.from,
+                        until: assigned.until,
+                    });
+            }
+            types::SUPERVISION_ASSIGNED => {
+                let assigned: payload::SupervisionAssigned = read(fact)?;
+                let supervisors = &mut self.person_mut(fact, &assigned.cadre_id)?.supervisors;
+                supervisors.push((assigned.from, assigned.leader_id));
+                supervisors.sort_by_key(|(from, _)| *from);
+            }
+            types::AREA_ASSIGNED => {
+                let assigned: payload::AreaAssigned = read(fact)?;
+                let areas = &mut self.person_mut(fact, &assigned.cadre_id)?.areas;
+                areas.push((assigned.from, assigned.area, assigned.chief_id));
+                areas.sort_by_key(|(from, _, _)| *from);
+            }
+            types::ENTRY_WRITTEN => {
+                let written: payload::EntryWritten = read(fact)?;
+                self.entry_days
+                    .insert((written.person_id.clone(), written.date), fact.id);
+                self.entries.insert(
+                    fact.id,
+                    Entry {
+                        person_id: written.person_id,
+                        date: written.date,
+                        did: written.did,
+                        learned: written.learned,
+                        amendments: Vec::new(),
+                    },
+                );
+            }
+            types::ENTRY_AMENDED => {
+                let amended: payload::EntryAmended = read(fact)?;
+                let entry = self
+                    .entries
+                    .get_mut(&amended.entry_id)
+                    .ok_or_else(|| apply_error(fact, "amends an unknown entry".into()))?;
+                entry.amendments.push(Amendment {
+                    id: fact.id,
+                    did: amended.did,
+                    learned: amended.learned,
+                    reason: amended.reason,
+                });
+            }
+            types::SHEET_SUBMITTED => {
+                let submitted: payload::SheetSubmitted = read(fact)?;
+                let period: Period =
+                    submitted
+                        .period
+                        .parse()
+                        .map_err(|error: crate::period::PeriodError| {
+                            apply_error(fact, error.to_string())
+                        })?;
+                let due_days = self
+                    .policy_on(period.last_day())
+                    .map_or(0, |policy| policy.sheet_due_days);
+                let due_on = period
+                    .last_day()
+                    .checked_add(jiff::Span::new().days(i64::from(due_days)))
+                    .map_err(|error| apply_error(fact, error.to_string()))?;
+                self.sheets.insert(
+                    (submitted.person_id, period),
+                    Sheet {
+                        id: fact.id,
+                        submitted_on: day,
+                        due_on,
+                        entry_ids: submitted.entry_ids,
+                        reads: Vec::new(),
+                    },
+                );
+            }
+            types::SHEET_READ => {
+                let sheet_read: payload::SheetRead = read(fact)?;
+                let period: Period =
+                    sheet_read
+                        .period
+                        .parse()
+                        .map_err(|error: crate::period::PeriodError| {
+                            apply_error(fact, error.to_string())
+                        })?;
+                let sheet = self
+                    .sheets
+                    .get_mut(&(sheet_read.person_id, period))
+                    .ok_or_else(|| apply_error(fact, "reads a sheet never submitted".into()))?;
+                sheet
+                    .reads
+                    .push((fact.actor_person.into(), sheet_read.comment));
+            }
+            other => {
+                return Err(apply_error(
+                    fact,
+                    format!("the rules know no event type {other}"),
+                ));
+            }
+        }
+        self.events += 1;
+        Ok(())
+    }
+
+    fn person_mut(&mut self, fact: &Fact<'_>, person: &str) -> Result<&mut Person, ApplyError> {
+        self.people
+            .get_mut(person)
+            .ok_or_else(|| apply_error(fact, format!("names {person}, who is not on the roster")))
+    }
+}

@@ -1,0 +1,569 @@
+//! The rules of the roster and the daily record, given / when / then: given these events, when
+//! this command by this person at this time, then these events, or this refusal and nothing.
+
+use jiff::civil::{Date, date};
+use kaohe_assess::period::Period;
+use kaohe_assess::policy::Policy;
+use kaohe_assess::{Act, Command, Fact, Refusal, State, decide};
+use kaohe_ledger::event::{EventDraft, parse_event};
+use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::hash::Hash;
+use kaohe_ledger::note::SignerKey;
+use uuid::Uuid;
+
+/// The events so far and the state they make.
+struct Given {
+    state: State,
+    events: Vec<EventDraft>,
+}
+
+impl Given {
+    /// Event 0, whose author `office` holds the office role from the ledger's first day.
+    fn ledger() -> Given {
+        let key = SignerKey::from_seed("kaohe.test/rules", [1; 32]).unwrap();
+        let genesis = LedgerCreated {
+            organisation: "示范镇",
+            key: &key.verifier(),
+            time_zone: "Asia/Shanghai",
+            policy: default_policy("2026-01-01"),
+            business_time: "2026-01-01T08:00:00+08:00",
+            person_id: "office",
+        }
+        .draft();
+        let mut given = Given {
+            state: State::default(),
+            events: Vec::new(),
+        };
+        given.apply(genesis);
+        given
+    }
+
+    /// The reference cast: cadres 张伟 (p001) and 李娜 (p002), leader 王强 (l01) over both,
+    /// area chief 赵敏 (c01), all from 2026-01-01.
+    fn township() -> Given {
+        let mut given = Given::ledger();
+        for (id, name) in [
+            ("p001", "张伟"),
+            ("p002", "李娜"),
+            ("l01", "王强"),
+            ("c01", "赵敏"),
+        ] {
+            given.ok(
+                "office",
+                "2026-01-02T09:00:00+08:00",
+                Command::RegisterPerson {
+                    person_id: id.into(),
+                    name: name.into(),
+                },
+            );
+        }
+        for (id, role) in [
+            ("p001", "cadre"),
+            ("p002", "cadre"),
+            ("l01", "supervising_leader"),
+            ("c01", "area_chief"),
+        ] {
+            given.ok(
+                "office",
+                "2026-01-02T09:05:00+08:00",
+                Command::AssignRole {
+                    person_id: id.into(),
+                    role: role.into(),
+                    from: date(2026, 1, 1),
+                    until: None,
+                },
+            );
+        }
+        for cadre in ["p001", "p002"] {
+            given.ok(
+                "office",
+                "2026-01-02T09:10:00+08:00",
+                Command::AssignSupervision {
+                    cadre_id: cadre.into(),
+                    leader_id: "l01".into(),
+                    from: date(2026, 1, 1),
+                },
+            );
+            given.ok(
+                "office",
+                "2026-01-02T09:10:00+08:00",
+                Command::AssignArea {
+                    cadre_id: cadre.into(),
+                    area: "东片".into(),
+                    chief_id: "c01".into(),
+                    from: date(2026, 1, 1),
+                },
+            );
+        }
+        given
+    }
+
+    /// Append an event as the store would: it must pass the ledger's own checks.
+    fn apply(&mut self, draft: EventDraft) {
+        draft
+            .check()
+            .unwrap_or_else(|error| panic!("{} is not a valid event: {error}", draft.event_type));
+        self.state.apply(&Fact::from(&draft)).unwrap();
+        self.events.push(draft);
+    }
+
+    fn when(&self, person: &str, time: &str, command: Command) -> Result<Vec<EventDraft>, Refusal> {
+        decide(
+            &self.state,
+            &command,
+            &Act {
+                person_id: person.into(),
+                time: time.into(),
+            },
+            Uuid::now_v7(),
+        )
+    }
+
+    /// The command must be accepted; its events are appended.
+    fn ok(&mut self, person: &str, time: &str, command: Command) -> Vec<EventDraft> {
+        let events = self
+            .when(person, time, command.clone())
+            .unwrap_or_else(|refusal| panic!("{command:?} by {person} refused: {refusal}"));
+        for event in &events {
+            self.apply(event.clone());
+        }
+        events
+    }
+
+    /// The command must be refused, and nothing changes.
+    fn refused(&self, person: &str, time: &str, command: Command) -> Refusal {
+        let before = self.state.clone();
+        let refusal = self
+            .when(person, time, command)
+            .expect_err("the command was accepted");
+        assert_eq!(self.state, before);
+        refusal
+    }
+
+    fn write(&mut self, person: &str, day: Date, did: &str) -> Uuid {
+        let time = format!("{day}T18:00:00+08:00");
+        self.ok(
+            person,
+            &time,
+            Command::WriteEntry {
+                date: day,
+                did: did.into(),
+                learned: "有收获".into(),
+            },
+        )[0]
+        .id
+    }
+}
+
+#[test]
+fn a_cadre_writes_the_entry_of_a_working_day() {
+    let mut given = Given::township();
+    let events = given.ok(
+        "p001",
+        "2026-03-02T18:00:00+08:00",
+        Command::WriteEntry {
+            date: date(2026, 3, 2),
+            did: "走访张村三户低保户".into(),
+            learned: "核实了两户收入变化".into(),
+        },
+    );
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].event_type, "entry_written");
+    assert_eq!(
+        (
+            events[0].actor.person_id.as_str(),
+            events[0].actor.role.as_str()
+        ),
+        ("p001", "cadre")
+    );
+    assert_eq!(events[0].payload["date"], "2026-03-02");
+    // A late entry for an earlier day is allowed while its sheet is open.
+    given.write("p001", date(2026, 3, 1), "补记：值班");
+    assert_eq!(given.state.entries.len(), 2);
+}
+
+#[test]
+fn entries_are_refused_by_the_rule_that_forbids_them() {
+    let mut given = Given::township();
+    given.write("p001", date(2026, 3, 2), "走访");
+    let write = |day: Date, did: &str| Command::WriteEntry {
+        date: day,
+        did: did.into(),
+        learned: String::new(),
+    };
+    let at = "2026-03-02T18:00:00+08:00";
+    assert_eq!(
+        given.refused("nobody", at, write(date(2026, 3, 2), "x")),
+        Refusal::UnknownPerson("nobody".into())
+    );
+    assert!(matches!(
+        given.refused("l01", at, write(date(2026, 3, 2), "x")),
+        Refusal::NotInRole { .. }
+    ));
+    assert_eq!(
+        given.refused("p001", at, write(date(2026, 3, 2), "again")),
+        Refusal::EntryExists {
+            date: date(2026, 3, 2)
+        }
+    );
+    assert_eq!(
+        given.refused("p001", at, write(date(2026, 3, 3), "tomorrow")),
+        Refusal::EntryInFuture {
+            date: date(2026, 3, 3),
+            today: date(2026, 3, 2)
+        }
+    );
+    assert_eq!(
+        given.refused("p001", at, write(date(2026, 3, 1), "  ")),
+        Refusal::EntryEmpty
+    );
+    assert_eq!(
+        given.refused("p001", at, write(date(2026, 3, 1), &"长".repeat(201))),
+        Refusal::EntryTooLong {
+            chars: 201,
+            max: 200
+        }
+    );
+    // A second role does not end the first: a span ends only on its own last day.
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::AssignRole {
+            person_id: "p002".into(),
+            role: "office".into(),
+            from: date(2026, 3, 1),
+            until: None,
+        },
+    );
+    assert!(
+        given
+            .when("p002", at, write(date(2026, 3, 2), "ok"))
+            .is_ok(),
+        "still a cadre: the span is open"
+    );
+}
+
+#[test]
+fn a_role_ends_on_its_last_day() {
+    let mut given = Given::ledger();
+    given.ok(
+        "office",
+        "2026-01-02T09:00:00+08:00",
+        Command::RegisterPerson {
+            person_id: "p009".into(),
+            name: "孙丽".into(),
+        },
+    );
+    given.ok(
+        "office",
+        "2026-01-02T09:00:00+08:00",
+        Command::AssignRole {
+            person_id: "p009".into(),
+            role: "cadre".into(),
+            from: date(2026, 1, 1),
+            until: Some(date(2026, 2, 28)),
+        },
+    );
+    given.write("p009", date(2026, 2, 28), "最后一天");
+    let refusal = given.refused(
+        "p009",
+        "2026-03-02T18:00:00+08:00",
+        Command::WriteEntry {
+            date: date(2026, 3, 2),
+            did: "x".into(),
+            learned: String::new(),
+        },
+    );
+    assert_eq!(
+        refusal,
+        Refusal::NotInRole {
+            person: "p009".into(),
+            role: "cadre".into(),
+            date: date(2026, 3, 2)
+        }
+    );
+    assert!(matches!(
+        given.refused(
+            "office",
+            "2026-01-02T09:00:00+08:00",
+            Command::AssignRole {
+                person_id: "p009".into(),
+                role: "emperor".into(),
+                from: date(2026, 1, 1),
+                until: None
+            },
+        ),
+        Refusal::UnknownRole(_)
+    ));
+    assert!(matches!(
+        given.refused(
+            "office",
+            "2026-01-02T09:00:00+08:00",
+            Command::AssignRole {
+                person_id: "p009".into(),
+                role: "cadre".into(),
+                from: date(2026, 3, 1),
+                until: Some(date(2026, 2, 1))
+            },
+        ),
+        Refusal::BadSpan { .. }
+    ));
+    assert!(matches!(
+        given.refused(
+            "p009",
+            "2026-01-02T09:00:00+08:00",
+            Command::RegisterPerson {
+                person_id: "x".into(),
+                name: "x".into()
+            }
+        ),
+        Refusal::NotInRole { .. }
+    ));
+}
+
+#[test]
+fn a_sheet_is_submitted_after_its_period_with_its_entries_and_lateness() {
+    let mut given = Given::township();
+    let first = given.write("p001", date(2026, 3, 3), "三日");
+    let second = given.write("p001", date(2026, 3, 2), "二日，补记");
+    given.write("p001", date(2026, 3, 11), "下一期");
+    let period: Period = "2026-03-1".parse().unwrap();
+    assert_eq!(
+        given.refused(
+            "p001",
+            "2026-03-09T18:00:00+08:00",
+            Command::SubmitSheet { period }
+        ),
+        Refusal::PeriodNotOver {
+            period,
+            last_day: date(2026, 3, 10),
+            today: date(2026, 3, 9)
+        }
+    );
+    let events = given.ok(
+        "p001",
+        "2026-03-10T18:30:00+08:00",
+        Command::SubmitSheet { period },
+    );
+    assert_eq!(
+        events[0].payload["entry_ids"],
+        serde_json::json!([second.to_string(), first.to_string()])
+    );
+    assert!(!given.state.sheets[&("p001".to_owned(), period)].late());
+    assert_eq!(
+        given.refused(
+            "p001",
+            "2026-03-11T18:00:00+08:00",
+            Command::SubmitSheet { period }
+        ),
+        Refusal::SheetAlreadySubmitted { period }
+    );
+    // After submission, a day of that period is corrected by amendment, not written.
+    assert_eq!(
+        given.refused(
+            "p001",
+            "2026-03-11T18:00:00+08:00",
+            Command::WriteEntry {
+                date: date(2026, 3, 4),
+                did: "补".into(),
+                learned: String::new()
+            }
+        ),
+        Refusal::SheetAlreadySubmitted { period }
+    );
+    // Due three days after the period (policy): the 14th is late, and the ledger shows it.
+    given.ok(
+        "p002",
+        "2026-03-14T09:00:00+08:00",
+        Command::SubmitSheet { period },
+    );
+    let sheet = &given.state.sheets[&("p002".to_owned(), period)];
+    assert_eq!(
+        (sheet.due_on, sheet.late(), sheet.entry_ids.len()),
+        (date(2026, 3, 13), true, 0)
+    );
+}
+
+#[test]
+fn only_the_supervising_leader_of_that_period_reads_a_sheet() {
+    let mut given = Given::township();
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::RegisterPerson {
+            person_id: "l02".into(),
+            name: "陈刚".into(),
+        },
+    );
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::AssignRole {
+            person_id: "l02".into(),
+            role: "supervising_leader".into(),
+            from: date(2026, 3, 1),
+            until: None,
+        },
+    );
+    // p001 moves to l02 from the 16th: the sheet of 11–20 is l02's to read.
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::AssignSupervision {
+            cadre_id: "p001".into(),
+            leader_id: "l02".into(),
+            from: date(2026, 3, 16),
+        },
+    );
+    let period: Period = "2026-03-2".parse().unwrap();
+    let read = |comment: &str| Command::ReadSheet {
+        person_id: "p001".into(),
+        period,
+        comment: comment.into(),
+    };
+    assert_eq!(
+        given.refused("l02", "2026-03-21T09:00:00+08:00", read("")),
+        Refusal::SheetNotSubmitted {
+            person: "p001".into(),
+            period
+        }
+    );
+    let submitted = given.ok(
+        "p001",
+        "2026-03-20T18:00:00+08:00",
+        Command::SubmitSheet { period },
+    );
+    assert_eq!(
+        given.refused("l01", "2026-03-21T09:00:00+08:00", read("")),
+        Refusal::NotSupervisor {
+            leader: "l01".into(),
+            cadre: "p001".into(),
+            date: date(2026, 3, 20)
+        }
+    );
+    assert!(matches!(
+        given.refused("p002", "2026-03-21T09:00:00+08:00", read("")),
+        Refusal::NotInRole { .. }
+    ));
+    let events = given.ok("l02", "2026-03-21T09:00:00+08:00", read("记录详实"));
+    assert_eq!(events[0].caused_by, vec![submitted[0].id]);
+    assert_eq!(
+        given.state.sheets[&("p001".to_owned(), period)].reads,
+        vec![("l02".to_owned(), "记录详实".to_owned())]
+    );
+}
+
+#[test]
+fn an_amendment_keeps_the_original_and_names_it() {
+    let mut given = Given::township();
+    let entry = given.write("p001", date(2026, 3, 2), "走访三户");
+    let amend = |entry_id: Uuid, reason: &str| Command::AmendEntry {
+        entry_id,
+        did: "走访四户".into(),
+        learned: String::new(),
+        reason: reason.into(),
+    };
+    let at = "2026-03-12T10:00:00+08:00";
+    assert_eq!(
+        given.refused("p002", at, amend(entry, "笔误")),
+        Refusal::NotYourEntry(entry)
+    );
+    let unknown = Uuid::now_v7();
+    assert_eq!(
+        given.refused("p001", at, amend(unknown, "笔误")),
+        Refusal::NotYourEntry(unknown)
+    );
+    assert_eq!(
+        given.refused("p001", at, amend(entry, " ")),
+        Refusal::ReasonMissing
+    );
+    let events = given.ok("p001", at, amend(entry, "户数笔误"));
+    assert_eq!(events[0].caused_by, vec![entry]);
+    let stored = &given.state.entries[&entry];
+    assert_eq!(
+        (stored.did.as_str(), stored.amendments[0].did.as_str()),
+        ("走访三户", "走访四户")
+    );
+}
+
+#[test]
+fn each_entry_is_judged_by_the_policy_in_force_on_its_day() {
+    let mut given = Given::township();
+    let mut stricter: Policy = serde_json::from_value(default_policy("2026-04-01")).unwrap();
+    stricter.version = 2;
+    stricter.entry_chars_max = 20;
+    let mut wrong_version = stricter.clone();
+    wrong_version.version = 3;
+    assert!(matches!(
+        given.refused(
+            "office",
+            "2026-03-30T09:00:00+08:00",
+            Command::AdoptPolicy {
+                policy: wrong_version
+            }
+        ),
+        Refusal::BadPolicy(_)
+    ));
+    let mut backdated = stricter.clone();
+    backdated.effective_date = date(2026, 3, 1);
+    assert!(matches!(
+        given.refused(
+            "office",
+            "2026-03-30T09:00:00+08:00",
+            Command::AdoptPolicy { policy: backdated }
+        ),
+        Refusal::BadPolicy(_)
+    ));
+    given.ok(
+        "office",
+        "2026-03-30T09:00:00+08:00",
+        Command::AdoptPolicy { policy: stricter },
+    );
+    let long = "长".repeat(30);
+    given.ok(
+        "p001",
+        "2026-04-01T18:00:00+08:00",
+        Command::WriteEntry {
+            date: date(2026, 3, 31),
+            did: long.clone(),
+            learned: String::new(),
+        },
+    );
+    assert_eq!(
+        given.refused(
+            "p001",
+            "2026-04-01T18:00:00+08:00",
+            Command::WriteEntry {
+                date: date(2026, 4, 1),
+                did: long,
+                learned: String::new()
+            }
+        ),
+        Refusal::EntryTooLong { chars: 30, max: 20 }
+    );
+}
+
+#[test]
+fn the_state_rebuilt_from_stored_events_equals_the_state_kept_while_deciding() {
+    let mut given = Given::township();
+    given.write("p001", date(2026, 3, 2), "走访");
+    given.ok(
+        "p001",
+        "2026-03-10T18:00:00+08:00",
+        Command::SubmitSheet {
+            period: "2026-03-1".parse().unwrap(),
+        },
+    );
+    // Seal every event as the store does and fold the stored forms.
+    let mut previous = Hash::ZERO;
+    let mut stored = Vec::new();
+    for (position, draft) in given.events.iter().enumerate() {
+        let sealed = draft
+            .seal(position as u64, &previous, "2026-11-22T10:00:00.000+08:00")
+            .unwrap();
+        previous = sealed.leaf;
+        stored.push(parse_event(&sealed.bytes).unwrap());
+    }
+    let rebuilt = State::from_events(stored.iter().map(Fact::from)).unwrap();
+    assert_eq!(rebuilt, given.state);
+}
