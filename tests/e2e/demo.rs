@@ -80,13 +80,18 @@ fn demo_builds_serves_stops_and_is_reused() {
     let data = root.path().join("demo");
     let (child, seen, stdout, addr) = start(&data);
     assert!(
-        seen.contains("built the demo ledger of 示范镇: 5153 events"),
+        seen.contains("built the demo township 示范镇 (seed 2026): "),
         "{seen}"
     );
     let head = get(&addr, "/v1/ledger/head");
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    assert!(head.contains("\"size\":5153"), "{head}");
-    assert!(get(&addr, "/").contains("示范镇 · 考核台账"));
+    assert!(head.contains("\"organisation\":\"示范镇\""), "{head}");
+    let page = get(&addr, "/");
+    assert!(page.contains("示范镇 · 考核台账"), "{page}");
+    assert!(
+        page.contains("旬工作记录表") || page.contains("阅看"),
+        "{page}"
+    );
     assert!(stop(child, stdout).contains("stopped"));
 
     let (code, stdout, _) = run(&["verify", data.to_str().unwrap()]);
@@ -96,4 +101,57 @@ fn demo_builds_serves_stops_and_is_reused() {
     let (child, seen, stdout, _) = start(&data);
     assert!(seen.contains("using the demo ledger"), "{seen}");
     stop(child, stdout);
+}
+
+#[test]
+fn seed_demo_is_the_same_ledger_for_the_same_seed() {
+    let root = tempfile::tempdir().unwrap();
+    let export = |name: &str, seed: &str| {
+        let data = root.path().join(name);
+        let (code, stdout, stderr) = run(&[
+            "seed-demo",
+            "--data",
+            data.to_str().unwrap(),
+            "--seed",
+            seed,
+        ]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        assert!(stdout.contains("sheets ("), "{stdout}");
+        let out = root.path().join(format!("{name}.jsonl"));
+        let (code, _, stderr) = run(&[
+            "export",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        std::fs::read(out).unwrap()
+    };
+    let first = export("a", "7");
+    assert_eq!(first, export("b", "7"));
+    assert_ne!(first, export("c", "8"));
+    let text = String::from_utf8(first).unwrap();
+    for event_type in [
+        "person_registered",
+        "role_assigned",
+        "supervision_assigned",
+        "area_assigned",
+        "entry_written",
+        "entry_amended",
+        "sheet_submitted",
+        "sheet_read",
+    ] {
+        assert!(
+            text.contains(&format!("\"type\":\"{event_type}\"")),
+            "no {event_type}"
+        );
+    }
+    let (code, _, stderr) = run(&[
+        "seed-demo",
+        "--data",
+        root.path().join("a").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("already holds a ledger"), "{stderr}");
 }

@@ -220,16 +220,19 @@ impl State {
 
     /// Fold one event in.
     pub fn apply(&mut self, fact: &Fact<'_>) -> Result<(), ApplyError> {
+        if fact.event_type == "ledger_created" {
+            // Event 0 names the zone in which its own day, and every later one, is read.
+            let zone = fact.payload["time_zone"].as_str().unwrap_or_default();
+            self.time_zone = Some(
+                jiff::tz::TimeZone::get(zone)
+                    .map_err(|error| apply_error(fact, error.to_string()))?,
+            );
+        }
         let day = self
             .day_of(fact.business_time)
             .ok_or_else(|| apply_error(fact, "business_time is not a time".into()))?;
         match fact.event_type {
             "ledger_created" => {
-                let zone = fact.payload["time_zone"].as_str().unwrap_or_default();
-                self.time_zone = Some(
-                    jiff::tz::TimeZone::get(zone)
-                        .map_err(|error| apply_error(fact, error.to_string()))?,
-                );
                 let policy: Policy = serde_json::from_value(fact.payload["policy"].clone())
                     .map_err(|error| apply_error(fact, error.to_string()))?;
                 self.policies.adopt(policy);

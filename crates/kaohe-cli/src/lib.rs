@@ -5,6 +5,7 @@ mod demo;
 mod init;
 mod output;
 mod prove;
+mod seed;
 mod serve;
 mod verify;
 
@@ -28,6 +29,9 @@ enum Command {
         after_help = "Example:\n  kaohe demo\n  kaohe demo --data /tmp/demo --addr 127.0.0.1:9000"
     )]
     Demo(demo::DemoArgs),
+    /// Build the demo township ledger in a new data directory, deterministic for a seed.
+    #[command(after_help = "Example:\n  kaohe seed-demo --data ./demo --seed 7")]
+    SeedDemo(demo::SeedDemoArgs),
     /// Serve a ledger: its front page and the ledger endpoints under /v1/ledger/.
     #[command(after_help = "Example:\n  kaohe serve --data ./ledger --addr 127.0.0.1:8620")]
     Serve(serve::ServeArgs),
@@ -74,6 +78,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::SeedDemo(args) => demo::seed_demo(&args).map(|()| ExitCode::SUCCESS),
         Command::Serve(args) => serve::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Init(args) => init::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Checkpoint { data } => data_dir::checkpoint(&data).map(|()| ExitCode::SUCCESS),
