@@ -9,8 +9,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::payload::{self, types};
-use crate::period::Period;
+use crate::period::{Month, Period, Quarter};
 use crate::policy::Policy;
+use crate::state::Kind;
 use crate::state::State;
 
 /// The roles a person can be given (everything but `system`).
@@ -104,6 +105,44 @@ pub enum Command {
     SubmitSheet {
         /// The period.
         period: Period,
+    },
+    /// An area chief gives an opinion on a cadre of the area for a month (片长意见).
+    GiveOpinion {
+        /// The cadre.
+        cadre_id: String,
+        /// The month.
+        month: Month,
+        /// The opinion.
+        opinion: String,
+    },
+    /// A supervising leader names a best or worst cadre of a month (一评).
+    Nominate {
+        /// The month.
+        month: Month,
+        /// Best or worst.
+        kind: Kind,
+        /// The cadre.
+        cadre_id: String,
+        /// Why.
+        reason: String,
+        /// The records, sheets and opinions the reason rests on.
+        cited_ids: Vec<Uuid>,
+    },
+    /// The secretary or the mayor proposes the quarterly decision (二评).
+    ProposeDecision {
+        /// The quarter.
+        quarter: Quarter,
+        /// Best workers.
+        best: Vec<String>,
+        /// Worst workers.
+        worst: Vec<String>,
+    },
+    /// The other of the two co-signs the proposal, putting it in force.
+    CosignDecision {
+        /// The quarter.
+        quarter: Quarter,
+        /// The proposal.
+        proposal_id: Uuid,
     },
     /// The supervising leader reads a cadre's sheet.
     ReadSheet {
@@ -213,6 +252,121 @@ pub enum Refusal {
         cadre: String,
         /// The day.
         date: Date,
+    },
+    /// The cadre is not in the chief's area that month.
+    #[error("{cadre} is not in the area of {chief} in {month}")]
+    NotYourArea {
+        /// The chief.
+        chief: String,
+        /// The cadre.
+        cadre: String,
+        /// The month.
+        month: Month,
+    },
+    /// A rating of a month not yet over.
+    #[error("{month} is not over until {last_day}")]
+    MonthNotOver {
+        /// The month.
+        month: Month,
+        /// Its last day.
+        last_day: Date,
+    },
+    /// Nominations after the policy's deadline.
+    #[error("the nominations of {month} were due by {due}")]
+    NominationLate {
+        /// The month.
+        month: Month,
+        /// The deadline.
+        due: Date,
+    },
+    /// The cadre was not the leader's supervisee on any day of the month.
+    #[error("{cadre} was not supervised by {leader} in {month}")]
+    NotYourSupervisee {
+        /// The leader.
+        leader: String,
+        /// The cadre.
+        cadre: String,
+        /// The month.
+        month: Month,
+    },
+    /// The leader has already named as many of this kind as the policy allows.
+    #[error("{leader} has already named {count} {kind} for {month}, the most the policy allows")]
+    QuotaReached {
+        /// The leader.
+        leader: String,
+        /// best or worst.
+        kind: &'static str,
+        /// The month.
+        month: Month,
+        /// The quota.
+        count: u32,
+    },
+    /// One person cannot be both best and worst of the same leader and month.
+    #[error("{cadre} is already named {other} by {leader} for {month}")]
+    BothBestAndWorst {
+        /// The leader.
+        leader: String,
+        /// The cadre.
+        cadre: String,
+        /// The kind already given.
+        other: &'static str,
+        /// The month.
+        month: Month,
+    },
+    /// A nomination cites nothing, or something that is not about the cadre that month.
+    #[error("{0}")]
+    BadCitation(String),
+    /// The reason is empty.
+    #[error("a nomination needs a reason")]
+    NominationReasonMissing,
+    /// The quarter is not over.
+    #[error("{quarter} ends on {last_day}; its decision comes after")]
+    QuarterNotOver {
+        /// The quarter.
+        quarter: Quarter,
+        /// Its last day.
+        last_day: Date,
+    },
+    /// The quarter already has a decision in force.
+    #[error("{0} already has a decision in force")]
+    DecisionInForce(Quarter),
+    /// A selected person is not in the matching pool.
+    #[error("{person} is not in the {kind} pool of {quarter}")]
+    NotInPool {
+        /// The person.
+        person: String,
+        /// best or worst.
+        kind: &'static str,
+        /// The quarter.
+        quarter: Quarter,
+    },
+    /// The selection has the wrong number of people.
+    #[error("the decision must select {expected} {kind}, not {got}")]
+    WrongCount {
+        /// best or worst.
+        kind: &'static str,
+        /// What the policy and the pool give.
+        expected: usize,
+        /// What was selected.
+        got: usize,
+    },
+    /// A person selected as both best and worst.
+    #[error("{0} cannot be both best and worst of the quarter")]
+    SelectedTwice(String),
+    /// The proposal to co-sign is not the quarter's latest.
+    #[error("{0} is not the latest proposal of the quarter")]
+    NotLatestProposal(Uuid),
+    /// The co-signer must be the other of secretary and mayor.
+    #[error(
+        "{person} cannot co-sign: the proposal is by {proposer} as {proposer_role}; the co-signature needs the other of party secretary and mayor"
+    )]
+    NotTheOtherSigner {
+        /// Who tried.
+        person: String,
+        /// The proposer.
+        proposer: String,
+        /// The proposer's role.
+        proposer_role: String,
     },
     /// The act's time is not an RFC 3339 time with offset.
     #[error("{0} is not an RFC 3339 time with offset")]
@@ -499,6 +653,250 @@ pub fn decide(
                 },
             )])
         }
+        Command::GiveOpinion {
+            cadre_id,
+            month,
+            opinion,
+        } => {
+            need_role(state, actor, "area_chief", month.last_day())?;
+            if state.chief_on(cadre_id, month.last_day()) != Some(actor) {
+                return Err(Refusal::NotYourArea {
+                    chief: actor.into(),
+                    cadre: cadre_id.clone(),
+                    month: *month,
+                });
+            }
+            if today < month.first_day() {
+                return Err(Refusal::MonthNotOver {
+                    month: *month,
+                    last_day: month.last_day(),
+                });
+            }
+            if opinion.trim().is_empty() {
+                return Err(Refusal::BadCitation("an opinion cannot be empty".into()));
+            }
+            Ok(vec![draft(
+                id,
+                act,
+                "area_chief",
+                types::OPINION_GIVEN,
+                &payload::OpinionGiven {
+                    cadre_id: cadre_id.clone(),
+                    month: month.to_string(),
+                    opinion: opinion.clone(),
+                },
+            )])
+        }
+        Command::Nominate {
+            month,
+            kind,
+            cadre_id,
+            reason,
+            cited_ids,
+        } => {
+            let last_day = month.last_day();
+            need_role(state, actor, "supervising_leader", last_day)?;
+            if today < last_day {
+                return Err(Refusal::MonthNotOver {
+                    month: *month,
+                    last_day,
+                });
+            }
+            let policy = state
+                .policy_on(last_day)
+                .ok_or(Refusal::NoPolicy(last_day))?;
+            let due = last_day
+                .checked_add(jiff::Span::new().days(i64::from(policy.nomination_due_days)))
+                .expect("a date");
+            if today > due {
+                return Err(Refusal::NominationLate { month: *month, due });
+            }
+            if !month
+                .days()
+                .any(|day| state.supervisor_on(cadre_id, day) == Some(actor))
+            {
+                return Err(Refusal::NotYourSupervisee {
+                    leader: actor.into(),
+                    cadre: cadre_id.clone(),
+                    month: *month,
+                });
+            }
+            let mine = || {
+                state.nominations.values().filter(|nomination| {
+                    nomination.leader_id == actor && nomination.month == *month
+                })
+            };
+            if let Some(other) = mine().find(|nomination| nomination.cadre_id == *cadre_id) {
+                return Err(Refusal::BothBestAndWorst {
+                    leader: actor.into(),
+                    cadre: cadre_id.clone(),
+                    other: other.kind.as_str(),
+                    month: *month,
+                });
+            }
+            let quota = match kind {
+                Kind::Best => policy.leader_best_count,
+                Kind::Worst => policy.leader_worst_count,
+            };
+            if mine().filter(|nomination| nomination.kind == *kind).count() >= quota as usize {
+                return Err(Refusal::QuotaReached {
+                    leader: actor.into(),
+                    kind: kind.as_str(),
+                    month: *month,
+                    count: quota,
+                });
+            }
+            if reason.trim().is_empty() {
+                return Err(Refusal::NominationReasonMissing);
+            }
+            if cited_ids.is_empty() {
+                return Err(Refusal::BadCitation(
+                    "a nomination must cite the records it rests on".into(),
+                ));
+            }
+            for cited in cited_ids {
+                if !cites_cadre_in_month(state, cited, cadre_id, *month) {
+                    return Err(Refusal::BadCitation(format!(
+                        "{cited} is not a record, sheet or opinion about {cadre_id} in {month}"
+                    )));
+                }
+            }
+            let mut event = draft(
+                id,
+                act,
+                "supervising_leader",
+                types::NOMINATION_MADE,
+                &payload::NominationMade {
+                    month: month.to_string(),
+                    kind: kind.as_str().into(),
+                    cadre_id: cadre_id.clone(),
+                    reason: reason.clone(),
+                    cited_ids: cited_ids.clone(),
+                    policy_version: policy.version,
+                },
+            );
+            event.caused_by = cited_ids.clone();
+            Ok(vec![event])
+        }
+        Command::ProposeDecision {
+            quarter,
+            best,
+            worst,
+        } => {
+            let role = ["party_secretary", "mayor"]
+                .into_iter()
+                .find(|role| state.holds(actor, role, today))
+                .ok_or_else(|| Refusal::NotInRole {
+                    person: actor.into(),
+                    role: "party_secretary or mayor".into(),
+                    date: today,
+                })?;
+            let last_day = quarter.last_day();
+            // The pools are complete only once the quarter's last month is rated, which can be
+            // no earlier than its last day.
+            if today <= last_day {
+                return Err(Refusal::QuarterNotOver {
+                    quarter: *quarter,
+                    last_day,
+                });
+            }
+            if state.decisions.contains_key(quarter) {
+                return Err(Refusal::DecisionInForce(*quarter));
+            }
+            let policy = state
+                .policy_on(last_day)
+                .ok_or(Refusal::NoPolicy(last_day))?;
+            for (kind, selected, wanted) in [
+                (Kind::Best, best, policy.quarter_best_count),
+                (Kind::Worst, worst, policy.quarter_worst_count),
+            ] {
+                let pool: std::collections::BTreeSet<&str> = state
+                    .pool(*quarter, kind)
+                    .iter()
+                    .map(|(_, nomination)| nomination.cadre_id.as_str())
+                    .collect();
+                for person in selected {
+                    if !pool.contains(person.as_str()) {
+                        return Err(Refusal::NotInPool {
+                            person: person.clone(),
+                            kind: kind.as_str(),
+                            quarter: *quarter,
+                        });
+                    }
+                }
+                let expected = (wanted as usize).min(pool.len());
+                let distinct: std::collections::BTreeSet<&String> = selected.iter().collect();
+                if distinct.len() != selected.len() || selected.len() != expected {
+                    return Err(Refusal::WrongCount {
+                        kind: kind.as_str(),
+                        expected,
+                        got: distinct.len(),
+                    });
+                }
+            }
+            if let Some(person) = best.iter().find(|person| worst.contains(person)) {
+                return Err(Refusal::SelectedTwice(person.clone()));
+            }
+            let mut event = draft(
+                id,
+                act,
+                role,
+                types::DECISION_PROPOSED,
+                &payload::DecisionProposed {
+                    quarter: quarter.to_string(),
+                    best: best.clone(),
+                    worst: worst.clone(),
+                    policy_version: policy.version,
+                },
+            );
+            // The decision rests on the nominations of the people it selects.
+            event.caused_by = [Kind::Best, Kind::Worst]
+                .into_iter()
+                .flat_map(|kind| state.pool(*quarter, kind))
+                .filter(|(_, nomination)| {
+                    best.contains(&nomination.cadre_id) || worst.contains(&nomination.cadre_id)
+                })
+                .map(|(id, _)| *id)
+                .take(64)
+                .collect();
+            Ok(vec![event])
+        }
+        Command::CosignDecision {
+            quarter,
+            proposal_id,
+        } => {
+            if state.decisions.contains_key(quarter) {
+                return Err(Refusal::DecisionInForce(*quarter));
+            }
+            if state.latest_proposal.get(quarter) != Some(proposal_id) {
+                return Err(Refusal::NotLatestProposal(*proposal_id));
+            }
+            let proposal = &state.proposals[proposal_id];
+            let other = if proposal.proposer_role == "party_secretary" {
+                "mayor"
+            } else {
+                "party_secretary"
+            };
+            if actor == proposal.proposer_id || !state.holds(actor, other, today) {
+                return Err(Refusal::NotTheOtherSigner {
+                    person: actor.into(),
+                    proposer: proposal.proposer_id.clone(),
+                    proposer_role: proposal.proposer_role.clone(),
+                });
+            }
+            let mut event = draft(
+                id,
+                act,
+                other,
+                types::DECISION_COSIGNED,
+                &payload::DecisionCosigned {
+                    quarter: quarter.to_string(),
+                    proposal_id: *proposal_id,
+                },
+            );
+            event.caused_by = vec![*proposal_id];
+            Ok(vec![event])
+        }
         Command::ReadSheet {
             person_id,
             period,
@@ -534,4 +932,18 @@ pub fn decide(
             Ok(vec![event])
         }
     }
+}
+
+/// Whether `cited` is an entry of `cadre` in `month`, a sheet of theirs for a period of that
+/// month, or an area chief's opinion about them for that month.
+fn cites_cadre_in_month(state: &State, cited: &Uuid, cadre: &str, month: Month) -> bool {
+    if let Some(entry) = state.entries.get(cited) {
+        return entry.person_id == cadre && Month::of(entry.date) == month;
+    }
+    if let Some(opinion) = state.opinions.get(cited) {
+        return opinion.cadre_id == cadre && opinion.month == month;
+    }
+    state.sheets.iter().any(|((person, period), sheet)| {
+        sheet.id == *cited && person == cadre && Month::of(period.last_day()) == month
+    })
 }

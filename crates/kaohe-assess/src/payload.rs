@@ -26,6 +26,14 @@ pub mod types {
     pub const SHEET_SUBMITTED: &str = "sheet_submitted";
     /// The supervising leader reads a sheet.
     pub const SHEET_READ: &str = "sheet_read";
+    /// An area chief gives an opinion on a cadre of the area for a month.
+    pub const OPINION_GIVEN: &str = "opinion_given";
+    /// A supervising leader names a best or worst cadre of a month.
+    pub const NOMINATION_MADE: &str = "nomination_made";
+    /// The secretary or the mayor proposes the quarterly decision.
+    pub const DECISION_PROPOSED: &str = "decision_proposed";
+    /// The other of the two co-signs it, which puts it in force.
+    pub const DECISION_COSIGNED: &str = "decision_cosigned";
 }
 
 /// `policy_adopted` v1.
@@ -136,4 +144,58 @@ pub struct SheetRead {
     pub period: String,
     /// The leader's comment (may be empty).
     pub comment: String,
+}
+
+/// `opinion_given` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionGiven {
+    /// The cadre the opinion is about.
+    pub cadre_id: String,
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// The opinion.
+    pub opinion: String,
+}
+
+/// `nomination_made` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NominationMade {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// `best` or `worst`.
+    pub kind: String,
+    /// The cadre named.
+    pub cadre_id: String,
+    /// Why.
+    pub reason: String,
+    /// The records, sheets and opinions the reason rests on.
+    pub cited_ids: Vec<Uuid>,
+    /// The policy version the nomination was made under.
+    pub policy_version: u32,
+}
+
+/// `decision_proposed` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionProposed {
+    /// The quarter, `YYYY-QN`.
+    pub quarter: String,
+    /// The best workers selected.
+    pub best: Vec<String>,
+    /// The worst workers selected.
+    pub worst: Vec<String>,
+    /// The policy version the decision was made under.
+    pub policy_version: u32,
+}
+
+/// `decision_cosigned` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionCosigned {
+    /// The quarter, `YYYY-QN`.
+    pub quarter: String,
+    /// The proposal put in force.
+    pub proposal_id: Uuid,
 }

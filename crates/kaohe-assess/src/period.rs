@@ -118,3 +118,165 @@ mod tests {
         }
     }
 }
+
+/// A calendar month, `YYYY-MM`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    year: i16,
+    month: i8,
+}
+
+impl Month {
+    /// The month a date falls in.
+    pub fn of(date: Date) -> Month {
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// Its first day.
+    pub fn first_day(self) -> Date {
+        Date::new(self.year, self.month, 1).expect("a valid month")
+    }
+
+    /// Its last day.
+    pub fn last_day(self) -> Date {
+        self.first_day().last_of_month()
+    }
+
+    /// Every day of the month.
+    pub fn days(self) -> impl Iterator<Item = Date> {
+        let last = self.last_day();
+        self.first_day()
+            .series(jiff::Span::new().days(1))
+            .take_while(move |day| *day <= last)
+    }
+
+    /// The quarter it belongs to.
+    pub fn quarter(self) -> Quarter {
+        Quarter {
+            year: self.year,
+            number: (self.month - 1) / 3 + 1,
+        }
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Month {
+    type Err = PeriodError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || PeriodError(text.into());
+        let (year, month) = text.split_once('-').ok_or_else(bad)?;
+        if year.len() != 4 || month.len() != 2 {
+            return Err(bad());
+        }
+        let month = Month {
+            year: year.parse().map_err(|_| bad())?,
+            month: month.parse().map_err(|_| bad())?,
+        };
+        Date::new(month.year, month.month, 1).map_err(|_| bad())?;
+        Ok(month)
+    }
+}
+
+/// A quarter, `YYYY-QN`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter {
+    year: i16,
+    number: i8,
+}
+
+impl Quarter {
+    /// Its three months.
+    pub fn months(self) -> [Month; 3] {
+        let first = (self.number - 1) * 3 + 1;
+        [0, 1, 2].map(|offset| Month {
+            year: self.year,
+            month: first + offset,
+        })
+    }
+
+    /// Its last day.
+    pub fn last_day(self) -> Date {
+        self.months()[2].last_day()
+    }
+
+    /// The quarter before it.
+    pub fn previous(self) -> Quarter {
+        if self.number == 1 {
+            Quarter {
+                year: self.year - 1,
+                number: 4,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                number: self.number - 1,
+            }
+        }
+    }
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{:04}-Q{}", self.year, self.number)
+    }
+}
+
+impl FromStr for Quarter {
+    type Err = PeriodError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bad = || PeriodError(text.into());
+        let (year, number) = text.split_once("-Q").ok_or_else(bad)?;
+        if year.len() != 4 || number.len() != 1 {
+            return Err(bad());
+        }
+        let quarter = Quarter {
+            year: year.parse().map_err(|_| bad())?,
+            number: number.parse().map_err(|_| bad())?,
+        };
+        if !(1..=4).contains(&quarter.number) {
+            return Err(bad());
+        }
+        Ok(quarter)
+    }
+}
+
+#[cfg(test)]
+mod month_tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn months_and_quarters() {
+        let march: Month = "2026-03".parse().unwrap();
+        assert_eq!(
+            (march.first_day(), march.last_day()),
+            (date(2026, 3, 1), date(2026, 3, 31))
+        );
+        assert_eq!(march.days().count(), 31);
+        assert_eq!(march.quarter().to_string(), "2026-Q1");
+        let quarter: Quarter = "2026-Q1".parse().unwrap();
+        assert_eq!(
+            quarter.months().map(|month| month.to_string()),
+            ["2026-01", "2026-02", "2026-03"]
+        );
+        assert_eq!(quarter.previous().to_string(), "2025-Q4");
+        assert_eq!(
+            "2026-Q4".parse::<Quarter>().unwrap().last_day(),
+            date(2026, 12, 31)
+        );
+        for bad in ["2026-13", "2026-3", "26-03"] {
+            assert!(bad.parse::<Month>().is_err(), "{bad}");
+        }
+        for bad in ["2026-Q5", "2026-Q0", "2026Q1", "2026-q1"] {
+            assert!(bad.parse::<Quarter>().is_err(), "{bad}");
+        }
+    }
+}

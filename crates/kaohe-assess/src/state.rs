@@ -10,7 +10,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::payload::{self, types};
-use crate::period::Period;
+use crate::period::{Month, Period, Quarter};
 use crate::policy::{Policy, PolicyBook};
 
 /// The parts of an event the rules read, from a draft about to be appended or a stored event.
@@ -141,6 +141,94 @@ impl Sheet {
     }
 }
 
+/// An area chief's opinion of a cadre for a month.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opinion {
+    /// The chief.
+    pub chief_id: String,
+    /// The cadre.
+    pub cadre_id: String,
+    /// The month.
+    pub month: Month,
+    /// The opinion.
+    pub text: String,
+}
+
+/// Best or worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// 最好.
+    Best,
+    /// 最差.
+    Worst,
+}
+
+impl Kind {
+    /// The payload spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Best => "best",
+            Kind::Worst => "worst",
+        }
+    }
+
+    /// Read the payload spelling.
+    pub fn parse(text: &str) -> Option<Kind> {
+        match text {
+            "best" => Some(Kind::Best),
+            "worst" => Some(Kind::Worst),
+            _ => None,
+        }
+    }
+}
+
+/// A leader's monthly nomination.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Nomination {
+    /// The leader.
+    pub leader_id: String,
+    /// The month.
+    pub month: Month,
+    /// Best or worst.
+    pub kind: Kind,
+    /// The cadre named.
+    pub cadre_id: String,
+    /// Why.
+    pub reason: String,
+    /// What the reason rests on.
+    pub cited_ids: Vec<Uuid>,
+    /// The policy version it was made under.
+    pub policy_version: u32,
+}
+
+/// A proposed quarterly decision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proposal {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// Who proposed it.
+    pub proposer_id: String,
+    /// In which role (`party_secretary` or `mayor`).
+    pub proposer_role: String,
+    /// Best workers.
+    pub best: Vec<String>,
+    /// Worst workers.
+    pub worst: Vec<String>,
+    /// The policy version.
+    pub policy_version: u32,
+}
+
+/// A quarterly decision in force: a proposal and its co-signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The proposal.
+    pub proposal_id: Uuid,
+    /// The co-signature event.
+    pub cosign_id: Uuid,
+    /// Who co-signed.
+    pub cosigner_id: String,
+}
+
 /// The whole state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
@@ -156,6 +244,16 @@ pub struct State {
     pub entry_days: BTreeMap<(String, Date), Uuid>,
     /// Submitted sheets by (person, period).
     pub sheets: BTreeMap<(String, Period), Sheet>,
+    /// Area chiefs' opinions by id.
+    pub opinions: BTreeMap<Uuid, Opinion>,
+    /// Monthly nominations by id.
+    pub nominations: BTreeMap<Uuid, Nomination>,
+    /// Proposed quarterly decisions by id.
+    pub proposals: BTreeMap<Uuid, Proposal>,
+    /// The latest proposal of each quarter.
+    pub latest_proposal: BTreeMap<Quarter, Uuid>,
+    /// Decisions in force, by quarter.
+    pub decisions: BTreeMap<Quarter, Decision>,
     /// How many events were folded in.
     pub events: u64,
 }
@@ -163,6 +261,14 @@ pub struct State {
 fn read<T: DeserializeOwned>(fact: &Fact<'_>) -> Result<T, ApplyError> {
     serde_json::from_value(fact.payload.clone())
         .map_err(|error| apply_error(fact, error.to_string()))
+}
+
+fn parse_with<T: std::str::FromStr>(fact: &Fact<'_>, text: &str) -> Result<T, ApplyError>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|error: T::Err| apply_error(fact, error.to_string()))
 }
 
 fn apply_error(fact: &Fact<'_>, message: String) -> ApplyError {
@@ -216,6 +322,28 @@ impl State {
                 .find(|(from, _)| *from <= date)
                 .map(|(_, leader)| leader.as_str())
         })
+    }
+
+    /// The area chief of `cadre` on `date`.
+    pub fn chief_on(&self, cadre: &str, date: Date) -> Option<&str> {
+        self.people.get(cadre).and_then(|person| {
+            person
+                .areas
+                .iter()
+                .rev()
+                .find(|(from, _, _)| *from <= date)
+                .map(|(_, _, chief)| chief.as_str())
+        })
+    }
+
+    /// The quarter's pool of one kind: every nomination of its months (person-times).
+    pub fn pool(&self, quarter: Quarter, kind: Kind) -> Vec<(&Uuid, &Nomination)> {
+        self.nominations
+            .iter()
+            .filter(|(_, nomination)| {
+                nomination.kind == kind && nomination.month.quarter() == quarter
+            })
+            .collect()
     }
 
     /// Fold one event in.
@@ -358,6 +486,67 @@ impl State {
                 sheet
                     .reads
                     .push((fact.actor_person.into(), sheet_read.comment));
+            }
+            types::OPINION_GIVEN => {
+                let given: payload::OpinionGiven = read(fact)?;
+                self.opinions.insert(
+                    fact.id,
+                    Opinion {
+                        chief_id: fact.actor_person.into(),
+                        cadre_id: given.cadre_id,
+                        month: parse_with(fact, &given.month)?,
+                        text: given.opinion,
+                    },
+                );
+            }
+            types::NOMINATION_MADE => {
+                let made: payload::NominationMade = read(fact)?;
+                self.nominations.insert(
+                    fact.id,
+                    Nomination {
+                        leader_id: fact.actor_person.into(),
+                        month: parse_with(fact, &made.month)?,
+                        kind: Kind::parse(&made.kind)
+                            .ok_or_else(|| apply_error(fact, format!("kind {}", made.kind)))?,
+                        cadre_id: made.cadre_id,
+                        reason: made.reason,
+                        cited_ids: made.cited_ids,
+                        policy_version: made.policy_version,
+                    },
+                );
+            }
+            types::DECISION_PROPOSED => {
+                let proposed: payload::DecisionProposed = read(fact)?;
+                let quarter: Quarter = parse_with(fact, &proposed.quarter)?;
+                let role = if self.holds(fact.actor_person, "party_secretary", day) {
+                    "party_secretary"
+                } else {
+                    "mayor"
+                };
+                self.latest_proposal.insert(quarter, fact.id);
+                self.proposals.insert(
+                    fact.id,
+                    Proposal {
+                        quarter,
+                        proposer_id: fact.actor_person.into(),
+                        proposer_role: role.into(),
+                        best: proposed.best,
+                        worst: proposed.worst,
+                        policy_version: proposed.policy_version,
+                    },
+                );
+            }
+            types::DECISION_COSIGNED => {
+                let cosigned: payload::DecisionCosigned = read(fact)?;
+                let quarter: Quarter = parse_with(fact, &cosigned.quarter)?;
+                self.decisions.insert(
+                    quarter,
+                    Decision {
+                        proposal_id: cosigned.proposal_id,
+                        cosign_id: fact.id,
+                        cosigner_id: fact.actor_person.into(),
+                    },
+                );
             }
             other => {
                 return Err(apply_error(

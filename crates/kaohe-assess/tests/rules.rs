@@ -2,8 +2,9 @@
 //! this command by this person at this time, then these events, or this refusal and nothing.
 
 use jiff::civil::{Date, date};
-use kaohe_assess::period::Period;
+use kaohe_assess::period::{Month, Period, Quarter};
 use kaohe_assess::policy::Policy;
+use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, Refusal, State, decide};
 use kaohe_ledger::event::{EventDraft, parse_event};
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
@@ -47,6 +48,8 @@ impl Given {
             ("p002", "李娜"),
             ("l01", "王强"),
             ("c01", "赵敏"),
+            ("s01", "刘书记"),
+            ("m01", "陈镇长"),
         ] {
             given.ok(
                 "office",
@@ -62,6 +65,8 @@ impl Given {
             ("p002", "cadre"),
             ("l01", "supervising_leader"),
             ("c01", "area_chief"),
+            ("s01", "party_secretary"),
+            ("m01", "mayor"),
         ] {
             given.ok(
                 "office",
@@ -566,4 +571,272 @@ fn the_state_rebuilt_from_stored_events_equals_the_state_kept_while_deciding() {
     }
     let rebuilt = State::from_events(stored.iter().map(Fact::from)).unwrap();
     assert_eq!(rebuilt, given.state);
+}
+
+fn nominate(kind: Kind, cadre: &str, cited: Vec<Uuid>) -> Command {
+    Command::Nominate {
+        month: "2026-03".parse().unwrap(),
+        kind,
+        cadre_id: cadre.into(),
+        reason: "本月工作记录详实，走访群众多".into(),
+        cited_ids: cited,
+    }
+}
+
+/// The township with March's records of both cadres and an opinion on each.
+fn march() -> (Given, Uuid, Uuid) {
+    let mut given = Given::township();
+    let first = given.write("p001", date(2026, 3, 2), "走访张村");
+    let second = given.write("p002", date(2026, 3, 2), "值班");
+    for cadre in ["p001", "p002"] {
+        given.ok(
+            "c01",
+            "2026-03-31T10:00:00+08:00",
+            Command::GiveOpinion {
+                cadre_id: cadre.into(),
+                month: "2026-03".parse().unwrap(),
+                opinion: "群众反映较好".into(),
+            },
+        );
+    }
+    (given, first, second)
+}
+
+#[test]
+fn only_the_chief_of_the_cadres_area_gives_an_opinion() {
+    let mut given = Given::township();
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::RegisterPerson {
+            person_id: "c02".into(),
+            name: "周片长".into(),
+        },
+    );
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::AssignRole {
+            person_id: "c02".into(),
+            role: "area_chief".into(),
+            from: date(2026, 3, 1),
+            until: None,
+        },
+    );
+    let opinion = || Command::GiveOpinion {
+        cadre_id: "p001".into(),
+        month: "2026-03".parse().unwrap(),
+        opinion: "好".into(),
+    };
+    assert!(matches!(
+        given.refused("c02", "2026-03-31T10:00:00+08:00", opinion()),
+        Refusal::NotYourArea { .. }
+    ));
+    assert!(matches!(
+        given.refused("p002", "2026-03-31T10:00:00+08:00", opinion()),
+        Refusal::NotInRole { .. }
+    ));
+    given.ok("c01", "2026-03-31T10:00:00+08:00", opinion());
+}
+
+#[test]
+fn a_leader_nominates_within_the_rules() {
+    let (mut given, first, second) = march();
+    let month: Month = "2026-03".parse().unwrap();
+    let at = "2026-04-02T10:00:00+08:00";
+    assert_eq!(
+        given.refused(
+            "l01",
+            "2026-03-30T10:00:00+08:00",
+            nominate(Kind::Best, "p001", vec![first])
+        ),
+        Refusal::MonthNotOver {
+            month,
+            last_day: date(2026, 3, 31)
+        }
+    );
+    assert_eq!(
+        given.refused(
+            "l01",
+            "2026-04-06T10:00:00+08:00",
+            nominate(Kind::Best, "p001", vec![first])
+        ),
+        Refusal::NominationLate {
+            month,
+            due: date(2026, 4, 5)
+        }
+    );
+    assert!(matches!(
+        given.refused("p001", at, nominate(Kind::Best, "p001", vec![first])),
+        Refusal::NotInRole { .. }
+    ));
+    assert!(matches!(
+        given.refused("l01", at, nominate(Kind::Best, "p001", vec![])),
+        Refusal::BadCitation(_)
+    ));
+    assert!(matches!(
+        given.refused("l01", at, nominate(Kind::Best, "p001", vec![second])),
+        Refusal::BadCitation(_)
+    ));
+    let events = given.ok("l01", at, nominate(Kind::Best, "p001", vec![first]));
+    assert_eq!(events[0].caused_by, vec![first]);
+    assert_eq!(events[0].payload["policy_version"], 1);
+    assert_eq!(
+        given.refused("l01", at, nominate(Kind::Worst, "p001", vec![first])),
+        Refusal::BothBestAndWorst {
+            leader: "l01".into(),
+            cadre: "p001".into(),
+            other: "best",
+            month
+        }
+    );
+    assert!(matches!(
+        given.refused("l01", at, nominate(Kind::Best, "p002", vec![second])),
+        Refusal::QuotaReached { .. }
+    ));
+    given.ok("l01", at, nominate(Kind::Worst, "p002", vec![second]));
+}
+
+#[test]
+fn a_leader_nominates_only_supervisees_of_that_month() {
+    let (mut given, first, _) = march();
+    given.ok(
+        "office",
+        "2026-01-05T09:00:00+08:00",
+        Command::RegisterPerson {
+            person_id: "l02".into(),
+            name: "陈刚".into(),
+        },
+    );
+    given.ok(
+        "office",
+        "2026-01-05T09:00:00+08:00",
+        Command::AssignRole {
+            person_id: "l02".into(),
+            role: "supervising_leader".into(),
+            from: date(2026, 1, 1),
+            until: None,
+        },
+    );
+    assert_eq!(
+        given.refused(
+            "l02",
+            "2026-04-02T10:00:00+08:00",
+            nominate(Kind::Best, "p001", vec![first])
+        ),
+        Refusal::NotYourSupervisee {
+            leader: "l02".into(),
+            cadre: "p001".into(),
+            month: "2026-03".parse().unwrap()
+        }
+    );
+    // Moved to l02 from 20 March: both leaders had p001 in March.
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::AssignSupervision {
+            cadre_id: "p001".into(),
+            leader_id: "l02".into(),
+            from: date(2026, 3, 20),
+        },
+    );
+    given.ok(
+        "l02",
+        "2026-04-02T10:00:00+08:00",
+        nominate(Kind::Best, "p001", vec![first]),
+    );
+}
+
+#[test]
+fn the_quarterly_decision_is_drawn_from_the_pools_and_needs_both_signatures() {
+    let (mut given, first, second) = march();
+    given.ok(
+        "l01",
+        "2026-04-02T10:00:00+08:00",
+        nominate(Kind::Best, "p001", vec![first]),
+    );
+    given.ok(
+        "l01",
+        "2026-04-02T10:05:00+08:00",
+        nominate(Kind::Worst, "p002", vec![second]),
+    );
+    let quarter: Quarter = "2026-Q1".parse().unwrap();
+    let propose = |best: &[&str], worst: &[&str]| Command::ProposeDecision {
+        quarter,
+        best: best.iter().map(|person| person.to_string()).collect(),
+        worst: worst.iter().map(|person| person.to_string()).collect(),
+    };
+    let at = "2026-04-08T09:00:00+08:00";
+    assert!(matches!(
+        given.refused("l01", at, propose(&["p001"], &["p002"])),
+        Refusal::NotInRole { .. }
+    ));
+    let early = given.refused(
+        "s01",
+        "2026-03-31T09:00:00+08:00",
+        propose(&["p001"], &["p002"]),
+    );
+    assert!(matches!(early, Refusal::QuarterNotOver { .. }), "{early:?}");
+    assert_eq!(
+        given.refused("s01", at, propose(&["p002"], &["p002"])),
+        Refusal::NotInPool {
+            person: "p002".into(),
+            kind: "best",
+            quarter
+        }
+    );
+    assert_eq!(
+        given.refused("s01", at, propose(&[], &["p002"])),
+        Refusal::WrongCount {
+            kind: "best",
+            expected: 1,
+            got: 0
+        }
+    );
+    let first_proposal = given.ok("s01", at, propose(&["p001"], &["p002"]))[0].id;
+    // A newer proposal supersedes the first before anyone co-signs.
+    let proposal = given.ok(
+        "s01",
+        "2026-04-08T10:00:00+08:00",
+        propose(&["p001"], &["p002"]),
+    );
+    assert_eq!(proposal[0].actor.role, "party_secretary");
+    let proposal = proposal[0].id;
+    let cosign = |proposal_id: Uuid| Command::CosignDecision {
+        quarter,
+        proposal_id,
+    };
+    assert_eq!(
+        given.refused("m01", at, cosign(first_proposal)),
+        Refusal::NotLatestProposal(first_proposal)
+    );
+    assert!(matches!(
+        given.refused("s01", at, cosign(proposal)),
+        Refusal::NotTheOtherSigner { .. }
+    ));
+    assert!(matches!(
+        given.refused("l01", at, cosign(proposal)),
+        Refusal::NotTheOtherSigner { .. }
+    ));
+    assert!(
+        !given.state.decisions.contains_key(&quarter),
+        "no decision before the co-signature"
+    );
+    let cosigned = given.ok("m01", "2026-04-08T15:00:00+08:00", cosign(proposal));
+    assert_eq!(
+        (
+            cosigned[0].actor.role.as_str(),
+            cosigned[0].caused_by.clone()
+        ),
+        ("mayor", vec![proposal])
+    );
+    assert_eq!(given.state.decisions[&quarter].proposal_id, proposal);
+    assert_eq!(
+        given.refused("m01", at, cosign(proposal)),
+        Refusal::DecisionInForce(quarter)
+    );
+    assert_eq!(
+        given.refused("s01", at, propose(&["p001"], &["p002"])),
+        Refusal::DecisionInForce(quarter)
+    );
 }

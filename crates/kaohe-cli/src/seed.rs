@@ -4,10 +4,12 @@
 //! 示范镇 has 92 staff (p001–p092), all keeping daily records; p001–p008 are the supervising
 //! leaders, p009 the party secretary (who also supervises the leaders), p010 the mayor, p011
 //! the party committee's secretary for appeals, p012–p019 the chiefs of eight areas, p020 the
-//! discipline inspector. The first quarter of 2026 is played day by day: entries on working
-//! days (a few days missed), ten-day sheets handed in (a few late), read by the leaders, a few
-//! entries amended, one cadre moved to another leader mid-quarter, and each month end sealed
-//! by a signed checkpoint. Ids, recording times and the demo's key all follow from the seed,
+//! discipline inspector. The first quarter of 2026 and the start of April are played day by
+//! day: entries on working days (a few days missed), ten-day sheets handed in (a few late),
+//! read by the leaders, a few entries amended, one cadre moved to another leader mid-quarter,
+//! area chiefs' opinions and each leader's best and worst at every month end, the quarterly
+//! decision proposed by the secretary and co-signed by the mayor, and each month end sealed by
+//! a signed checkpoint. Ids, recording times and the demo's key all follow from the seed,
 //! so the same seed gives the same ledger, byte for byte.
 
 use std::path::Path;
@@ -16,7 +18,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use anyhow::{Context, Result, anyhow};
 use jiff::civil::{Date, Weekday, date};
-use kaohe_assess::period::Period;
+use kaohe_assess::period::{Month, Period};
+use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
 use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
@@ -32,7 +35,7 @@ pub const DEMO_ORIGIN: &str = "kaohe.demo/shifanzhen";
 const STAFF: u32 = 92;
 /// The first and last day played.
 const FIRST_DAY: Date = date(2026, 1, 1);
-const LAST_DAY: Date = date(2026, 3, 31);
+const LAST_DAY: Date = date(2026, 4, 10);
 /// Spring Festival 2026: no working days.
 const HOLIDAY: (Date, Date) = (date(2026, 2, 15), date(2026, 2, 23));
 const AREAS: &[&str] = &[
@@ -367,6 +370,16 @@ fn play(data: &Path, seed: u64) -> Result<()> {
                 planned.push((submit, person(number), period));
             }
         }
+        if day.day() == 1 && day > FIRST_DAY {
+            opinions(&mut town, Month::of(day.yesterday().expect("a date")), day)?;
+        }
+        if day.day() == 3 && day > FIRST_DAY {
+            let month = Month::of(day.checked_sub(jiff::Span::new().days(3)).expect("a date"));
+            nominations(&mut town, month, day)?;
+        }
+        if day == date(2026, 4, 8) {
+            decision(&mut town, day)?;
+        }
         let due: Vec<_> = planned
             .iter()
             .filter(|(on, _, _)| *on == day)
@@ -392,7 +405,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
     }
     progress.finish_and_clear();
     println!(
-        "built the demo township 示范镇 (seed {seed}): {} events, {} entries, {} sheets ({} late)",
+        "built the demo township 示范镇 (seed {seed}): {} events, {} entries, {} sheets ({} late), {} nominations, {} quarterly decision",
         store.head()?.size,
         town.state.entries.len(),
         town.state.sheets.len(),
@@ -400,7 +413,9 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             .sheets
             .values()
             .filter(|sheet| sheet.late())
-            .count()
+            .count(),
+        town.state.nominations.len(),
+        town.state.decisions.len()
     );
     Ok(())
 }
@@ -480,4 +495,183 @@ fn roster(town: &mut Township) -> Result<()> {
         )?;
     }
     town.flush(&at(FIRST_DAY, 9, 30))
+}
+
+/// The cadres `leader` supervised on some day of `month`, in roster order.
+fn supervisees(state: &State, leader: &str, month: Month) -> Vec<String> {
+    state
+        .people
+        .keys()
+        .filter(|cadre| {
+            month
+                .days()
+                .any(|day| state.supervisor_on(cadre, day) == Some(leader))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The entries of `cadre` in `month`.
+fn entries_of(state: &State, cadre: &str, month: Month) -> Vec<Uuid> {
+    state
+        .entry_days
+        .range((cadre.to_owned(), month.first_day())..=(cadre.to_owned(), month.last_day()))
+        .map(|(_, id)| *id)
+        .collect()
+}
+
+/// Each area chief gives opinions on three cadres of the area for the month just ended.
+fn opinions(town: &mut Township, month: Month, day: Date) -> Result<()> {
+    const OPINIONS: &[&str] = &[
+        "驻村期间吃住在村，群众反映好",
+        "工作主动，矛盾调解有办法",
+        "下村次数偏少，群众有意见",
+        "台账规范，材料报送及时",
+        "对片区情况熟悉，配合积极",
+    ];
+    for chief in 12..=19u32 {
+        let chief = person(chief);
+        let area: Vec<String> = town
+            .state
+            .people
+            .keys()
+            .filter(|cadre| town.state.chief_on(cadre, month.last_day()) == Some(chief.as_str()))
+            .cloned()
+            .collect();
+        for index in 0..3 {
+            let cadre = area[town.random.below(area.len() as u64) as usize].clone();
+            let opinion = town.random.pick(OPINIONS).to_owned();
+            let time = at(day, 16, index * 5);
+            town.act(
+                &chief,
+                &time,
+                Command::GiveOpinion {
+                    cadre_id: cadre,
+                    month,
+                    opinion,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Each leader names the best and the worst of the month, citing their records.
+fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
+    for (index, leader) in (1..=9u32).map(person).enumerate() {
+        let mut cadres = supervisees(&town.state, &leader, month);
+        cadres.retain(|cadre| entries_of(&town.state, cadre, month).len() >= 2);
+        if cadres.len() < 2 {
+            continue;
+        }
+        // A few cadres of each leader tend to be named worst again, as happens.
+        let worst = cadres[(town.random.below(3) as usize).min(cadres.len() - 1)].clone();
+        let mut best = worst.clone();
+        while best == worst {
+            best = cadres[town.random.below(cadres.len() as u64) as usize].clone();
+        }
+        for (kind, cadre, reason) in [
+            (Kind::Best, best, "本月工作记录详实，走访群众多，片长评价好"),
+            (
+                Kind::Worst,
+                worst,
+                "本月记录简单重复，下村次数少，片长反映群众有意见",
+            ),
+        ] {
+            let entries = entries_of(&town.state, &cadre, month);
+            let mut cited: Vec<Uuid> = entries.iter().rev().take(2).copied().collect();
+            cited.extend(
+                town.state
+                    .opinions
+                    .iter()
+                    .filter(|(_, opinion)| opinion.cadre_id == cadre && opinion.month == month)
+                    .map(|(id, _)| *id),
+            );
+            let time = at(day, 10, (index * 5) as i8);
+            town.act(
+                &leader,
+                &time,
+                Command::Nominate {
+                    month,
+                    kind,
+                    cadre_id: cadre,
+                    reason: reason.into(),
+                    cited_ids: cited,
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The most often nominated people of a pool, the earliest nomination breaking ties.
+fn most_nominated(
+    state: &State,
+    quarter: kaohe_assess::period::Quarter,
+    kind: Kind,
+    count: u32,
+    avoid: &[String],
+) -> Vec<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for (_, nomination) in state.pool(quarter, kind) {
+        if avoid.contains(&nomination.cadre_id) {
+            continue;
+        }
+        match counts
+            .iter_mut()
+            .find(|(cadre, _)| *cadre == nomination.cadre_id)
+        {
+            Some((_, count)) => *count += 1,
+            None => counts.push((nomination.cadre_id.clone(), 1)),
+        }
+    }
+    counts.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+    counts
+        .into_iter()
+        .take(count as usize)
+        .map(|(cadre, _)| cadre)
+        .collect()
+}
+
+/// The secretary proposes the first quarter's decision; the mayor co-signs it the next day.
+fn decision(town: &mut Township, day: Date) -> Result<()> {
+    let quarter = Month::of(date(2026, 3, 1)).quarter();
+    let policy = town
+        .state
+        .policy_on(quarter.last_day())
+        .expect("a policy")
+        .clone();
+    let worst = most_nominated(
+        &town.state,
+        quarter,
+        Kind::Worst,
+        policy.quarter_worst_count,
+        &[],
+    );
+    let best = most_nominated(
+        &town.state,
+        quarter,
+        Kind::Best,
+        policy.quarter_best_count,
+        &worst,
+    );
+    let proposal = town.act(
+        "p009",
+        &at(day, 9, 0),
+        Command::ProposeDecision {
+            quarter,
+            best,
+            worst,
+        },
+    )?[0];
+    let next = day.tomorrow().expect("a date");
+    town.act(
+        "p010",
+        &at(next, 9, 0),
+        Command::CosignDecision {
+            quarter,
+            proposal_id: proposal,
+        },
+    )?;
+    Ok(())
 }

@@ -63,6 +63,22 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../../schemas/payloads/entry_amended.v1.schema.json"),
     ),
     (
+        "payloads/opinion_given.v1.schema.json",
+        include_str!("../../../schemas/payloads/opinion_given.v1.schema.json"),
+    ),
+    (
+        "payloads/nomination_made.v1.schema.json",
+        include_str!("../../../schemas/payloads/nomination_made.v1.schema.json"),
+    ),
+    (
+        "payloads/decision_proposed.v1.schema.json",
+        include_str!("../../../schemas/payloads/decision_proposed.v1.schema.json"),
+    ),
+    (
+        "payloads/decision_cosigned.v1.schema.json",
+        include_str!("../../../schemas/payloads/decision_cosigned.v1.schema.json"),
+    ),
+    (
         "event.schema.json",
         include_str!("../../../schemas/event.schema.json"),
     ),
@@ -100,6 +116,22 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
     ),
     ("sheet_read", 1, "payloads/sheet_read.v1.schema.json"),
     ("entry_amended", 1, "payloads/entry_amended.v1.schema.json"),
+    ("opinion_given", 1, "payloads/opinion_given.v1.schema.json"),
+    (
+        "nomination_made",
+        1,
+        "payloads/nomination_made.v1.schema.json",
+    ),
+    (
+        "decision_proposed",
+        1,
+        "payloads/decision_proposed.v1.schema.json",
+    ),
+    (
+        "decision_cosigned",
+        1,
+        "payloads/decision_cosigned.v1.schema.json",
+    ),
 ];
 
 /// Refuses every retrieval: the whole-event schema embeds everything it refers to, so asking

@@ -83,9 +83,47 @@ fn describe(event: &Value) -> String {
                 comment => format!("：{comment}"),
             }
         ),
+        "opinion_given" => format!(
+            "片长对 {} 的 {} 月意见：{}",
+            payload["cadre_id"].as_str().unwrap_or_default(),
+            payload["month"].as_str().unwrap_or_default(),
+            payload["opinion"].as_str().unwrap_or_default()
+        ),
+        "nomination_made" => format!(
+            "{} 月{}：{}（{}）",
+            payload["month"].as_str().unwrap_or_default(),
+            if payload["kind"] == "best" {
+                "最好"
+            } else {
+                "最差"
+            },
+            payload["cadre_id"].as_str().unwrap_or_default(),
+            payload["reason"].as_str().unwrap_or_default()
+        ),
+        "decision_proposed" => format!(
+            "提出 {} 季度评定：最好 {}，最差 {}",
+            payload["quarter"].as_str().unwrap_or_default(),
+            join_ids(&payload["best"]),
+            join_ids(&payload["worst"])
+        ),
+        "decision_cosigned" => format!(
+            "会签 {} 季度评定，决定生效",
+            payload["quarter"].as_str().unwrap_or_default()
+        ),
         "policy_adopted" => format!("通过第 {} 版考核办法", payload["policy"]["version"]),
         other => other.to_owned(),
     }
+}
+
+fn join_ids(ids: &Value) -> String {
+    ids.as_array()
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("、")
+        })
+        .unwrap_or_default()
 }
 
 fn role_name(role: &str) -> &str {
