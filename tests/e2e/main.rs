@@ -3,6 +3,7 @@
 mod cli;
 mod crash;
 mod demo;
+mod explain;
 mod proofs;
 mod support;
 mod tamper;

@@ -7,10 +7,12 @@
 //! work record (一记): entries, ten-day sheets with due dates, amendments and readings.
 
 pub mod decide;
+pub mod explain;
 pub mod payload;
 pub mod period;
 pub mod policy;
 pub mod state;
+pub mod summary;
 
 pub use decide::{Act, Command, Refusal, decide};
 pub use state::{Fact, State};

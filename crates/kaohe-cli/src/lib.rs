@@ -2,6 +2,7 @@
 
 mod data_dir;
 mod demo;
+mod explain;
 mod init;
 mod output;
 mod prove;
@@ -65,6 +66,11 @@ enum Command {
     /// Print an inclusion or consistency proof with the signed checkpoints it rests on.
     #[command(subcommand)]
     Prove(prove::ProveCommand),
+    /// Show what one judgment rested on, in order, each step proven in the signed ledger.
+    #[command(
+        after_help = "Example:\n  kaohe explain --data ./ledger 01a2022a-2498-74b2-ade4-71e3224fb01e"
+    )]
+    Explain(explain::ExplainArgs),
     /// Check a proof printed by `kaohe prove`, offline, against the ledger's verifier key.
     #[command(
         after_help = "Example:\n  kaohe verify-proof proof.json --key 'origin+1a2b3c4d+AW...'"
@@ -85,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Export { data, out } => data_dir::export(&data, &out).map(|()| ExitCode::SUCCESS),
         Command::Verify(args) => verify::run(&args),
         Command::Prove(command) => prove::run(&command).map(|()| ExitCode::SUCCESS),
+        Command::Explain(args) => explain::run(&args).map(|()| ExitCode::SUCCESS),
         Command::VerifyProof(args) => prove::verify_proof(&args),
     };
     match result {
