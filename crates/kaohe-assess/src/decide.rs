@@ -144,6 +144,33 @@ pub enum Command {
         /// The proposal.
         proposal_id: Uuid,
     },
+    /// The office publishes the quarter's decision in force (公示).
+    PublishDecision {
+        /// The quarter.
+        quarter: Quarter,
+        /// The notice.
+        notice: String,
+    },
+    /// An appeal against one designation (复评申请).
+    FileAppeal {
+        /// The quarter.
+        quarter: Quarter,
+        /// Whose designation.
+        person_id: String,
+        /// Which.
+        kind: Kind,
+        /// Why.
+        grounds: String,
+    },
+    /// The party committee answers an appeal.
+    AnswerAppeal {
+        /// The appeal.
+        appeal_id: Uuid,
+        /// Whether the designation is overturned (else upheld).
+        overturned: bool,
+        /// Why.
+        reasons: String,
+    },
     /// The supervising leader reads a cadre's sheet.
     ReadSheet {
         /// Whose sheet.
@@ -368,6 +395,57 @@ pub enum Refusal {
         /// The proposer's role.
         proposer_role: String,
     },
+    /// The quarter has no decision in force.
+    #[error("{0} has no decision in force")]
+    NoDecision(Quarter),
+    /// The decision is already published.
+    #[error("the decision of {0} is already published")]
+    AlreadyPublished(Quarter),
+    /// Appeals wait for publication.
+    #[error("the decision of {0} is not published yet")]
+    NotPublished(Quarter),
+    /// The filing window is over.
+    #[error("appeals against {quarter} could be filed until {ended}")]
+    FilingWindowClosed {
+        /// The quarter.
+        quarter: Quarter,
+        /// The last day of the window.
+        ended: Date,
+    },
+    /// Under the policy only the person rated may appeal.
+    #[error(
+        "{person} cannot appeal the rating of {rated}: the policy gives standing to the person rated"
+    )]
+    NoStanding {
+        /// Who tried.
+        person: String,
+        /// Who was rated.
+        rated: String,
+    },
+    /// The person holds no such designation (or it was already overturned).
+    #[error("{person} is not designated {kind} in {quarter}")]
+    NotDesignated {
+        /// Who.
+        person: String,
+        /// best or worst.
+        kind: &'static str,
+        /// The quarter.
+        quarter: Quarter,
+    },
+    /// The designation was already appealed.
+    #[error("the designation of {person} in {quarter} was already appealed")]
+    AlreadyAppealed {
+        /// Who.
+        person: String,
+        /// The quarter.
+        quarter: Quarter,
+    },
+    /// No such appeal.
+    #[error("no appeal {0}")]
+    UnknownAppeal(Uuid),
+    /// The appeal was already answered.
+    #[error("appeal {0} was already answered")]
+    AlreadyAnswered(Uuid),
     /// The act's time is not an RFC 3339 time with offset.
     #[error("{0} is not an RFC 3339 time with offset")]
     BadTime(String),
@@ -895,7 +973,193 @@ pub fn decide(
                 },
             );
             event.caused_by = vec![*proposal_id];
+            // The decision's consequences follow at once, each naming its causes.
+            let mut after = state.clone();
+            after
+                .apply(&crate::state::Fact::from(&event))
+                .expect("a decided event applies");
+            let mut events = vec![event];
+            for expected in crate::sanctions::derive(&after, *quarter) {
+                let mut sanction = draft(
+                    derived_id(id, events.len()),
+                    &system_act(act),
+                    "system",
+                    types::SANCTION_IMPOSED,
+                    &payload::SanctionImposed {
+                        person_id: expected.person_id,
+                        quarter: quarter.to_string(),
+                        sanction: expected.sanction.into(),
+                        bonus_bp: expected.bonus_bp,
+                        rectify_by: expected.rectify_by,
+                        policy_version: expected.policy_version,
+                    },
+                );
+                sanction.caused_by = expected.causes;
+                events.push(sanction);
+            }
+            Ok(events)
+        }
+        Command::PublishDecision { quarter, notice } => {
+            need_role(state, actor, "office", today)?;
+            if !state.decisions.contains_key(quarter) {
+                return Err(Refusal::NoDecision(*quarter));
+            }
+            if state.publications.contains_key(quarter) {
+                return Err(Refusal::AlreadyPublished(*quarter));
+            }
+            if notice.trim().is_empty() {
+                return Err(Refusal::BadCitation("a notice cannot be empty".into()));
+            }
+            let mut event = draft(
+                id,
+                act,
+                "office",
+                types::DECISION_PUBLISHED,
+                &payload::DecisionPublished {
+                    quarter: quarter.to_string(),
+                    notice: notice.clone(),
+                },
+            );
+            event.caused_by = vec![state.decisions[quarter].cosign_id];
             Ok(vec![event])
+        }
+        Command::FileAppeal {
+            quarter,
+            person_id,
+            kind,
+            grounds,
+        } => {
+            need_person(state, actor)?;
+            let (published_id, published_on) = *state
+                .publications
+                .get(quarter)
+                .ok_or(Refusal::NotPublished(*quarter))?;
+            let policy = state
+                .policy_on(published_on)
+                .ok_or(Refusal::NoPolicy(published_on))?;
+            let window_ends = published_on
+                .checked_add(jiff::Span::new().days(i64::from(policy.appeal_filing_days)))
+                .expect("a date");
+            if today > window_ends {
+                return Err(Refusal::FilingWindowClosed {
+                    quarter: *quarter,
+                    ended: window_ends,
+                });
+            }
+            if policy.appeal_standing == "rated_person" && actor != person_id {
+                return Err(Refusal::NoStanding {
+                    person: actor.into(),
+                    rated: person_id.clone(),
+                });
+            }
+            if !state.finally_designated(*quarter, *kind, person_id) {
+                return Err(Refusal::NotDesignated {
+                    person: person_id.clone(),
+                    kind: kind.as_str(),
+                    quarter: *quarter,
+                });
+            }
+            if state.appeals.values().any(|appeal| {
+                appeal.quarter == *quarter && appeal.person_id == *person_id && appeal.kind == *kind
+            }) {
+                return Err(Refusal::AlreadyAppealed {
+                    person: person_id.clone(),
+                    quarter: *quarter,
+                });
+            }
+            if grounds.trim().is_empty() {
+                return Err(Refusal::BadCitation("an appeal needs grounds".into()));
+            }
+            let mut event = draft(
+                id,
+                act,
+                if state.holds(actor, "cadre", today) {
+                    "cadre"
+                } else {
+                    "office"
+                },
+                types::APPEAL_FILED,
+                &payload::AppealFiled {
+                    quarter: quarter.to_string(),
+                    person_id: person_id.clone(),
+                    kind: kind.as_str().into(),
+                    grounds: grounds.clone(),
+                },
+            );
+            event.caused_by = vec![published_id];
+            Ok(vec![event])
+        }
+        Command::AnswerAppeal {
+            appeal_id,
+            overturned,
+            reasons,
+        } => {
+            need_role(state, actor, "party_committee", today)?;
+            let appeal = state
+                .appeals
+                .get(appeal_id)
+                .ok_or(Refusal::UnknownAppeal(*appeal_id))?;
+            if appeal.answer.is_some() {
+                return Err(Refusal::AlreadyAnswered(*appeal_id));
+            }
+            if reasons.trim().is_empty() {
+                return Err(Refusal::BadCitation("an answer needs reasons".into()));
+            }
+            let policy = state.policy_on(today).ok_or(Refusal::NoPolicy(today))?;
+            let mut answer = draft(
+                id,
+                act,
+                "party_committee",
+                types::APPEAL_ANSWERED,
+                &payload::AppealAnswered {
+                    appeal_id: *appeal_id,
+                    outcome: if *overturned { "overturned" } else { "upheld" }.into(),
+                    reasons: reasons.clone(),
+                    policy_version: policy.version,
+                },
+            );
+            answer.caused_by = vec![*appeal_id];
+            let mut events = vec![answer];
+            if *overturned {
+                // The sanctions whose cause the answer removes are revoked by events naming it.
+                let mut after = state.clone();
+                after
+                    .apply(&crate::state::Fact::from(&events[0]))
+                    .expect("a decided event applies");
+                let still: Vec<(String, &str, Vec<Uuid>)> = after
+                    .decisions
+                    .keys()
+                    .filter(|quarter| **quarter >= appeal.quarter)
+                    .flat_map(|quarter| crate::sanctions::derive(&after, *quarter))
+                    .map(|expected| (expected.person_id, expected.sanction, expected.causes))
+                    .collect();
+                for (sanction_id, sanction) in &state.sanctions {
+                    let derived = still.iter().any(|(person, kind, causes)| {
+                        *person == sanction.person_id
+                            && *kind == sanction.sanction
+                            && *causes == sanction.caused_by
+                    });
+                    if sanction.revoked_by.is_none()
+                        && sanction.person_id == appeal.person_id
+                        && sanction.quarter >= appeal.quarter
+                        && !derived
+                    {
+                        let mut revoked = draft(
+                            derived_id(id, events.len()),
+                            &system_act(act),
+                            "system",
+                            types::SANCTION_REVOKED,
+                            &payload::SanctionRevoked {
+                                sanction_id: *sanction_id,
+                                appeal_answer_id: id,
+                            },
+                        );
+                        revoked.caused_by = vec![id, *sanction_id];
+                        events.push(revoked);
+                    }
+                }
+            }
+            Ok(events)
         }
         Command::ReadSheet {
             person_id,
@@ -946,4 +1210,24 @@ fn cites_cadre_in_month(state: &State, cited: &Uuid, cadre: &str, month: Month) 
     state.sheets.iter().any(|((person, period), sheet)| {
         sheet.id == *cited && person == cadre && Month::of(period.last_day()) == month
     })
+}
+
+/// The person id of events the rules derive rather than a person decides.
+pub const SYSTEM_PERSON: &str = "kaohe";
+
+fn system_act(act: &Act) -> Act {
+    Act {
+        person_id: SYSTEM_PERSON.into(),
+        time: act.time.clone(),
+    }
+}
+
+/// The id of the `index`-th event derived from the act with id `id`: the same time, and bits
+/// that differ from `id` and from each other, so a replayed decision derives the same ids.
+pub fn derived_id(id: Uuid, index: usize) -> Uuid {
+    let mut bytes = *id.as_bytes();
+    let index = index as u16;
+    bytes[14] ^= 0x5a ^ (index >> 8) as u8;
+    bytes[15] ^= index as u8;
+    Uuid::from_bytes(bytes)
 }

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod payload;
 pub mod period;
 pub mod policy;
+pub mod sanctions;
 pub mod state;
 pub mod summary;
 

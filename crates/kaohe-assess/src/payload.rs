@@ -34,6 +34,16 @@ pub mod types {
     pub const DECISION_PROPOSED: &str = "decision_proposed";
     /// The other of the two co-signs it, which puts it in force.
     pub const DECISION_COSIGNED: &str = "decision_cosigned";
+    /// The office publishes a decision in force.
+    pub const DECISION_PUBLISHED: &str = "decision_published";
+    /// Someone appeals a designation.
+    pub const APPEAL_FILED: &str = "appeal_filed";
+    /// The party committee answers an appeal.
+    pub const APPEAL_ANSWERED: &str = "appeal_answered";
+    /// A reward or penalty follows from designations.
+    pub const SANCTION_IMPOSED: &str = "sanction_imposed";
+    /// A sanction is revoked because its cause was overturned.
+    pub const SANCTION_REVOKED: &str = "sanction_revoked";
 }
 
 /// `policy_adopted` v1.
@@ -198,4 +208,70 @@ pub struct DecisionCosigned {
     pub quarter: String,
     /// The proposal put in force.
     pub proposal_id: Uuid,
+}
+
+/// `decision_published` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionPublished {
+    /// The quarter, `YYYY-QN`.
+    pub quarter: String,
+    /// The notice.
+    pub notice: String,
+}
+
+/// `appeal_filed` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppealFiled {
+    /// The quarter, `YYYY-QN`.
+    pub quarter: String,
+    /// Whose designation.
+    pub person_id: String,
+    /// `best` or `worst`.
+    pub kind: String,
+    /// Why.
+    pub grounds: String,
+}
+
+/// `appeal_answered` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppealAnswered {
+    /// The appeal.
+    pub appeal_id: Uuid,
+    /// `upheld` or `overturned`.
+    pub outcome: String,
+    /// Why.
+    pub reasons: String,
+    /// The policy version.
+    pub policy_version: u32,
+}
+
+/// `sanction_imposed` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SanctionImposed {
+    /// Who.
+    pub person_id: String,
+    /// The quarter of the designation.
+    pub quarter: String,
+    /// Which sanction.
+    pub sanction: String,
+    /// Uplift in basis points, for bonus uplifts.
+    pub bonus_bp: Option<u32>,
+    /// Deadline, for rectification.
+    pub rectify_by: Option<jiff::civil::Date>,
+    /// The policy version.
+    pub policy_version: u32,
+}
+
+/// `sanction_revoked` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SanctionRevoked {
+    /// The sanction.
+    pub sanction_id: Uuid,
+    /// The answer that overturned its cause.
+    pub appeal_answer_id: Uuid,
 }

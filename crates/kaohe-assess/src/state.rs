@@ -26,6 +26,8 @@ pub struct Fact<'a> {
     pub actor_person: &'a str,
     /// The payload.
     pub payload: &'a Value,
+    /// The events it names as its causes.
+    pub caused_by: &'a [Uuid],
 }
 
 impl<'a> From<&'a EventDraft> for Fact<'a> {
@@ -36,6 +38,7 @@ impl<'a> From<&'a EventDraft> for Fact<'a> {
             business_time: &draft.business_time,
             actor_person: &draft.actor.person_id,
             payload: &draft.payload,
+            caused_by: &draft.caused_by,
         }
     }
 }
@@ -50,6 +53,7 @@ impl<'a> From<&'a ParsedEvent> for Fact<'a> {
                 .as_str()
                 .unwrap_or_default(),
             payload: &event.value["payload"],
+            caused_by: &event.caused_by,
         }
     }
 }
@@ -227,6 +231,72 @@ pub struct Decision {
     pub cosign_id: Uuid,
     /// Who co-signed.
     pub cosigner_id: String,
+    /// The day it was co-signed.
+    pub cosigned_on: Date,
+}
+
+/// An appeal and, once given, its answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Appeal {
+    /// The quarter.
+    pub quarter: Quarter,
+    /// Whose designation.
+    pub person_id: String,
+    /// Which designation.
+    pub kind: Kind,
+    /// Who appealed.
+    pub appellant_id: String,
+    /// The grounds.
+    pub grounds: String,
+    /// The day it was filed.
+    pub filed_on: Date,
+    /// The day the answer is due, under the policy in force when filed.
+    pub due_on: Date,
+    /// The answer, if given.
+    pub answer: Option<Answer>,
+}
+
+/// The party committee's answer to an appeal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The answer event.
+    pub id: Uuid,
+    /// Whether the designation was overturned.
+    pub overturned: bool,
+    /// The reasons.
+    pub reasons: String,
+    /// The day it was answered.
+    pub answered_on: Date,
+}
+
+impl Appeal {
+    /// Whether the deadline was or is breached on `today`: answered late, or still unanswered
+    /// after its due day.
+    pub fn breached(&self, today: Date) -> bool {
+        match &self.answer {
+            Some(answer) => answer.answered_on > self.due_on,
+            None => today > self.due_on,
+        }
+    }
+}
+
+/// A recorded sanction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sanction {
+    /// Who.
+    pub person_id: String,
+    /// The quarter of the designation.
+    pub quarter: Quarter,
+    /// Which sanction.
+    pub sanction: String,
+    /// Uplift in basis points.
+    pub bonus_bp: Option<u32>,
+    /// Rectification deadline.
+    pub rectify_by: Option<Date>,
+    /// The events it names as its causes.
+    pub caused_by: Vec<Uuid>,
+    /// The revocation, if revoked.
+    pub revoked_by: Option<Uuid>,
 }
 
 /// The whole state.
@@ -254,6 +324,12 @@ pub struct State {
     pub latest_proposal: BTreeMap<Quarter, Uuid>,
     /// Decisions in force, by quarter.
     pub decisions: BTreeMap<Quarter, Decision>,
+    /// Publications: (event, day) by quarter.
+    pub publications: BTreeMap<Quarter, (Uuid, Date)>,
+    /// Appeals by id.
+    pub appeals: BTreeMap<Uuid, Appeal>,
+    /// Sanctions by id.
+    pub sanctions: BTreeMap<Uuid, Sanction>,
     /// How many events were folded in.
     pub events: u64,
 }
@@ -261,6 +337,28 @@ pub struct State {
 fn read<T: DeserializeOwned>(fact: &Fact<'_>) -> Result<T, ApplyError> {
     serde_json::from_value(fact.payload.clone())
         .map_err(|error| apply_error(fact, error.to_string()))
+}
+
+/// `days` after `day`: calendar days, or working days (Monday to Friday) when `kind` is
+/// `working`.
+pub fn add_days(day: Date, days: u32, kind: &str) -> Date {
+    if kind != "working" {
+        return day
+            .checked_add(jiff::Span::new().days(i64::from(days)))
+            .expect("a date within range");
+    }
+    let mut current = day;
+    let mut left = days;
+    while left > 0 {
+        current = current.tomorrow().expect("a date within range");
+        if !matches!(
+            current.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        ) {
+            left -= 1;
+        }
+    }
+    current
 }
 
 fn parse_with<T: std::str::FromStr>(fact: &Fact<'_>, text: &str) -> Result<T, ApplyError>
@@ -344,6 +442,29 @@ impl State {
                 nomination.kind == kind && nomination.month.quarter() == quarter
             })
             .collect()
+    }
+
+    /// Whether `person` is designated `kind` in `quarter` by a decision in force and no
+    /// answered appeal has overturned it: the final designation.
+    pub fn finally_designated(&self, quarter: Quarter, kind: Kind, person: &str) -> bool {
+        let Some(decision) = self.decisions.get(&quarter) else {
+            return false;
+        };
+        let proposal = &self.proposals[&decision.proposal_id];
+        let listed = match kind {
+            Kind::Best => &proposal.best,
+            Kind::Worst => &proposal.worst,
+        };
+        listed.iter().any(|listed| listed == person)
+            && !self.appeals.values().any(|appeal| {
+                appeal.quarter == quarter
+                    && appeal.kind == kind
+                    && appeal.person_id == person
+                    && appeal
+                        .answer
+                        .as_ref()
+                        .is_some_and(|answer| answer.overturned)
+            })
     }
 
     /// Fold one event in.
@@ -545,8 +666,71 @@ impl State {
                         proposal_id: cosigned.proposal_id,
                         cosign_id: fact.id,
                         cosigner_id: fact.actor_person.into(),
+                        cosigned_on: day,
                     },
                 );
+            }
+            types::DECISION_PUBLISHED => {
+                let published: payload::DecisionPublished = read(fact)?;
+                let quarter: Quarter = parse_with(fact, &published.quarter)?;
+                self.publications.insert(quarter, (fact.id, day));
+            }
+            types::APPEAL_FILED => {
+                let filed: payload::AppealFiled = read(fact)?;
+                let policy = self
+                    .policy_on(day)
+                    .ok_or_else(|| apply_error(fact, "no policy in force".into()))?;
+                let due_on = add_days(day, policy.appeal_answer_days, &policy.appeal_day_kind);
+                self.appeals.insert(
+                    fact.id,
+                    Appeal {
+                        quarter: parse_with(fact, &filed.quarter)?,
+                        person_id: filed.person_id,
+                        kind: Kind::parse(&filed.kind)
+                            .ok_or_else(|| apply_error(fact, format!("kind {}", filed.kind)))?,
+                        appellant_id: fact.actor_person.into(),
+                        grounds: filed.grounds,
+                        filed_on: day,
+                        due_on,
+                        answer: None,
+                    },
+                );
+            }
+            types::APPEAL_ANSWERED => {
+                let answered: payload::AppealAnswered = read(fact)?;
+                let appeal = self
+                    .appeals
+                    .get_mut(&answered.appeal_id)
+                    .ok_or_else(|| apply_error(fact, "answers an unknown appeal".into()))?;
+                appeal.answer = Some(Answer {
+                    id: fact.id,
+                    overturned: answered.outcome == "overturned",
+                    reasons: answered.reasons,
+                    answered_on: day,
+                });
+            }
+            types::SANCTION_IMPOSED => {
+                let imposed: payload::SanctionImposed = read(fact)?;
+                self.sanctions.insert(
+                    fact.id,
+                    Sanction {
+                        person_id: imposed.person_id,
+                        quarter: parse_with(fact, &imposed.quarter)?,
+                        sanction: imposed.sanction,
+                        bonus_bp: imposed.bonus_bp,
+                        rectify_by: imposed.rectify_by,
+                        caused_by: fact.caused_by.to_vec(),
+                        revoked_by: None,
+                    },
+                );
+            }
+            types::SANCTION_REVOKED => {
+                let revoked: payload::SanctionRevoked = read(fact)?;
+                let sanction = self
+                    .sanctions
+                    .get_mut(&revoked.sanction_id)
+                    .ok_or_else(|| apply_error(fact, "revokes an unknown sanction".into()))?;
+                sanction.revoked_by = Some(fact.id);
             }
             other => {
                 return Err(apply_error(

@@ -10,6 +10,7 @@ use kaohe_ledger::event::{EventDraft, parse_event};
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::hash::Hash;
 use kaohe_ledger::note::SignerKey;
+use serde_json::Value;
 use uuid::Uuid;
 
 /// The events so far and the state they make.
@@ -838,5 +839,320 @@ fn the_quarterly_decision_is_drawn_from_the_pools_and_needs_both_signatures() {
     assert_eq!(
         given.refused("s01", at, propose(&["p001"], &["p002"])),
         Refusal::DecisionInForce(quarter)
+    );
+}
+
+/// Rate one quarter: entries in its last month, p001 best and p002 worst, proposed by the
+/// secretary and co-signed by the mayor after the quarter. Returns the co-signature's events.
+fn rate_quarter(given: &mut Given, quarter: &str) -> Vec<EventDraft> {
+    let quarter: Quarter = quarter.parse().unwrap();
+    let month = quarter.months()[2];
+    let day = month.last_day();
+    let first = given.write("p001", day, "走访");
+    let second = given.write("p002", day, "值班");
+    let after = day.tomorrow().unwrap();
+    for (kind, cadre, cited) in [(Kind::Best, "p001", first), (Kind::Worst, "p002", second)] {
+        given.ok(
+            "l01",
+            &format!("{after}T10:00:00+08:00"),
+            Command::Nominate {
+                month,
+                kind,
+                cadre_id: cadre.into(),
+                reason: "依据记录".into(),
+                cited_ids: vec![cited],
+            },
+        );
+    }
+    let proposal = given.ok(
+        "s01",
+        &format!("{after}T15:00:00+08:00"),
+        Command::ProposeDecision {
+            quarter,
+            best: vec!["p001".into()],
+            worst: vec!["p002".into()],
+        },
+    )[0]
+    .id;
+    given.ok(
+        "m01",
+        &format!("{after}T16:00:00+08:00"),
+        Command::CosignDecision {
+            quarter,
+            proposal_id: proposal,
+        },
+    )
+}
+
+fn publish(given: &mut Given, quarter: &str, on: &str) {
+    given.ok(
+        "office",
+        &format!("{on}T09:00:00+08:00"),
+        Command::PublishDecision {
+            quarter: quarter.parse().unwrap(),
+            notice: "现予公示".into(),
+        },
+    );
+}
+
+#[test]
+fn a_co_signed_decision_brings_its_sanctions_each_naming_its_cause() {
+    let mut given = Given::township();
+    let events = rate_quarter(&mut given, "2026-Q1");
+    let cosign = events[0].id;
+    let sanctions: Vec<(String, String, Value)> = events[1..]
+        .iter()
+        .map(|event| {
+            assert_eq!(event.event_type, "sanction_imposed");
+            assert_eq!(
+                (event.actor.person_id.as_str(), event.actor.role.as_str()),
+                ("kaohe", "system")
+            );
+            assert_eq!(event.caused_by, vec![cosign]);
+            (
+                event.payload["person_id"].as_str().unwrap().to_owned(),
+                event.payload["sanction"].as_str().unwrap().to_owned(),
+                event.payload.clone(),
+            )
+        })
+        .collect();
+    let names: Vec<(&str, &str)> = sanctions
+        .iter()
+        .map(|(person, sanction, _)| (person.as_str(), sanction.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("p001", "commendation"),
+            ("p001", "quarterly_bonus_uplift"),
+            ("p001", "year_end_bonus_uplift"),
+            ("p002", "talk"),
+            ("p002", "admonishment"),
+            ("p002", "rectification"),
+        ]
+    );
+    assert_eq!(sanctions[1].2["bonus_bp"], 2000);
+    assert_eq!(sanctions[5].2["rectify_by"], "2026-05-01");
+    let replay = kaohe_assess::sanctions::replay(&given.state, "2026-Q1".parse().unwrap());
+    assert_eq!((replay.matched, replay.differences.len()), (6, 0));
+}
+
+#[test]
+fn appeals_follow_publication_standing_and_the_window() {
+    let mut given = Given::township();
+    rate_quarter(&mut given, "2026-Q1");
+    let quarter: Quarter = "2026-Q1".parse().unwrap();
+    let appeal = |person: &str, kind: Kind| Command::FileAppeal {
+        quarter,
+        person_id: person.into(),
+        kind,
+        grounds: "一月在县里培训，下村少有正当理由".into(),
+    };
+    assert_eq!(
+        given.refused(
+            "p002",
+            "2026-04-02T09:00:00+08:00",
+            appeal("p002", Kind::Worst)
+        ),
+        Refusal::NotPublished(quarter)
+    );
+    assert_eq!(
+        given.refused(
+            "office",
+            "2026-04-02T09:00:00+08:00",
+            Command::PublishDecision {
+                quarter: "2026-Q2".parse().unwrap(),
+                notice: "x".into()
+            }
+        ),
+        Refusal::NoDecision("2026-Q2".parse().unwrap())
+    );
+    publish(&mut given, "2026-Q1", "2026-04-02");
+    assert_eq!(
+        given.refused(
+            "office",
+            "2026-04-03T09:00:00+08:00",
+            Command::PublishDecision {
+                quarter,
+                notice: "x".into()
+            }
+        ),
+        Refusal::AlreadyPublished(quarter)
+    );
+    assert_eq!(
+        given.refused(
+            "p001",
+            "2026-04-03T09:00:00+08:00",
+            appeal("p002", Kind::Worst)
+        ),
+        Refusal::NoStanding {
+            person: "p001".into(),
+            rated: "p002".into()
+        }
+    );
+    assert!(matches!(
+        given.refused(
+            "p002",
+            "2026-04-03T09:00:00+08:00",
+            appeal("p002", Kind::Best)
+        ),
+        Refusal::NotDesignated { .. }
+    ));
+    assert_eq!(
+        given.refused(
+            "p002",
+            "2026-04-10T09:00:00+08:00",
+            appeal("p002", Kind::Worst)
+        ),
+        Refusal::FilingWindowClosed {
+            quarter,
+            ended: date(2026, 4, 9)
+        }
+    );
+    given.ok(
+        "p002",
+        "2026-04-09T09:00:00+08:00",
+        appeal("p002", Kind::Worst),
+    );
+    assert!(matches!(
+        given.refused(
+            "p002",
+            "2026-04-09T10:00:00+08:00",
+            appeal("p002", Kind::Worst)
+        ),
+        Refusal::AlreadyAppealed { .. }
+    ));
+}
+
+#[test]
+fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_a_breach() {
+    let mut given = Given::township();
+    given.ok(
+        "office",
+        "2026-01-05T09:00:00+08:00",
+        Command::RegisterPerson {
+            person_id: "w01".into(),
+            name: "党委委员".into(),
+        },
+    );
+    given.ok(
+        "office",
+        "2026-01-05T09:00:00+08:00",
+        Command::AssignRole {
+            person_id: "w01".into(),
+            role: "party_committee".into(),
+            from: date(2026, 1, 1),
+            until: None,
+        },
+    );
+    rate_quarter(&mut given, "2026-Q1");
+    publish(&mut given, "2026-Q1", "2026-04-02");
+    let quarter: Quarter = "2026-Q1".parse().unwrap();
+    let appeal_id = given.ok(
+        "p002",
+        "2026-04-03T09:00:00+08:00",
+        Command::FileAppeal {
+            quarter,
+            person_id: "p002".into(),
+            kind: Kind::Worst,
+            grounds: "有正当理由".into(),
+        },
+    )[0]
+    .id;
+    let answer = |overturned| Command::AnswerAppeal {
+        appeal_id,
+        overturned,
+        reasons: "经核实，撤销最差评定".into(),
+    };
+    assert!(matches!(
+        given.refused("s01", "2026-04-07T09:00:00+08:00", answer(true)),
+        Refusal::NotInRole { .. }
+    ));
+    assert_eq!(given.state.appeals[&appeal_id].due_on, date(2026, 4, 8));
+    assert!(
+        given.state.appeals[&appeal_id].breached(date(2026, 4, 9)),
+        "unanswered past its due day"
+    );
+    let events = given.ok("w01", "2026-04-09T09:00:00+08:00", answer(true));
+    assert_eq!(
+        events.len(),
+        4,
+        "the answer and the revocation of talk, admonishment and rectification"
+    );
+    for revocation in &events[1..] {
+        assert_eq!(revocation.event_type, "sanction_revoked");
+        assert_eq!(revocation.caused_by[0], events[0].id);
+    }
+    assert!(
+        given.state.appeals[&appeal_id].breached(date(2026, 4, 9)),
+        "answered a day late"
+    );
+    assert!(!given.state.finally_designated(quarter, Kind::Worst, "p002"));
+    let replay = kaohe_assess::sanctions::replay(&given.state, quarter);
+    assert_eq!(
+        (replay.matched, replay.differences.len()),
+        (3, 0),
+        "{:?}",
+        replay.differences
+    );
+    assert_eq!(
+        given.refused("w01", "2026-04-09T10:00:00+08:00", answer(false)),
+        Refusal::AlreadyAnswered(appeal_id)
+    );
+}
+
+#[test]
+fn three_consecutive_worst_quarters_withhold_the_years_bonuses() {
+    let mut given = Given::township();
+    let first = rate_quarter(&mut given, "2026-Q1")[0].id;
+    let second = rate_quarter(&mut given, "2026-Q2")[0].id;
+    let third = rate_quarter(&mut given, "2026-Q3");
+    let heavy: Vec<&EventDraft> = third
+        .iter()
+        .filter(|event| {
+            ["public_criticism", "basic_salary_only", "bonuses_withheld"]
+                .contains(&event.payload["sanction"].as_str().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(heavy.len(), 3);
+    for event in heavy {
+        assert_eq!(event.payload["person_id"], "p002");
+        assert_eq!(event.caused_by, vec![first, second, third[0].id]);
+    }
+}
+
+#[test]
+fn replay_reports_a_missing_consequence_and_a_sanction_without_cause() {
+    let mut given = Given::township();
+    let events = rate_quarter(&mut given, "2026-Q1");
+    let quarter: Quarter = "2026-Q1".parse().unwrap();
+    // The ledger as if one consequence had not been recorded.
+    let without_talk: Vec<EventDraft> = given
+        .events
+        .iter()
+        .filter(|event| event.id != events[4].id)
+        .cloned()
+        .collect();
+    let state = State::from_events(without_talk.iter().map(Fact::from)).unwrap();
+    let replay = kaohe_assess::sanctions::replay(&state, quarter);
+    assert_eq!(replay.differences.len(), 1);
+    assert!(
+        matches!(&replay.differences[0], kaohe_assess::sanctions::Difference::Missing(expected) if expected.sanction == "talk")
+    );
+    // A sanction appended past the rules, naming no cause.
+    let mut stray = events[4].clone();
+    stray.id = Uuid::now_v7();
+    stray.payload["person_id"] = "p001".into();
+    stray.caused_by = Vec::new();
+    given.apply(stray.clone());
+    let replay = kaohe_assess::sanctions::replay(&given.state, quarter);
+    assert_eq!(
+        replay.differences,
+        vec![kaohe_assess::sanctions::Difference::Unexpected {
+            id: stray.id,
+            person_id: "p001".into(),
+            sanction: "talk".into(),
+            without_cause: true
+        }]
     );
 }

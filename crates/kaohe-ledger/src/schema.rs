@@ -79,6 +79,26 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../../schemas/payloads/decision_cosigned.v1.schema.json"),
     ),
     (
+        "payloads/decision_published.v1.schema.json",
+        include_str!("../../../schemas/payloads/decision_published.v1.schema.json"),
+    ),
+    (
+        "payloads/appeal_filed.v1.schema.json",
+        include_str!("../../../schemas/payloads/appeal_filed.v1.schema.json"),
+    ),
+    (
+        "payloads/appeal_answered.v1.schema.json",
+        include_str!("../../../schemas/payloads/appeal_answered.v1.schema.json"),
+    ),
+    (
+        "payloads/sanction_imposed.v1.schema.json",
+        include_str!("../../../schemas/payloads/sanction_imposed.v1.schema.json"),
+    ),
+    (
+        "payloads/sanction_revoked.v1.schema.json",
+        include_str!("../../../schemas/payloads/sanction_revoked.v1.schema.json"),
+    ),
+    (
         "event.schema.json",
         include_str!("../../../schemas/event.schema.json"),
     ),
@@ -131,6 +151,27 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
         "decision_cosigned",
         1,
         "payloads/decision_cosigned.v1.schema.json",
+    ),
+    (
+        "decision_published",
+        1,
+        "payloads/decision_published.v1.schema.json",
+    ),
+    ("appeal_filed", 1, "payloads/appeal_filed.v1.schema.json"),
+    (
+        "appeal_answered",
+        1,
+        "payloads/appeal_answered.v1.schema.json",
+    ),
+    (
+        "sanction_imposed",
+        1,
+        "payloads/sanction_imposed.v1.schema.json",
+    ),
+    (
+        "sanction_revoked",
+        1,
+        "payloads/sanction_revoked.v1.schema.json",
     ),
 ];
 
