@@ -5,5 +5,6 @@ mod crash;
 mod demo;
 mod explain;
 mod proofs;
+mod replay;
 mod support;
 mod tamper;

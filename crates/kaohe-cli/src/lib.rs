@@ -6,6 +6,7 @@ mod explain;
 mod init;
 mod output;
 mod prove;
+mod replay;
 mod seed;
 mod serve;
 mod verify;
@@ -71,6 +72,10 @@ enum Command {
         after_help = "Example:\n  kaohe explain --data ./ledger 01a2022a-2498-74b2-ade4-71e3224fb01e"
     )]
     Explain(explain::ExplainArgs),
+    /// Rebuild a quarter's designations and sanctions from the events alone and compare them
+    /// with what was recorded. Exits 0 only on a full match.
+    #[command(after_help = "Example:\n  kaohe replay --data ./ledger --quarter 2026-Q1")]
+    Replay(replay::ReplayArgs),
     /// Check a proof printed by `kaohe prove`, offline, against the ledger's verifier key.
     #[command(
         after_help = "Example:\n  kaohe verify-proof proof.json --key 'origin+1a2b3c4d+AW...'"
@@ -92,6 +97,7 @@ pub fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&args),
         Command::Prove(command) => prove::run(&command).map(|()| ExitCode::SUCCESS),
         Command::Explain(args) => explain::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Replay(args) => replay::run(&args),
         Command::VerifyProof(args) => prove::verify_proof(&args),
     };
     match result {

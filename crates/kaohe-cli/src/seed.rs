@@ -8,8 +8,9 @@
 //! day: entries on working days (a few days missed), ten-day sheets handed in (a few late),
 //! read by the leaders, a few entries amended, one cadre moved to another leader mid-quarter,
 //! area chiefs' opinions and each leader's best and worst at every month end, the quarterly
-//! decision proposed by the secretary and co-signed by the mayor, and each month end sealed by
-//! a signed checkpoint. Ids, recording times and the demo's key all follow from the seed,
+//! decision proposed by the secretary and co-signed by the mayor with the sanctions it brings,
+//! its publication, two appeals (one overturned, with its sanctions revoked; one upheld but
+//! answered a day late, a visible breach), and each month end sealed by a signed checkpoint. Ids, recording times and the demo's key all follow from the seed,
 //! so the same seed gives the same ledger, byte for byte.
 
 use std::path::Path;
@@ -35,7 +36,7 @@ pub const DEMO_ORIGIN: &str = "kaohe.demo/shifanzhen";
 const STAFF: u32 = 92;
 /// The first and last day played.
 const FIRST_DAY: Date = date(2026, 1, 1);
-const LAST_DAY: Date = date(2026, 4, 10);
+const LAST_DAY: Date = date(2026, 4, 20);
 /// Spring Festival 2026: no working days.
 const HOLIDAY: (Date, Date) = (date(2026, 2, 15), date(2026, 2, 23));
 const AREAS: &[&str] = &[
@@ -380,6 +381,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         if day == date(2026, 4, 8) {
             decision(&mut town, day)?;
         }
+        appeals(&mut town, day)?;
         let due: Vec<_> = planned
             .iter()
             .filter(|(on, _, _)| *on == day)
@@ -673,5 +675,86 @@ fn decision(town: &mut Township, day: Date) -> Result<()> {
             proposal_id: proposal,
         },
     )?;
+    Ok(())
+}
+
+/// Publication and appeals of the first quarter: the first worst worker's appeal is
+/// overturned in time, the second's upheld a day after its deadline.
+fn appeals(town: &mut Township, day: Date) -> Result<()> {
+    let quarter = Month::of(date(2026, 3, 1)).quarter();
+    let Some(decision) = town.state.decisions.get(&quarter) else {
+        return Ok(());
+    };
+    let worst = town.state.proposals[&decision.proposal_id].worst.clone();
+    if day == date(2026, 4, 10) {
+        town.act(
+            "office",
+            &at(day, 9, 0),
+            Command::PublishDecision {
+                quarter,
+                notice: "经镇党委研究，评定第一季度最好工作人员、最差工作人员，现予公示。如有异议，请于7日内向镇党委提出复评申请。".into(),
+            },
+        )?;
+    }
+    if day == date(2026, 4, 13) {
+        for (index, person) in worst.iter().take(2).enumerate() {
+            let grounds = if index == 0 {
+                "一月在县委党校参加培训两周，下村次数少有正当理由，请求复评。"
+            } else {
+                "评定依据的记录只取了两天，不能反映全季度工作，请求复评。"
+            };
+            town.act(
+                person,
+                &at(day, 10, index as i8),
+                Command::FileAppeal {
+                    quarter,
+                    person_id: person.clone(),
+                    kind: Kind::Worst,
+                    grounds: grounds.into(),
+                },
+            )?;
+        }
+    }
+    let answers: Vec<(uuid::Uuid, usize)> = town
+        .state
+        .appeals
+        .iter()
+        .filter(|(_, appeal)| appeal.quarter == quarter && appeal.answer.is_none())
+        .map(|(id, appeal)| {
+            (
+                *id,
+                worst
+                    .iter()
+                    .position(|person| *person == appeal.person_id)
+                    .unwrap_or(0),
+            )
+        })
+        .collect();
+    for (appeal_id, index) in answers {
+        let (answer_day, overturned, reasons) = if index == 0 {
+            (
+                date(2026, 4, 16),
+                true,
+                "经核实，申请人一月参加县委党校培训属实，下村次数少有正当理由，撤销其最差评定。",
+            )
+        } else {
+            (
+                date(2026, 4, 19),
+                false,
+                "经复核，评定依据充分，维持原评定。",
+            )
+        };
+        if day == answer_day {
+            town.act(
+                "p011",
+                &at(day, 15, 0),
+                Command::AnswerAppeal {
+                    appeal_id,
+                    overturned,
+                    reasons: reasons.into(),
+                },
+            )?;
+        }
+    }
     Ok(())
 }
