@@ -77,3 +77,45 @@ fn explain_shows_a_decision_and_everything_it_rested_on_with_proofs() {
     assert_eq!(code, 2);
     assert!(stderr.contains("no event"), "{stderr}");
 }
+
+#[test]
+fn explain_of_three_consecutive_worst_shows_the_three_designations() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("demo");
+    let dir = data.to_str().unwrap();
+    let (code, _, stderr) = run(&["seed-demo", "--data", dir]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = root.path().join("demo.jsonl");
+    run(&["export", "--data", dir, "--out", out.to_str().unwrap()]);
+    let export = std::fs::read_to_string(&out).unwrap();
+    let withheld: Value = export
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .find(|event| event["payload"]["sanction"] == "bonuses_withheld")
+        .expect("the demo has three consecutive worst quarters");
+    let (code, stdout, stderr) = run(&[
+        "explain",
+        "--data",
+        dir,
+        withheld["id"].as_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let explanation: Value = serde_json::from_str(&stdout).unwrap();
+    let steps = explanation["steps"].as_array().unwrap();
+    let cosigned: Vec<&str> = steps
+        .iter()
+        .filter(|step| step["type"] == "decision_cosigned")
+        .map(|step| step["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(cosigned.len(), 3, "{cosigned:?}");
+    for quarter in ["2026-Q1", "2026-Q2", "2026-Q3"] {
+        assert!(
+            cosigned.iter().any(|summary| summary.contains(quarter)),
+            "{quarter} missing: {cosigned:?}"
+        );
+    }
+    assert!(steps.iter().any(|step| step["type"] == "nomination_made"
+        && step["summary"].as_str().unwrap().contains("p027")));
+    assert!(steps.iter().all(|step| step["inclusion_proof"].is_array()));
+}

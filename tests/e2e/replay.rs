@@ -1,4 +1,4 @@
-//! `kaohe replay` on the demo township: the first quarter matches; a sanction appended past
+//! `kaohe replay` on the demo township: all four quarters match; a sanction appended past
 //! the rules (straight through the store, with no cause) is reported as exactly that.
 
 use kaohe_ledger::event::{Actor, EventDraft};
@@ -15,11 +15,15 @@ fn replay_matches_the_demo_and_reports_a_sanction_without_cause() {
     let dir = data.to_str().unwrap();
     let (code, _, stderr) = run(&["seed-demo", "--data", dir]);
     assert_eq!(code, 0, "{stderr}");
-    let (code, stdout, _) = run(&["replay", "--data", dir, "--quarter", "2026-Q1"]);
-    assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("overturned on appeal"), "{stdout}");
-    assert!(stdout.contains("MATCH"), "{stdout}");
-    let (code, stdout, _) = run(&["replay", "--data", dir, "--quarter", "2026-Q2"]);
+    for quarter in ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"] {
+        let (code, stdout, _) = run(&["replay", "--data", dir, "--quarter", quarter]);
+        assert_eq!(code, 0, "{quarter}: {stdout}");
+        assert!(stdout.contains("MATCH"), "{stdout}");
+        if quarter == "2026-Q1" {
+            assert!(stdout.contains("overturned on appeal"), "{stdout}");
+        }
+    }
+    let (code, stdout, _) = run(&["replay", "--data", dir, "--quarter", "2027-Q1"]);
     assert_eq!(code, 1);
     assert!(stdout.contains("no decision in force"), "{stdout}");
     let (code, _, stderr) = run(&["replay", "--data", dir, "--quarter", "2026-Q5"]);

@@ -4,12 +4,12 @@
 //! 示范镇 has 92 staff (p001–p092), all keeping daily records; p001–p008 are the supervising
 //! leaders, p009 the party secretary (who also supervises the leaders), p010 the mayor, p011
 //! the party committee's secretary for appeals, p012–p019 the chiefs of eight areas, p020 the
-//! discipline inspector. The first quarter of 2026 and the start of April are played day by
-//! day: entries on working days (a few days missed), ten-day sheets handed in (a few late),
+//! discipline inspector. The year 2026 and the start of 2027 are played day by day: entries on working days (a few days missed), ten-day sheets handed in (a few late),
 //! read by the leaders, a few entries amended, one cadre moved to another leader mid-quarter,
-//! area chiefs' opinions and each leader's best and worst at every month end, the quarterly
-//! decision proposed by the secretary and co-signed by the mayor with the sanctions it brings,
-//! its publication, two appeals (one overturned, with its sanctions revoked; one upheld but
+//! area chiefs' opinions and each leader's best and worst at every month end, four quarterly
+//! decisions proposed by the secretary and co-signed by the mayor with the sanctions they
+//! bring (one cadre, p027, reaching three consecutive worst quarters), the first quarter's
+//! publication and two appeals (one overturned, with its sanctions revoked; one upheld but
 //! answered a day late, a visible breach), and each month end sealed by a signed checkpoint. Ids, recording times and the demo's key all follow from the seed,
 //! so the same seed gives the same ledger, byte for byte.
 
@@ -36,9 +36,15 @@ pub const DEMO_ORIGIN: &str = "kaohe.demo/shifanzhen";
 const STAFF: u32 = 92;
 /// The first and last day played.
 const FIRST_DAY: Date = date(2026, 1, 1);
-const LAST_DAY: Date = date(2026, 4, 20);
-/// Spring Festival 2026: no working days.
-const HOLIDAY: (Date, Date) = (date(2026, 2, 15), date(2026, 2, 23));
+const LAST_DAY: Date = date(2027, 1, 20);
+/// Spring Festival and National Day 2026: no working days.
+const HOLIDAYS: [(Date, Date); 2] = [
+    (date(2026, 2, 15), date(2026, 2, 23)),
+    (date(2026, 10, 1), date(2026, 10, 7)),
+];
+/// The cadre whose leader names them worst every month, and who does not appeal: the demo's
+/// case of three consecutive worst quarters.
+const STRUGGLING: &str = "p027";
 const AREAS: &[&str] = &[
     "东片",
     "西片",
@@ -121,7 +127,9 @@ fn person(number: u32) -> String {
 
 fn working(day: Date) -> bool {
     !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
-        && !(HOLIDAY.0..=HOLIDAY.1).contains(&day)
+        && !HOLIDAYS
+            .iter()
+            .any(|(first, last)| (*first..=*last).contains(&day))
 }
 
 fn next_working(mut day: Date) -> Date {
@@ -378,8 +386,11 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             let month = Month::of(day.checked_sub(jiff::Span::new().days(3)).expect("a date"));
             nominations(&mut town, month, day)?;
         }
-        if day == date(2026, 4, 8) {
-            decision(&mut town, day)?;
+        if day.day() == 8 && [1, 4, 7, 10].contains(&day.month()) && day > FIRST_DAY {
+            let ended = Month::of(day.first_of_month().yesterday().expect("a date")).quarter();
+            if ended.last_day() >= FIRST_DAY {
+                decision(&mut town, ended, day)?;
+            }
         }
         appeals(&mut town, day)?;
         let due: Vec<_> = planned
@@ -566,8 +577,12 @@ fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
         if cadres.len() < 2 {
             continue;
         }
-        // A few cadres of each leader tend to be named worst again, as happens.
-        let worst = cadres[(town.random.below(3) as usize).min(cadres.len() - 1)].clone();
+        // A few cadres of each leader tend to be named worst again, as happens; one always is.
+        let worst = if cadres.iter().any(|cadre| cadre == STRUGGLING) {
+            STRUGGLING.to_owned()
+        } else {
+            cadres[(town.random.below(3) as usize).min(cadres.len() - 1)].clone()
+        };
         let mut best = worst.clone();
         while best == worst {
             best = cadres[town.random.below(cadres.len() as u64) as usize].clone();
@@ -635,9 +650,8 @@ fn most_nominated(
         .collect()
 }
 
-/// The secretary proposes the first quarter's decision; the mayor co-signs it the next day.
-fn decision(town: &mut Township, day: Date) -> Result<()> {
-    let quarter = Month::of(date(2026, 3, 1)).quarter();
+/// The secretary proposes a quarter's decision; the mayor co-signs it the next day.
+fn decision(town: &mut Township, quarter: kaohe_assess::period::Quarter, day: Date) -> Result<()> {
     let policy = town
         .state
         .policy_on(quarter.last_day())
@@ -678,14 +692,16 @@ fn decision(town: &mut Township, day: Date) -> Result<()> {
     Ok(())
 }
 
-/// Publication and appeals of the first quarter: the first worst worker's appeal is
-/// overturned in time, the second's upheld a day after its deadline.
+/// Publication and appeals of the first quarter: the first worst worker's appeal (other than
+/// the struggling cadre, who does not appeal) is overturned in time, the second's upheld a day
+/// after its deadline.
 fn appeals(town: &mut Township, day: Date) -> Result<()> {
     let quarter = Month::of(date(2026, 3, 1)).quarter();
     let Some(decision) = town.state.decisions.get(&quarter) else {
         return Ok(());
     };
-    let worst = town.state.proposals[&decision.proposal_id].worst.clone();
+    let mut worst = town.state.proposals[&decision.proposal_id].worst.clone();
+    worst.retain(|person| person != STRUGGLING);
     if day == date(2026, 4, 10) {
         town.act(
             "office",
