@@ -45,9 +45,11 @@ pub fn serve(data: &Path, addr: SocketAddr) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {addr} (in use? try --addr 127.0.0.1:0)"))?;
         let local = listener.local_addr()?;
+        let shutdown =
+            kaohe_server::shutdown_signal().context("cannot install the signal handlers")?;
         println!("serving the ledger of {organisation} ({size} events) at http://{local}/");
         println!("press Ctrl-C to stop");
-        kaohe_server::serve(listener, state).await?;
+        kaohe_server::serve(listener, state, shutdown).await?;
         println!("stopped");
         Ok(())
     })
