@@ -127,6 +127,17 @@ pub enum Command {
         reason: String,
         /// The records, sheets and opinions the reason rests on.
         cited_ids: Vec<Uuid>,
+        /// Under numeric scoring, why someone other than the scores give is named.
+        override_reason: Option<String>,
+    },
+    /// A supervising leader scores a supervisee for a month under numeric scoring.
+    GiveScores {
+        /// The month.
+        month: Month,
+        /// The cadre.
+        cadre_id: String,
+        /// The scores, tenths of a point.
+        scores: payload::Scores,
     },
     /// The secretary or the mayor proposes the quarterly decision (二评).
     ProposeDecision {
@@ -446,6 +457,37 @@ pub enum Refusal {
     /// The appeal was already answered.
     #[error("appeal {0} was already answered")]
     AlreadyAnswered(Uuid),
+    /// The policy in force for the month has no numeric scoring.
+    #[error("the policy in force for {0} has no numeric scoring")]
+    NoScoring(Month),
+    /// A score beyond the scale.
+    #[error("a score of {score} tenths is beyond the scale of {max}")]
+    ScoreOutOfScale {
+        /// The score.
+        score: u32,
+        /// The highest allowed.
+        max: u32,
+    },
+    /// The leader already scored the cadre for the month.
+    #[error("{cadre} is already scored for {month}")]
+    AlreadyScored {
+        /// The cadre.
+        cadre: String,
+        /// The month.
+        month: Month,
+    },
+    /// Naming someone other than the scores give needs a reason.
+    #[error(
+        "the scores give {expected} as {kind}; naming {named} instead needs an override reason"
+    )]
+    OverrideNeedsReason {
+        /// best or worst.
+        kind: &'static str,
+        /// Whom the scores give.
+        expected: String,
+        /// Whom the leader named.
+        named: String,
+    },
     /// The act's time is not an RFC 3339 time with offset.
     #[error("{0} is not an RFC 3339 time with offset")]
     BadTime(String),
@@ -765,12 +807,76 @@ pub fn decide(
                 },
             )])
         }
+        Command::GiveScores {
+            month,
+            cadre_id,
+            scores,
+        } => {
+            let last_day = month.last_day();
+            need_role(state, actor, "supervising_leader", last_day)?;
+            if today < last_day {
+                return Err(Refusal::MonthNotOver {
+                    month: *month,
+                    last_day,
+                });
+            }
+            let policy = state
+                .policy_on(last_day)
+                .ok_or(Refusal::NoPolicy(last_day))?;
+            let scoring = policy.scoring.as_ref().ok_or(Refusal::NoScoring(*month))?;
+            if !month
+                .days()
+                .any(|day| state.supervisor_on(cadre_id, day) == Some(actor))
+            {
+                return Err(Refusal::NotYourSupervisee {
+                    leader: actor.into(),
+                    cadre: cadre_id.clone(),
+                    month: *month,
+                });
+            }
+            if state
+                .scores
+                .contains_key(&(actor.to_owned(), *month, cadre_id.clone()))
+            {
+                return Err(Refusal::AlreadyScored {
+                    cadre: cadre_id.clone(),
+                    month: *month,
+                });
+            }
+            for score in [
+                scores.ideology,
+                scores.ability,
+                scores.discipline,
+                scores.liaison,
+                scores.line_work,
+            ] {
+                if score > scoring.score_max_tenths {
+                    return Err(Refusal::ScoreOutOfScale {
+                        score,
+                        max: scoring.score_max_tenths,
+                    });
+                }
+            }
+            Ok(vec![draft(
+                id,
+                act,
+                "supervising_leader",
+                types::SCORES_GIVEN,
+                &payload::ScoresGiven {
+                    month: month.to_string(),
+                    cadre_id: cadre_id.clone(),
+                    scores: *scores,
+                    policy_version: policy.version,
+                },
+            )])
+        }
         Command::Nominate {
             month,
             kind,
             cadre_id,
             reason,
             cited_ids,
+            override_reason,
         } => {
             let last_day = month.last_day();
             need_role(state, actor, "supervising_leader", last_day)?;
@@ -839,6 +945,19 @@ pub fn decide(
                     )));
                 }
             }
+            let override_reason = match state.scored_choice(actor, *month, *kind) {
+                Some(expected) if expected != *cadre_id => match override_reason {
+                    Some(text) if !text.trim().is_empty() => Some(text.clone()),
+                    _ => {
+                        return Err(Refusal::OverrideNeedsReason {
+                            kind: kind.as_str(),
+                            expected,
+                            named: cadre_id.clone(),
+                        });
+                    }
+                },
+                _ => None,
+            };
             let mut event = draft(
                 id,
                 act,
@@ -851,6 +970,7 @@ pub fn decide(
                     reason: reason.clone(),
                     cited_ids: cited_ids.clone(),
                     policy_version: policy.version,
+                    override_reason,
                 },
             );
             event.caused_by = cited_ids.clone();

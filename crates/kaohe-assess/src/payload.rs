@@ -44,6 +44,8 @@ pub mod types {
     pub const SANCTION_IMPOSED: &str = "sanction_imposed";
     /// A sanction is revoked because its cause was overturned.
     pub const SANCTION_REVOKED: &str = "sanction_revoked";
+    /// A supervising leader scores a supervisee for a month.
+    pub const SCORES_GIVEN: &str = "scores_given";
 }
 
 /// `policy_adopted` v1.
@@ -184,6 +186,8 @@ pub struct NominationMade {
     pub cited_ids: Vec<Uuid>,
     /// The policy version the nomination was made under.
     pub policy_version: u32,
+    /// Under numeric scoring, why someone other than the scores give is named.
+    pub override_reason: Option<String>,
 }
 
 /// `decision_proposed` v1.
@@ -274,4 +278,34 @@ pub struct SanctionRevoked {
     pub sanction_id: Uuid,
     /// The answer that overturned its cause.
     pub appeal_answer_id: Uuid,
+}
+
+/// Scores on the five dimensions, in tenths of a point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scores {
+    /// 思想品德.
+    pub ideology: u32,
+    /// 工作能力.
+    pub ability: u32,
+    /// 纪律考勤.
+    pub discipline: u32,
+    /// 联片驻村.
+    pub liaison: u32,
+    /// 线上工作.
+    pub line_work: u32,
+}
+
+/// `scores_given` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoresGiven {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    /// The cadre.
+    pub cadre_id: String,
+    /// The scores.
+    pub scores: Scores,
+    /// The policy version.
+    pub policy_version: u32,
 }

@@ -203,6 +203,8 @@ pub struct Nomination {
     pub cited_ids: Vec<Uuid>,
     /// The policy version it was made under.
     pub policy_version: u32,
+    /// Why the scores were overridden, if they were.
+    pub override_reason: Option<String>,
 }
 
 /// A proposed quarterly decision.
@@ -330,6 +332,8 @@ pub struct State {
     pub appeals: BTreeMap<Uuid, Appeal>,
     /// Sanctions by id.
     pub sanctions: BTreeMap<Uuid, Sanction>,
+    /// Scores by (leader, month, cadre).
+    pub scores: BTreeMap<(String, Month, String), payload::Scores>,
     /// How many events were folded in.
     pub events: u64,
 }
@@ -465,6 +469,40 @@ impl State {
                         .as_ref()
                         .is_some_and(|answer| answer.overturned)
             })
+    }
+
+    /// Under numeric scoring, whom the scores give as `kind` among the cadres `leader`
+    /// scored for `month`: the highest weighted total for best, the lowest for worst, ties
+    /// broken as the policy says. `None` without scoring or scores.
+    pub fn scored_choice(&self, leader: &str, month: Month, kind: Kind) -> Option<String> {
+        let policy = self.policy_on(month.last_day())?;
+        let scoring = policy.scoring.as_ref()?;
+        let weights = &scoring.weights_bp;
+        let mut ranked: Vec<(u64, u32, u32, &str)> = self
+            .scores
+            .range((leader.to_owned(), month, String::new())..)
+            .take_while(|((scorer, scored_month, _), _)| scorer == leader && *scored_month == month)
+            .map(|((_, _, cadre), scores)| {
+                let total = u64::from(scores.ideology) * u64::from(weights.ideology)
+                    + u64::from(scores.ability) * u64::from(weights.ability)
+                    + u64::from(scores.discipline) * u64::from(weights.discipline)
+                    + u64::from(scores.liaison) * u64::from(weights.liaison)
+                    + u64::from(scores.line_work) * u64::from(weights.line_work);
+                let (first, second) = if scoring.tie_break == "discipline_then_ability" {
+                    (scores.discipline, scores.ability)
+                } else {
+                    (0, 0)
+                };
+                (total, first, second, cadre.as_str())
+            })
+            .collect();
+        // Best first: higher totals, then higher tie-break scores, then the smaller roster id.
+        ranked.sort_by(|a, b| (b.0, b.1, b.2, a.3).cmp(&(a.0, a.1, a.2, b.3)));
+        let chosen = match kind {
+            Kind::Best => ranked.first(),
+            Kind::Worst => ranked.last(),
+        };
+        chosen.map(|(_, _, _, cadre)| (*cadre).to_owned())
     }
 
     /// Fold one event in.
@@ -633,6 +671,7 @@ impl State {
                         reason: made.reason,
                         cited_ids: made.cited_ids,
                         policy_version: made.policy_version,
+                        override_reason: made.override_reason,
                     },
                 );
             }
@@ -668,6 +707,14 @@ impl State {
                         cosigner_id: fact.actor_person.into(),
                         cosigned_on: day,
                     },
+                );
+            }
+            types::SCORES_GIVEN => {
+                let given: payload::ScoresGiven = read(fact)?;
+                let month: Month = parse_with(fact, &given.month)?;
+                self.scores.insert(
+                    (fact.actor_person.into(), month, given.cadre_id),
+                    given.scores,
                 );
             }
             types::DECISION_PUBLISHED => {

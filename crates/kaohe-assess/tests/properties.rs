@@ -184,6 +184,7 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
                     cadre_id: rated,
                     reason: "依据记录".into(),
                     cited_ids: cited,
+                    override_reason: None,
                 },
             );
         }
@@ -245,6 +246,7 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
                     cadre_id: cadre,
                     reason: "依据记录".into(),
                     cited_ids: cited,
+                    override_reason: None,
                 },
             )
         }

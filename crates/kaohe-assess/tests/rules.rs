@@ -581,6 +581,7 @@ fn nominate(kind: Kind, cadre: &str, cited: Vec<Uuid>) -> Command {
         cadre_id: cadre.into(),
         reason: "本月工作记录详实，走访群众多".into(),
         cited_ids: cited,
+        override_reason: None,
     }
 }
 
@@ -861,6 +862,7 @@ fn rate_quarter(given: &mut Given, quarter: &str) -> Vec<EventDraft> {
                 cadre_id: cadre.into(),
                 reason: "依据记录".into(),
                 cited_ids: vec![cited],
+                override_reason: None,
             },
         );
     }
@@ -1154,5 +1156,114 @@ fn replay_reports_a_missing_consequence_and_a_sanction_without_cause() {
             sanction: "talk".into(),
             without_cause: true
         }]
+    );
+}
+
+#[test]
+fn under_numeric_scoring_naming_against_the_scores_needs_a_reason_and_is_a_finding() {
+    use kaohe_assess::payload::Scores;
+    let mut given = Given::township();
+    let april: Month = "2026-04".parse().unwrap();
+    let scores = |discipline: u32| Scores {
+        ideology: 900,
+        ability: 850,
+        discipline,
+        liaison: 800,
+        line_work: 870,
+    };
+    let score = |cadre: &str, discipline: u32| Command::GiveScores {
+        month: april,
+        cadre_id: cadre.into(),
+        scores: scores(discipline),
+    };
+    assert_eq!(
+        given.refused("l01", "2026-05-01T09:00:00+08:00", score("p001", 900)),
+        Refusal::NoScoring(april)
+    );
+    let mut scored: Policy = serde_json::from_value(default_policy("2026-04-01")).unwrap();
+    scored.version = 2;
+    scored.scoring = Some(serde_json::from_value(serde_json::json!({
+        "score_max_tenths": 1000,
+        "weights_bp": {"ideology": 2000, "ability": 3000, "discipline": 2000, "liaison": 1500, "line_work": 1500},
+        "tie_break": "discipline_then_ability"
+    })).unwrap());
+    given.ok(
+        "office",
+        "2026-03-20T09:00:00+08:00",
+        Command::AdoptPolicy { policy: scored },
+    );
+    let first = given.write("p001", date(2026, 4, 30), "走访");
+    let second = given.write("p002", date(2026, 4, 30), "值班");
+    assert_eq!(
+        given.refused("l01", "2026-05-01T09:00:00+08:00", score("p001", 1001)),
+        Refusal::ScoreOutOfScale {
+            score: 1001,
+            max: 1000
+        }
+    );
+    let events = given.ok("l01", "2026-05-01T09:00:00+08:00", score("p001", 950));
+    assert_eq!(events[0].payload["policy_version"], 2);
+    assert!(matches!(
+        given.refused("l01", "2026-05-01T09:00:00+08:00", score("p001", 950)),
+        Refusal::AlreadyScored { .. }
+    ));
+    given.ok("l01", "2026-05-01T09:00:00+08:00", score("p002", 600));
+    assert_eq!(
+        given
+            .state
+            .scored_choice("l01", april, Kind::Best)
+            .as_deref(),
+        Some("p001")
+    );
+    let name = |kind, cadre: &str, cited, override_reason: Option<&str>| Command::Nominate {
+        month: april,
+        kind,
+        cadre_id: cadre.into(),
+        reason: "依据记录与评分".into(),
+        cited_ids: vec![cited],
+        override_reason: override_reason.map(str::to_owned),
+    };
+    assert_eq!(
+        given.refused(
+            "l01",
+            "2026-05-02T09:00:00+08:00",
+            name(Kind::Best, "p002", second, None)
+        ),
+        Refusal::OverrideNeedsReason {
+            kind: "best",
+            expected: "p001".into(),
+            named: "p002".into()
+        }
+    );
+    let events = given.ok(
+        "l01",
+        "2026-05-02T09:00:00+08:00",
+        name(Kind::Best, "p002", second, Some("评分未反映其抗洪表现")),
+    );
+    assert_eq!(events[0].payload["override_reason"], "评分未反映其抗洪表现");
+    // The scores give p002 as worst; p001, their best, would be an override too.
+    assert_eq!(
+        given
+            .state
+            .scored_choice("l01", april, Kind::Worst)
+            .as_deref(),
+        Some("p002")
+    );
+    assert!(matches!(
+        given.refused(
+            "l01",
+            "2026-05-02T09:05:00+08:00",
+            name(Kind::Worst, "p001", first, None)
+        ),
+        Refusal::OverrideNeedsReason { .. }
+    ));
+    let replay = kaohe_assess::sanctions::replay(&given.state, "2026-Q2".parse().unwrap());
+    assert_eq!(replay.overrides.len(), 1);
+    assert_eq!(
+        (
+            replay.overrides[0].1.as_str(),
+            replay.overrides[0].2.as_str()
+        ),
+        ("l01", "p002")
     );
 }

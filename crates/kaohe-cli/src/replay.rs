@@ -108,6 +108,9 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode> {
             "derived_sanctions": report.derived.len(),
             "matched": report.matched,
             "differences": report.differences.iter().map(describe).collect::<Vec<_>>(),
+            "score_overrides": report.overrides.iter().map(|(id, leader, cadre, reason)| json!({
+                "nomination": id.to_string(), "leader_id": leader, "cadre_id": cadre, "reason": reason
+            })).collect::<Vec<_>>(),
             "match": matches,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -132,6 +135,11 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode> {
         );
         for difference in &report.differences {
             println!("  {}", describe(difference));
+        }
+        for (id, leader, cadre, reason) in &report.overrides {
+            println!(
+                "  finding for review: {leader} named {cadre} against the scores (event {id}): {reason}"
+            );
         }
         if matches {
             println!(

@@ -8,7 +8,9 @@
 //! read by the leaders, a few entries amended, one cadre moved to another leader mid-quarter,
 //! area chiefs' opinions and each leader's best and worst at every month end, four quarterly
 //! decisions proposed by the secretary and co-signed by the mayor with the sanctions they
-//! bring (one cadre, p027, reaching three consecutive worst quarters), the first quarter's
+//! bring (one cadre, p027, reaching three consecutive worst quarters), a policy change to
+//! numeric scoring from July (leaders score every supervisee; a few override the scores with a
+//! reason), the first quarter's
 //! publication and two appeals (one overturned, with its sanctions revoked; one upheld but
 //! answered a day late, a visible breach), and each month end sealed by a signed checkpoint. Ids, recording times and the demo's key all follow from the seed,
 //! so the same seed gives the same ledger, byte for byte.
@@ -382,6 +384,13 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         if day.day() == 1 && day > FIRST_DAY {
             opinions(&mut town, Month::of(day.yesterday().expect("a date")), day)?;
         }
+        if day == date(2026, 6, 15) {
+            adopt_scoring(&mut town, day)?;
+        }
+        if day.day() == 2 && day > FIRST_DAY {
+            let month = Month::of(day.first_of_month().yesterday().expect("a date"));
+            score(&mut town, month, day)?;
+        }
         if day.day() == 3 && day > FIRST_DAY {
             let month = Month::of(day.checked_sub(jiff::Span::new().days(3)).expect("a date"));
             nominations(&mut town, month, day)?;
@@ -578,7 +587,7 @@ fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
             continue;
         }
         // A few cadres of each leader tend to be named worst again, as happens; one always is.
-        let worst = if cadres.iter().any(|cadre| cadre == STRUGGLING) {
+        let mut worst = if cadres.iter().any(|cadre| cadre == STRUGGLING) {
             STRUGGLING.to_owned()
         } else {
             cadres[(town.random.below(3) as usize).min(cadres.len() - 1)].clone()
@@ -587,12 +596,36 @@ fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
         while best == worst {
             best = cadres[town.random.below(cadres.len() as u64) as usize].clone();
         }
-        for (kind, cadre, reason) in [
-            (Kind::Best, best, "本月工作记录详实，走访群众多，片长评价好"),
+        // Under numeric scoring the scores name the best and the worst; now and then a leader
+        // names someone else and must say why, which replay reports for review.
+        let mut overrides = [None, None];
+        if let (Some(scored_best), Some(scored_worst)) = (
+            town.state.scored_choice(&leader, month, Kind::Best),
+            town.state.scored_choice(&leader, month, Kind::Worst),
+        ) {
+            worst = scored_worst;
+            best = scored_best;
+            if town.random.chance(150) {
+                let other = cadres[town.random.below(cadres.len() as u64) as usize].clone();
+                if other != best && other != worst {
+                    best = other;
+                    overrides[0] = Some("评分未能反映其本月在防汛一线的突出表现".to_owned());
+                }
+            }
+        }
+        let [best_override, worst_override] = overrides;
+        for (kind, cadre, reason, override_reason) in [
+            (
+                Kind::Best,
+                best,
+                "本月工作记录详实，走访群众多，片长评价好",
+                best_override,
+            ),
             (
                 Kind::Worst,
                 worst,
                 "本月记录简单重复，下村次数少，片长反映群众有意见",
+                worst_override,
             ),
         ] {
             let entries = entries_of(&town.state, &cadre, month);
@@ -614,6 +647,7 @@ fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
                     cadre_id: cadre,
                     reason: reason.into(),
                     cited_ids: cited,
+                    override_reason,
                 },
             )?;
         }
@@ -768,6 +802,61 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
                     appeal_id,
                     overturned,
                     reasons: reasons.into(),
+                },
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The office adopts policy 2: numeric scoring on the five dimensions from 1 July.
+fn adopt_scoring(town: &mut Township, day: Date) -> Result<()> {
+    let mut policy = town.state.policies.latest().expect("a policy").clone();
+    policy.version += 1;
+    policy.effective_date = date(2026, 7, 1);
+    policy.scoring = Some(serde_json::from_value(serde_json::json!({
+        "score_max_tenths": 1000,
+        "weights_bp": {"ideology": 2000, "ability": 3000, "discipline": 2000, "liaison": 1500, "line_work": 1500},
+        "tie_break": "discipline_then_ability"
+    }))?);
+    town.act("office", &at(day, 9, 0), Command::AdoptPolicy { policy })?;
+    Ok(())
+}
+
+/// Under numeric scoring, each leader scores every supervisee with records that month.
+fn score(town: &mut Township, month: Month, day: Date) -> Result<()> {
+    if town
+        .state
+        .policy_on(month.last_day())
+        .is_none_or(|policy| policy.scoring.is_none())
+    {
+        return Ok(());
+    }
+    for (index, leader) in (1..=9u32).map(person).enumerate() {
+        for cadre in supervisees(&town.state, &leader, month) {
+            if entries_of(&town.state, &cadre, month).is_empty() {
+                continue;
+            }
+            let (low, spread) = if cadre == STRUGGLING {
+                (400, 100)
+            } else {
+                (600, 350)
+            };
+            let mut one = || low + town.random.below(spread) as u32;
+            let scores = kaohe_assess::payload::Scores {
+                ideology: one(),
+                ability: one(),
+                discipline: one(),
+                liaison: one(),
+                line_work: one(),
+            };
+            town.act(
+                &leader,
+                &at(day, 9, (index * 5) as i8),
+                Command::GiveScores {
+                    month,
+                    cadre_id: cadre,
+                    scores,
                 },
             )?;
         }

@@ -99,6 +99,10 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../../schemas/payloads/sanction_revoked.v1.schema.json"),
     ),
     (
+        "payloads/scores_given.v1.schema.json",
+        include_str!("../../../schemas/payloads/scores_given.v1.schema.json"),
+    ),
+    (
         "event.schema.json",
         include_str!("../../../schemas/event.schema.json"),
     ),
@@ -173,6 +177,7 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
         1,
         "payloads/sanction_revoked.v1.schema.json",
     ),
+    ("scores_given", 1, "payloads/scores_given.v1.schema.json"),
 ];
 
 /// Refuses every retrieval: the whole-event schema embeds everything it refers to, so asking
