@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use kaohe_assess::explain::explain;
-use kaohe_ledger::event::parse_event;
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::verify_inclusion;
 use kaohe_ledger::note::Checkpoint;
@@ -51,21 +50,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     };
     let checkpoint = Checkpoint::open(&note, &store.genesis().verifier_key)
         .context("the checkpoint does not verify with the ledger's key")?;
-    let mut events = Vec::with_capacity(snapshot.size() as usize);
-    let mut failure = None;
-    snapshot.for_each_event(0, |position, bytes| match parse_event(bytes) {
-        Ok(event) => {
-            events.push(event);
-            true
-        }
-        Err(error) => {
-            failure = Some(format!("event {position}: {error}"));
-            false
-        }
-    })?;
-    if let Some(failure) = failure {
-        bail!("the ledger does not verify ({failure}); run kaohe verify");
-    }
+    let events = data_dir::read_events(&snapshot)?;
     let steps = explain(&events, id)?;
     let mut proven = Vec::with_capacity(steps.len());
     for step in &steps {

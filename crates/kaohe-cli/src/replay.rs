@@ -4,12 +4,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use kaohe_assess::period::Quarter;
 use kaohe_assess::sanctions::{Difference, replay};
 use kaohe_assess::{Fact, State};
-use kaohe_ledger::event::parse_event;
 use serde_json::json;
 
 use crate::data_dir;
@@ -70,21 +69,7 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode> {
         .with_context(|| format!("--quarter {} is not a quarter like 2026-Q1", args.quarter))?;
     let store = data_dir::open(&args.data)?;
     let snapshot = store.snapshot()?;
-    let mut events = Vec::with_capacity(snapshot.size() as usize);
-    let mut failure = None;
-    snapshot.for_each_event(0, |position, bytes| match parse_event(bytes) {
-        Ok(event) => {
-            events.push(event);
-            true
-        }
-        Err(error) => {
-            failure = Some(format!("event {position}: {error}"));
-            false
-        }
-    })?;
-    if let Some(failure) = failure {
-        bail!("the ledger does not verify ({failure}); run kaohe verify");
-    }
+    let events = data_dir::read_events(&snapshot)?;
     let state = match State::from_events(events.iter().map(Fact::from)) {
         Ok(state) => state,
         Err(error) => {
