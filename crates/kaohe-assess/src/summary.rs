@@ -86,6 +86,47 @@ pub fn describe(event: &Value) -> String {
             "会签 {} 季度评定，决定生效",
             payload["quarter"].as_str().unwrap_or_default()
         ),
+        "scores_given" => format!(
+            "{} 月评分 {}：思想品德 {}、工作能力 {}、纪律考勤 {}、联片驻村 {}、线上工作 {}（十分制的十分之一）",
+            payload["month"].as_str().unwrap_or_default(),
+            payload["cadre_id"].as_str().unwrap_or_default(),
+            payload["scores"]["ideology"],
+            payload["scores"]["ability"],
+            payload["scores"]["discipline"],
+            payload["scores"]["liaison"],
+            payload["scores"]["line_work"]
+        ),
+        "decision_published" => format!(
+            "公示 {} 季度评定结果",
+            payload["quarter"].as_str().unwrap_or_default()
+        ),
+        "appeal_filed" => format!(
+            "对 {} 季度 {} 的{}评定提出复评申请：{}",
+            payload["quarter"].as_str().unwrap_or_default(),
+            payload["person_id"].as_str().unwrap_or_default(),
+            if payload["kind"] == "best" {
+                "最好"
+            } else {
+                "最差"
+            },
+            payload["grounds"].as_str().unwrap_or_default()
+        ),
+        "appeal_answered" => format!(
+            "镇党委答复复评申请：{}。{}",
+            if payload["outcome"] == "overturned" {
+                "撤销原评定"
+            } else {
+                "维持原评定"
+            },
+            payload["reasons"].as_str().unwrap_or_default()
+        ),
+        "sanction_imposed" => format!(
+            "{} 季度 {}：{}",
+            payload["quarter"].as_str().unwrap_or_default(),
+            payload["person_id"].as_str().unwrap_or_default(),
+            sanction_name(payload["sanction"].as_str().unwrap_or_default())
+        ),
+        "sanction_revoked" => "因复评撤销原评定，撤销相应奖惩".to_owned(),
         "policy_adopted" => format!("通过第 {} 版考核办法", payload["policy"]["version"]),
         other => other.to_owned(),
     }
@@ -100,6 +141,21 @@ fn join_ids(ids: &Value) -> String {
                 .join("、")
         })
         .unwrap_or_default()
+}
+
+fn sanction_name(sanction: &str) -> &str {
+    match sanction {
+        "commendation" => "通报表扬",
+        "quarterly_bonus_uplift" => "季度奖金上浮",
+        "year_end_bonus_uplift" => "年终奖金上浮",
+        "talk" => "主要领导谈话",
+        "admonishment" => "告诫",
+        "rectification" => "限期整改",
+        "public_criticism" => "通报批评",
+        "basic_salary_only" => "只发基本工资",
+        "bonuses_withheld" => "扣发全年季度奖和年终奖",
+        other => other,
+    }
 }
 
 fn role_name(role: &str) -> &str {
