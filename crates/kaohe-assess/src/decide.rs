@@ -812,28 +812,9 @@ pub fn decide(
             cadre_id,
             scores,
         } => {
-            let last_day = month.last_day();
-            need_role(state, actor, "supervising_leader", last_day)?;
-            if today < last_day {
-                return Err(Refusal::MonthNotOver {
-                    month: *month,
-                    last_day,
-                });
-            }
-            let policy = state
-                .policy_on(last_day)
-                .ok_or(Refusal::NoPolicy(last_day))?;
+            let policy = rating_policy(state, actor, *month, today)?;
             let scoring = policy.scoring.as_ref().ok_or(Refusal::NoScoring(*month))?;
-            if !month
-                .days()
-                .any(|day| state.supervisor_on(cadre_id, day) == Some(actor))
-            {
-                return Err(Refusal::NotYourSupervisee {
-                    leader: actor.into(),
-                    cadre: cadre_id.clone(),
-                    month: *month,
-                });
-            }
+            need_supervisee(state, actor, cadre_id, *month)?;
             if state
                 .scores
                 .contains_key(&(actor.to_owned(), *month, cadre_id.clone()))
@@ -879,32 +860,14 @@ pub fn decide(
             override_reason,
         } => {
             let last_day = month.last_day();
-            need_role(state, actor, "supervising_leader", last_day)?;
-            if today < last_day {
-                return Err(Refusal::MonthNotOver {
-                    month: *month,
-                    last_day,
-                });
-            }
-            let policy = state
-                .policy_on(last_day)
-                .ok_or(Refusal::NoPolicy(last_day))?;
+            let policy = rating_policy(state, actor, *month, today)?;
             let due = last_day
                 .checked_add(jiff::Span::new().days(i64::from(policy.nomination_due_days)))
                 .expect("a date");
             if today > due {
                 return Err(Refusal::NominationLate { month: *month, due });
             }
-            if !month
-                .days()
-                .any(|day| state.supervisor_on(cadre_id, day) == Some(actor))
-            {
-                return Err(Refusal::NotYourSupervisee {
-                    leader: actor.into(),
-                    cadre: cadre_id.clone(),
-                    month: *month,
-                });
-            }
+            need_supervisee(state, actor, cadre_id, *month)?;
             let mine = || {
                 state.nominations.values().filter(|nomination| {
                     nomination.leader_id == actor && nomination.month == *month
@@ -1350,4 +1313,36 @@ pub fn derived_id(id: Uuid, index: usize) -> Uuid {
     bytes[14] ^= 0x5a ^ (index >> 8) as u8;
     bytes[15] ^= index as u8;
     Uuid::from_bytes(bytes)
+}
+
+/// A leader rating `month`: holds the role on its last day, the month is over, and a policy
+/// is in force for it, which is returned.
+fn rating_policy<'a>(
+    state: &'a State,
+    leader: &str,
+    month: Month,
+    today: Date,
+) -> Result<&'a Policy, Refusal> {
+    let last_day = month.last_day();
+    need_role(state, leader, "supervising_leader", last_day)?;
+    if today < last_day {
+        return Err(Refusal::MonthNotOver { month, last_day });
+    }
+    state.policy_on(last_day).ok_or(Refusal::NoPolicy(last_day))
+}
+
+/// The cadre was the leader's supervisee on some day of the month.
+fn need_supervisee(state: &State, leader: &str, cadre: &str, month: Month) -> Result<(), Refusal> {
+    if month
+        .days()
+        .any(|day| state.supervisor_on(cadre, day) == Some(leader))
+    {
+        Ok(())
+    } else {
+        Err(Refusal::NotYourSupervisee {
+            leader: leader.into(),
+            cadre: cadre.into(),
+            month,
+        })
+    }
 }
