@@ -182,6 +182,15 @@ pub enum Command {
         /// Why.
         reasons: String,
     },
+    /// The office selects a submitted sheet for display to all staff (抽选展示).
+    DisplaySheet {
+        /// Whose sheet.
+        person_id: String,
+        /// The period.
+        period: Period,
+        /// Why it is shown.
+        note: String,
+    },
     /// The supervising leader reads a cadre's sheet.
     ReadSheet {
         /// Whose sheet.
@@ -487,6 +496,14 @@ pub enum Refusal {
         expected: String,
         /// Whom the leader named.
         named: String,
+    },
+    /// The sheet is already on display.
+    #[error("the sheet of {person} for {period} is already displayed")]
+    AlreadyDisplayed {
+        /// Whose.
+        person: String,
+        /// The period.
+        period: Period,
     },
     /// The act's time is not an RFC 3339 time with offset.
     #[error("{0} is not an RFC 3339 time with offset")]
@@ -1243,6 +1260,39 @@ pub fn decide(
                 }
             }
             Ok(events)
+        }
+        Command::DisplaySheet {
+            person_id,
+            period,
+            note,
+        } => {
+            need_role(state, actor, "office", today)?;
+            let sheet = state
+                .sheets
+                .get(&(person_id.clone(), *period))
+                .ok_or_else(|| Refusal::SheetNotSubmitted {
+                    person: person_id.clone(),
+                    period: *period,
+                })?;
+            if sheet.displayed.is_some() {
+                return Err(Refusal::AlreadyDisplayed {
+                    person: person_id.clone(),
+                    period: *period,
+                });
+            }
+            let mut event = draft(
+                id,
+                act,
+                "office",
+                types::SHEET_DISPLAYED,
+                &payload::SheetDisplayed {
+                    person_id: person_id.clone(),
+                    period: period.to_string(),
+                    note: note.clone(),
+                },
+            );
+            event.caused_by = vec![sheet.id];
+            Ok(vec![event])
         }
         Command::ReadSheet {
             person_id,

@@ -46,6 +46,8 @@ pub mod types {
     pub const SANCTION_REVOKED: &str = "sanction_revoked";
     /// A supervising leader scores a supervisee for a month.
     pub const SCORES_GIVEN: &str = "scores_given";
+    /// The office selects a submitted sheet for display to all staff.
+    pub const SHEET_DISPLAYED: &str = "sheet_displayed";
 }
 
 /// `policy_adopted` v1.
@@ -308,4 +310,16 @@ pub struct ScoresGiven {
     pub scores: Scores,
     /// The policy version.
     pub policy_version: u32,
+}
+
+/// `sheet_displayed` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetDisplayed {
+    /// Whose sheet.
+    pub person_id: String,
+    /// The period, `YYYY-MM-P`.
+    pub period: String,
+    /// Why it is shown.
+    pub note: String,
 }

@@ -136,6 +136,8 @@ pub struct Sheet {
     pub entry_ids: Vec<Uuid>,
     /// (leader, comment) for each reading.
     pub reads: Vec<(String, String)>,
+    /// The selection for display to all staff, if selected.
+    pub displayed: Option<Uuid>,
 }
 
 impl Sheet {
@@ -626,6 +628,7 @@ impl State {
                         due_on,
                         entry_ids: submitted.entry_ids,
                         reads: Vec::new(),
+                        displayed: None,
                     },
                 );
             }
@@ -708,6 +711,15 @@ impl State {
                         cosigned_on: day,
                     },
                 );
+            }
+            types::SHEET_DISPLAYED => {
+                let displayed: payload::SheetDisplayed = read(fact)?;
+                let period: Period = parse_with(fact, &displayed.period)?;
+                let sheet = self
+                    .sheets
+                    .get_mut(&(displayed.person_id, period))
+                    .ok_or_else(|| apply_error(fact, "displays a sheet never submitted".into()))?;
+                sheet.displayed = Some(fact.id);
             }
             types::SCORES_GIVEN => {
                 let given: payload::ScoresGiven = read(fact)?;

@@ -126,6 +126,11 @@ pub fn describe(event: &Value) -> String {
             payload["person_id"].as_str().unwrap_or_default(),
             sanction_name(payload["sanction"].as_str().unwrap_or_default())
         ),
+        "sheet_displayed" => format!(
+            "抽选展示 {} 的 {} 旬工作记录表",
+            payload["person_id"].as_str().unwrap_or_default(),
+            payload["period"].as_str().unwrap_or_default()
+        ),
         "sanction_revoked" => "因复评撤销原评定，撤销相应奖惩".to_owned(),
         "policy_adopted" => format!("通过第 {} 版考核办法", payload["policy"]["version"]),
         other => other.to_owned(),

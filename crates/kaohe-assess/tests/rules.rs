@@ -1267,3 +1267,139 @@ fn under_numeric_scoring_naming_against_the_scores_needs_a_reason_and_is_a_findi
         ("l01", "p002")
     );
 }
+
+#[test]
+fn the_office_selects_a_submitted_sheet_for_display_once() {
+    let mut given = Given::township();
+    given.write("p001", date(2026, 3, 2), "走访");
+    let period: Period = "2026-03-1".parse().unwrap();
+    let display = || Command::DisplaySheet {
+        person_id: "p001".into(),
+        period,
+        note: "记录详实".into(),
+    };
+    assert_eq!(
+        given.refused("office", "2026-03-12T09:00:00+08:00", display()),
+        Refusal::SheetNotSubmitted {
+            person: "p001".into(),
+            period
+        }
+    );
+    let submitted = given.ok(
+        "p001",
+        "2026-03-10T18:00:00+08:00",
+        Command::SubmitSheet { period },
+    )[0]
+    .id;
+    assert!(matches!(
+        given.refused("l01", "2026-03-12T09:00:00+08:00", display()),
+        Refusal::NotInRole { .. }
+    ));
+    let events = given.ok("office", "2026-03-12T09:00:00+08:00", display());
+    assert_eq!(events[0].caused_by, vec![submitted]);
+    assert_eq!(
+        given.state.sheets[&("p001".to_owned(), period)].displayed,
+        Some(events[0].id)
+    );
+    assert_eq!(
+        given.refused("office", "2026-03-13T09:00:00+08:00", display()),
+        Refusal::AlreadyDisplayed {
+            person: "p001".into(),
+            period
+        }
+    );
+}
+
+#[test]
+fn the_remaining_refusals_say_which_rule() {
+    let (mut given, first, second) = march();
+    let month: Month = "2026-03".parse().unwrap();
+    let unreasoned = Command::Nominate {
+        month,
+        kind: Kind::Best,
+        cadre_id: "p001".into(),
+        reason: "  ".into(),
+        cited_ids: vec![first],
+        override_reason: None,
+    };
+    assert_eq!(
+        given.refused("l01", "2026-04-02T10:00:00+08:00", unreasoned),
+        Refusal::NominationReasonMissing
+    );
+    assert_eq!(
+        given.refused(
+            "p001",
+            "yesterday",
+            Command::WriteEntry {
+                date: date(2026, 3, 2),
+                did: "x".into(),
+                learned: String::new()
+            }
+        ),
+        Refusal::BadTime("yesterday".into())
+    );
+    // Both pools hold p001 (best by l01, worst by l02): the decision cannot name them twice.
+    given.ok(
+        "office",
+        "2026-01-05T09:00:00+08:00",
+        Command::RegisterPerson {
+            person_id: "l02".into(),
+            name: "陈刚".into(),
+        },
+    );
+    given.ok(
+        "office",
+        "2026-01-05T09:00:00+08:00",
+        Command::AssignRole {
+            person_id: "l02".into(),
+            role: "supervising_leader".into(),
+            from: date(2026, 1, 1),
+            until: None,
+        },
+    );
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::AssignSupervision {
+            cadre_id: "p001".into(),
+            leader_id: "l02".into(),
+            from: date(2026, 3, 20),
+        },
+    );
+    let name = |kind, cadre: &str, cited| Command::Nominate {
+        month,
+        kind,
+        cadre_id: cadre.into(),
+        reason: "依据记录".into(),
+        cited_ids: vec![cited],
+        override_reason: None,
+    };
+    given.ok(
+        "l01",
+        "2026-04-02T10:00:00+08:00",
+        name(Kind::Best, "p001", first),
+    );
+    given.ok(
+        "l02",
+        "2026-04-02T10:00:00+08:00",
+        name(Kind::Worst, "p001", first),
+    );
+    given.ok(
+        "l01",
+        "2026-04-02T10:05:00+08:00",
+        name(Kind::Worst, "p002", second),
+    );
+    let quarter = "2026-Q1".parse().unwrap();
+    assert_eq!(
+        given.refused(
+            "s01",
+            "2026-04-08T09:00:00+08:00",
+            Command::ProposeDecision {
+                quarter,
+                best: vec!["p001".into()],
+                worst: vec!["p001".into(), "p002".into()]
+            },
+        ),
+        Refusal::SelectedTwice("p001".into())
+    );
+}

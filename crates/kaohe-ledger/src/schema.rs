@@ -103,6 +103,10 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../../schemas/payloads/scores_given.v1.schema.json"),
     ),
     (
+        "payloads/sheet_displayed.v1.schema.json",
+        include_str!("../../../schemas/payloads/sheet_displayed.v1.schema.json"),
+    ),
+    (
         "event.schema.json",
         include_str!("../../../schemas/event.schema.json"),
     ),
@@ -178,6 +182,11 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
         "payloads/sanction_revoked.v1.schema.json",
     ),
     ("scores_given", 1, "payloads/scores_given.v1.schema.json"),
+    (
+        "sheet_displayed",
+        1,
+        "payloads/sheet_displayed.v1.schema.json",
+    ),
 ];
 
 /// Refuses every retrieval: the whole-event schema embeds everything it refers to, so asking
