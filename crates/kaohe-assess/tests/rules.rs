@@ -1403,3 +1403,73 @@ fn the_remaining_refusals_say_which_rule() {
         Refusal::SelectedTwice("p001".into())
     );
 }
+
+#[test]
+fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused() {
+    let mut given = Given::township();
+    assert_eq!(
+        given.refused(
+            "office",
+            "2026-03-01T09:00:00+08:00",
+            Command::RegisterPerson {
+                person_id: "p001".into(),
+                name: "又一个张伟".into()
+            }
+        ),
+        Refusal::AlreadyRegistered("p001".into())
+    );
+    given.ok(
+        "office",
+        "2026-01-05T09:00:00+08:00",
+        Command::RegisterPerson {
+            person_id: "w01".into(),
+            name: "党委委员".into(),
+        },
+    );
+    given.ok(
+        "office",
+        "2026-01-05T09:00:00+08:00",
+        Command::AssignRole {
+            person_id: "w01".into(),
+            role: "party_committee".into(),
+            from: date(2026, 1, 1),
+            until: None,
+        },
+    );
+    let unknown = Uuid::now_v7();
+    assert_eq!(
+        given.refused(
+            "w01",
+            "2026-04-09T09:00:00+08:00",
+            Command::AnswerAppeal {
+                appeal_id: unknown,
+                overturned: false,
+                reasons: "维持".into()
+            }
+        ),
+        Refusal::UnknownAppeal(unknown)
+    );
+    // The first policy takes effect on 2026-01-01: an entry for the day before has no rules.
+    given.ok(
+        "office",
+        "2026-01-05T09:00:00+08:00",
+        Command::AssignRole {
+            person_id: "p002".into(),
+            role: "cadre".into(),
+            from: date(2025, 12, 1),
+            until: None,
+        },
+    );
+    assert_eq!(
+        given.refused(
+            "p002",
+            "2026-01-05T18:00:00+08:00",
+            Command::WriteEntry {
+                date: date(2025, 12, 31),
+                did: "补记".into(),
+                learned: String::new()
+            }
+        ),
+        Refusal::NoPolicy(date(2025, 12, 31))
+    );
+}
