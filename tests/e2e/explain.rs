@@ -8,16 +8,28 @@ use serde_json::Value;
 
 use crate::support::run;
 
+/// Build the demo township in `root` and export it; returns its data directory and export.
+fn demo(root: &std::path::Path) -> (std::path::PathBuf, String) {
+    let data = root.join("demo");
+    let (code, _, stderr) = run(&["seed-demo", "--data", data.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = root.join("demo.jsonl");
+    run(&[
+        "export",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let export = std::fs::read_to_string(&out).unwrap();
+    (data, export)
+}
+
 #[test]
 fn explain_shows_a_decision_and_everything_it_rested_on_with_proofs() {
     let root = tempfile::tempdir().unwrap();
-    let data = root.path().join("demo");
+    let (data, export) = demo(root.path());
     let dir = data.to_str().unwrap();
-    let (code, _, stderr) = run(&["seed-demo", "--data", dir]);
-    assert_eq!(code, 0, "{stderr}");
-    let out = root.path().join("demo.jsonl");
-    run(&["export", "--data", dir, "--out", out.to_str().unwrap()]);
-    let export = std::fs::read_to_string(&out).unwrap();
     let cosigned: Value = export
         .lines()
         .map(|line| serde_json::from_str::<Value>(line).unwrap())
@@ -81,13 +93,8 @@ fn explain_shows_a_decision_and_everything_it_rested_on_with_proofs() {
 #[test]
 fn explain_of_three_consecutive_worst_shows_the_three_designations() {
     let root = tempfile::tempdir().unwrap();
-    let data = root.path().join("demo");
+    let (data, export) = demo(root.path());
     let dir = data.to_str().unwrap();
-    let (code, _, stderr) = run(&["seed-demo", "--data", dir]);
-    assert_eq!(code, 0, "{stderr}");
-    let out = root.path().join("demo.jsonl");
-    run(&["export", "--data", dir, "--out", out.to_str().unwrap()]);
-    let export = std::fs::read_to_string(&out).unwrap();
     let withheld: Value = export
         .lines()
         .map(|line| serde_json::from_str::<Value>(line).unwrap())

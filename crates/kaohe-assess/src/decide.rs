@@ -1267,13 +1267,7 @@ pub fn decide(
             note,
         } => {
             need_role(state, actor, "office", today)?;
-            let sheet = state
-                .sheets
-                .get(&(person_id.clone(), *period))
-                .ok_or_else(|| Refusal::SheetNotSubmitted {
-                    person: person_id.clone(),
-                    period: *period,
-                })?;
+            let sheet = submitted_sheet(state, person_id, *period)?;
             if sheet.displayed.is_some() {
                 return Err(Refusal::AlreadyDisplayed {
                     person: person_id.clone(),
@@ -1300,13 +1294,7 @@ pub fn decide(
             comment,
         } => {
             need_role(state, actor, "supervising_leader", today)?;
-            let sheet = state
-                .sheets
-                .get(&(person_id.clone(), *period))
-                .ok_or_else(|| Refusal::SheetNotSubmitted {
-                    person: person_id.clone(),
-                    period: *period,
-                })?;
+            let sheet = submitted_sheet(state, person_id, *period)?;
             if state.supervisor_on(person_id, period.last_day()) != Some(actor) {
                 return Err(Refusal::NotSupervisor {
                     leader: actor.into(),
@@ -1395,4 +1383,19 @@ fn need_supervisee(state: &State, leader: &str, cadre: &str, month: Month) -> Re
             month,
         })
     }
+}
+
+/// The sheet `person` submitted for `period`.
+fn submitted_sheet<'a>(
+    state: &'a State,
+    person: &str,
+    period: Period,
+) -> Result<&'a crate::state::Sheet, Refusal> {
+    state
+        .sheets
+        .get(&(person.to_owned(), period))
+        .ok_or_else(|| Refusal::SheetNotSubmitted {
+            person: person.into(),
+            period,
+        })
 }

@@ -113,6 +113,28 @@ impl Given {
         self.events.push(draft);
     }
 
+    /// The office registers a person and gives them a role, open-ended from `from`.
+    fn staff(&mut self, person: &str, name: &str, role: &str, from: Date, time: &str) {
+        self.ok(
+            "office",
+            time,
+            Command::RegisterPerson {
+                person_id: person.into(),
+                name: name.into(),
+            },
+        );
+        self.ok(
+            "office",
+            time,
+            Command::AssignRole {
+                person_id: person.into(),
+                role: role.into(),
+                from,
+                until: None,
+            },
+        );
+    }
+
     fn when(&self, person: &str, time: &str, command: Command) -> Result<Vec<EventDraft>, Refusal> {
         decide(
             &self.state,
@@ -393,23 +415,12 @@ fn a_sheet_is_submitted_after_its_period_with_its_entries_and_lateness() {
 #[test]
 fn only_the_supervising_leader_of_that_period_reads_a_sheet() {
     let mut given = Given::township();
-    given.ok(
-        "office",
+    given.staff(
+        "l02",
+        "陈刚",
+        "supervising_leader",
+        date(2026, 3, 1),
         "2026-03-01T09:00:00+08:00",
-        Command::RegisterPerson {
-            person_id: "l02".into(),
-            name: "陈刚".into(),
-        },
-    );
-    given.ok(
-        "office",
-        "2026-03-01T09:00:00+08:00",
-        Command::AssignRole {
-            person_id: "l02".into(),
-            role: "supervising_leader".into(),
-            from: date(2026, 3, 1),
-            until: None,
-        },
     );
     // p001 moves to l02 from the 16th: the sheet of 11–20 is l02's to read.
     given.ok(
@@ -607,23 +618,12 @@ fn march() -> (Given, Uuid, Uuid) {
 #[test]
 fn only_the_chief_of_the_cadres_area_gives_an_opinion() {
     let mut given = Given::township();
-    given.ok(
-        "office",
+    given.staff(
+        "c02",
+        "周片长",
+        "area_chief",
+        date(2026, 3, 1),
         "2026-03-01T09:00:00+08:00",
-        Command::RegisterPerson {
-            person_id: "c02".into(),
-            name: "周片长".into(),
-        },
-    );
-    given.ok(
-        "office",
-        "2026-03-01T09:00:00+08:00",
-        Command::AssignRole {
-            person_id: "c02".into(),
-            role: "area_chief".into(),
-            from: date(2026, 3, 1),
-            until: None,
-        },
     );
     let opinion = || Command::GiveOpinion {
         cadre_id: "p001".into(),
@@ -702,23 +702,12 @@ fn a_leader_nominates_within_the_rules() {
 #[test]
 fn a_leader_nominates_only_supervisees_of_that_month() {
     let (mut given, first, _) = march();
-    given.ok(
-        "office",
+    given.staff(
+        "l02",
+        "陈刚",
+        "supervising_leader",
+        date(2026, 1, 1),
         "2026-01-05T09:00:00+08:00",
-        Command::RegisterPerson {
-            person_id: "l02".into(),
-            name: "陈刚".into(),
-        },
-    );
-    given.ok(
-        "office",
-        "2026-01-05T09:00:00+08:00",
-        Command::AssignRole {
-            person_id: "l02".into(),
-            role: "supervising_leader".into(),
-            from: date(2026, 1, 1),
-            until: None,
-        },
     );
     assert_eq!(
         given.refused(
@@ -1029,23 +1018,12 @@ fn appeals_follow_publication_standing_and_the_window() {
 #[test]
 fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_a_breach() {
     let mut given = Given::township();
-    given.ok(
-        "office",
+    given.staff(
+        "w01",
+        "党委委员",
+        "party_committee",
+        date(2026, 1, 1),
         "2026-01-05T09:00:00+08:00",
-        Command::RegisterPerson {
-            person_id: "w01".into(),
-            name: "党委委员".into(),
-        },
-    );
-    given.ok(
-        "office",
-        "2026-01-05T09:00:00+08:00",
-        Command::AssignRole {
-            person_id: "w01".into(),
-            role: "party_committee".into(),
-            from: date(2026, 1, 1),
-            until: None,
-        },
     );
     rate_quarter(&mut given, "2026-Q1");
     publish(&mut given, "2026-Q1", "2026-04-02");
@@ -1339,23 +1317,12 @@ fn the_remaining_refusals_say_which_rule() {
         Refusal::BadTime("yesterday".into())
     );
     // Both pools hold p001 (best by l01, worst by l02): the decision cannot name them twice.
-    given.ok(
-        "office",
+    given.staff(
+        "l02",
+        "陈刚",
+        "supervising_leader",
+        date(2026, 1, 1),
         "2026-01-05T09:00:00+08:00",
-        Command::RegisterPerson {
-            person_id: "l02".into(),
-            name: "陈刚".into(),
-        },
-    );
-    given.ok(
-        "office",
-        "2026-01-05T09:00:00+08:00",
-        Command::AssignRole {
-            person_id: "l02".into(),
-            role: "supervising_leader".into(),
-            from: date(2026, 1, 1),
-            until: None,
-        },
     );
     given.ok(
         "office",
@@ -1418,23 +1385,12 @@ fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused(
         ),
         Refusal::AlreadyRegistered("p001".into())
     );
-    given.ok(
-        "office",
+    given.staff(
+        "w01",
+        "党委委员",
+        "party_committee",
+        date(2026, 1, 1),
         "2026-01-05T09:00:00+08:00",
-        Command::RegisterPerson {
-            person_id: "w01".into(),
-            name: "党委委员".into(),
-        },
-    );
-    given.ok(
-        "office",
-        "2026-01-05T09:00:00+08:00",
-        Command::AssignRole {
-            person_id: "w01".into(),
-            role: "party_committee".into(),
-            from: date(2026, 1, 1),
-            until: None,
-        },
     );
     let unknown = Uuid::now_v7();
     assert_eq!(
