@@ -200,6 +200,29 @@ pub enum Command {
         /// A comment, possibly empty.
         comment: String,
     },
+    /// The party secretary or the mayor records the talk a worst designation calls for (谈话).
+    RecordTalk {
+        /// The talk sanction.
+        sanction_id: Uuid,
+        /// The day it was held.
+        held_on: Date,
+        /// What was said and agreed.
+        summary: String,
+    },
+    /// The person a rectification names hands in the plan (整改方案).
+    PlanRectification {
+        /// The rectification sanction.
+        sanction_id: Uuid,
+        /// The plan.
+        plan: String,
+    },
+    /// The supervising leader confirms that the plan was carried out.
+    CompleteRectification {
+        /// The rectification sanction.
+        sanction_id: Uuid,
+        /// What was done.
+        summary: String,
+    },
 }
 
 /// Why a command was refused; nothing is appended.
@@ -511,6 +534,54 @@ pub enum Refusal {
     /// The ledger has no policy in force on that day.
     #[error("no policy is in force on {0}")]
     NoPolicy(Date),
+    /// A text the act needs is empty.
+    #[error("{0} cannot be empty")]
+    TextMissing(&'static str),
+    /// No such sanction.
+    #[error("no sanction {0}")]
+    UnknownSanction(Uuid),
+    /// The sanction is not the kind the follow-up is for.
+    #[error("sanction {id} is {sanction}, not {needed}")]
+    WrongSanction {
+        /// The sanction.
+        id: Uuid,
+        /// What it is.
+        sanction: String,
+        /// What the follow-up needs.
+        needed: &'static str,
+    },
+    /// The sanction was revoked on appeal and needs no follow-up.
+    #[error("sanction {0} was revoked on appeal; it needs no follow-up")]
+    SanctionRevoked(Uuid),
+    /// The follow-up is already recorded.
+    #[error("the {what} of sanction {id} is already recorded")]
+    FollowUpRecorded {
+        /// The sanction.
+        id: Uuid,
+        /// talk, plan or completion.
+        what: &'static str,
+    },
+    /// Only the person a rectification names hands in its plan.
+    #[error("sanction {id} names {person}; only they hand in its plan")]
+    NotYourSanction {
+        /// The sanction.
+        id: Uuid,
+        /// Whom it names.
+        person: String,
+    },
+    /// A rectification is completed only after its plan.
+    #[error("the rectification {0} has no plan yet; its completion follows the plan")]
+    NoPlan(Uuid),
+    /// A day outside the span the act allows.
+    #[error("{day} is not between {earliest} and {latest}")]
+    DayOutOfRange {
+        /// The day given.
+        day: Date,
+        /// The earliest allowed.
+        earliest: Date,
+        /// The latest allowed.
+        latest: Date,
+    },
 }
 
 fn draft<T: Serialize>(
@@ -810,7 +881,7 @@ pub fn decide(
                 });
             }
             if opinion.trim().is_empty() {
-                return Err(Refusal::BadCitation("an opinion cannot be empty".into()));
+                return Err(Refusal::TextMissing("an opinion"));
             }
             Ok(vec![draft(
                 id,
@@ -961,14 +1032,7 @@ pub fn decide(
             best,
             worst,
         } => {
-            let role = ["party_secretary", "mayor"]
-                .into_iter()
-                .find(|role| state.holds(actor, role, today))
-                .ok_or_else(|| Refusal::NotInRole {
-                    person: actor.into(),
-                    role: "party_secretary or mayor".into(),
-                    date: today,
-                })?;
+            let role = principal_role(state, actor, today)?;
             let last_day = quarter.last_day();
             // The pools are complete only once the quarter's last month is rated, which can be
             // no earlier than its last day.
@@ -1108,7 +1172,7 @@ pub fn decide(
                 return Err(Refusal::AlreadyPublished(*quarter));
             }
             if notice.trim().is_empty() {
-                return Err(Refusal::BadCitation("a notice cannot be empty".into()));
+                return Err(Refusal::TextMissing("a notice"));
             }
             let mut event = draft(
                 id,
@@ -1130,10 +1194,11 @@ pub fn decide(
             grounds,
         } => {
             need_person(state, actor)?;
-            let (published_id, published_on) = *state
+            let publication = state
                 .publications
                 .get(quarter)
                 .ok_or(Refusal::NotPublished(*quarter))?;
+            let (published_id, published_on) = (publication.id, publication.published_on);
             let policy = state
                 .policy_on(published_on)
                 .ok_or(Refusal::NoPolicy(published_on))?;
@@ -1168,7 +1233,7 @@ pub fn decide(
                 });
             }
             if grounds.trim().is_empty() {
-                return Err(Refusal::BadCitation("an appeal needs grounds".into()));
+                return Err(Refusal::TextMissing("an appeal's grounds"));
             }
             let mut event = draft(
                 id,
@@ -1203,7 +1268,7 @@ pub fn decide(
                 return Err(Refusal::AlreadyAnswered(*appeal_id));
             }
             if reasons.trim().is_empty() {
-                return Err(Refusal::BadCitation("an answer needs reasons".into()));
+                return Err(Refusal::TextMissing("an answer's reasons"));
             }
             let policy = state.policy_on(today).ok_or(Refusal::NoPolicy(today))?;
             let mut answer = draft(
@@ -1316,6 +1381,115 @@ pub fn decide(
             event.caused_by = vec![sheet.id];
             Ok(vec![event])
         }
+        Command::RecordTalk {
+            sanction_id,
+            held_on,
+            summary,
+        } => {
+            let role = principal_role(state, actor, today)?;
+            let sanction = sanction_to_follow(state, *sanction_id, "talk")?;
+            if sanction.talk_held.is_some() {
+                return Err(Refusal::FollowUpRecorded {
+                    id: *sanction_id,
+                    what: "talk",
+                });
+            }
+            if *held_on < sanction.imposed_on || *held_on > today {
+                return Err(Refusal::DayOutOfRange {
+                    day: *held_on,
+                    earliest: sanction.imposed_on,
+                    latest: today,
+                });
+            }
+            if summary.trim().is_empty() {
+                return Err(Refusal::TextMissing("a talk's summary"));
+            }
+            let mut event = draft(
+                id,
+                act,
+                role,
+                types::TALK_HELD,
+                &payload::TalkHeld {
+                    sanction_id: *sanction_id,
+                    person_id: sanction.person_id.clone(),
+                    held_on: *held_on,
+                    summary: summary.clone(),
+                },
+            );
+            event.caused_by = vec![*sanction_id];
+            Ok(vec![event])
+        }
+        Command::PlanRectification { sanction_id, plan } => {
+            need_person(state, actor)?;
+            let sanction = sanction_to_follow(state, *sanction_id, "rectification")?;
+            if sanction.person_id != actor {
+                return Err(Refusal::NotYourSanction {
+                    id: *sanction_id,
+                    person: sanction.person_id.clone(),
+                });
+            }
+            need_role(state, actor, "cadre", today)?;
+            if sanction.plan.is_some() {
+                return Err(Refusal::FollowUpRecorded {
+                    id: *sanction_id,
+                    what: "plan",
+                });
+            }
+            if plan.trim().is_empty() {
+                return Err(Refusal::TextMissing("a rectification plan"));
+            }
+            let mut event = draft(
+                id,
+                act,
+                "cadre",
+                types::RECTIFICATION_PLANNED,
+                &payload::RectificationPlanned {
+                    sanction_id: *sanction_id,
+                    person_id: actor.into(),
+                    plan: plan.clone(),
+                },
+            );
+            event.caused_by = vec![*sanction_id];
+            Ok(vec![event])
+        }
+        Command::CompleteRectification {
+            sanction_id,
+            summary,
+        } => {
+            need_role(state, actor, "supervising_leader", today)?;
+            let sanction = sanction_to_follow(state, *sanction_id, "rectification")?;
+            if state.supervisor_on(&sanction.person_id, today) != Some(actor) {
+                return Err(Refusal::NotSupervisor {
+                    leader: actor.into(),
+                    cadre: sanction.person_id.clone(),
+                    date: today,
+                });
+            }
+            let (plan_id, _) = sanction.plan.ok_or(Refusal::NoPlan(*sanction_id))?;
+            if sanction.completed.is_some() {
+                return Err(Refusal::FollowUpRecorded {
+                    id: *sanction_id,
+                    what: "completion",
+                });
+            }
+            if summary.trim().is_empty() {
+                return Err(Refusal::TextMissing("a completion's summary"));
+            }
+            let mut event = draft(
+                id,
+                act,
+                "supervising_leader",
+                types::RECTIFICATION_COMPLETED,
+                &payload::RectificationCompleted {
+                    sanction_id: *sanction_id,
+                    person_id: sanction.person_id.clone(),
+                    plan_id,
+                    summary: summary.clone(),
+                },
+            );
+            event.caused_by = vec![*sanction_id, plan_id];
+            Ok(vec![event])
+        }
     }
 }
 
@@ -1383,6 +1557,42 @@ fn need_supervisee(state: &State, leader: &str, cadre: &str, month: Month) -> Re
             month,
         })
     }
+}
+
+/// The role in which `person` acts as one of the two principal leaders (主要领导) on `date`.
+fn principal_role(state: &State, person: &str, date: Date) -> Result<&'static str, Refusal> {
+    need_person(state, person)?;
+    ["party_secretary", "mayor"]
+        .into_iter()
+        .find(|role| state.holds(person, role, date))
+        .ok_or_else(|| Refusal::NotInRole {
+            person: person.into(),
+            role: "party_secretary or mayor".into(),
+            date,
+        })
+}
+
+/// A sanction of kind `needed` that is still in force, for a follow-up.
+fn sanction_to_follow<'a>(
+    state: &'a State,
+    id: Uuid,
+    needed: &'static str,
+) -> Result<&'a crate::state::Sanction, Refusal> {
+    let sanction = state
+        .sanctions
+        .get(&id)
+        .ok_or(Refusal::UnknownSanction(id))?;
+    if sanction.sanction != needed {
+        return Err(Refusal::WrongSanction {
+            id,
+            sanction: sanction.sanction.clone(),
+            needed,
+        });
+    }
+    if sanction.revoked_by.is_some() {
+        return Err(Refusal::SanctionRevoked(id));
+    }
+    Ok(sanction)
 }
 
 /// The sheet `person` submitted for `period`.

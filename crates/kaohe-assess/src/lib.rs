@@ -3,8 +3,9 @@
 //! Architecture Invariant: this crate never reads the clock or touches the disk. The time of
 //! an act is an argument, so a replay runs exactly the code path that made each decision.
 //!
-//! This first part covers the roster and authority over time, policy versions, and the daily
-//! work record (一记): entries, ten-day sheets with due dates, amendments and readings.
+//! `decide` turns a command into events or a refusal; `state` folds events into the state every
+//! decision reads; `sanctions` derives and replays 三奖惩; `explain` walks what a judgment rested
+//! on and what followed from it; `views` are the projections people read.
 
 pub mod decide;
 pub mod explain;
@@ -14,6 +15,7 @@ pub mod policy;
 pub mod sanctions;
 pub mod state;
 pub mod summary;
+pub mod views;
 
 pub use decide::{Act, Command, Refusal, decide};
 pub use state::{Fact, State};

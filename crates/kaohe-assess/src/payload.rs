@@ -48,6 +48,12 @@ pub mod types {
     pub const SCORES_GIVEN: &str = "scores_given";
     /// The office selects a submitted sheet for display to all staff.
     pub const SHEET_DISPLAYED: &str = "sheet_displayed";
+    /// A principal leader has held the talk a worst designation calls for.
+    pub const TALK_HELD: &str = "talk_held";
+    /// The person a rectification names hands in the plan.
+    pub const RECTIFICATION_PLANNED: &str = "rectification_planned";
+    /// The supervising leader confirms the plan was carried out.
+    pub const RECTIFICATION_COMPLETED: &str = "rectification_completed";
 }
 
 /// `policy_adopted` v1.
@@ -322,4 +328,44 @@ pub struct SheetDisplayed {
     pub period: String,
     /// Why it is shown.
     pub note: String,
+}
+
+/// `talk_held` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TalkHeld {
+    /// The talk sanction followed up.
+    pub sanction_id: Uuid,
+    /// Who was talked to.
+    pub person_id: String,
+    /// The day of the talk.
+    pub held_on: jiff::civil::Date,
+    /// What was said and agreed.
+    pub summary: String,
+}
+
+/// `rectification_planned` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RectificationPlanned {
+    /// The rectification sanction followed up.
+    pub sanction_id: Uuid,
+    /// Whose plan.
+    pub person_id: String,
+    /// The plan.
+    pub plan: String,
+}
+
+/// `rectification_completed` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RectificationCompleted {
+    /// The rectification sanction.
+    pub sanction_id: Uuid,
+    /// Whose rectification.
+    pub person_id: String,
+    /// The plan carried out.
+    pub plan_id: Uuid,
+    /// What was done.
+    pub summary: String,
 }

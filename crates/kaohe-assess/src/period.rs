@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use jiff::civil::Date;
+use serde::{Serialize, Serializer};
 
 /// One ten-day sheet period of a month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -153,6 +154,15 @@ impl Month {
             .take_while(move |day| *day <= last)
     }
 
+    /// Its three ten-day periods.
+    pub fn periods(self) -> [Period; 3] {
+        [1, 2, 3].map(|part| Period {
+            year: self.year,
+            month: self.month,
+            part,
+        })
+    }
+
     /// The quarter it belongs to.
     pub fn quarter(self) -> Quarter {
         Quarter {
@@ -202,9 +212,24 @@ impl Quarter {
         })
     }
 
+    /// Its first day.
+    pub fn first_day(self) -> Date {
+        self.months()[0].first_day()
+    }
+
     /// Its last day.
     pub fn last_day(self) -> Date {
         self.months()[2].last_day()
+    }
+
+    /// Its year.
+    pub fn year(self) -> i16 {
+        self.year
+    }
+
+    /// The four quarters of `year`.
+    pub fn of_year(year: i16) -> [Quarter; 4] {
+        [1, 2, 3, 4].map(|number| Quarter { year, number })
     }
 
     /// The quarter before it.
@@ -280,3 +305,17 @@ mod month_tests {
         }
     }
 }
+
+/// Periods, months and quarters appear in views and payloads as their text (`2026-03-2`,
+/// `2026-03`, `2026-Q1`).
+macro_rules! serialize_as_text {
+    ($($type:ty),*) => {$(
+        impl Serialize for $type {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+    )*};
+}
+
+serialize_as_text!(Period, Month, Quarter);

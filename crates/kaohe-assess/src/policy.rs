@@ -15,6 +15,19 @@ pub struct Scoring {
     pub tie_break: String,
 }
 
+impl Scoring {
+    /// The weighted total of five scores: the sum of each score (tenths of a point) times its
+    /// weight (basis points). Divide by 100,000 for points.
+    pub fn weighted_total(&self, scores: &crate::payload::Scores) -> u64 {
+        let weights = &self.weights_bp;
+        u64::from(scores.ideology) * u64::from(weights.ideology)
+            + u64::from(scores.ability) * u64::from(weights.ability)
+            + u64::from(scores.discipline) * u64::from(weights.discipline)
+            + u64::from(scores.liaison) * u64::from(weights.liaison)
+            + u64::from(scores.line_work) * u64::from(weights.line_work)
+    }
+}
+
 /// The weight of each dimension, in basis points.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,6 +80,8 @@ pub struct Policy {
     pub best_year_end_bonus_bp: u32,
     /// Consecutive worst designations that withhold the year's bonuses.
     pub consecutive_worst_count: u32,
+    /// Days from the co-signature of a decision to a worst worker's rectification deadline.
+    pub rectification_days: u32,
     /// Numeric scoring, or none while leaders judge freely.
     pub scoring: Option<Scoring>,
 }

@@ -14,8 +14,26 @@ use uuid::Uuid;
 use crate::period::Quarter;
 use crate::state::{Kind, State};
 
-/// Days from the co-signature to a worst worker's rectification deadline.
-pub const RECTIFICATION_DAYS: i64 = 30;
+/// Every sanction, in the order the rules derive them and views list them.
+pub const SANCTION_KINDS: [&str; 9] = [
+    "commendation",
+    "quarterly_bonus_uplift",
+    "year_end_bonus_uplift",
+    "talk",
+    "admonishment",
+    "rectification",
+    "public_criticism",
+    "basic_salary_only",
+    "bonuses_withheld",
+];
+
+/// The place of `sanction` in [`SANCTION_KINDS`] (unknown ones last).
+pub fn sanction_rank(sanction: &str) -> usize {
+    SANCTION_KINDS
+        .iter()
+        .position(|known| *known == sanction)
+        .unwrap_or(SANCTION_KINDS.len())
+}
 
 /// A sanction the rules derive.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,7 +99,7 @@ pub fn derive(state: &State, quarter: Quarter) -> Vec<Expected> {
         let cause = vec![decision.cosign_id];
         let deadline = decision
             .cosigned_on
-            .checked_add(jiff::Span::new().days(RECTIFICATION_DAYS))
+            .checked_add(jiff::Span::new().days(i64::from(policy.rectification_days)))
             .expect("a date within range");
         add(person, "talk", None, None, cause.clone());
         add(person, "admonishment", None, None, cause.clone());

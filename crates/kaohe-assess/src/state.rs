@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use kaohe_ledger::event::{EventDraft, ParsedEvent};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use uuid::Uuid;
@@ -161,7 +162,8 @@ pub struct Opinion {
 }
 
 /// Best or worst.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// 最好.
     Best,
@@ -239,6 +241,17 @@ pub struct Decision {
     pub cosigned_on: Date,
 }
 
+/// The public notice of a quarter's decision (公示).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    /// The publication event.
+    pub id: Uuid,
+    /// The day it was published.
+    pub published_on: Date,
+    /// The notice as published.
+    pub notice: String,
+}
+
 /// An appeal and, once given, its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Appeal {
@@ -299,8 +312,27 @@ pub struct Sanction {
     pub rectify_by: Option<Date>,
     /// The events it names as its causes.
     pub caused_by: Vec<Uuid>,
+    /// The day it was imposed.
+    pub imposed_on: Date,
     /// The revocation, if revoked.
     pub revoked_by: Option<Uuid>,
+    /// For a talk: the event recording it, and the day it was held.
+    pub talk_held: Option<(Uuid, Date)>,
+    /// For a rectification: the plan handed in, and the day.
+    pub plan: Option<(Uuid, Date)>,
+    /// For a rectification: the leader's confirmation it was carried out, and the day.
+    pub completed: Option<(Uuid, Date)>,
+}
+
+impl Sanction {
+    /// Whether a rectification was (or, on `today`, still is) not completed by its deadline.
+    pub fn rectification_late(&self, today: Date) -> bool {
+        match (self.rectify_by, self.completed) {
+            (Some(deadline), Some((_, done))) => done > deadline,
+            (Some(deadline), None) => self.revoked_by.is_none() && today > deadline,
+            (None, _) => false,
+        }
+    }
 }
 
 /// The whole state.
@@ -328,8 +360,8 @@ pub struct State {
     pub latest_proposal: BTreeMap<Quarter, Uuid>,
     /// Decisions in force, by quarter.
     pub decisions: BTreeMap<Quarter, Decision>,
-    /// Publications: (event, day) by quarter.
-    pub publications: BTreeMap<Quarter, (Uuid, Date)>,
+    /// Publications by quarter.
+    pub publications: BTreeMap<Quarter, Publication>,
     /// Appeals by id.
     pub appeals: BTreeMap<Uuid, Appeal>,
     /// Sanctions by id.
@@ -398,6 +430,17 @@ impl State {
         let timestamp: jiff::Timestamp = time.parse().ok()?;
         let zone = self.time_zone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
         Some(timestamp.to_zoned(zone).date())
+    }
+
+    /// The day the sheet of `period` is due, under the policy in force on its last day.
+    pub fn sheet_due_on(&self, period: Period) -> Date {
+        let due_days = self
+            .policy_on(period.last_day())
+            .map_or(0, |policy| policy.sheet_due_days);
+        period
+            .last_day()
+            .checked_add(jiff::Span::new().days(i64::from(due_days)))
+            .expect("a date within range")
     }
 
     /// The policy in force on `date`.
@@ -479,17 +522,12 @@ impl State {
     pub fn scored_choice(&self, leader: &str, month: Month, kind: Kind) -> Option<String> {
         let policy = self.policy_on(month.last_day())?;
         let scoring = policy.scoring.as_ref()?;
-        let weights = &scoring.weights_bp;
         let mut ranked: Vec<(u64, u32, u32, &str)> = self
             .scores
             .range((leader.to_owned(), month, String::new())..)
             .take_while(|((scorer, scored_month, _), _)| scorer == leader && *scored_month == month)
             .map(|((_, _, cadre), scores)| {
-                let total = u64::from(scores.ideology) * u64::from(weights.ideology)
-                    + u64::from(scores.ability) * u64::from(weights.ability)
-                    + u64::from(scores.discipline) * u64::from(weights.discipline)
-                    + u64::from(scores.liaison) * u64::from(weights.liaison)
-                    + u64::from(scores.line_work) * u64::from(weights.line_work);
+                let total = scoring.weighted_total(scores);
                 let (first, second) = if scoring.tie_break == "discipline_then_ability" {
                     (scores.discipline, scores.ability)
                 } else {
@@ -613,13 +651,7 @@ impl State {
                         .map_err(|error: crate::period::PeriodError| {
                             apply_error(fact, error.to_string())
                         })?;
-                let due_days = self
-                    .policy_on(period.last_day())
-                    .map_or(0, |policy| policy.sheet_due_days);
-                let due_on = period
-                    .last_day()
-                    .checked_add(jiff::Span::new().days(i64::from(due_days)))
-                    .map_err(|error| apply_error(fact, error.to_string()))?;
+                let due_on = self.sheet_due_on(period);
                 self.sheets.insert(
                     (submitted.person_id, period),
                     Sheet {
@@ -732,7 +764,14 @@ impl State {
             types::DECISION_PUBLISHED => {
                 let published: payload::DecisionPublished = read(fact)?;
                 let quarter: Quarter = parse_with(fact, &published.quarter)?;
-                self.publications.insert(quarter, (fact.id, day));
+                self.publications.insert(
+                    quarter,
+                    Publication {
+                        id: fact.id,
+                        published_on: day,
+                        notice: published.notice,
+                    },
+                );
             }
             types::APPEAL_FILED => {
                 let filed: payload::AppealFiled = read(fact)?;
@@ -779,9 +818,26 @@ impl State {
                         bonus_bp: imposed.bonus_bp,
                         rectify_by: imposed.rectify_by,
                         caused_by: fact.caused_by.to_vec(),
+                        imposed_on: day,
                         revoked_by: None,
+                        talk_held: None,
+                        plan: None,
+                        completed: None,
                     },
                 );
+            }
+            types::TALK_HELD => {
+                let held: payload::TalkHeld = read(fact)?;
+                self.sanction_mut(fact, held.sanction_id)?.talk_held =
+                    Some((fact.id, held.held_on));
+            }
+            types::RECTIFICATION_PLANNED => {
+                let planned: payload::RectificationPlanned = read(fact)?;
+                self.sanction_mut(fact, planned.sanction_id)?.plan = Some((fact.id, day));
+            }
+            types::RECTIFICATION_COMPLETED => {
+                let completed: payload::RectificationCompleted = read(fact)?;
+                self.sanction_mut(fact, completed.sanction_id)?.completed = Some((fact.id, day));
             }
             types::SANCTION_REVOKED => {
                 let revoked: payload::SanctionRevoked = read(fact)?;
@@ -800,6 +856,12 @@ impl State {
         }
         self.events += 1;
         Ok(())
+    }
+
+    fn sanction_mut(&mut self, fact: &Fact<'_>, id: Uuid) -> Result<&mut Sanction, ApplyError> {
+        self.sanctions
+            .get_mut(&id)
+            .ok_or_else(|| apply_error(fact, format!("follows up {id}, which is no sanction")))
     }
 
     fn person_mut(&mut self, fact: &Fact<'_>, person: &str) -> Result<&mut Person, ApplyError> {

@@ -132,6 +132,22 @@ pub fn describe(event: &Value) -> String {
             payload["period"].as_str().unwrap_or_default()
         ),
         "sanction_revoked" => "因复评撤销原评定，撤销相应奖惩".to_owned(),
+        "talk_held" => format!(
+            "{} 与 {} 谈话：{}",
+            payload["held_on"].as_str().unwrap_or_default(),
+            payload["person_id"].as_str().unwrap_or_default(),
+            payload["summary"].as_str().unwrap_or_default()
+        ),
+        "rectification_planned" => format!(
+            "{} 提交整改方案：{}",
+            payload["person_id"].as_str().unwrap_or_default(),
+            payload["plan"].as_str().unwrap_or_default()
+        ),
+        "rectification_completed" => format!(
+            "确认 {} 整改完成：{}",
+            payload["person_id"].as_str().unwrap_or_default(),
+            payload["summary"].as_str().unwrap_or_default()
+        ),
         "policy_adopted" => format!("通过第 {} 版考核办法", payload["policy"]["version"]),
         other => other.to_owned(),
     }

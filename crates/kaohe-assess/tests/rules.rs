@@ -1,187 +1,19 @@
-//! The rules of the roster and the daily record, given / when / then: given these events, when
+//! The rules, given / when / then: given these events, when
 //! this command by this person at this time, then these events, or this refusal and nothing.
 
 use jiff::civil::{Date, date};
 use kaohe_assess::period::{Month, Period, Quarter};
 use kaohe_assess::policy::Policy;
 use kaohe_assess::state::Kind;
-use kaohe_assess::{Act, Command, Fact, Refusal, State, decide};
+use kaohe_assess::{Command, Fact, Refusal, State};
 use kaohe_ledger::event::{EventDraft, parse_event};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::genesis::default_policy;
 use kaohe_ledger::hash::Hash;
-use kaohe_ledger::note::SignerKey;
 use serde_json::Value;
 use uuid::Uuid;
 
-/// The events so far and the state they make.
-struct Given {
-    state: State,
-    events: Vec<EventDraft>,
-}
-
-impl Given {
-    /// Event 0, whose author `office` holds the office role from the ledger's first day.
-    fn ledger() -> Given {
-        let key = SignerKey::from_seed("kaohe.test/rules", [1; 32]).unwrap();
-        let genesis = LedgerCreated {
-            organisation: "示范镇",
-            key: &key.verifier(),
-            time_zone: "Asia/Shanghai",
-            policy: default_policy("2026-01-01"),
-            business_time: "2026-01-01T08:00:00+08:00",
-            person_id: "office",
-        }
-        .draft();
-        let mut given = Given {
-            state: State::default(),
-            events: Vec::new(),
-        };
-        given.apply(genesis);
-        given
-    }
-
-    /// The reference cast: cadres 张伟 (p001) and 李娜 (p002), leader 王强 (l01) over both,
-    /// area chief 赵敏 (c01), all from 2026-01-01.
-    fn township() -> Given {
-        let mut given = Given::ledger();
-        for (id, name) in [
-            ("p001", "张伟"),
-            ("p002", "李娜"),
-            ("l01", "王强"),
-            ("c01", "赵敏"),
-            ("s01", "刘书记"),
-            ("m01", "陈镇长"),
-        ] {
-            given.ok(
-                "office",
-                "2026-01-02T09:00:00+08:00",
-                Command::RegisterPerson {
-                    person_id: id.into(),
-                    name: name.into(),
-                },
-            );
-        }
-        for (id, role) in [
-            ("p001", "cadre"),
-            ("p002", "cadre"),
-            ("l01", "supervising_leader"),
-            ("c01", "area_chief"),
-            ("s01", "party_secretary"),
-            ("m01", "mayor"),
-        ] {
-            given.ok(
-                "office",
-                "2026-01-02T09:05:00+08:00",
-                Command::AssignRole {
-                    person_id: id.into(),
-                    role: role.into(),
-                    from: date(2026, 1, 1),
-                    until: None,
-                },
-            );
-        }
-        for cadre in ["p001", "p002"] {
-            given.ok(
-                "office",
-                "2026-01-02T09:10:00+08:00",
-                Command::AssignSupervision {
-                    cadre_id: cadre.into(),
-                    leader_id: "l01".into(),
-                    from: date(2026, 1, 1),
-                },
-            );
-            given.ok(
-                "office",
-                "2026-01-02T09:10:00+08:00",
-                Command::AssignArea {
-                    cadre_id: cadre.into(),
-                    area: "东片".into(),
-                    chief_id: "c01".into(),
-                    from: date(2026, 1, 1),
-                },
-            );
-        }
-        given
-    }
-
-    /// Append an event as the store would: it must pass the ledger's own checks.
-    fn apply(&mut self, draft: EventDraft) {
-        draft
-            .check()
-            .unwrap_or_else(|error| panic!("{} is not a valid event: {error}", draft.event_type));
-        self.state.apply(&Fact::from(&draft)).unwrap();
-        self.events.push(draft);
-    }
-
-    /// The office registers a person and gives them a role, open-ended from `from`.
-    fn staff(&mut self, person: &str, name: &str, role: &str, from: Date, time: &str) {
-        self.ok(
-            "office",
-            time,
-            Command::RegisterPerson {
-                person_id: person.into(),
-                name: name.into(),
-            },
-        );
-        self.ok(
-            "office",
-            time,
-            Command::AssignRole {
-                person_id: person.into(),
-                role: role.into(),
-                from,
-                until: None,
-            },
-        );
-    }
-
-    fn when(&self, person: &str, time: &str, command: Command) -> Result<Vec<EventDraft>, Refusal> {
-        decide(
-            &self.state,
-            &command,
-            &Act {
-                person_id: person.into(),
-                time: time.into(),
-            },
-            Uuid::now_v7(),
-        )
-    }
-
-    /// The command must be accepted; its events are appended.
-    fn ok(&mut self, person: &str, time: &str, command: Command) -> Vec<EventDraft> {
-        let events = self
-            .when(person, time, command.clone())
-            .unwrap_or_else(|refusal| panic!("{command:?} by {person} refused: {refusal}"));
-        for event in &events {
-            self.apply(event.clone());
-        }
-        events
-    }
-
-    /// The command must be refused, and nothing changes.
-    fn refused(&self, person: &str, time: &str, command: Command) -> Refusal {
-        let before = self.state.clone();
-        let refusal = self
-            .when(person, time, command)
-            .expect_err("the command was accepted");
-        assert_eq!(self.state, before);
-        refusal
-    }
-
-    fn write(&mut self, person: &str, day: Date, did: &str) -> Uuid {
-        let time = format!("{day}T18:00:00+08:00");
-        self.ok(
-            person,
-            &time,
-            Command::WriteEntry {
-                date: day,
-                did: did.into(),
-                learned: "有收获".into(),
-            },
-        )[0]
-        .id
-    }
-}
+mod common;
+use common::{Given, publish, rate_quarter};
 
 #[test]
 fn a_cadre_writes_the_entry_of_a_working_day() {
@@ -832,60 +664,6 @@ fn the_quarterly_decision_is_drawn_from_the_pools_and_needs_both_signatures() {
     );
 }
 
-/// Rate one quarter: entries in its last month, p001 best and p002 worst, proposed by the
-/// secretary and co-signed by the mayor after the quarter. Returns the co-signature's events.
-fn rate_quarter(given: &mut Given, quarter: &str) -> Vec<EventDraft> {
-    let quarter: Quarter = quarter.parse().unwrap();
-    let month = quarter.months()[2];
-    let day = month.last_day();
-    let first = given.write("p001", day, "走访");
-    let second = given.write("p002", day, "值班");
-    let after = day.tomorrow().unwrap();
-    for (kind, cadre, cited) in [(Kind::Best, "p001", first), (Kind::Worst, "p002", second)] {
-        given.ok(
-            "l01",
-            &format!("{after}T10:00:00+08:00"),
-            Command::Nominate {
-                month,
-                kind,
-                cadre_id: cadre.into(),
-                reason: "依据记录".into(),
-                cited_ids: vec![cited],
-                override_reason: None,
-            },
-        );
-    }
-    let proposal = given.ok(
-        "s01",
-        &format!("{after}T15:00:00+08:00"),
-        Command::ProposeDecision {
-            quarter,
-            best: vec!["p001".into()],
-            worst: vec!["p002".into()],
-        },
-    )[0]
-    .id;
-    given.ok(
-        "m01",
-        &format!("{after}T16:00:00+08:00"),
-        Command::CosignDecision {
-            quarter,
-            proposal_id: proposal,
-        },
-    )
-}
-
-fn publish(given: &mut Given, quarter: &str, on: &str) {
-    given.ok(
-        "office",
-        &format!("{on}T09:00:00+08:00"),
-        Command::PublishDecision {
-            quarter: quarter.parse().unwrap(),
-            notice: "现予公示".into(),
-        },
-    );
-}
-
 #[test]
 fn a_co_signed_decision_brings_its_sanctions_each_naming_its_cause() {
     let mut given = Given::township();
@@ -1427,5 +1205,176 @@ fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused(
             }
         ),
         Refusal::NoPolicy(date(2025, 12, 31))
+    );
+}
+
+#[test]
+fn a_worst_workers_talk_plan_and_completion_follow_up_their_sanctions() {
+    let mut given = Given::township();
+    let events = rate_quarter(&mut given, "2026-Q1");
+    let (admonishment, talk, rectification) = (events[5].id, events[4].id, events[6].id);
+    assert_eq!(events[4].payload["sanction"], "talk");
+    assert_eq!(events[6].payload["sanction"], "rectification");
+    let record_talk = |sanction_id, held_on, summary: &str| Command::RecordTalk {
+        sanction_id,
+        held_on,
+        summary: summary.into(),
+    };
+    let on = "2026-04-03T10:00:00+08:00";
+    assert!(matches!(
+        given.refused("p001", on, record_talk(talk, date(2026, 4, 3), "已谈话")),
+        Refusal::NotInRole { .. }
+    ));
+    assert_eq!(
+        given.refused(
+            "s01",
+            on,
+            record_talk(admonishment, date(2026, 4, 3), "已谈话")
+        ),
+        Refusal::WrongSanction {
+            id: admonishment,
+            sanction: "admonishment".into(),
+            needed: "talk"
+        }
+    );
+    assert_eq!(
+        given.refused("s01", on, record_talk(talk, date(2026, 3, 30), "已谈话")),
+        Refusal::DayOutOfRange {
+            day: date(2026, 3, 30),
+            earliest: date(2026, 4, 1),
+            latest: date(2026, 4, 3)
+        }
+    );
+    let unknown = Uuid::now_v7();
+    assert_eq!(
+        given.refused("s01", on, record_talk(unknown, date(2026, 4, 3), "已谈话")),
+        Refusal::UnknownSanction(unknown)
+    );
+    assert_eq!(
+        given.refused("s01", on, record_talk(talk, date(2026, 4, 3), " ")),
+        Refusal::TextMissing("a talk's summary")
+    );
+    let held = given.ok(
+        "s01",
+        on,
+        record_talk(talk, date(2026, 4, 2), "指出问题，本人表示接受"),
+    );
+    assert_eq!(held[0].event_type, "talk_held");
+    assert_eq!(
+        (held[0].actor.role.as_str(), held[0].caused_by.clone()),
+        ("party_secretary", vec![talk])
+    );
+    assert_eq!(held[0].payload["person_id"], "p002");
+    assert_eq!(
+        given.state.sanctions[&talk].talk_held,
+        Some((held[0].id, date(2026, 4, 2)))
+    );
+    assert_eq!(
+        given.refused("m01", on, record_talk(talk, date(2026, 4, 3), "再次谈话")),
+        Refusal::FollowUpRecorded {
+            id: talk,
+            what: "talk"
+        }
+    );
+
+    let complete = |summary: &str| Command::CompleteRectification {
+        sanction_id: rectification,
+        summary: summary.into(),
+    };
+    let plan = |text: &str| Command::PlanRectification {
+        sanction_id: rectification,
+        plan: text.into(),
+    };
+    assert_eq!(
+        given.refused("l01", on, complete("整改完成")),
+        Refusal::NoPlan(rectification)
+    );
+    assert_eq!(
+        given.refused("p001", on, plan("每周下村三次")),
+        Refusal::NotYourSanction {
+            id: rectification,
+            person: "p002".into()
+        }
+    );
+    let planned = given.ok("p002", "2026-04-05T10:00:00+08:00", plan("每周下村三次"))[0].clone();
+    assert_eq!(planned.caused_by, vec![rectification]);
+    assert_eq!(
+        given.refused("p002", "2026-04-06T10:00:00+08:00", plan("另一方案")),
+        Refusal::FollowUpRecorded {
+            id: rectification,
+            what: "plan"
+        }
+    );
+    assert!(matches!(
+        given.refused("c01", "2026-04-28T10:00:00+08:00", complete("整改完成")),
+        Refusal::NotInRole { .. }
+    ));
+    assert!(!given.state.sanctions[&rectification].rectification_late(date(2026, 5, 1)));
+    assert!(given.state.sanctions[&rectification].rectification_late(date(2026, 5, 2)));
+    // Completed two days after the deadline: recorded all the same, and shown as late.
+    let completed = given.ok(
+        "l01",
+        "2026-05-03T10:00:00+08:00",
+        complete("台账补齐，下村次数达标"),
+    )[0]
+    .clone();
+    assert_eq!(completed.caused_by, vec![rectification, planned.id]);
+    assert_eq!(completed.payload["plan_id"], planned.id.to_string());
+    assert!(given.state.sanctions[&rectification].rectification_late(date(2026, 12, 31)));
+    assert_eq!(
+        given.refused("l01", "2026-05-04T10:00:00+08:00", complete("再次确认")),
+        Refusal::FollowUpRecorded {
+            id: rectification,
+            what: "completion"
+        }
+    );
+    let rebuilt = State::from_events(given.events.iter().map(Fact::from)).unwrap();
+    assert_eq!(rebuilt, given.state);
+}
+
+#[test]
+fn a_revoked_sanction_needs_no_follow_up() {
+    let mut given = Given::township();
+    given.staff(
+        "w01",
+        "党委委员",
+        "party_committee",
+        date(2026, 1, 1),
+        "2026-01-05T09:00:00+08:00",
+    );
+    let events = rate_quarter(&mut given, "2026-Q1");
+    let talk = events[4].id;
+    publish(&mut given, "2026-Q1", "2026-04-02");
+    let appeal_id = given.ok(
+        "p002",
+        "2026-04-03T09:00:00+08:00",
+        Command::FileAppeal {
+            quarter: "2026-Q1".parse().unwrap(),
+            person_id: "p002".into(),
+            kind: Kind::Worst,
+            grounds: "有正当理由".into(),
+        },
+    )[0]
+    .id;
+    given.ok(
+        "w01",
+        "2026-04-05T09:00:00+08:00",
+        Command::AnswerAppeal {
+            appeal_id,
+            overturned: true,
+            reasons: "经核实，撤销最差评定".into(),
+        },
+    );
+    assert_eq!(
+        given.refused(
+            "s01",
+            "2026-04-06T09:00:00+08:00",
+            Command::RecordTalk {
+                sanction_id: talk,
+                held_on: date(2026, 4, 6),
+                summary: "已谈话".into(),
+            }
+        ),
+        Refusal::SanctionRevoked(talk)
     );
 }

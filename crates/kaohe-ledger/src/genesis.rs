@@ -26,6 +26,7 @@ pub fn default_policy(effective_date: &str) -> Value {
         "best_quarterly_bonus_bp": 2000,
         "best_year_end_bonus_bp": 2000,
         "consecutive_worst_count": 3,
+        "rectification_days": 30,
         "scoring": null
     })
 }

@@ -107,6 +107,18 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../../schemas/payloads/sheet_displayed.v1.schema.json"),
     ),
     (
+        "payloads/talk_held.v1.schema.json",
+        include_str!("../../../schemas/payloads/talk_held.v1.schema.json"),
+    ),
+    (
+        "payloads/rectification_planned.v1.schema.json",
+        include_str!("../../../schemas/payloads/rectification_planned.v1.schema.json"),
+    ),
+    (
+        "payloads/rectification_completed.v1.schema.json",
+        include_str!("../../../schemas/payloads/rectification_completed.v1.schema.json"),
+    ),
+    (
         "event.schema.json",
         include_str!("../../../schemas/event.schema.json"),
     ),
@@ -186,6 +198,17 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
         "sheet_displayed",
         1,
         "payloads/sheet_displayed.v1.schema.json",
+    ),
+    ("talk_held", 1, "payloads/talk_held.v1.schema.json"),
+    (
+        "rectification_planned",
+        1,
+        "payloads/rectification_planned.v1.schema.json",
+    ),
+    (
+        "rectification_completed",
+        1,
+        "payloads/rectification_completed.v1.schema.json",
     ),
 ];
 
