@@ -122,7 +122,109 @@ fn explain_of_three_consecutive_worst_shows_the_three_designations() {
             "{quarter} missing: {cosigned:?}"
         );
     }
-    assert!(steps.iter().any(|step| step["type"] == "nomination_made"
-        && step["summary"].as_str().unwrap().contains("p027")));
+    assert_eq!(explanation["subject"], "p027");
+    let nominations: Vec<&str> = steps
+        .iter()
+        .filter(|step| step["type"] == "nomination_made")
+        .map(|step| step["summary"].as_str().unwrap())
+        .collect();
+    assert!(nominations.len() >= 3, "{nominations:?}");
+    assert!(
+        nominations.iter().all(|summary| summary.contains("p027")),
+        "only the nominations of the person explained: {nominations:?}"
+    );
     assert!(steps.iter().all(|step| step["inclusion_proof"].is_array()));
+}
+
+#[test]
+fn explain_of_an_overturned_designation_shows_the_appeal_and_what_it_revoked() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, export) = demo(root.path());
+    let dir = data.to_str().unwrap();
+    let events: Vec<Value> = export
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|event| event.get("type").is_some())
+        .collect();
+    let answer = events
+        .iter()
+        .find(|event| {
+            event["type"] == "appeal_answered" && event["payload"]["outcome"] == "overturned"
+        })
+        .expect("the demo overturns one designation");
+    let appeal = events
+        .iter()
+        .find(|event| event["id"] == answer["payload"]["appeal_id"])
+        .unwrap();
+    let person = appeal["payload"]["person_id"].as_str().unwrap();
+    let cosigned = events
+        .iter()
+        .find(|event| event["type"] == "decision_cosigned")
+        .unwrap();
+
+    // The designation: the quarter's decision, about the person who appealed.
+    let (code, stdout, stderr) = run(&[
+        "explain",
+        "--data",
+        dir,
+        "--person",
+        person,
+        cosigned["id"].as_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let explanation: Value = serde_json::from_str(&stdout).unwrap();
+    let steps = explanation["steps"].as_array().unwrap();
+    let relation_of = |event_type: &str| -> Vec<&str> {
+        steps
+            .iter()
+            .filter(|step| step["type"] == event_type)
+            .map(|step| step["relation"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(relation_of("decision_cosigned"), ["judgment"]);
+    assert_eq!(relation_of("decision_proposed"), ["rested on"]);
+    assert_eq!(relation_of("nomination_made").first(), Some(&"rested on"));
+    assert_eq!(relation_of("ledger_created"), ["policy in force"]);
+    assert_eq!(relation_of("decision_published"), ["consequence"]);
+    assert_eq!(relation_of("appeal_filed"), ["consequence"]);
+    assert_eq!(relation_of("appeal_answered"), ["consequence"]);
+    assert_eq!(
+        relation_of("sanction_revoked"),
+        ["consequence"; 3],
+        "talk, admonishment and rectification revoked"
+    );
+    assert_eq!(relation_of("sanction_imposed"), ["consequence"; 3]);
+    for step in steps {
+        let summary = step["summary"].as_str().unwrap();
+        if [
+            "nomination_made",
+            "entry_written",
+            "sanction_imposed",
+            "appeal_filed",
+        ]
+        .contains(&step["type"].as_str().unwrap())
+        {
+            assert!(summary.contains(person), "not about {person}: {summary}");
+        }
+    }
+    let positions: Vec<u64> = steps
+        .iter()
+        .map(|step| step["position"].as_u64().unwrap())
+        .collect();
+    assert!(positions.is_sorted(), "in the order they happened");
+
+    // The answer alone reaches the same appeal, decision and revocations.
+    let (code, stdout, _) = run(&["explain", "--data", dir, answer["id"].as_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains(&format!("about {person}")), "{stdout}");
+    for expected in [
+        "judgment          appeal_answered",
+        "rested on         appeal_filed",
+        "rested on         decision_published",
+        "rested on         decision_cosigned",
+        "consequence       sanction_revoked",
+    ] {
+        assert!(stdout.contains(expected), "no {expected:?} in\n{stdout}");
+    }
 }

@@ -20,8 +20,13 @@ pub struct ExplainArgs {
     /// The ledger's data directory.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
-    /// The id of the judgment to explain (a nomination, decision, co-signature...).
+    /// The id of the judgment to explain: a nomination, a quarterly decision (its proposal or
+    /// co-signature), an appeal or its answer, a sanction.
     pub event_id: String,
+    /// The person the explanation is about; by default the person the judgment names. Give it
+    /// with a quarterly decision to explain one person's designation.
+    #[arg(long, value_name = "ID")]
+    pub person: Option<String>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -51,9 +56,10 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
     let checkpoint = Checkpoint::open(&note, &store.genesis().verifier_key)
         .context("the checkpoint does not verify with the ledger's key")?;
     let events = data_dir::read_events(&snapshot)?;
-    let steps = explain(&events, id)?;
+    let explanation = explain(&events, id, args.person.as_deref())?;
+    let steps = &explanation.steps;
     let mut proven = Vec::with_capacity(steps.len());
-    for step in &steps {
+    for step in steps {
         if step.position >= checkpoint.size {
             proven.push(None);
             continue;
@@ -88,11 +94,19 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
                 })
             })
             .collect();
-        let out = json!({ "event": id.to_string(), "checkpoint": note, "steps": steps });
+        let out = json!({
+            "event": id.to_string(),
+            "subject": explanation.subject,
+            "checkpoint": note,
+            "steps": steps,
+        });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    println!("explaining event {id}");
+    match &explanation.subject {
+        Some(subject) => println!("explaining event {id} about {subject}"),
+        None => println!("explaining event {id}"),
+    }
     println!(
         "against the signed checkpoint of {} events, root {}",
         checkpoint.size, checkpoint.root

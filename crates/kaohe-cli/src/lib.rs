@@ -67,9 +67,10 @@ enum Command {
     /// Print an inclusion or consistency proof with the signed checkpoints it rests on.
     #[command(subcommand)]
     Prove(prove::ProveCommand),
-    /// Show what one judgment rested on, in order, each step proven in the signed ledger.
+    /// Show what one judgment rested on and what followed from it, in order, each step proven
+    /// in the signed ledger.
     #[command(
-        after_help = "Example:\n  kaohe explain --data ./ledger 01a2022a-2498-74b2-ade4-71e3224fb01e"
+        after_help = "Examples:\n  kaohe explain --data ./ledger 01a2022a-2498-74b2-ade4-71e3224fb01e\n  kaohe explain --data ./ledger --person p027 01a2022a-2498-74b2-ade4-71e3224fb01e --json"
     )]
     Explain(explain::ExplainArgs),
     /// Rebuild a quarter's designations and sanctions from the events alone and compare them

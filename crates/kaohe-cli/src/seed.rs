@@ -8,7 +8,9 @@
 //! read by the leaders, a few entries amended, one cadre moved to another leader mid-quarter,
 //! area chiefs' opinions and each leader's best and worst at every month end, four quarterly
 //! decisions proposed by the secretary and co-signed by the mayor with the sanctions they
-//! bring (one cadre, p027, reaching three consecutive worst quarters), a policy change to
+//! bring (one cadre, p027, reaching three consecutive worst quarters) and their follow-ups
+//! (the secretary's talks, the rectification plans and their completion, p027's late), a
+//! policy change to
 //! numeric scoring from July (leaders score every supervisee; a few override the scores with a
 //! reason), the first quarter's
 //! publication and two appeals (one overturned, with its sanctions revoked; one upheld but
@@ -354,15 +356,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         // Sheets of periods ending today are planned now.
         if Period::of(day).last_day() == day {
             let period = Period::of(day);
-            let due = day
-                .checked_add(
-                    jiff::Span::new().days(i64::from(
-                        town.state
-                            .policy_on(day)
-                            .map_or(0, |policy| policy.sheet_due_days),
-                    )),
-                )
-                .expect("a date");
+            let due = town.state.sheet_due_on(period);
             for number in 1..=STAFF {
                 // A period ending in a long holiday is handed in on its last day, from home,
                 // rather than late after the holiday.
@@ -402,6 +396,9 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             }
         }
         appeals(&mut town, day)?;
+        if working(day) {
+            follow_ups(&mut town, day)?;
+        }
         let due: Vec<_> = planned
             .iter()
             .filter(|(on, _, _)| *on == day)
@@ -427,7 +424,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
     }
     progress.finish_and_clear();
     println!(
-        "built the demo township 示范镇 (seed {seed}): {} events, {} entries, {} sheets ({} late), {} nominations, {} quarterly decision",
+        "built the demo township 示范镇 (seed {seed}): {} events, {} entries, {} sheets ({} late), {} nominations, {} quarterly decisions",
         store.head()?.size,
         town.state.entries.len(),
         town.state.sheets.len(),
@@ -860,6 +857,66 @@ fn score(town: &mut Township, month: Month, day: Date) -> Result<()> {
                 },
             )?;
         }
+    }
+    Ok(())
+}
+
+/// The follow-ups of the worst workers' sanctions: the secretary's talk three days after the
+/// decision, the cadre's rectification plan after five, and the supervising leader's
+/// confirmation after 25 (after 35 for the struggling cadre, whose rectification is late).
+fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
+    let mut acts: Vec<(String, Command)> = Vec::new();
+    for (id, sanction) in &town.state.sanctions {
+        if sanction.revoked_by.is_some() {
+            continue;
+        }
+        let days = i64::from(
+            sanction
+                .imposed_on
+                .until(day)
+                .expect("dates within range")
+                .get_days(),
+        );
+        match sanction.sanction.as_str() {
+            "talk" if sanction.talk_held.is_none() && days >= 3 => acts.push((
+                "p009".into(),
+                Command::RecordTalk {
+                    sanction_id: *id,
+                    held_on: day,
+                    summary: "指出本季度工作记录简单、下村次数少等问题，本人表示接受，将按期整改。"
+                        .into(),
+                },
+            )),
+            "rectification" if sanction.plan.is_none() && days >= 5 => acts.push((
+                sanction.person_id.clone(),
+                Command::PlanRectification {
+                    sanction_id: *id,
+                    plan: "一、每周下村不少于三次，走访情况写入工作记录；二、工作记录写明做了什么、解决了什么问题；三、一个月内补齐驻村台账。"
+                        .into(),
+                },
+            )),
+            "rectification" if sanction.plan.is_some() && sanction.completed.is_none() => {
+                let after = if sanction.person_id == STRUGGLING { 35 } else { 25 };
+                if days >= after {
+                    let leader = town
+                        .state
+                        .supervisor_on(&sanction.person_id, day)
+                        .expect("supervised")
+                        .to_owned();
+                    acts.push((
+                        leader,
+                        Command::CompleteRectification {
+                            sanction_id: *id,
+                            summary: "经核查，整改方案所列事项已完成，驻村台账已补齐。".into(),
+                        },
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    for (index, (person, command)) in acts.into_iter().enumerate() {
+        town.act(&person, &at(day, 11, (index % 60) as i8), command)?;
     }
     Ok(())
 }
