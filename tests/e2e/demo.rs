@@ -117,6 +117,12 @@ fn seed_demo_is_the_same_ledger_for_the_same_seed() {
         ]);
         assert_eq!(code, 0, "{stdout}{stderr}");
         assert!(stdout.contains("sheets ("), "{stdout}");
+        // Eight leaders name a best and a worst every month of 2026: pools of 24 and 24 a
+        // quarter, as in the reference township.
+        assert!(
+            stdout.contains(", 192 nominations, 4 quarterly decisions"),
+            "{stdout}"
+        );
         let out = root.path().join(format!("{name}.jsonl"));
         let (code, _, stderr) = run(&[
             "export",

@@ -486,6 +486,14 @@ pub enum Refusal {
     /// No such appeal.
     #[error("no appeal {0}")]
     UnknownAppeal(Uuid),
+    /// No one answers an appeal about themselves or one they filed.
+    #[error("{person} cannot answer appeal {appeal}: it is about them or filed by them")]
+    OwnAppeal {
+        /// Who tried.
+        person: String,
+        /// The appeal.
+        appeal: Uuid,
+    },
     /// The appeal was already answered.
     #[error("appeal {0} was already answered")]
     AlreadyAnswered(Uuid),
@@ -1266,6 +1274,12 @@ pub fn decide(
                 .ok_or(Refusal::UnknownAppeal(*appeal_id))?;
             if appeal.answer.is_some() {
                 return Err(Refusal::AlreadyAnswered(*appeal_id));
+            }
+            if appeal.person_id == actor || appeal.appellant_id == actor {
+                return Err(Refusal::OwnAppeal {
+                    person: actor.into(),
+                    appeal: *appeal_id,
+                });
             }
             if reasons.trim().is_empty() {
                 return Err(Refusal::TextMissing("an answer's reasons"));

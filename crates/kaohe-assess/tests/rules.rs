@@ -826,6 +826,24 @@ fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_
         given.refused("s01", "2026-04-07T09:00:00+08:00", answer(true)),
         Refusal::NotInRole { .. }
     ));
+    // A member of the committee does not answer an appeal about themselves.
+    given.ok(
+        "office",
+        "2026-04-03T10:00:00+08:00",
+        Command::AssignRole {
+            person_id: "p002".into(),
+            role: "party_committee".into(),
+            from: date(2026, 4, 3),
+            until: None,
+        },
+    );
+    assert_eq!(
+        given.refused("p002", "2026-04-07T09:00:00+08:00", answer(true)),
+        Refusal::OwnAppeal {
+            person: "p002".into(),
+            appeal: appeal_id
+        }
+    );
     assert_eq!(given.state.appeals[&appeal_id].due_on, date(2026, 4, 8));
     assert!(
         given.state.appeals[&appeal_id].breached(date(2026, 4, 9)),

@@ -1,11 +1,13 @@
 //! `kaohe seed-demo`: a realistic demo township built through the same rules a user's
 //! commands go through, deterministic for a seed.
 //!
-//! 示范镇 has 92 staff (p001–p092), all keeping daily records; p001–p008 are the supervising
-//! leaders, p009 the party secretary (who also supervises the leaders), p010 the mayor, p011
-//! the party committee's secretary for appeals, p012–p019 the chiefs of eight areas, p020 the
-//! discipline inspector. The year 2026 and the start of 2027 are played day by day: entries on working days (a few days missed), ten-day sheets handed in (a few late),
-//! read by the leaders, a few entries amended, one cadre moved to another leader mid-quarter,
+//! 示范镇 has 92 staff (p001–p092), all keeping daily records and rated but the two principal
+//! leaders who decide the quarters, p009 the party secretary (who also reads the leaders' own
+//! sheets, without rating them) and p010 the mayor; p001–p008 are the supervising leaders,
+//! p011 the party committee's member for appeals, p012–p019 the chiefs of eight areas, p020
+//! the discipline inspector. The year 2026 and the start of 2027 are played day by day:
+//! entries on working days (a few days missed), ten-day sheets handed in (a few late), read by
+//! the leaders, a few entries amended, one cadre moved to another leader mid-quarter,
 //! area chiefs' opinions and each leader's best and worst at every month end, four quarterly
 //! decisions proposed by the secretary and co-signed by the mayor with the sanctions they
 //! bring (one cadre, p027, reaching three consecutive worst quarters) and their follow-ups
@@ -38,6 +40,9 @@ use crate::data_dir::{self, KEY_FILE, ledger_path, write_private_file};
 pub const DEMO_ORIGIN: &str = "kaohe.demo/shifanzhen";
 /// The staff on the establishment.
 const STAFF: u32 = 92;
+/// The supervising leaders who rate their supervisees each month, p001 to p008. The party
+/// secretary reads the leaders' own sheets but does not rate them.
+const LEADERS: u32 = 8;
 /// The first and last day played.
 const FIRST_DAY: Date = date(2026, 1, 1);
 const LAST_DAY: Date = date(2027, 1, 20);
@@ -123,6 +128,12 @@ impl Lcg {
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len() as u64) as usize]
     }
+}
+
+/// Everyone keeps a daily record and is rated but the two principal leaders, the secretary
+/// (p009) and the mayor (p010), who make the quarterly decision.
+fn keeps_records(number: u32) -> bool {
+    !matches!(number, 9 | 10)
 }
 
 fn person(number: u32) -> String {
@@ -327,7 +338,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             )?;
         }
         if working(day) {
-            for number in 1..=STAFF {
+            for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
                 if town.random.chance(15) {
                     continue; // A missed day stays missing: the ledger shows it.
                 }
@@ -357,7 +368,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         if Period::of(day).last_day() == day {
             let period = Period::of(day);
             let due = town.state.sheet_due_on(period);
-            for number in 1..=STAFF {
+            for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
                 // A period ending in a long holiday is handed in on its last day, from home,
                 // rather than late after the holiday.
                 let on_time = if next_working(day) > due {
@@ -475,7 +486,7 @@ fn roster(town: &mut Township) -> Result<()> {
             },
         )
     };
-    for number in 1..=STAFF {
+    for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
         give(town, number, "cadre")?;
     }
     for number in 1..=8 {
@@ -489,9 +500,14 @@ fn roster(town: &mut Township) -> Result<()> {
         give(town, number, "area_chief")?;
     }
     give(town, 20, "discipline_inspector")?;
-    for number in 1..=STAFF {
-        // The leaders are supervised by the secretary; everyone else in turn by the eight.
-        let leader = if number <= 8 { 9 } else { 1 + (number - 9) % 8 };
+    for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
+        // The leaders' sheets are read by the secretary; everyone else is supervised in turn
+        // by the eight.
+        let leader = if number <= LEADERS {
+            9
+        } else {
+            1 + (number - 11) % LEADERS
+        };
         town.act(
             "office",
             &time,
@@ -577,7 +593,7 @@ fn opinions(town: &mut Township, month: Month, day: Date) -> Result<()> {
 
 /// Each leader names the best and the worst of the month, citing their records.
 fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
-    for (index, leader) in (1..=9u32).map(person).enumerate() {
+    for (index, leader) in (1..=LEADERS).map(person).enumerate() {
         let mut cadres = supervisees(&town.state, &leader, month);
         cadres.retain(|cadre| entries_of(&town.state, cadre, month).len() >= 2);
         if cadres.len() < 2 {
@@ -829,7 +845,7 @@ fn score(town: &mut Township, month: Month, day: Date) -> Result<()> {
     {
         return Ok(());
     }
-    for (index, leader) in (1..=9u32).map(person).enumerate() {
+    for (index, leader) in (1..=LEADERS).map(person).enumerate() {
         for cadre in supervisees(&town.state, &leader, month) {
             if entries_of(&town.state, &cadre, month).is_empty() {
                 continue;
