@@ -20,7 +20,10 @@ use kaohe_ledger::verify::{Genesis, genesis_of};
 use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use uuid::Uuid;
 
-use crate::tables::{CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION};
+use crate::tables::{
+    CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, TOKENS,
+};
+pub use crate::writer::{BATCH_EVENTS_MAX, SideWrite};
 use crate::writer::{Request, WriterState};
 
 /// The name of the ledger file inside a data directory.
@@ -100,6 +103,9 @@ pub enum AppendError {
         /// The size it has.
         actual: u64,
     },
+    /// A batch with no events, or more than `BATCH_EVENTS_MAX`.
+    #[error("a batch holds 1 to {max} events, not {0}", max = BATCH_EVENTS_MAX)]
+    BatchSize(usize),
     /// The commit failed; the append is not in the ledger.
     #[error("storage: {0}")]
     Storage(String),
@@ -366,9 +372,10 @@ impl Store {
         draft: EventDraft,
         expected_size: Option<u64>,
     ) -> Result<Appended, AppendError> {
-        let (request, reply) = Request::append(draft, expected_size)?;
+        let (request, reply) = Request::append(vec![draft], expected_size, Vec::new())?;
         self.send(request)?;
-        reply.blocking_recv().map_err(|_| AppendError::Closed)?
+        let mut appended = reply.blocking_recv().map_err(|_| AppendError::Closed)??;
+        Ok(appended.pop().expect("one event, one answer"))
     }
 
     /// Append many drafts, queued all at once so that the writer folds them into as few
@@ -381,7 +388,7 @@ impl Store {
         let pending: Vec<_> = drafts
             .into_iter()
             .map(|draft| {
-                let (request, reply) = Request::append(draft, None)?;
+                let (request, reply) = Request::append(vec![draft], None, Vec::new())?;
                 self.send(request)?;
                 Ok(reply)
             })
@@ -389,7 +396,8 @@ impl Store {
         pending
             .into_iter()
             .map(|reply: Result<_, AppendError>| {
-                reply?.blocking_recv().map_err(|_| AppendError::Closed)?
+                let mut appended = reply?.blocking_recv().map_err(|_| AppendError::Closed)??;
+                Ok(appended.pop().expect("one event, one answer"))
             })
             .collect()
     }
@@ -400,7 +408,23 @@ impl Store {
         draft: EventDraft,
         expected_size: Option<u64>,
     ) -> Result<Appended, AppendError> {
-        let (request, reply) = Request::append(draft, expected_size)?;
+        let mut appended = self
+            .append_batch_async(vec![draft], expected_size, Vec::new())
+            .await?;
+        Ok(appended.pop().expect("one event, one answer"))
+    }
+
+    /// Append `drafts` together, at consecutive positions in one commit, or none of them,
+    /// with `side` writes in the same transaction; returns once durable. With
+    /// `expected_size`, only if the ledger has exactly that many events. A retry of the whole
+    /// batch is answered from the ledger; reusing any id with other content is a conflict.
+    pub async fn append_batch_async(
+        &self,
+        drafts: Vec<EventDraft>,
+        expected_size: Option<u64>,
+        side: Vec<SideWrite>,
+    ) -> Result<Vec<Appended>, AppendError> {
+        let (request, reply) = Request::append(drafts, expected_size, side)?;
         // The queue has a bound; a full queue briefly blocks the sender, which is the back
         // pressure wanted, so hand that wait to a blocking thread.
         let sender = self.inner.sender.clone().ok_or(AppendError::Closed)?;
@@ -409,6 +433,18 @@ impl Store {
             .map_err(|_| AppendError::Closed)?
             .map_err(|_| AppendError::Closed)?;
         reply.await.map_err(|_| AppendError::Closed)?
+    }
+
+    /// `append_batch_async` for threads outside a runtime.
+    pub fn append_batch(
+        &self,
+        drafts: Vec<EventDraft>,
+        expected_size: Option<u64>,
+        side: Vec<SideWrite>,
+    ) -> Result<Vec<Appended>, AppendError> {
+        let (request, reply) = Request::append(drafts, expected_size, side)?;
+        self.send(request)?;
+        reply.blocking_recv().map_err(|_| AppendError::Closed)?
     }
 
     /// Store a signed checkpoint for `size` (kept for verification and exports).
@@ -594,6 +630,20 @@ impl Snapshot {
             )));
         }
         merkle::consistency_proof(&self.nodes()?, old_size, new_size).map_err(proof_error)
+    }
+
+    /// The stored hash of the bearer token `id`, if it was issued and not revoked.
+    pub fn token_hash(&self, id: Uuid) -> Result<Option<[u8; 32]>, ReadError> {
+        let table = match self.read.open_table(TOKENS) {
+            Ok(table) => table,
+            // A ledger file from before tokens existed has no table: no token is issued.
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(error) => return Err(ReadError::Storage(storage(error))),
+        };
+        Ok(table
+            .get(id.as_u128())
+            .map_err(|e| ReadError::Storage(storage(e)))?
+            .map(|value| value.value()))
     }
 
     /// Every stored checkpoint, by size, oldest first.

@@ -12,6 +12,9 @@ pub(crate) const MERKLE_NODES: TableDefinition<(u8, u64), [u8; 32]> =
     TableDefinition::new("merkle_nodes");
 /// tree size -> signed checkpoint note text.
 pub(crate) const CHECKPOINTS: TableDefinition<u64, &str> = TableDefinition::new("checkpoints");
+/// token id (UUID as a big-endian u128) -> BLAKE3 hash of the bearer token's secret. Not part
+/// of the ledger: never hashed into it, verified, or exported.
+pub(crate) const TOKENS: TableDefinition<u128, [u8; 32]> = TableDefinition::new("tokens");
 /// name -> value: the storage format version.
 pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 /// The `meta` key of the storage format version.

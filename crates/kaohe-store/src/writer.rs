@@ -10,18 +10,41 @@ use kaohe_ledger::merkle::Frontier;
 use redb::{Database, ReadableTable, WriteTransaction};
 use tokio::sync::oneshot;
 
-use crate::tables::{CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION};
+use crate::tables::{
+    CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, TOKENS,
+};
 use crate::{AppendError, Appended, Clock, STORE_FORMAT_VERSION, Stats, StoreOptions, storage};
 
 type Reply<T> = oneshot::Sender<Result<T, AppendError>>;
 
+/// The most events one request may append together.
+pub const BATCH_EVENTS_MAX: usize = 256;
+
+/// A write outside the ledger that goes into the same transaction as a batch of events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SideWrite {
+    /// Keep the hash of a bearer token's secret under the token's id.
+    PutToken {
+        /// The token id (named by its `token_issued` event).
+        id: uuid::Uuid,
+        /// The BLAKE3 hash of the secret.
+        hash: [u8; 32],
+    },
+    /// Forget a token's hash (its `token_revoked` event is in the same batch).
+    RemoveToken {
+        /// The token id.
+        id: uuid::Uuid,
+    },
+}
+
 /// One unit of work for the writer.
 pub(crate) enum Request {
+    /// Events appended together, at consecutive positions, or not at all.
     Append {
-        draft: Box<EventDraft>,
-        digest: Hash,
+        drafts: Vec<(EventDraft, Hash)>,
         expected_size: Option<u64>,
-        reply: Reply<Appended>,
+        side: Vec<SideWrite>,
+        reply: Reply<Vec<Appended>>,
     },
     Checkpoint {
         size: u64,
@@ -31,27 +54,41 @@ pub(crate) enum Request {
 }
 
 impl Request {
-    /// Check the draft on the caller's thread (schema validation is the costly part, and it
+    /// Check the drafts on the caller's thread (schema validation is the costly part, and it
     /// runs in parallel there), then build the request.
     pub(crate) fn append(
-        draft: EventDraft,
+        drafts: Vec<EventDraft>,
         expected_size: Option<u64>,
-    ) -> Result<(Request, oneshot::Receiver<Result<Appended, AppendError>>), AppendError> {
-        draft.check()?;
-        if draft.event_type == "ledger_created" {
-            return Err(AppendError::Invalid(
-                kaohe_ledger::event::EventError::Schema(
-                    "/type: only event 0 may create the ledger".into(),
-                ),
-            ));
+        side: Vec<SideWrite>,
+    ) -> Result<
+        (
+            Request,
+            oneshot::Receiver<Result<Vec<Appended>, AppendError>>,
+        ),
+        AppendError,
+    > {
+        if drafts.is_empty() || drafts.len() > BATCH_EVENTS_MAX {
+            return Err(AppendError::BatchSize(drafts.len()));
         }
-        let digest = draft.content_digest()?;
+        let mut checked = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            draft.check()?;
+            if draft.event_type == "ledger_created" {
+                return Err(AppendError::Invalid(
+                    kaohe_ledger::event::EventError::Schema(
+                        "/type: only event 0 may create the ledger".into(),
+                    ),
+                ));
+            }
+            let digest = draft.content_digest()?;
+            checked.push((draft, digest));
+        }
         let (reply, receiver) = oneshot::channel();
         Ok((
             Request::Append {
-                draft: Box::new(draft),
-                digest,
+                drafts: checked,
                 expected_size,
+                side,
                 reply,
             },
             receiver,
@@ -130,6 +167,12 @@ impl WriterState {
         Ok(sealed)
     }
 
+    /// Move past a sealed event without writing it: what sealing the next one needs.
+    fn advance(&mut self, sealed: &SealedEvent) {
+        self.frontier.push(sealed.leaf, |_, _, _| {});
+        self.last_leaf = sealed.leaf;
+    }
+
     /// Put a sealed event and the Merkle nodes it completes into the transaction.
     fn insert(
         &mut self,
@@ -184,6 +227,7 @@ pub(crate) fn write_first(
             .map_err(storage)?;
         // Create every table so that readers of a new ledger find them all.
         txn.open_table(CHECKPOINTS).map_err(storage)?;
+        txn.open_table(TOKENS).map_err(storage)?;
     }
     let digest = draft.content_digest().map_err(|e| e.to_string())?;
     state.insert(&txn, sealed, &digest)?;
@@ -211,7 +255,7 @@ pub(crate) fn run(
 }
 
 enum Answer {
-    Append(Reply<Appended>, Result<Appended, AppendError>),
+    Append(Reply<Vec<Appended>>, Result<Vec<Appended>, AppendError>),
     Checkpoint(Reply<()>, Result<(), AppendError>),
 }
 
@@ -231,12 +275,12 @@ fn commit_batch(
         for request in pending.by_ref() {
             match request {
                 Request::Append {
-                    draft,
-                    digest,
+                    drafts,
                     expected_size,
+                    side,
                     reply,
                 } => {
-                    let result = append_one(&txn, state, &draft, &digest, expected_size, clock);
+                    let result = append_batch(&txn, state, &drafts, expected_size, &side, clock);
                     let result = match result {
                         Ok(result) => result,
                         Err(error) => {
@@ -247,8 +291,8 @@ fn commit_batch(
                             return Err(error);
                         }
                     };
-                    if matches!(result, Ok(Appended { created: true, .. })) {
-                        created += 1;
+                    if let Ok(appended) = &result {
+                        created += appended.iter().filter(|one| one.created).count() as u64;
                     }
                     answers.push(Answer::Append(reply, result));
                 }
@@ -303,40 +347,65 @@ fn commit_batch(
     }
 }
 
-/// One append inside the batch's transaction. The outer error is a storage failure that
-/// aborts the batch; the inner one refuses only this append.
-fn append_one(
+/// One request's events inside the commit's transaction, all or none. The outer error is a
+/// storage failure that aborts the whole commit; the inner one refuses only this request,
+/// before anything of it was inserted.
+fn append_batch(
     txn: &WriteTransaction,
     state: &mut WriterState,
-    draft: &EventDraft,
-    digest: &Hash,
+    drafts: &[(EventDraft, Hash)],
     expected_size: Option<u64>,
+    side: &[SideWrite],
     clock: &Clock,
-) -> Result<Result<Appended, AppendError>, String> {
-    let existing = {
+) -> Result<Result<Vec<Appended>, AppendError>, String> {
+    // A retry of the whole request is answered from the ledger; a request that reuses any id
+    // with other content, or only some of its ids, is a conflict.
+    let mut existing = Vec::with_capacity(drafts.len());
+    {
         let ids = txn.open_table(EVENT_IDS).map_err(storage)?;
-        ids.get(draft.id.as_u128())
-            .map_err(storage)?
-            .map(|value| value.value())
-    };
-    if let Some((position, stored_digest)) = existing {
-        if stored_digest != digest.0 {
-            return Ok(Err(AppendError::Conflict {
-                id: draft.id,
-                position,
-            }));
+        for (draft, digest) in drafts {
+            let found = ids
+                .get(draft.id.as_u128())
+                .map_err(storage)?
+                .map(|value| value.value());
+            if let Some((position, stored_digest)) = found
+                && stored_digest != digest.0
+            {
+                return Ok(Err(AppendError::Conflict {
+                    id: draft.id,
+                    position,
+                }));
+            }
+            existing.push(found.map(|(position, _)| position));
         }
+    }
+    if existing.iter().all(Option::is_some) {
         let nodes = txn.open_table(MERKLE_NODES).map_err(storage)?;
-        let leaf = nodes
-            .get((0u8, position))
-            .map_err(storage)?
-            .map(|value| Hash(value.value()))
-            .ok_or_else(|| format!("the leaf of event {position} is missing"))?;
-        return Ok(Ok(Appended {
-            position,
+        let mut answers = Vec::with_capacity(drafts.len());
+        for ((draft, _), position) in drafts.iter().zip(existing) {
+            let position = position.expect("all found");
+            let leaf = nodes
+                .get((0u8, position))
+                .map_err(storage)?
+                .map(|value| Hash(value.value()))
+                .ok_or_else(|| format!("the leaf of event {position} is missing"))?;
+            answers.push(Appended {
+                position,
+                id: draft.id,
+                leaf,
+                created: false,
+            });
+        }
+        return Ok(Ok(answers));
+    }
+    if let Some(((draft, _), Some(position))) = drafts
+        .iter()
+        .zip(&existing)
+        .find(|(_, position)| position.is_some())
+    {
+        return Ok(Err(AppendError::Conflict {
             id: draft.id,
-            leaf,
-            created: false,
+            position: *position,
         }));
     }
     let size = state.frontier.size();
@@ -348,17 +417,43 @@ fn append_one(
             actual: size,
         }));
     }
+    // Seal every event before inserting any, so that a refusal leaves nothing behind.
+    let mut sealing = state.clone();
+    let mut sealed = Vec::with_capacity(drafts.len());
+    for (draft, digest) in drafts {
+        match sealing.seal_next(draft, clock) {
+            Ok(one) => {
+                sealing.advance(&one);
+                sealed.push((one, digest));
+            }
+            Err(error) => return Ok(Err(error)),
+        }
+    }
     let mut next = state.clone();
-    let sealed = match next.seal_next(draft, clock) {
-        Ok(sealed) => sealed,
-        Err(error) => return Ok(Err(error)),
-    };
-    next.insert(txn, &sealed, digest)?;
+    next.last_recorded = sealing.last_recorded;
+    let mut answers = Vec::with_capacity(sealed.len());
+    for (one, digest) in &sealed {
+        next.insert(txn, one, digest)?;
+        answers.push(Appended {
+            position: one.position,
+            id: one.id,
+            leaf: one.leaf,
+            created: true,
+        });
+    }
+    if !side.is_empty() {
+        let mut tokens = txn.open_table(TOKENS).map_err(storage)?;
+        for write in side {
+            match write {
+                SideWrite::PutToken { id, hash } => {
+                    tokens.insert(id.as_u128(), *hash).map_err(storage)?;
+                }
+                SideWrite::RemoveToken { id } => {
+                    tokens.remove(id.as_u128()).map_err(storage)?;
+                }
+            }
+        }
+    }
     *state = next;
-    Ok(Ok(Appended {
-        position: sealed.position,
-        id: draft.id,
-        leaf: sealed.leaf,
-        created: true,
-    }))
+    Ok(Ok(answers))
 }

@@ -324,3 +324,92 @@ fn many_appends_queued_at_once_share_few_commits() {
     );
     verify_all(&store);
 }
+
+#[test]
+fn a_batch_lands_whole_at_consecutive_positions_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let batch: Vec<EventDraft> = (0..3).map(entry).collect();
+    let token = Uuid::now_v7();
+    let appended = store
+        .append_batch(
+            batch.clone(),
+            Some(1),
+            vec![kaohe_store::SideWrite::PutToken {
+                id: token,
+                hash: [9; 32],
+            }],
+        )
+        .unwrap();
+    let positions: Vec<u64> = appended.iter().map(|one| one.position).collect();
+    assert_eq!(positions, [1, 2, 3]);
+    assert!(appended.iter().all(|one| one.created));
+    assert_eq!(
+        store.snapshot().unwrap().token_hash(token).unwrap(),
+        Some([9; 32])
+    );
+
+    // The whole batch again: answered from the ledger, nothing appended.
+    let again = store
+        .append_batch(batch.clone(), Some(1), Vec::new())
+        .unwrap();
+    assert!(again.iter().all(|one| !one.created));
+    assert_eq!(store.head().unwrap().size, 4);
+
+    // Part of it again with a new event: a conflict, and the new event is not appended.
+    let mut mixed = vec![batch[0].clone(), entry(9)];
+    let refused = store.append_batch(mixed.clone(), None, Vec::new());
+    assert!(matches!(
+        refused,
+        Err(AppendError::Conflict { position: 1, .. })
+    ));
+    // A head that moved: refused, nothing of it appended, no side write made.
+    mixed.remove(0);
+    let other = Uuid::now_v7();
+    let refused = store.append_batch(
+        mixed,
+        Some(3),
+        vec![kaohe_store::SideWrite::PutToken {
+            id: other,
+            hash: [1; 32],
+        }],
+    );
+    assert_eq!(
+        refused,
+        Err(AppendError::HeadMoved {
+            expected: 3,
+            actual: 4
+        })
+    );
+    assert_eq!(store.head().unwrap().size, 4);
+    assert_eq!(store.snapshot().unwrap().token_hash(other).unwrap(), None);
+
+    // A token forgotten with its revocation.
+    store
+        .append_batch(
+            vec![entry(10)],
+            None,
+            vec![kaohe_store::SideWrite::RemoveToken { id: token }],
+        )
+        .unwrap();
+    assert_eq!(store.snapshot().unwrap().token_hash(token).unwrap(), None);
+    assert!(matches!(
+        store.append_batch(Vec::new(), None, Vec::new()),
+        Err(AppendError::BatchSize(0))
+    ));
+    verify_all(&store);
+}
+
+#[test]
+fn an_invalid_event_refuses_its_whole_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    let mut bad = entry(2);
+    bad.payload["date"] = json!("2026-02-30");
+    let refused = store.append_batch(vec![entry(1), bad], None, Vec::new());
+    assert!(
+        matches!(refused, Err(AppendError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(store.head().unwrap().size, 1);
+}
