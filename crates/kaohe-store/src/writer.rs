@@ -17,6 +17,9 @@ use crate::{AppendError, Appended, Clock, STORE_FORMAT_VERSION, Stats, StoreOpti
 
 type Reply<T> = oneshot::Sender<Result<T, AppendError>>;
 
+/// What the appender of a batch is answered.
+pub(crate) type BatchAnswer = Result<Vec<Appended>, AppendError>;
+
 /// The most events one request may append together.
 pub const BATCH_EVENTS_MAX: usize = 256;
 
@@ -60,13 +63,7 @@ impl Request {
         drafts: Vec<EventDraft>,
         expected_size: Option<u64>,
         side: Vec<SideWrite>,
-    ) -> Result<
-        (
-            Request,
-            oneshot::Receiver<Result<Vec<Appended>, AppendError>>,
-        ),
-        AppendError,
-    > {
+    ) -> Result<(Request, oneshot::Receiver<BatchAnswer>), AppendError> {
         if drafts.is_empty() || drafts.len() > BATCH_EVENTS_MAX {
             return Err(AppendError::BatchSize(drafts.len()));
         }
