@@ -223,6 +223,20 @@ pub enum Command {
         /// What was done.
         summary: String,
     },
+    /// The office issues a bearer token to a person (the secret stays outside the ledger).
+    IssueToken {
+        /// The token's id.
+        token_id: Uuid,
+        /// Whom it signs in.
+        person_id: String,
+    },
+    /// The office revokes a bearer token.
+    RevokeToken {
+        /// The token.
+        token_id: Uuid,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Why a command was refused; nothing is appended.
@@ -580,6 +594,15 @@ pub enum Refusal {
     /// A rectification is completed only after its plan.
     #[error("the rectification {0} has no plan yet; its completion follows the plan")]
     NoPlan(Uuid),
+    /// The token id is already taken.
+    #[error("token {0} was already issued")]
+    TokenExists(Uuid),
+    /// No such token.
+    #[error("no token {0}")]
+    UnknownToken(Uuid),
+    /// The token was already revoked.
+    #[error("token {0} was already revoked")]
+    TokenRevoked(Uuid),
     /// A day outside the span the act allows.
     #[error("{day} is not between {earliest} and {latest}")]
     DayOutOfRange {
@@ -1502,6 +1525,52 @@ pub fn decide(
                 },
             );
             event.caused_by = vec![*sanction_id, plan_id];
+            Ok(vec![event])
+        }
+        Command::IssueToken {
+            token_id,
+            person_id,
+        } => {
+            need_role(state, actor, "office", today)?;
+            need_person(state, person_id)?;
+            if state.tokens.contains_key(token_id) {
+                return Err(Refusal::TokenExists(*token_id));
+            }
+            Ok(vec![draft(
+                id,
+                act,
+                "office",
+                types::TOKEN_ISSUED,
+                &payload::TokenIssued {
+                    token_id: *token_id,
+                    person_id: person_id.clone(),
+                },
+            )])
+        }
+        Command::RevokeToken { token_id, reason } => {
+            need_role(state, actor, "office", today)?;
+            let token = state
+                .tokens
+                .get(token_id)
+                .ok_or(Refusal::UnknownToken(*token_id))?;
+            if token.revoked_by.is_some() {
+                return Err(Refusal::TokenRevoked(*token_id));
+            }
+            if reason.trim().is_empty() {
+                return Err(Refusal::TextMissing("a revocation's reason"));
+            }
+            let mut event = draft(
+                id,
+                act,
+                "office",
+                types::TOKEN_REVOKED,
+                &payload::TokenRevoked {
+                    token_id: *token_id,
+                    person_id: token.person_id.clone(),
+                    reason: reason.clone(),
+                },
+            );
+            event.caused_by = vec![token.issued_by];
             Ok(vec![event])
         }
     }

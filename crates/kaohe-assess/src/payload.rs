@@ -54,6 +54,10 @@ pub mod types {
     pub const RECTIFICATION_PLANNED: &str = "rectification_planned";
     /// The supervising leader confirms the plan was carried out.
     pub const RECTIFICATION_COMPLETED: &str = "rectification_completed";
+    /// The office issued a bearer token to a person.
+    pub const TOKEN_ISSUED: &str = "token_issued";
+    /// The office revoked a bearer token.
+    pub const TOKEN_REVOKED: &str = "token_revoked";
 }
 
 /// `policy_adopted` v1.
@@ -368,4 +372,26 @@ pub struct RectificationCompleted {
     pub plan_id: Uuid,
     /// What was done.
     pub summary: String,
+}
+
+/// `token_issued` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenIssued {
+    /// The token's id.
+    pub token_id: Uuid,
+    /// Whom it signs in.
+    pub person_id: String,
+}
+
+/// `token_revoked` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRevoked {
+    /// The token.
+    pub token_id: Uuid,
+    /// Whom it signed in.
+    pub person_id: String,
+    /// Why.
+    pub reason: String,
 }

@@ -335,6 +335,17 @@ impl Sanction {
     }
 }
 
+/// A bearer token as the ledger knows it (its secret's hash is kept outside the ledger).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Whom it signs in.
+    pub person_id: String,
+    /// The issuing event.
+    pub issued_by: Uuid,
+    /// The revoking event, if revoked.
+    pub revoked_by: Option<Uuid>,
+}
+
 /// The whole state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
@@ -368,6 +379,8 @@ pub struct State {
     pub sanctions: BTreeMap<Uuid, Sanction>,
     /// Scores by (leader, month, cadre).
     pub scores: BTreeMap<(String, Month, String), payload::Scores>,
+    /// Bearer tokens by id.
+    pub tokens: BTreeMap<Uuid, Token>,
     /// How many events were folded in.
     pub events: u64,
 }
@@ -834,6 +847,24 @@ impl State {
             types::RECTIFICATION_PLANNED => {
                 let planned: payload::RectificationPlanned = read(fact)?;
                 self.sanction_mut(fact, planned.sanction_id)?.plan = Some((fact.id, day));
+            }
+            types::TOKEN_ISSUED => {
+                let issued: payload::TokenIssued = read(fact)?;
+                self.tokens.insert(
+                    issued.token_id,
+                    Token {
+                        person_id: issued.person_id,
+                        issued_by: fact.id,
+                        revoked_by: None,
+                    },
+                );
+            }
+            types::TOKEN_REVOKED => {
+                let revoked: payload::TokenRevoked = read(fact)?;
+                self.tokens
+                    .get_mut(&revoked.token_id)
+                    .ok_or_else(|| apply_error(fact, "revokes an unknown token".into()))?
+                    .revoked_by = Some(fact.id);
             }
             types::RECTIFICATION_COMPLETED => {
                 let completed: payload::RectificationCompleted = read(fact)?;

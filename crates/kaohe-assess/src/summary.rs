@@ -143,6 +143,17 @@ pub fn describe(event: &Value) -> String {
             payload["person_id"].as_str().unwrap_or_default(),
             payload["plan"].as_str().unwrap_or_default()
         ),
+        "token_issued" => format!(
+            "为 {} 签发访问令牌 {}",
+            payload["person_id"].as_str().unwrap_or_default(),
+            payload["token_id"].as_str().unwrap_or_default()
+        ),
+        "token_revoked" => format!(
+            "吊销 {} 的访问令牌 {}：{}",
+            payload["person_id"].as_str().unwrap_or_default(),
+            payload["token_id"].as_str().unwrap_or_default(),
+            payload["reason"].as_str().unwrap_or_default()
+        ),
         "rectification_completed" => format!(
             "确认 {} 整改完成：{}",
             payload["person_id"].as_str().unwrap_or_default(),

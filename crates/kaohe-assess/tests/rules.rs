@@ -1396,3 +1396,57 @@ fn a_revoked_sanction_needs_no_follow_up() {
         Refusal::SanctionRevoked(talk)
     );
 }
+
+#[test]
+fn the_office_issues_and_revokes_tokens() {
+    let mut given = Given::township();
+    let token_id = Uuid::now_v7();
+    let issue = |person: &str| Command::IssueToken {
+        token_id,
+        person_id: person.into(),
+    };
+    let on = "2026-02-01T09:00:00+08:00";
+    assert!(matches!(
+        given.refused("p001", on, issue("p001")),
+        Refusal::NotInRole { .. }
+    ));
+    assert_eq!(
+        given.refused("office", on, issue("x99")),
+        Refusal::UnknownPerson("x99".into())
+    );
+    let issued = given.ok("office", on, issue("p001"))[0].clone();
+    assert_eq!(issued.event_type, "token_issued");
+    assert_eq!(given.state.tokens[&token_id].person_id, "p001");
+    assert_eq!(
+        given.refused("office", on, issue("p002")),
+        Refusal::TokenExists(token_id)
+    );
+    let revoke = |reason: &str| Command::RevokeToken {
+        token_id,
+        reason: reason.into(),
+    };
+    let unknown = Uuid::now_v7();
+    assert_eq!(
+        given.refused(
+            "office",
+            on,
+            Command::RevokeToken {
+                token_id: unknown,
+                reason: "遗失".into()
+            }
+        ),
+        Refusal::UnknownToken(unknown)
+    );
+    assert_eq!(
+        given.refused("office", on, revoke("")),
+        Refusal::TextMissing("a revocation's reason")
+    );
+    let revoked = given.ok("office", on, revoke("本人报告遗失"))[0].clone();
+    assert_eq!(revoked.caused_by, vec![issued.id]);
+    assert_eq!(revoked.payload["person_id"], "p001");
+    assert_eq!(given.state.tokens[&token_id].revoked_by, Some(revoked.id));
+    assert_eq!(
+        given.refused("office", on, revoke("再次")),
+        Refusal::TokenRevoked(token_id)
+    );
+}

@@ -119,6 +119,14 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../../schemas/payloads/rectification_completed.v1.schema.json"),
     ),
     (
+        "payloads/token_issued.v1.schema.json",
+        include_str!("../../../schemas/payloads/token_issued.v1.schema.json"),
+    ),
+    (
+        "payloads/token_revoked.v1.schema.json",
+        include_str!("../../../schemas/payloads/token_revoked.v1.schema.json"),
+    ),
+    (
         "event.schema.json",
         include_str!("../../../schemas/event.schema.json"),
     ),
@@ -210,6 +218,8 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
         1,
         "payloads/rectification_completed.v1.schema.json",
     ),
+    ("token_issued", 1, "payloads/token_issued.v1.schema.json"),
+    ("token_revoked", 1, "payloads/token_revoked.v1.schema.json"),
 ];
 
 /// Refuses every retrieval: the whole-event schema embeds everything it refers to, so asking
