@@ -435,6 +435,21 @@ impl Store {
         reply.await.map_err(|_| AppendError::Closed)?
     }
 
+    /// Queue `drafts` for the writer now, as `append_batch` does, and return what to wait on
+    /// for the answer. Requests reach the writer in the order they are submitted, so a
+    /// caller that decides under its own lock can submit under it and keep that order. Blocks
+    /// while the writer's queue is full.
+    pub fn submit_batch(
+        &self,
+        drafts: Vec<EventDraft>,
+        expected_size: Option<u64>,
+        side: Vec<SideWrite>,
+    ) -> Result<PendingBatch, AppendError> {
+        let (request, reply) = Request::append(drafts, expected_size, side)?;
+        self.send(request)?;
+        Ok(PendingBatch { reply })
+    }
+
     /// `append_batch_async` for threads outside a runtime.
     pub fn append_batch(
         &self,
@@ -474,6 +489,25 @@ impl Store {
     /// The head as of now.
     pub fn head(&self) -> Result<Head, ReadError> {
         self.snapshot()?.head()
+    }
+}
+
+/// A batch queued for the writer: its answer comes once it is durable or refused.
+pub struct PendingBatch {
+    reply: tokio::sync::oneshot::Receiver<writer::BatchAnswer>,
+}
+
+impl PendingBatch {
+    /// Wait for the answer without blocking the runtime's threads.
+    pub async fn wait(self) -> Result<Vec<Appended>, AppendError> {
+        self.reply.await.map_err(|_| AppendError::Closed)?
+    }
+
+    /// Wait for the answer on a thread outside a runtime.
+    pub fn wait_blocking(self) -> Result<Vec<Appended>, AppendError> {
+        self.reply
+            .blocking_recv()
+            .map_err(|_| AppendError::Closed)?
     }
 }
 

@@ -1,0 +1,424 @@
+//! The engine against its promises: a command's events land together or not at all, a refusal
+//! appends nothing, a retry is answered from the ledger, the live state always equals the state
+//! folded from the ledger, concurrent commands share commits, and tokens sign in only while
+//! valid.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use jiff::civil::date;
+use kaohe_assess::state::Kind;
+use kaohe_assess::{Command, Fact, Refusal, State};
+use kaohe_engine::{AuthError, Engine, ExecuteError, read_events};
+use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::note::SignerKey;
+use kaohe_store::{Store, StoreOptions};
+use uuid::Uuid;
+
+/// A ledger with a clock the test moves, and an engine over it.
+struct Town {
+    engine: Engine,
+    clock: Arc<AtomicI64>,
+    _dir: tempfile::TempDir,
+}
+
+impl Town {
+    fn at(&self, time: &str) {
+        let time: jiff::Timestamp = time.parse().unwrap();
+        self.clock.store(time.as_millisecond(), Ordering::SeqCst);
+    }
+
+    async fn ok(&self, person: &str, command: Command) -> kaohe_engine::Executed {
+        self.engine
+            .execute(person, command.clone(), None)
+            .await
+            .unwrap_or_else(|error| panic!("{command:?} by {person}: {error}"))
+    }
+
+    /// The live state equals the state folded from the ledger alone.
+    fn check_state(&self) {
+        let snapshot = self.engine.store().snapshot().unwrap();
+        let events = read_events(&snapshot, snapshot.size()).unwrap();
+        let rebuilt = State::from_events(events.iter().map(Fact::from)).unwrap();
+        self.engine.read(|live| assert_eq!(*live, rebuilt));
+    }
+}
+
+async fn town() -> Town {
+    let dir = tempfile::tempdir().unwrap();
+    let key = SignerKey::from_seed("kaohe.test/engine", [5; 32]).unwrap();
+    let genesis = LedgerCreated {
+        organisation: "示范镇",
+        key: &key.verifier(),
+        time_zone: "Asia/Shanghai",
+        policy: default_policy("2026-01-01"),
+        business_time: "2026-01-01T08:00:00+08:00",
+        person_id: "office",
+    }
+    .draft();
+    let clock = Arc::new(AtomicI64::new(0));
+    let reading = Arc::clone(&clock);
+    let clock_fn: kaohe_store::Clock = Arc::new(move || {
+        jiff::Timestamp::from_millisecond(reading.load(Ordering::SeqCst)).unwrap()
+    });
+    let store = Store::create(
+        &dir.path().join("ledger.redb"),
+        &genesis,
+        StoreOptions {
+            clock: Arc::clone(&clock_fn),
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    let engine = Engine::open(store, clock_fn).unwrap();
+    let town = Town {
+        engine,
+        clock,
+        _dir: dir,
+    };
+    town.at("2026-01-02T09:00:00+08:00");
+    for (person, role) in [
+        ("p001", "cadre"),
+        ("p002", "cadre"),
+        ("l01", "supervising_leader"),
+    ] {
+        town.ok(
+            "office",
+            Command::RegisterPerson {
+                person_id: person.into(),
+                name: format!("{person}名"),
+            },
+        )
+        .await;
+        town.ok(
+            "office",
+            Command::AssignRole {
+                person_id: person.into(),
+                role: role.into(),
+                from: date(2026, 1, 1),
+                until: None,
+            },
+        )
+        .await;
+    }
+    for cadre in ["p001", "p002"] {
+        town.ok(
+            "office",
+            Command::AssignSupervision {
+                cadre_id: cadre.into(),
+                leader_id: "l01".into(),
+                from: date(2026, 1, 1),
+            },
+        )
+        .await;
+    }
+    town
+}
+
+fn entry(day: i8) -> Command {
+    Command::WriteEntry {
+        date: date(2026, 3, day),
+        did: format!("3月{day}日到东风村走访低保户"),
+        learned: "核实了家庭收入".into(),
+    }
+}
+
+#[tokio::test]
+async fn commands_are_decided_now_and_refusals_append_nothing() {
+    let town = town().await;
+    town.at("2026-03-02T18:00:00+08:00");
+    let executed = town.ok("p001", entry(2)).await;
+    assert!(executed.created);
+    assert_eq!(executed.events.len(), 1);
+    assert_eq!(executed.events[0].event_type, "entry_written");
+    let size = town.engine.store().head().unwrap().size;
+    assert_eq!(executed.events[0].position, size - 1);
+
+    // The rules refuse a second entry for the day and a future day: nothing appended.
+    for command in [entry(2), entry(3)] {
+        let refused = town.engine.execute("p001", command, None).await;
+        assert!(
+            matches!(refused, Err(ExecuteError::Refused(_))),
+            "{refused:?}"
+        );
+    }
+    assert!(matches!(
+        town.engine.execute("p001", entry(2), None).await,
+        Err(ExecuteError::Refused(Refusal::EntryExists { .. }))
+    ));
+    assert_eq!(town.engine.store().head().unwrap().size, size);
+    // The act's time is the engine's clock, in the organisation's zone.
+    let stored = town
+        .engine
+        .store()
+        .snapshot()
+        .unwrap()
+        .event(size - 1)
+        .unwrap();
+    let stored: serde_json::Value = serde_json::from_slice(&stored).unwrap();
+    assert_eq!(stored["business_time"], "2026-03-02T18:00:00+08:00");
+    assert_eq!(town.engine.today(), date(2026, 3, 2));
+    town.check_state();
+}
+
+#[tokio::test]
+async fn a_retry_is_answered_from_the_ledger_and_another_request_with_its_id_conflicts() {
+    let town = town().await;
+    town.at("2026-03-02T18:00:00+08:00");
+    let request = Uuid::now_v7();
+    let first = town
+        .engine
+        .execute("p001", entry(2), Some(request))
+        .await
+        .unwrap();
+    assert!(first.created);
+    assert_eq!(first.events[0].id, request);
+    // The answer was lost; the client tries again the next day.
+    town.at("2026-03-03T09:00:00+08:00");
+    let again = town
+        .engine
+        .execute("p001", entry(2), Some(request))
+        .await
+        .unwrap();
+    assert!(!again.created);
+    assert_eq!(again.events, first.events);
+    // The same id for another request is a conflict, and nothing is appended.
+    let size = town.engine.store().head().unwrap().size;
+    for (person, command) in [("p001", entry(1)), ("p002", entry(2))] {
+        let conflict = town.engine.execute(person, command, Some(request)).await;
+        assert!(
+            matches!(conflict, Err(ExecuteError::Conflict(id)) if id == request),
+            "{conflict:?}"
+        );
+    }
+    assert!(matches!(
+        town.engine
+            .execute(
+                "p001",
+                entry(1),
+                Some(Uuid::from_u128(0x0f5b3b9e_2c1d_4e8f_9a6b_1c2d3e4f5a6b))
+            )
+            .await,
+        Err(ExecuteError::BadRequestId(_))
+    ));
+    assert_eq!(town.engine.store().head().unwrap().size, size);
+}
+
+#[tokio::test]
+async fn a_decision_and_its_sanctions_land_together() {
+    let town = town().await;
+    for (person, role) in [("s01", "party_secretary"), ("m01", "mayor")] {
+        town.ok(
+            "office",
+            Command::RegisterPerson {
+                person_id: person.into(),
+                name: person.into(),
+            },
+        )
+        .await;
+        town.ok(
+            "office",
+            Command::AssignRole {
+                person_id: person.into(),
+                role: role.into(),
+                from: date(2026, 1, 1),
+                until: None,
+            },
+        )
+        .await;
+    }
+    town.at("2026-03-31T18:00:00+08:00");
+    let mut cited = Vec::new();
+    for cadre in ["p001", "p002"] {
+        cited.push(town.ok(cadre, entry(31)).await.events[0].id);
+    }
+    town.at("2026-04-01T10:00:00+08:00");
+    for (index, (kind, cadre)) in [(Kind::Best, "p001"), (Kind::Worst, "p002")]
+        .into_iter()
+        .enumerate()
+    {
+        town.ok(
+            "l01",
+            Command::Nominate {
+                month: "2026-03".parse().unwrap(),
+                kind,
+                cadre_id: cadre.into(),
+                reason: "依据记录".into(),
+                cited_ids: vec![cited[index]],
+                override_reason: None,
+            },
+        )
+        .await;
+    }
+    let quarter = "2026-Q1".parse().unwrap();
+    let proposal = town
+        .ok(
+            "s01",
+            Command::ProposeDecision {
+                quarter,
+                best: vec!["p001".into()],
+                worst: vec!["p002".into()],
+            },
+        )
+        .await
+        .events[0]
+        .id;
+    let cosigned = town
+        .ok(
+            "m01",
+            Command::CosignDecision {
+                quarter,
+                proposal_id: proposal,
+            },
+        )
+        .await;
+    let types: Vec<&str> = cosigned
+        .events
+        .iter()
+        .map(|event| event.event_type.as_str())
+        .collect();
+    assert_eq!(types[0], "decision_cosigned");
+    assert_eq!(types[1..], ["sanction_imposed"; 6]);
+    let positions: Vec<u64> = cosigned.events.iter().map(|event| event.position).collect();
+    assert!(positions.windows(2).all(|pair| pair[1] == pair[0] + 1));
+    town.check_state();
+}
+
+#[tokio::test]
+async fn a_head_moved_behind_the_engines_back_is_refused_then_the_state_is_rebuilt() {
+    let town = town().await;
+    town.at("2026-03-02T18:00:00+08:00");
+    // Someone appends straight through the store: the engine's expected size is stale.
+    let stray = kaohe_ledger::event::EventDraft {
+        id: Uuid::now_v7(),
+        event_type: "entry_written".into(),
+        payload_version: 1,
+        business_time: "2026-03-02T18:00:00+08:00".into(),
+        actor: kaohe_ledger::event::Actor {
+            person_id: "p002".into(),
+            role: "cadre".into(),
+        },
+        payload: serde_json::json!({"person_id": "p002", "date": "2026-03-02", "did": "值班", "learned": ""}),
+        caused_by: Vec::new(),
+    };
+    town.engine.store().append_async(stray, None).await.unwrap();
+    let refused = town.engine.execute("p001", entry(2), None).await;
+    assert!(
+        matches!(refused, Err(ExecuteError::Unavailable(_))),
+        "{refused:?}"
+    );
+    // Rebuilt from the ledger: the stray entry is known, and the next command goes through.
+    town.check_state();
+    assert!(matches!(
+        town.engine.execute("p002", entry(2), None).await,
+        Err(ExecuteError::Refused(Refusal::EntryExists { .. }))
+    ));
+    town.ok("p001", entry(2)).await;
+    town.check_state();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_commands_share_commits_and_keep_the_state_whole() {
+    let town = Arc::new(town().await);
+    let cadres: Vec<String> = (1..=64).map(|number| format!("c{number:02}")).collect();
+    for cadre in &cadres {
+        town.ok(
+            "office",
+            Command::RegisterPerson {
+                person_id: cadre.clone(),
+                name: cadre.clone(),
+            },
+        )
+        .await;
+        town.ok(
+            "office",
+            Command::AssignRole {
+                person_id: cadre.clone(),
+                role: "cadre".into(),
+                from: date(2026, 1, 1),
+                until: None,
+            },
+        )
+        .await;
+    }
+    town.at("2026-03-31T18:00:00+08:00");
+    let commits_before = town.engine.store().stats().commits();
+    let mut tasks = Vec::new();
+    for cadre in cadres {
+        let town = Arc::clone(&town);
+        tasks.push(tokio::spawn(async move {
+            let mut positions = Vec::new();
+            for day in 1..=10 {
+                let executed = town.ok(&cadre, entry(day)).await;
+                positions.push(executed.events[0].position);
+            }
+            positions
+        }));
+    }
+    let mut positions = Vec::new();
+    for task in tasks {
+        positions.extend(task.await.unwrap());
+    }
+    positions.sort_unstable();
+    positions.dedup();
+    assert_eq!(positions.len(), 640, "every answer names its own position");
+    let commits = town.engine.store().stats().commits() - commits_before;
+    assert!(commits < 640, "{commits} commits for 640 appends");
+    town.check_state();
+}
+
+#[tokio::test]
+async fn a_token_signs_in_its_person_until_revoked() {
+    let town = town().await;
+    town.at("2026-02-01T09:00:00+08:00");
+    let (issued, executed) = town.engine.issue_token("office", "p001").await.unwrap();
+    assert_eq!(executed.events[0].event_type, "token_issued");
+    assert!(issued.text.starts_with("kh1."));
+    assert_eq!(town.engine.authenticate(&issued.text), Ok("p001".into()));
+    // The ledger holds the token's id, never its secret.
+    let snapshot = town.engine.store().snapshot().unwrap();
+    let event = snapshot.event(executed.events[0].position).unwrap();
+    let secret = issued.text.rsplit('.').next().unwrap();
+    assert!(!String::from_utf8(event).unwrap().contains(secret));
+
+    let mut forged = issued.text.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    assert_eq!(town.engine.authenticate(&forged), Err(AuthError::Mismatch));
+    for malformed in ["", "kh1.", "Bearer x", "kh1.00.00", &issued.text[..20]] {
+        assert_eq!(
+            town.engine.authenticate(malformed),
+            Err(AuthError::Malformed),
+            "{malformed}"
+        );
+    }
+    let other = format!(
+        "kh1.{}.{}",
+        Uuid::now_v7().simple(),
+        issued.text.rsplit('.').next().unwrap()
+    );
+    assert_eq!(town.engine.authenticate(&other), Err(AuthError::Unknown));
+    // Only the office issues.
+    assert!(matches!(
+        town.engine.issue_token("p001", "p002").await,
+        Err(ExecuteError::Refused(Refusal::NotInRole { .. }))
+    ));
+    town.engine
+        .revoke_token("office", issued.token_id, "本人报告遗失")
+        .await
+        .unwrap();
+    assert_eq!(
+        town.engine.authenticate(&issued.text),
+        Err(AuthError::Revoked)
+    );
+    assert_eq!(
+        town.engine
+            .store()
+            .snapshot()
+            .unwrap()
+            .token_hash(issued.token_id)
+            .unwrap(),
+        None
+    );
+    town.check_state();
+}
