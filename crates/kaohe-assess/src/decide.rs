@@ -615,6 +615,120 @@ pub enum Refusal {
     },
 }
 
+/// What kind of rule a refusal is, for callers that answer it (an HTTP status, say).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// The person may not do this: the wrong role, or not their object.
+    Forbidden,
+    /// The command names something the ledger does not hold.
+    Unknown,
+    /// The ledger already holds what the command would record, or something that excludes it.
+    Conflict,
+    /// The command breaks a rule about its content or its time.
+    Invalid,
+}
+
+impl Refusal {
+    /// A stable machine-readable code: the rule's name in snake case.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::UnknownPerson(..) => "unknown_person",
+            Refusal::NotInRole { .. } => "not_in_role",
+            Refusal::AlreadyRegistered(..) => "already_registered",
+            Refusal::UnknownRole(..) => "unknown_role",
+            Refusal::BadSpan { .. } => "bad_span",
+            Refusal::BadPolicy(..) => "bad_policy",
+            Refusal::EntryInFuture { .. } => "entry_in_future",
+            Refusal::EntryExists { .. } => "entry_exists",
+            Refusal::EntryTooLong { .. } => "entry_too_long",
+            Refusal::EntryEmpty => "entry_empty",
+            Refusal::SheetAlreadySubmitted { .. } => "sheet_already_submitted",
+            Refusal::PeriodNotOver { .. } => "period_not_over",
+            Refusal::NotYourEntry(..) => "not_your_entry",
+            Refusal::ReasonMissing => "reason_missing",
+            Refusal::SheetNotSubmitted { .. } => "sheet_not_submitted",
+            Refusal::NotSupervisor { .. } => "not_supervisor",
+            Refusal::NotYourArea { .. } => "not_your_area",
+            Refusal::MonthNotOver { .. } => "month_not_over",
+            Refusal::NominationLate { .. } => "nomination_late",
+            Refusal::NotYourSupervisee { .. } => "not_your_supervisee",
+            Refusal::QuotaReached { .. } => "quota_reached",
+            Refusal::BothBestAndWorst { .. } => "both_best_and_worst",
+            Refusal::BadCitation(..) => "bad_citation",
+            Refusal::NominationReasonMissing => "nomination_reason_missing",
+            Refusal::QuarterNotOver { .. } => "quarter_not_over",
+            Refusal::DecisionInForce(..) => "decision_in_force",
+            Refusal::NotInPool { .. } => "not_in_pool",
+            Refusal::WrongCount { .. } => "wrong_count",
+            Refusal::SelectedTwice(..) => "selected_twice",
+            Refusal::NotLatestProposal(..) => "not_latest_proposal",
+            Refusal::NotTheOtherSigner { .. } => "not_the_other_signer",
+            Refusal::NoDecision(..) => "no_decision",
+            Refusal::AlreadyPublished(..) => "already_published",
+            Refusal::NotPublished(..) => "not_published",
+            Refusal::FilingWindowClosed { .. } => "filing_window_closed",
+            Refusal::NoStanding { .. } => "no_standing",
+            Refusal::NotDesignated { .. } => "not_designated",
+            Refusal::AlreadyAppealed { .. } => "already_appealed",
+            Refusal::UnknownAppeal(..) => "unknown_appeal",
+            Refusal::OwnAppeal { .. } => "own_appeal",
+            Refusal::AlreadyAnswered(..) => "already_answered",
+            Refusal::NoScoring(..) => "no_scoring",
+            Refusal::ScoreOutOfScale { .. } => "score_out_of_scale",
+            Refusal::AlreadyScored { .. } => "already_scored",
+            Refusal::OverrideNeedsReason { .. } => "override_needs_reason",
+            Refusal::AlreadyDisplayed { .. } => "already_displayed",
+            Refusal::BadTime(..) => "bad_time",
+            Refusal::NoPolicy(..) => "no_policy",
+            Refusal::TextMissing(..) => "text_missing",
+            Refusal::UnknownSanction(..) => "unknown_sanction",
+            Refusal::WrongSanction { .. } => "wrong_sanction",
+            Refusal::SanctionRevoked(..) => "sanction_revoked",
+            Refusal::FollowUpRecorded { .. } => "follow_up_recorded",
+            Refusal::NotYourSanction { .. } => "not_your_sanction",
+            Refusal::NoPlan(..) => "no_plan",
+            Refusal::TokenExists(..) => "token_exists",
+            Refusal::UnknownToken(..) => "unknown_token",
+            Refusal::TokenRevoked(..) => "token_revoked",
+            Refusal::DayOutOfRange { .. } => "day_out_of_range",
+        }
+    }
+
+    /// What kind of rule refused.
+    pub fn kind(&self) -> RefusalKind {
+        match self {
+            Refusal::NotInRole { .. }
+            | Refusal::NotYourEntry(..)
+            | Refusal::NotSupervisor { .. }
+            | Refusal::NotYourArea { .. }
+            | Refusal::NotYourSupervisee { .. }
+            | Refusal::NotTheOtherSigner { .. }
+            | Refusal::NoStanding { .. }
+            | Refusal::OwnAppeal { .. }
+            | Refusal::NotYourSanction { .. } => RefusalKind::Forbidden,
+            Refusal::UnknownPerson(..)
+            | Refusal::UnknownAppeal(..)
+            | Refusal::UnknownSanction(..)
+            | Refusal::UnknownToken(..) => RefusalKind::Unknown,
+            Refusal::AlreadyRegistered(..)
+            | Refusal::EntryExists { .. }
+            | Refusal::SheetAlreadySubmitted { .. }
+            | Refusal::DecisionInForce(..)
+            | Refusal::NotLatestProposal(..)
+            | Refusal::AlreadyPublished(..)
+            | Refusal::AlreadyAppealed { .. }
+            | Refusal::AlreadyAnswered(..)
+            | Refusal::AlreadyScored { .. }
+            | Refusal::AlreadyDisplayed { .. }
+            | Refusal::SanctionRevoked(..)
+            | Refusal::FollowUpRecorded { .. }
+            | Refusal::TokenExists(..)
+            | Refusal::TokenRevoked(..) => RefusalKind::Conflict,
+            _ => RefusalKind::Invalid,
+        }
+    }
+}
+
 fn draft<T: Serialize>(
     id: Uuid,
     act: &Act,

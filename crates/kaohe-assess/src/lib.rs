@@ -17,5 +17,5 @@ pub mod state;
 pub mod summary;
 pub mod views;
 
-pub use decide::{Act, Command, Refusal, decide};
+pub use decide::{Act, Command, Refusal, RefusalKind, decide};
 pub use state::{Fact, State};

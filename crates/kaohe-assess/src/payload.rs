@@ -294,6 +294,7 @@ pub struct SanctionRevoked {
 
 /// Scores on the five dimensions, in tenths of a point.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scores {
     /// 思想品德.

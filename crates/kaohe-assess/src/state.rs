@@ -163,6 +163,7 @@ pub struct Opinion {
 
 /// Best or worst.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// 最好.
@@ -243,6 +244,7 @@ pub struct Decision {
 
 /// The public notice of a quarter's decision (公示).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Publication {
     /// The publication event.
     pub id: Uuid,

@@ -36,6 +36,7 @@ fn name_of(state: &State, person: &str) -> String {
 
 /// Where a ten-day sheet stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SheetStatus {
     /// Handed in by its due day.
@@ -50,8 +51,10 @@ pub enum SheetStatus {
 
 /// One ten-day sheet of a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SheetView {
     /// The period.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub period: Period,
     /// The day it is due.
     pub due_on: Date,
@@ -119,6 +122,7 @@ fn entries_between(state: &State, person: &str, first: Date, last: Date) -> (usi
 
 /// An area chief's opinion.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpinionView {
     /// The opinion event.
     pub id: Uuid,
@@ -127,6 +131,7 @@ pub struct OpinionView {
     /// The cadre.
     pub cadre_id: String,
     /// The month.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub month: Month,
     /// The opinion.
     pub text: String,
@@ -149,12 +154,14 @@ fn opinions_on(state: &State, cadre: &str, month: Month) -> Vec<OpinionView> {
 
 /// A monthly nomination.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NominationView {
     /// The nomination event.
     pub id: Uuid,
     /// The leader.
     pub leader_id: String,
     /// The month.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub month: Month,
     /// Best or worst.
     pub kind: Kind,
@@ -187,8 +194,19 @@ fn nomination_view(state: &State, id: Uuid, nomination: &Nomination) -> Nominati
     }
 }
 
+/// How many best and worst a rule asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Quota {
+    /// Best.
+    pub best: u32,
+    /// Worst.
+    pub worst: u32,
+}
+
 /// A leader's scores of a supervisee.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScoreView {
     /// The five scores, tenths of a point.
     pub scores: Scores,
@@ -198,6 +216,7 @@ pub struct ScoreView {
 
 /// One supervisee in a leader's month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuperviseeMonth {
     /// The cadre.
     pub person_id: String,
@@ -218,12 +237,14 @@ pub struct SuperviseeMonth {
 /// A supervising leader's month: whom they supervised, the records and opinions to hear, and
 /// the nominations made (一评).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeaderMonth {
     /// The leader.
     pub leader_id: String,
     /// The name.
     pub name: String,
     /// The month.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub month: Month,
     /// The policy version in force for the month's rating.
     pub policy_version: Option<u32>,
@@ -232,7 +253,7 @@ pub struct LeaderMonth {
     /// The day the nominations are due.
     pub nominations_due: Option<Date>,
     /// Best and worst a leader names under the policy.
-    pub quota: Option<(u32, u32)>,
+    pub quota: Option<Quota>,
     /// Every cadre the leader supervised on some day of the month.
     pub supervisees: Vec<SuperviseeMonth>,
     /// The nominations the leader made for the month.
@@ -293,7 +314,10 @@ pub fn leader_month(state: &State, leader: &str, month: Month, today: Date) -> L
                 .checked_add(jiff::Span::new().days(i64::from(policy.nomination_due_days)))
                 .ok()
         }),
-        quota: policy.map(|policy| (policy.leader_best_count, policy.leader_worst_count)),
+        quota: policy.map(|policy| Quota {
+            best: policy.leader_best_count,
+            worst: policy.leader_worst_count,
+        }),
         supervisees,
         nominations: state
             .nominations
@@ -308,6 +332,7 @@ pub fn leader_month(state: &State, leader: &str, month: Month, today: Date) -> L
 
 /// One person in a quarter's pool, with how often they were nominated (人次).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PoolEntry {
     /// The cadre.
     pub person_id: String,
@@ -348,6 +373,7 @@ pub fn pool_ranking(state: &State, quarter: Quarter, kind: Kind) -> Vec<PoolEntr
 
 /// A proposed quarterly decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalView {
     /// The proposal event.
     pub id: Uuid,
@@ -367,6 +393,7 @@ pub struct ProposalView {
 
 /// The decision in force.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionView {
     /// The proposal put in force.
     pub proposal_id: Uuid,
@@ -380,6 +407,7 @@ pub struct DecisionView {
 
 /// One designation of a decision in force.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DesignationView {
     /// Best or worst.
     pub kind: Kind,
@@ -396,6 +424,7 @@ pub struct DesignationView {
 
 /// The answer to an appeal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnswerView {
     /// The answer event.
     pub id: Uuid,
@@ -409,10 +438,12 @@ pub struct AnswerView {
 
 /// An appeal with its deadline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppealView {
     /// The appeal event.
     pub id: Uuid,
     /// The quarter.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub quarter: Quarter,
     /// Whose designation.
     pub person_id: String,
@@ -473,6 +504,7 @@ fn appeal_view(state: &State, id: Uuid, appeal: &Appeal, today: Date) -> AppealV
 
 /// A sanction with its follow-ups.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SanctionView {
     /// The sanction event.
     pub id: Uuid,
@@ -481,6 +513,7 @@ pub struct SanctionView {
     /// The name.
     pub name: String,
     /// The quarter of its cause.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub quarter: Quarter,
     /// Which sanction.
     pub sanction: String,
@@ -549,13 +582,15 @@ fn sanction_view(state: &State, id: Uuid, sanction: &Sanction, today: Date) -> S
 /// A quarter at a glance: the pools ranked, the proposals, the decision in force and its
 /// publication, the designations after appeals, the appeals, and the sanctions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuarterBoard {
     /// The quarter.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub quarter: Quarter,
     /// The policy version in force on its last day.
     pub policy_version: Option<u32>,
     /// Best and worst workers the decision selects under that policy.
-    pub selection_counts: Option<(u32, u32)>,
+    pub selection_counts: Option<Quota>,
     /// The best pool, ranked.
     pub best_pool: Vec<PoolEntry>,
     /// The worst pool, ranked.
@@ -607,8 +642,10 @@ pub fn quarter_board(state: &State, quarter: Quarter, today: Date) -> QuarterBoa
     QuarterBoard {
         quarter,
         policy_version: policy.map(|policy| policy.version),
-        selection_counts: policy
-            .map(|policy| (policy.quarter_best_count, policy.quarter_worst_count)),
+        selection_counts: policy.map(|policy| Quota {
+            best: policy.quarter_best_count,
+            worst: policy.quarter_worst_count,
+        }),
         best_pool: pool_ranking(state, quarter, Kind::Best),
         worst_pool: pool_ranking(state, quarter, Kind::Worst),
         proposals: state
@@ -640,6 +677,7 @@ pub fn quarter_board(state: &State, quarter: Quarter, today: Date) -> QuarterBoa
 
 /// The appeal queue: open appeals by due day, then answered ones, latest answer first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppealQueue {
     /// The day the queue is read on.
     pub today: Date,
@@ -678,6 +716,7 @@ pub fn appeal_queue(state: &State, today: Date) -> AppealQueue {
 
 /// What a person's designations do to their pay in a year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonPay {
     /// Who.
     pub person_id: String,
@@ -781,8 +820,10 @@ pub fn pay_effects(state: &State, year: i16) -> Vec<PersonPay> {
 
 /// One designation of a person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonDesignation {
     /// The quarter.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub quarter: Quarter,
     /// Best or worst.
     pub kind: Kind,
@@ -795,8 +836,10 @@ pub struct PersonDesignation {
 
 /// One month of a person's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonMonth {
     /// The month.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub month: Month,
     /// Entries written.
     pub entries: usize,
@@ -810,9 +853,34 @@ pub struct PersonMonth {
     pub nominations: Vec<NominationView>,
 }
 
+/// A role held over a span of days.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleView {
+    /// The role.
+    pub role: String,
+    /// The first day.
+    pub from: Date,
+    /// The last day, if any.
+    pub until: Option<Date>,
+}
+
+/// Sheets counted over a span.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SheetCounts {
+    /// Handed in.
+    pub handed_in: usize,
+    /// Of them, handed in after their due day.
+    pub late: usize,
+    /// Not handed in, and past their due day.
+    pub missing: usize,
+}
+
 /// A person's year: the timeline of records, sheets, opinions and nominations month by month,
 /// the designations, appeals and sanctions, the streak of worst designations, and pay.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonYear {
     /// Who.
     pub person_id: String,
@@ -821,11 +889,11 @@ pub struct PersonYear {
     /// The year.
     pub year: i16,
     /// Every role span held.
-    pub roles: Vec<(String, Date, Option<Date>)>,
+    pub roles: Vec<RoleView>,
     /// Month by month, up to `today`.
     pub months: Vec<PersonMonth>,
-    /// Sheets handed in, handed in late, and missing past their due day.
-    pub sheet_counts: (usize, usize, usize),
+    /// The year's sheets so far.
+    pub sheet_counts: SheetCounts,
     /// Designations of the year's quarters.
     pub designations: Vec<PersonDesignation>,
     /// Appeals about the person.
@@ -878,13 +946,17 @@ pub fn person_year(state: &State, person: &str, year: i16, today: Date) -> Perso
         })
         .collect();
     let sheets = months.iter().flat_map(|month| &month.sheets);
-    let sheet_counts = sheets.fold((0, 0, 0), |(handed, late, missing), sheet| {
+    let sheet_counts = sheets.fold(SheetCounts::default(), |mut counts, sheet| {
         match sheet.status {
-            SheetStatus::OnTime => (handed + 1, late, missing),
-            SheetStatus::Late => (handed + 1, late + 1, missing),
-            SheetStatus::Missing => (handed, late, missing + 1),
-            SheetStatus::NotDue => (handed, late, missing),
+            SheetStatus::OnTime => counts.handed_in += 1,
+            SheetStatus::Late => {
+                counts.handed_in += 1;
+                counts.late += 1;
+            }
+            SheetStatus::Missing => counts.missing += 1,
+            SheetStatus::NotDue => {}
         }
+        counts
     });
     let mut designations = Vec::new();
     for quarter in quarters {
@@ -928,7 +1000,11 @@ pub fn person_year(state: &State, person: &str, year: i16, today: Date) -> Perso
                 person
                     .roles
                     .iter()
-                    .map(|span| (span.role.clone(), span.from, span.until))
+                    .map(|span| RoleView {
+                        role: span.role.clone(),
+                        from: span.from,
+                        until: span.until,
+                    })
                     .collect()
             })
             .unwrap_or_default(),

@@ -5,8 +5,8 @@ use jiff::civil::date;
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{
-    SheetStatus, appeal_queue, leader_month, pay_effects, person_pay, person_year, quarter_board,
-    recorded_through,
+    Quota, SheetStatus, appeal_queue, leader_month, pay_effects, person_pay, person_year,
+    quarter_board, recorded_through,
 };
 use kaohe_assess::{Command, Fact, State};
 
@@ -74,7 +74,7 @@ fn a_leaders_month_shows_sheets_opinions_and_nominations_of_each_supervisee() {
     );
     assert_eq!(view.name, "王强");
     assert_eq!(view.nominations_due, Some(date(2026, 4, 5)));
-    assert_eq!(view.quota, Some((1, 1)));
+    assert_eq!(view.quota, Some(Quota { best: 1, worst: 1 }));
     assert!(!view.scoring);
     let people: Vec<&str> = view
         .supervisees
@@ -140,7 +140,7 @@ fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overtur
     .id;
 
     let board = quarter_board(&given.state, quarter, date(2026, 4, 5));
-    assert_eq!(board.selection_counts, Some((5, 3)));
+    assert_eq!(board.selection_counts, Some(Quota { best: 5, worst: 3 }));
     assert_eq!(board.best_pool.len(), 1);
     assert_eq!(
         (

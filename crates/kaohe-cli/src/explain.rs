@@ -5,11 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use kaohe_assess::explain::explain;
-use kaohe_ledger::hash::leaf_hash;
-use kaohe_ledger::merkle::verify_inclusion;
-use kaohe_ledger::note::Checkpoint;
-use serde_json::json;
+use kaohe_engine::report::explain_report;
 use uuid::Uuid;
 
 use crate::data_dir;
@@ -53,84 +49,47 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
             .pop()
             .context("no signing key here and no stored checkpoint to prove against")?,
     };
-    let checkpoint = Checkpoint::open(&note, &store.genesis().verifier_key)
-        .context("the checkpoint does not verify with the ledger's key")?;
     let events = data_dir::read_events(&snapshot)?;
-    let explanation = explain(&events, id, args.person.as_deref())?;
-    let steps = &explanation.steps;
-    let mut proven = Vec::with_capacity(steps.len());
-    for step in steps {
-        if step.position >= checkpoint.size {
-            proven.push(None);
-            continue;
-        }
-        let leaf = leaf_hash(&snapshot.event(step.position)?);
-        let path = snapshot.inclusion_proof(step.position, checkpoint.size)?;
-        verify_inclusion(
-            &leaf,
-            step.position,
-            checkpoint.size,
-            &path,
-            &checkpoint.root,
-        )
-        .with_context(|| format!("the proof of event {} fails", step.position))?;
-        proven.push(Some((leaf, path)));
-    }
+    let report = explain_report(
+        &snapshot,
+        &events,
+        id,
+        args.person.as_deref(),
+        &note,
+        &store.genesis().verifier_key,
+    )?;
     if args.json {
-        let steps: Vec<_> = steps
-            .iter()
-            .zip(&proven)
-            .map(|(step, proof)| {
-                json!({
-                    "position": step.position,
-                    "id": step.id.to_string(),
-                    "type": step.event_type,
-                    "business_time": step.business_time,
-                    "actor": step.actor,
-                    "summary": step.summary,
-                    "relation": step.relation.as_str(),
-                    "leaf_hash": proof.as_ref().map(|(leaf, _)| leaf.to_hex()),
-                    "inclusion_proof": proof.as_ref().map(|(_, path)| path.iter().map(|hash| hash.to_hex()).collect::<Vec<_>>()),
-                })
-            })
-            .collect();
-        let out = json!({
-            "event": id.to_string(),
-            "subject": explanation.subject,
-            "checkpoint": note,
-            "steps": steps,
-        });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
-    match &explanation.subject {
+    match &report.subject {
         Some(subject) => println!("explaining event {id} about {subject}"),
         None => println!("explaining event {id}"),
     }
     println!(
         "against the signed checkpoint of {} events, root {}",
-        checkpoint.size, checkpoint.root
+        report.checkpoint_size, report.root
     );
-    for (step, proof) in steps.iter().zip(&proven) {
-        let proof = match proof {
-            Some((_, path)) => format!("proof ok ({} hashes)", path.len()),
+    for step in &report.steps {
+        let proof = match &step.inclusion_proof {
+            Some(path) => format!("proof ok ({} hashes)", path.len()),
             None => "after the checkpoint".into(),
         };
         println!(
             "{:>7}  {}  {:<17} {:<15} {:<24} {}  [{}]",
             step.position,
             step.business_time,
-            step.relation.as_str(),
+            step.relation,
             step.event_type,
             step.actor,
             step.summary,
             proof
         );
     }
-    let included = proven.iter().filter(|proof| proof.is_some()).count();
     println!(
-        "{included} of {} steps proven included in the signed ledger; none of them can have changed since",
-        steps.len()
+        "{} of {} steps proven included in the signed ledger; none of them can have changed since",
+        report.proven,
+        report.steps.len()
     );
     Ok(())
 }

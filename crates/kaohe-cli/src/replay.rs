@@ -7,9 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use kaohe_assess::period::Quarter;
-use kaohe_assess::sanctions::{Difference, replay};
 use kaohe_assess::{Fact, State};
-use serde_json::json;
+use kaohe_engine::report::replay_report;
 
 use crate::data_dir;
 
@@ -25,40 +24,6 @@ pub struct ReplayArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
-}
-
-fn describe(difference: &Difference) -> String {
-    match difference {
-        Difference::Missing(expected) => format!(
-            "missing: {} {} (follows from {}) is not recorded",
-            expected.person_id,
-            expected.sanction,
-            expected
-                .causes
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Difference::Unexpected {
-            id,
-            person_id,
-            sanction,
-            without_cause,
-        } => format!(
-            "unexpected: {person_id} {sanction} (event {id}) {}",
-            if *without_cause {
-                "names no cause"
-            } else {
-                "does not follow from the final designations"
-            }
-        ),
-        Difference::Mismatch { id, expected } => format!(
-            "mismatch: event {id} records {} {} with other figures or causes than the rules derive ({:?}, {:?})",
-            expected.person_id, expected.sanction, expected.bonus_bp, expected.rectify_by
-        ),
-        Difference::Designation(text) => format!("designation: {text}"),
-    }
 }
 
 /// `kaohe replay`.
@@ -81,52 +46,38 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode> {
         println!("{quarter} has no decision in force: nothing to replay");
         return Ok(ExitCode::from(1));
     }
-    let report = replay(&state, quarter);
-    let matches = report.differences.is_empty();
+    let report = replay_report(&state, quarter, events.len() as u64);
     if args.json {
-        let out = json!({
-            "quarter": quarter.to_string(),
-            "events": events.len(),
-            "designations": report.designations.iter().map(|(kind, person, last)| json!({
-                "kind": kind.as_str(), "person_id": person, "final": last
-            })).collect::<Vec<_>>(),
-            "derived_sanctions": report.derived.len(),
-            "matched": report.matched,
-            "differences": report.differences.iter().map(describe).collect::<Vec<_>>(),
-            "score_overrides": report.overrides.iter().map(|(id, leader, cadre, reason)| json!({
-                "nomination": id.to_string(), "leader_id": leader, "cadre_id": cadre, "reason": reason
-            })).collect::<Vec<_>>(),
-            "match": matches,
-        });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!("replaying {quarter} from {} events", events.len());
-        for (kind, person, last) in &report.designations {
-            let name = state
-                .people
-                .get(person)
-                .map_or("", |person| person.name.as_str());
-            let status = if *last {
+        println!("replaying {quarter} from {} events", report.events);
+        for designation in &report.designations {
+            let status = if designation.stands {
                 "final"
             } else {
                 "overturned on appeal"
             };
-            println!("  {:<5} {person} {name}  {status}", kind.as_str());
+            println!(
+                "  {:<5} {} {}  {status}",
+                designation.kind.as_str(),
+                designation.person_id,
+                designation.name
+            );
         }
         println!(
             "  {} sanctions derived, {} recorded and matching",
-            report.derived.len(),
-            report.matched
+            report.derived_sanctions, report.matched
         );
         for difference in &report.differences {
-            println!("  {}", describe(difference));
+            println!("  {difference}");
         }
-        for (id, leader, cadre, reason) in &report.overrides {
+        for finding in &report.score_overrides {
             println!(
-                "  finding for review: {leader} named {cadre} against the scores (event {id}): {reason}"
+                "  finding for review: {} named {} against the scores (event {}): {}",
+                finding.leader_id, finding.cadre_id, finding.nomination, finding.reason
             );
         }
-        if matches {
+        if report.matches {
             println!(
                 "MATCH: the recorded designations and sanctions are exactly what the rules derive"
             );
@@ -134,7 +85,7 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode> {
             println!("DIFFERENT: {} differences", report.differences.len());
         }
     }
-    Ok(if matches {
+    Ok(if report.matches {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

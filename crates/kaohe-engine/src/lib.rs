@@ -6,6 +6,7 @@
 //!
 //! Architecture Invariant: the clock is read here (the time of an act), never in the rules.
 
+pub mod report;
 mod token;
 
 use std::sync::{Arc, RwLock};
