@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Numeric scoring on five dimensions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scoring {
     /// The highest score on a dimension, in tenths of a point.
@@ -30,6 +31,7 @@ impl Scoring {
 
 /// The weight of each dimension, in basis points.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Weights {
     /// 思想品德.
@@ -46,6 +48,7 @@ pub struct Weights {
 
 /// One policy version (`schemas/policy.schema.json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// The version, one more at each change.

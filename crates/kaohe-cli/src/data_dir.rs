@@ -19,7 +19,12 @@ pub fn ledger_path(data: &Path) -> PathBuf {
 
 /// Open the ledger of a data directory.
 pub fn open(data: &Path) -> Result<Store> {
-    Store::open(&ledger_path(data), StoreOptions::default())
+    open_with(data, StoreOptions::default())
+}
+
+/// Open the ledger of a data directory with `options`.
+pub fn open_with(data: &Path, options: StoreOptions) -> Result<Store> {
+    Store::open(&ledger_path(data), options)
         .with_context(|| format!("cannot open the ledger in {}", data.display()))
 }
 

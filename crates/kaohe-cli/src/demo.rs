@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use crate::data_dir::{KEY_FILE, ledger_path};
-use crate::serve::{DEFAULT_ADDR, serve};
+use crate::serve::{DEFAULT_ADDR, clock, serve};
 
 /// The seed of the demo `kaohe demo` builds.
 pub const DEMO_SEED: u64 = 2026;
@@ -61,5 +61,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         refuse_existing(&args.data)?;
         crate::seed::build(&args.data, DEMO_SEED)?;
     }
-    serve(&args.data, args.addr)
+    // The demo township lives in January 2027: it is served on its own clock, from the
+    // morning after its last day.
+    serve(&args.data, args.addr, clock(Some(crate::seed::demo_now())))
 }

@@ -1,5 +1,7 @@
 //! The `kaohe` command: create and serve a ledger, sign checkpoints, export, verify and prove.
 
+#[cfg(unix)]
+mod admin;
 mod data_dir;
 mod demo;
 mod explain;
@@ -9,6 +11,7 @@ mod prove;
 mod replay;
 mod seed;
 mod serve;
+mod token;
 mod verify;
 
 use std::path::PathBuf;
@@ -77,6 +80,9 @@ enum Command {
     /// with what was recorded. Exits 0 only on a full match.
     #[command(after_help = "Example:\n  kaohe replay --data ./ledger --quarter 2026-Q1")]
     Replay(replay::ReplayArgs),
+    /// Issue, revoke or list the bearer tokens people sign in with (the office).
+    #[command(subcommand)]
+    Token(token::TokenCommand),
     /// Check a proof printed by `kaohe prove`, offline, against the ledger's verifier key.
     #[command(
         after_help = "Example:\n  kaohe verify-proof proof.json --key 'origin+1a2b3c4d+AW...'"
@@ -100,6 +106,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Replay(args) => replay::run(&args),
         Command::VerifyProof(args) => prove::verify_proof(&args),
+        Command::Token(command) => token::run(&command).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -160,6 +160,11 @@ fn at(day: Date, hour: i8, minute: i8) -> jiff::Zoned {
         .expect("Asia/Shanghai is bundled")
 }
 
+/// The time the demo township is served at: 09:00 on the morning after its last day.
+pub fn demo_now() -> jiff::Timestamp {
+    at(LAST_DAY.tomorrow().expect("a date"), 9, 0).timestamp()
+}
+
 /// Plays the township: decides each command against the state, keeps the events to append,
 /// and appends them a day at a time with the recording clock at the end of that day.
 struct Township {

@@ -1,4 +1,4 @@
-//! `kaohe serve` and `kaohe demo`: the ledger behind its HTTP endpoints and front page.
+//! `kaohe serve` and `kaohe demo`: the ledger behind its HTTP API and front page.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use kaohe_engine::Engine;
 use kaohe_server::{AppState, Limits};
+use kaohe_store::{Clock, StoreOptions};
 
 use crate::data_dir;
 
@@ -22,17 +24,44 @@ pub struct ServeArgs {
     /// Where to listen.
     #[arg(long, value_name = "HOST:PORT", default_value = DEFAULT_ADDR)]
     pub addr: SocketAddr,
+    /// Act as if the time were TIME (RFC 3339), the clock running on from there: for
+    /// rehearsals and demonstrations, never for a real ledger.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<jiff::Timestamp>,
 }
 
-/// Serve the ledger in `data` on `addr` until Ctrl-C or SIGTERM.
-pub fn serve(data: &Path, addr: SocketAddr) -> Result<()> {
-    let store = data_dir::open(data)?;
+/// A clock that reads the system clock, or one that starts at `start` and runs from there.
+pub fn clock(start: Option<jiff::Timestamp>) -> Clock {
+    match start {
+        None => Arc::new(jiff::Timestamp::now),
+        Some(start) => {
+            let began = std::time::Instant::now();
+            Arc::new(move || {
+                start
+                    .checked_add(began.elapsed())
+                    .expect("a time within range")
+            })
+        }
+    }
+}
+
+/// Serve the ledger in `data` on `addr` until Ctrl-C or SIGTERM, with `clock` giving the
+/// time of every act.
+pub fn serve(data: &Path, addr: SocketAddr, clock: Clock) -> Result<()> {
+    let store = data_dir::open_with(
+        data,
+        StoreOptions {
+            clock: Arc::clone(&clock),
+            ..StoreOptions::default()
+        },
+    )?;
     // Without its key a server still serves everything but checkpoints of unsigned sizes.
     let signer = data_dir::signer(data, &store).ok().map(Arc::new);
     let organisation = store.genesis().organisation.clone();
     let size = store.head()?.size;
+    let engine = Engine::open(store, clock).context("cannot read the ledger with the rules")?;
     let state = AppState {
-        store,
+        engine,
         signer,
         limits: Limits::default(),
     };
@@ -47,9 +76,16 @@ pub fn serve(data: &Path, addr: SocketAddr) -> Result<()> {
         let local = listener.local_addr()?;
         let shutdown =
             kaohe_server::shutdown_signal().context("cannot install the signal handlers")?;
+        #[cfg(unix)]
+        let admin = crate::admin::listen(data, state.engine.clone()).await?;
         println!("serving the ledger of {organisation} ({size} events) at http://{local}/");
         println!("press Ctrl-C to stop");
         kaohe_server::serve(listener, state, shutdown).await?;
+        #[cfg(unix)]
+        {
+            admin.abort();
+            let _ = std::fs::remove_file(crate::admin::socket_path(data));
+        }
         println!("stopped");
         Ok(())
     })
@@ -57,5 +93,5 @@ pub fn serve(data: &Path, addr: SocketAddr) -> Result<()> {
 
 /// `kaohe serve`.
 pub fn run(args: &ServeArgs) -> Result<()> {
-    serve(&args.data, args.addr)
+    serve(&args.data, args.addr, clock(args.now))
 }

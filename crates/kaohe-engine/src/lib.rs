@@ -55,6 +55,10 @@ pub enum ExecuteError {
     /// The request id was used by another request.
     #[error("request id {0} was already used for a different request")]
     Conflict(Uuid),
+    /// An event of the command would break the ledger's format (a text over its schema's
+    /// length, say): the command's input is at fault.
+    #[error("the event would not be valid: {0}")]
+    Invalid(String),
     /// The ledger could not take it now (storage failed, or an earlier failure moved the
     /// head); trying again is safe.
     #[error("the ledger could not record it now ({0}); nothing was recorded, try again")]
@@ -272,9 +276,7 @@ impl Engine {
                     // Refused before it was queued: fold the ledger again, still under the lock.
                     engine.rebuild_locked(&mut live)?;
                     Err(match error {
-                        AppendError::Invalid(invalid) => ExecuteError::Internal(format!(
-                            "the rules produced an invalid event: {invalid}"
-                        )),
+                        AppendError::Invalid(invalid) => ExecuteError::Invalid(invalid.to_string()),
                         other => ExecuteError::Unavailable(other.to_string()),
                     })
                 }
@@ -303,9 +305,7 @@ impl Engine {
                     .await
                     .map_err(|error| ExecuteError::Internal(error.to_string()))??;
                 Err(match error {
-                    AppendError::Invalid(invalid) => ExecuteError::Internal(format!(
-                        "the rules produced an invalid event: {invalid}"
-                    )),
+                    AppendError::Invalid(invalid) => ExecuteError::Invalid(invalid.to_string()),
                     AppendError::Conflict { id, .. } => ExecuteError::Conflict(id),
                     other => ExecuteError::Unavailable(other.to_string()),
                 })

@@ -1,5 +1,8 @@
-//! The ledger endpoints: head, checkpoint, events by range or one by one, proofs, export.
-//! Events are served as their exact canonical bytes, so a client hashes what it receives.
+//! The ledger endpoints an outside verifier or a mirror needs: head, checkpoint, events by
+//! range or one by one, proofs, export. Events are served as their exact canonical bytes, so a
+//! client hashes what it receives. The head and the signed checkpoint are public (they hold
+//! no record, and anyone may keep a checkpoint to check later); the events themselves are for
+//! the overseers (a mirror signs in with an inspector's token).
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -10,10 +13,11 @@ use kaohe_ledger::bundle::ProofBundle;
 use kaohe_ledger::note::Checkpoint;
 use kaohe_ledger::verify::export_checkpoint_line;
 use kaohe_store::Snapshot;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::auth::Caller;
 use crate::{ApiError, AppState};
 
 /// The media type of event pages and exports: one canonical event per line.
@@ -37,7 +41,11 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 /// The signed checkpoint of `size`: the stored one, or one signed now when the key is here.
-fn checkpoint_for(state: &AppState, snapshot: &Snapshot, size: u64) -> Result<String, ApiError> {
+pub(crate) fn checkpoint_for(
+    state: &AppState,
+    snapshot: &Snapshot,
+    size: u64,
+) -> Result<String, ApiError> {
     if let Some((_, text)) = snapshot
         .checkpoints()?
         .into_iter()
@@ -55,7 +63,7 @@ fn checkpoint_for(state: &AppState, snapshot: &Snapshot, size: u64) -> Result<St
         });
     };
     let checkpoint = Checkpoint {
-        origin: state.store.genesis().origin.clone(),
+        origin: state.engine.store().genesis().origin.clone(),
         size,
         root: snapshot.root_at(size)?,
         extensions: Vec::new(),
@@ -63,26 +71,49 @@ fn checkpoint_for(state: &AppState, snapshot: &Snapshot, size: u64) -> Result<St
     checkpoint.sign(signer).map_err(ApiError::internal)
 }
 
-/// `GET /v1/ledger/head`: size, root, last leaf, and what event 0 says.
-pub async fn head(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
-    let store = state.store.clone();
-    let head = blocking(move || Ok(store.head()?)).await?;
-    let genesis = state.store.genesis();
-    Ok(Json(json!({
-        "size": head.size,
-        "root": head.root.to_hex(),
-        "last_leaf": head.last_leaf.to_hex(),
-        "origin": genesis.origin,
-        "organisation": genesis.organisation,
-        "verifier_key": genesis.verifier_key.to_text(),
-        "time_zone": genesis.time_zone,
-    })))
+/// The ledger's head and what event 0 says.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerHead {
+    /// The number of events.
+    pub size: u64,
+    /// The Merkle root over all of them, hexadecimal.
+    pub root: String,
+    /// The last event's leaf hash, hexadecimal.
+    pub last_leaf: String,
+    /// The origin line of its checkpoints.
+    pub origin: String,
+    /// The organisation.
+    pub organisation: String,
+    /// The checkpoint verifier key (C2SP vkey text).
+    pub verifier_key: String,
+    /// The IANA time zone that decides dates.
+    pub time_zone: String,
 }
 
-/// `GET /v1/ledger/checkpoint`: the signed checkpoint of the current size.
+/// The head: size, root, last leaf, and what event 0 says. Public.
+#[utoipa::path(get, path = "/v1/ledger/head", tag = "ledger", security(()),
+    responses((status = 200, description = "The head.", body = LedgerHead)))]
+pub async fn head(State(state): State<AppState>) -> Result<Json<LedgerHead>, ApiError> {
+    let store = state.engine.store().clone();
+    let head = blocking(move || Ok(store.head()?)).await?;
+    let genesis = state.engine.store().genesis();
+    Ok(Json(LedgerHead {
+        size: head.size,
+        root: head.root.to_hex(),
+        last_leaf: head.last_leaf.to_hex(),
+        origin: genesis.origin.clone(),
+        organisation: genesis.organisation.clone(),
+        verifier_key: genesis.verifier_key.to_text(),
+        time_zone: genesis.time_zone.clone(),
+    }))
+}
+
+/// The signed checkpoint of the current size (C2SP signed note). Public.
+#[utoipa::path(get, path = "/v1/ledger/checkpoint", tag = "ledger", security(()),
+    responses((status = 200, description = "The signed checkpoint.", body = String, content_type = "text/plain")))]
 pub async fn checkpoint(State(state): State<AppState>) -> Result<Response, ApiError> {
     let text = blocking(move || {
-        let snapshot = state.store.snapshot()?;
+        let snapshot = state.engine.store().snapshot()?;
         checkpoint_for(&state, &snapshot, snapshot.size())
     })
     .await?;
@@ -90,7 +121,7 @@ pub async fn checkpoint(State(state): State<AppState>) -> Result<Response, ApiEr
 }
 
 /// The query of `GET /v1/ledger/events`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     /// Return events after this position (default: from event 0).
@@ -99,12 +130,17 @@ pub struct EventsQuery {
     limit: Option<u64>,
 }
 
-/// `GET /v1/ledger/events?after=N&limit=L`: a page of events as JSON Lines, with the ledger
-/// size and the position to continue after in headers.
+/// A page of events as JSON Lines of their exact canonical bytes; the ledger's size in
+/// `Kaohe-Ledger-Size` and the position to continue after in `Kaohe-Next-After` (absent on
+/// the last page). The overseers.
+#[utoipa::path(get, path = "/v1/ledger/events", tag = "ledger", params(EventsQuery),
+    responses((status = 200, description = "Events, one canonical JSON object a line.", body = String, content_type = "application/jsonl")))]
 pub async fn events(
     State(state): State<AppState>,
+    caller: Caller,
     Query(query): Query<EventsQuery>,
 ) -> Result<Response, ApiError> {
+    caller.require_overseer("reading the ledger's events")?;
     let limit = query.limit.unwrap_or(PAGE_EVENTS_DEFAULT);
     if limit == 0 || limit > state.limits.page_events_max {
         return Err(ApiError::bad_request(format!(
@@ -119,7 +155,7 @@ pub async fn events(
         None => 0,
     };
     let (size, body, last) = blocking(move || {
-        let snapshot = state.store.snapshot()?;
+        let snapshot = state.engine.store().snapshot()?;
         let mut body = Vec::new();
         let mut last = None;
         let mut count = 0;
@@ -151,28 +187,38 @@ fn event_response(bytes: Vec<u8>, leaf: kaohe_ledger::Hash) -> Response {
     response
 }
 
-/// `GET /v1/ledger/events/{position}`: one event's canonical bytes, its leaf hash in a header.
+/// One event's canonical bytes, its leaf hash in `Kaohe-Leaf-Hash`. The overseers.
+#[utoipa::path(get, path = "/v1/ledger/events/{position}", tag = "ledger",
+    params(("position" = u64, Path, description = "The event's position.")),
+    responses((status = 200, description = "The event's canonical JSON.", body = Object)))]
 pub async fn event(
     State(state): State<AppState>,
+    caller: Caller,
     Path(position): Path<u64>,
 ) -> Result<Response, ApiError> {
+    caller.require_overseer("reading the ledger's events")?;
     let (bytes, leaf) = blocking(move || {
-        let snapshot = state.store.snapshot()?;
+        let snapshot = state.engine.store().snapshot()?;
         Ok((snapshot.event(position)?, snapshot.leaf(position)?))
     })
     .await?;
     Ok(event_response(bytes, leaf))
 }
 
-/// `GET /v1/ledger/events/by-id/{id}`: the event with that id.
+/// The event with that id, as by position. The overseers.
+#[utoipa::path(get, path = "/v1/ledger/events/by-id/{id}", tag = "ledger",
+    params(("id" = Uuid, Path, description = "The event's id.")),
+    responses((status = 200, description = "The event's canonical JSON.", body = Object)))]
 pub async fn event_by_id(
     State(state): State<AppState>,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    caller.require_overseer("reading the ledger's events")?;
     let id =
         Uuid::parse_str(&id).map_err(|_| ApiError::bad_request(format!("{id} is not a UUID")))?;
     let (bytes, leaf) = blocking(move || {
-        let snapshot = state.store.snapshot()?;
+        let snapshot = state.engine.store().snapshot()?;
         let position = snapshot
             .position_of(id)?
             .ok_or_else(|| ApiError::not_found(format!("no event {id}")))?;
@@ -183,7 +229,7 @@ pub async fn event_by_id(
 }
 
 /// The query of `GET /v1/ledger/proofs/inclusion`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct InclusionQuery {
     /// The event's position.
@@ -192,13 +238,18 @@ pub struct InclusionQuery {
     size: Option<u64>,
 }
 
-/// `GET /v1/ledger/proofs/inclusion?position=N&size=M`: a proof bundle (docs/FORMAT.md §7).
+/// An inclusion proof bundle (docs/FORMAT.md §7): the event, its path, and the signed
+/// checkpoint it is proven against. The overseers.
+#[utoipa::path(get, path = "/v1/ledger/proofs/inclusion", tag = "ledger", params(InclusionQuery),
+    responses((status = 200, description = "A proof bundle, as `kaohe prove` prints it.", body = Object)))]
 pub async fn inclusion_proof(
     State(state): State<AppState>,
+    caller: Caller,
     Query(query): Query<InclusionQuery>,
 ) -> Result<Json<ProofBundle>, ApiError> {
+    caller.require_overseer("proofs of the ledger's events")?;
     let bundle = blocking(move || {
-        let snapshot = state.store.snapshot()?;
+        let snapshot = state.engine.store().snapshot()?;
         let size = query.size.unwrap_or(snapshot.size());
         let path = snapshot.inclusion_proof(query.position, size)?;
         let event =
@@ -216,7 +267,7 @@ pub async fn inclusion_proof(
 }
 
 /// The query of `GET /v1/ledger/proofs/consistency`.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ConsistencyQuery {
     /// The older size.
@@ -225,13 +276,18 @@ pub struct ConsistencyQuery {
     to: Option<u64>,
 }
 
-/// `GET /v1/ledger/proofs/consistency?from=M&to=N`: a proof bundle (docs/FORMAT.md §7).
+/// A consistency proof bundle (docs/FORMAT.md §7): the ledger of size `from` is a prefix of
+/// the one of size `to`, with both signed checkpoints. The overseers.
+#[utoipa::path(get, path = "/v1/ledger/proofs/consistency", tag = "ledger", params(ConsistencyQuery),
+    responses((status = 200, description = "A proof bundle, as `kaohe prove` prints it.", body = Object)))]
 pub async fn consistency_proof(
     State(state): State<AppState>,
+    caller: Caller,
     Query(query): Query<ConsistencyQuery>,
 ) -> Result<Json<ProofBundle>, ApiError> {
+    caller.require_overseer("proofs of the ledger")?;
     let bundle = blocking(move || {
-        let snapshot = state.store.snapshot()?;
+        let snapshot = state.engine.store().snapshot()?;
         let to = query.to.unwrap_or(snapshot.size());
         let path = snapshot.consistency_proof(query.from, to)?;
         Ok(ProofBundle::Consistency {
@@ -246,12 +302,15 @@ pub async fn consistency_proof(
     Ok(Json(bundle))
 }
 
-/// `GET /v1/ledger/export`: the whole ledger as an export file (docs/FORMAT.md §6), streamed
-/// from one snapshot.
-pub async fn export(State(state): State<AppState>) -> Result<Response, ApiError> {
+/// The whole ledger as an export file (docs/FORMAT.md §6), streamed from one snapshot, for
+/// `kaohe verify`. The overseers.
+#[utoipa::path(get, path = "/v1/ledger/export", tag = "ledger",
+    responses((status = 200, description = "The export: canonical events a line, then the checkpoint line.", body = String, content_type = "application/jsonl")))]
+pub async fn export(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    caller.require_overseer("exporting the ledger")?;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let snapshot_state = state.clone();
-    let snapshot = blocking(move || Ok(snapshot_state.store.snapshot()?)).await?;
+    let snapshot = blocking(move || Ok(snapshot_state.engine.store().snapshot()?)).await?;
     // Signing reads the tree; quick, but still disk work.
     let (snapshot, text) = blocking(move || {
         let text = checkpoint_for(&state, &snapshot, snapshot.size())?;

@@ -1,32 +1,43 @@
-//! The kaohe HTTP service: the ledger endpoints an outside verifier or mirror needs, and the
-//! ledger's front page. Every request goes through the same limits.
+//! The kaohe HTTP service: every command and view of the rules, and the ledger endpoints an
+//! outside verifier or mirror needs, as JSON under `/v1/`, described by an OpenAPI 3.1
+//! document generated from the same annotations that register the routes. Every request goes
+//! through the same limits; every error is `application/problem+json`.
 //!
 //! Architecture Invariant: this is the only crate that knows HTTP.
 
+mod auth;
+mod commands;
 mod error;
 mod ledger;
+mod openapi;
 mod page;
+mod views;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::http::StatusCode;
 use axum::routing::get;
+use kaohe_engine::Engine;
 use kaohe_ledger::note::SignerKey;
-use kaohe_store::Store;
-use tower::limit::ConcurrencyLimitLayer;
+use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub use error::ApiError;
+pub use auth::OVERSEERS;
+pub use error::{ApiError, PROBLEM_JSON};
 
-/// The service's limits; each is a setting with a documented default.
+/// The service's limits; each is a setting with a documented default (docs/ARCHITECTURE.md).
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     /// The most events one page of `/v1/ledger/events` returns.
     pub page_events_max: u64,
-    /// Requests handled at once; more wait.
+    /// Requests handled at once; more are answered 503 `overloaded` at once.
     pub requests_in_flight_max: usize,
     /// The longest a request may take before it is answered 408.
     pub request_time_max: Duration,
@@ -48,39 +59,120 @@ impl Default for Limits {
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    /// The open ledger.
-    pub store: Store,
-    /// The signing key, to sign checkpoints of past sizes for proofs; without it only the
+    /// The rules over the open ledger.
+    pub engine: Engine,
+    /// The signing key, to sign checkpoints of sizes not yet stored; without it only the
     /// stored checkpoints are served.
     pub signer: Option<Arc<SignerKey>>,
     /// The limits.
     pub limits: Limits,
 }
 
+/// The documented routes: every command, view and ledger endpoint.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base())
+        // 一记
+        .routes(routes!(commands::write_entry))
+        .routes(routes!(commands::amend_entry))
+        .routes(routes!(commands::submit_sheet))
+        .routes(routes!(commands::read_sheet))
+        .routes(routes!(commands::display_sheet))
+        // 三评
+        .routes(routes!(commands::give_opinion))
+        .routes(routes!(commands::nominate))
+        .routes(routes!(commands::give_scores))
+        .routes(routes!(commands::propose_decision))
+        .routes(routes!(commands::cosign_decision))
+        .routes(routes!(commands::publish_decision))
+        .routes(routes!(commands::file_appeal, views::appeal_queue))
+        .routes(routes!(commands::answer_appeal))
+        // 三奖惩
+        .routes(routes!(commands::record_talk))
+        .routes(routes!(commands::plan_rectification))
+        .routes(routes!(commands::complete_rectification))
+        // The office.
+        .routes(routes!(commands::register_person, views::roster))
+        .routes(routes!(commands::assign_role))
+        .routes(routes!(commands::assign_supervision))
+        .routes(routes!(commands::assign_area))
+        .routes(routes!(commands::adopt_policy))
+        .routes(routes!(commands::issue_token))
+        .routes(routes!(commands::revoke_token))
+        // Views.
+        .routes(routes!(views::me))
+        .routes(routes!(views::leader_month))
+        .routes(routes!(views::quarter_board))
+        .routes(routes!(views::notice))
+        .routes(routes!(views::person_year))
+        .routes(routes!(views::pay_effects))
+        .routes(routes!(views::replay))
+        .routes(routes!(views::explain))
+        // The ledger.
+        .routes(routes!(ledger::head))
+        .routes(routes!(ledger::checkpoint))
+        .routes(routes!(ledger::events))
+        .routes(routes!(ledger::event))
+        .routes(routes!(ledger::event_by_id))
+        .routes(routes!(ledger::inclusion_proof))
+        .routes(routes!(ledger::consistency_proof))
+        .routes(routes!(ledger::export))
+}
+
+/// The OpenAPI document of every route under `/v1/`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    openapi::finish(api().split_for_parts().1)
+}
+
+/// The document as served, built once.
+static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
+    openapi_document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises")
+});
+
+/// The paths served outside the documented API: pages and the document itself.
+pub const UNDOCUMENTED_PATHS: &[&str] = &["/", "/openapi.json"];
+
+async fn overloaded(_: tower::BoxError) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "overloaded",
+        "too many requests in flight; try again shortly",
+    )
+}
+
 /// The service's routes with its limits applied.
 pub fn router(state: AppState) -> Router {
     let limits = state.limits;
+    let (api, _) = api().split_for_parts();
     Router::new()
         .route("/", get(page::index))
-        .route("/v1/ledger/head", get(ledger::head))
-        .route("/v1/ledger/checkpoint", get(ledger::checkpoint))
-        .route("/v1/ledger/events", get(ledger::events))
-        .route("/v1/ledger/events/{position}", get(ledger::event))
-        .route("/v1/ledger/events/by-id/{id}", get(ledger::event_by_id))
-        .route("/v1/ledger/proofs/inclusion", get(ledger::inclusion_proof))
         .route(
-            "/v1/ledger/proofs/consistency",
-            get(ledger::consistency_proof),
+            "/openapi.json",
+            get(|| async {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    OPENAPI_JSON.as_str(),
+                )
+            }),
         )
-        .route("/v1/ledger/export", get(ledger::export))
+        .merge(api)
         .fallback(error::not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(limits.request_body_bytes_max))
         .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
+            StatusCode::REQUEST_TIMEOUT,
             limits.request_time_max,
         ))
-        .layer(ConcurrencyLimitLayer::new(limits.requests_in_flight_max))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .concurrency_limit(limits.requests_in_flight_max),
+        )
+        .layer(axum::middleware::map_response(
+            error::problem_for_bare_errors,
+        ))
 }
 
 /// Serve until `shutdown` completes; requests under way are finished first, and the store's

@@ -1,15 +1,12 @@
-//! The ledger's front page: what the ledger is, its head and checkpoint, the latest events,
-//! and where the API is. Server-rendered, zh-CN, no script and nothing loaded from outside.
+//! The ledger's front page: what the ledger is, its head and checkpoint, and where the API is.
+//! It shows no record (those are for the people signed in). Server-rendered, zh-CN, no script
+//! and nothing loaded from outside.
 
 use axum::extract::State;
 use axum::response::Html;
-use serde_json::Value;
 
 use crate::ledger::blocking;
 use crate::{ApiError, AppState};
-
-/// How many of the latest events the page lists.
-const PAGE_RECENT_EVENTS: u64 = 20;
 
 /// Escape text for HTML element content and attribute values.
 fn escape(text: &str) -> String {
@@ -29,30 +26,12 @@ fn escape(text: &str) -> String {
 
 /// `GET /`: the front page.
 pub async fn index(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
-    let genesis = state.store.genesis().clone();
-    let (head, recent, checkpoints) = blocking(move || {
-        let snapshot = state.store.snapshot()?;
-        let head = snapshot.head()?;
-        let mut recent = Vec::new();
-        let start = head.size.saturating_sub(PAGE_RECENT_EVENTS);
-        snapshot.for_each_event(start, |position, bytes| {
-            let value: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
-            recent.push((position, value));
-            true
-        })?;
-        recent.reverse();
-        Ok((head, recent, snapshot.checkpoints()?))
+    let genesis = state.engine.store().genesis().clone();
+    let (head, checkpoints) = blocking(move || {
+        let snapshot = state.engine.store().snapshot()?;
+        Ok((snapshot.head()?, snapshot.checkpoints()?))
     })
     .await?;
-    let mut rows = String::new();
-    for (position, event) in &recent {
-        rows.push_str(&format!(
-            "<tr><td class=\"num\"><a href=\"/v1/ledger/events/{position}\">{position}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            escape(event["business_time"].as_str().unwrap_or_default()),
-            escape(event["type"].as_str().unwrap_or_default()),
-            escape(&kaohe_assess::summary::describe(event)),
-        ));
-    }
     let latest = checkpoints
         .last()
         .map(|(size, text)| {
@@ -86,19 +65,14 @@ dt {{ font-weight: bold; margin-top: .5rem; }}
 <dt>验证公钥</dt><dd><code>{key}</code></dd>
 </dl>
 {latest}
-<h2>最近的事件</h2>
-<table>
-<thead><tr><th>序号</th><th>业务时间</th><th>类型</th><th>内容</th></tr></thead>
-<tbody>
-{rows}</tbody>
-</table>
 <h2>核验接口</h2>
 <ul>
-<li><a href="/v1/ledger/head">/v1/ledger/head</a>：台账头（条数、根哈希）</li>
-<li><a href="/v1/ledger/checkpoint">/v1/ledger/checkpoint</a>：当前签名检查点</li>
-<li><a href="/v1/ledger/events?limit=100">/v1/ledger/events?after=N&amp;limit=L</a>：按序分页读取事件（每行一条规范 JSON）</li>
+<li><a href="/v1/ledger/head">/v1/ledger/head</a>：台账头（条数、根哈希），公开</li>
+<li><a href="/v1/ledger/checkpoint">/v1/ledger/checkpoint</a>：当前签名检查点，公开，可保存备查</li>
+<li>/v1/ledger/events?after=N&amp;limit=L：按序分页读取事件（每行一条规范 JSON），需纪检等监督角色的令牌</li>
 <li>/v1/ledger/proofs/inclusion?position=N、/v1/ledger/proofs/consistency?from=M：包含证明与一致性证明</li>
-<li><a href="/v1/ledger/export">/v1/ledger/export</a>：完整导出，可用 <code>kaohe verify</code> 离线核验</li>
+<li>/v1/ledger/export：完整导出，可用 <code>kaohe verify</code> 离线核验</li>
+<li><a href="/openapi.json">/openapi.json</a>：全部接口说明（OpenAPI 3.1）</li>
 </ul>
 </body>
 </html>
