@@ -6,5 +6,6 @@ mod demo;
 mod explain;
 mod proofs;
 mod replay;
+mod serve;
 mod support;
 mod tamper;
