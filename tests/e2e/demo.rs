@@ -33,6 +33,43 @@ fn demo_builds_serves_stops_and_is_reused() {
     let head = get(&server.addr, "/v1/ledger/head");
     assert!(head.starts_with("200 "), "{head}");
     assert!(head.contains("\"organisation\":\"示范镇\""), "{head}");
+    // One person of each role can sign in with the token printed.
+    for role in [
+        "cadre",
+        "area_chief",
+        "supervising_leader",
+        "party_secretary",
+        "mayor",
+        "party_committee",
+        "office",
+        "discipline_inspector",
+    ] {
+        let line = server
+            .seen
+            .lines()
+            .find(|line| line.trim_start().starts_with(&format!("{role} ")))
+            .unwrap_or_else(|| panic!("no token for {role}: {}", server.seen));
+        let token = line.split_whitespace().nth(2).unwrap();
+        let (status, body, _) = http(&server.addr, "GET", "/v1/me", Some(token), None).unwrap();
+        assert_eq!(status, 200, "{role}: {}", String::from_utf8_lossy(&body));
+        let me: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert!(
+            me["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|held| held == role),
+            "{role}: {me}"
+        );
+        assert_eq!(me["today"], "2027-01-21", "the demo's own day");
+    }
+    let first_tokens: Vec<String> = server
+        .seen
+        .lines()
+        .filter(|line| line.contains(" kh1."))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(first_tokens.len(), 8);
     let page = get(&server.addr, "/");
     assert!(page.contains("示范镇 · 考核台账"), "{page}");
     assert!(page.contains("/openapi.json"), "{page}");
@@ -48,6 +85,14 @@ fn demo_builds_serves_stops_and_is_reused() {
         "{}",
         server.seen
     );
+    // The same tokens again: issued once, not on every start.
+    let tokens = |seen: &str| -> Vec<String> {
+        seen.lines()
+            .filter(|line| line.contains(" kh1."))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(tokens(&server.seen), first_tokens);
     server.stop();
 }
 

@@ -53,6 +53,62 @@ pub fn seed_demo(args: &SeedDemoArgs) -> Result<()> {
     crate::seed::build(&args.data, args.seed)
 }
 
+/// The file of a demo directory that keeps the demo's sign-in tokens. Only the demo keeps
+/// tokens: a real ledger keeps their hashes alone, and hands each token out once.
+pub const DEMO_TOKENS_FILE: &str = "demo-tokens.txt";
+
+/// One person of each role in the demo township, with the role's name in Chinese.
+pub const DEMO_PEOPLE: &[(&str, &str, &str)] = &[
+    ("p027", "cadre", "机关干部"),
+    ("p012", "area_chief", "片长"),
+    ("p001", "supervising_leader", "分管领导"),
+    ("p009", "party_secretary", "党委书记"),
+    ("p010", "mayor", "镇长"),
+    ("p011", "party_committee", "镇党委"),
+    ("office", "office", "党政办"),
+    ("p020", "discipline_inspector", "纪检"),
+];
+
+/// The demo's tokens, one line each: `person role token`. Issued (as ledger events) the first
+/// time, read back afterwards.
+fn demo_tokens(data: &std::path::Path) -> Result<Vec<(String, String, String)>> {
+    let path = data.join(DEMO_TOKENS_FILE);
+    if !path.exists() {
+        let store = crate::data_dir::open_with(
+            data,
+            kaohe_store::StoreOptions {
+                clock: clock(Some(crate::seed::demo_now())),
+                ..kaohe_store::StoreOptions::default()
+            },
+        )?;
+        let engine = kaohe_engine::Engine::open(store, clock(Some(crate::seed::demo_now())))?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let mut text = String::from(
+            "# The demo township's sign-in tokens, one person of each role: person role token\n",
+        );
+        for (person, role, _) in DEMO_PEOPLE {
+            let (issued, _) = runtime.block_on(engine.issue_token("office", person))?;
+            text.push_str(&format!("{person} {role} {}\n", issued.text));
+        }
+        crate::data_dir::write_private_file(&path, &text)?;
+    }
+    let text = std::fs::read_to_string(&path)?;
+    Ok(text
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let mut parts = line.split_whitespace();
+            Some((
+                parts.next()?.to_owned(),
+                parts.next()?.to_owned(),
+                parts.next()?.to_owned(),
+            ))
+        })
+        .collect())
+}
+
 /// `kaohe demo`.
 pub fn run(args: &DemoArgs) -> Result<()> {
     if ledger_path(&args.data).exists() {
@@ -60,6 +116,14 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     } else {
         refuse_existing(&args.data)?;
         crate::seed::build(&args.data, DEMO_SEED)?;
+    }
+    println!("sign in as one person of each role (Authorization: Bearer <token>):");
+    for (person, role, token) in demo_tokens(&args.data)? {
+        let name = DEMO_PEOPLE
+            .iter()
+            .find(|(known, _, _)| *known == person)
+            .map_or("", |(_, _, name)| name);
+        println!("  {role:<21} {person:<7} {token}  {name}");
     }
     // The demo township lives in January 2027: it is served on its own clock, from the
     // morning after its last day.
