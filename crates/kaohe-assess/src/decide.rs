@@ -269,9 +269,22 @@ pub enum Refusal {
         /// Last day.
         until: Date,
     },
-    /// The policy is not the next version, or takes effect in the past.
-    #[error("{0}")]
-    BadPolicy(String),
+    /// The policy is not the next version.
+    #[error("the next policy version is {expected}, not {got}")]
+    PolicyVersion {
+        /// The next version.
+        expected: u32,
+        /// The version given.
+        got: u32,
+    },
+    /// A policy cannot take effect before the day it is adopted.
+    #[error("a policy cannot take effect in the past ({effective} is before {today})")]
+    PolicyInPast {
+        /// Its effective day.
+        effective: Date,
+        /// The day of the act.
+        today: Date,
+    },
     /// An entry for a day not yet come.
     #[error("the entry is for {date}, which is after today ({today})")]
     EntryInFuture {
@@ -397,9 +410,19 @@ pub enum Refusal {
         /// The month.
         month: Month,
     },
-    /// A nomination cites nothing, or something that is not about the cadre that month.
-    #[error("{0}")]
-    BadCitation(String),
+    /// A nomination must cite the records it rests on.
+    #[error("a nomination must cite the records it rests on")]
+    CitationMissing,
+    /// A cited event is not a record, sheet or opinion about the cadre that month.
+    #[error("{cited} is not a record, sheet or opinion about {cadre} in {month}")]
+    BadCitation {
+        /// The event cited.
+        cited: Uuid,
+        /// The cadre named.
+        cadre: String,
+        /// The month.
+        month: Month,
+    },
     /// The reason is empty.
     #[error("a nomination needs a reason")]
     NominationReasonMissing,
@@ -637,7 +660,8 @@ impl Refusal {
             Refusal::AlreadyRegistered(..) => "already_registered",
             Refusal::UnknownRole(..) => "unknown_role",
             Refusal::BadSpan { .. } => "bad_span",
-            Refusal::BadPolicy(..) => "bad_policy",
+            Refusal::PolicyVersion { .. } => "policy_version",
+            Refusal::PolicyInPast { .. } => "policy_in_past",
             Refusal::EntryInFuture { .. } => "entry_in_future",
             Refusal::EntryExists { .. } => "entry_exists",
             Refusal::EntryTooLong { .. } => "entry_too_long",
@@ -654,7 +678,8 @@ impl Refusal {
             Refusal::NotYourSupervisee { .. } => "not_your_supervisee",
             Refusal::QuotaReached { .. } => "quota_reached",
             Refusal::BothBestAndWorst { .. } => "both_best_and_worst",
-            Refusal::BadCitation(..) => "bad_citation",
+            Refusal::CitationMissing => "citation_missing",
+            Refusal::BadCitation { .. } => "bad_citation",
             Refusal::NominationReasonMissing => "nomination_reason_missing",
             Refusal::QuarterNotOver { .. } => "quarter_not_over",
             Refusal::DecisionInForce(..) => "decision_in_force",
@@ -807,16 +832,16 @@ pub fn decide(
                 .latest()
                 .map_or(1, |latest| latest.version + 1);
             if policy.version != next {
-                return Err(Refusal::BadPolicy(format!(
-                    "the next policy version is {next}, not {}",
-                    policy.version
-                )));
+                return Err(Refusal::PolicyVersion {
+                    expected: next,
+                    got: policy.version,
+                });
             }
             if policy.effective_date < today {
-                return Err(Refusal::BadPolicy(format!(
-                    "a policy cannot take effect in the past ({} is before {today})",
-                    policy.effective_date
-                )));
+                return Err(Refusal::PolicyInPast {
+                    effective: policy.effective_date,
+                    today,
+                });
             }
             Ok(vec![draft(
                 id,
@@ -1130,15 +1155,15 @@ pub fn decide(
                 return Err(Refusal::NominationReasonMissing);
             }
             if cited_ids.is_empty() {
-                return Err(Refusal::BadCitation(
-                    "a nomination must cite the records it rests on".into(),
-                ));
+                return Err(Refusal::CitationMissing);
             }
             for cited in cited_ids {
                 if !cites_cadre_in_month(state, cited, cadre_id, *month) {
-                    return Err(Refusal::BadCitation(format!(
-                        "{cited} is not a record, sheet or opinion about {cadre_id} in {month}"
-                    )));
+                    return Err(Refusal::BadCitation {
+                        cited: *cited,
+                        cadre: cadre_id.clone(),
+                        month: *month,
+                    });
                 }
             }
             let override_reason = match state.scored_choice(actor, *month, *kind) {

@@ -12,6 +12,7 @@ pub mod explain;
 pub mod payload;
 pub mod period;
 pub mod policy;
+mod refusal_zh;
 pub mod sanctions;
 pub mod state;
 pub mod summary;

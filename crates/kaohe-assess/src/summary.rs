@@ -175,7 +175,8 @@ fn join_ids(ids: &Value) -> String {
         .unwrap_or_default()
 }
 
-fn sanction_name(sanction: &str) -> &str {
+/// A sanction's name in Chinese.
+pub fn sanction_name(sanction: &str) -> &str {
     match sanction {
         "commendation" => "通报表扬",
         "quarterly_bonus_uplift" => "季度奖金上浮",
@@ -190,7 +191,8 @@ fn sanction_name(sanction: &str) -> &str {
     }
 }
 
-fn role_name(role: &str) -> &str {
+/// A role's name in Chinese.
+pub fn role_name(role: &str) -> &str {
     match role {
         "cadre" => "机关干部",
         "area_chief" => "片长",

@@ -351,7 +351,10 @@ fn each_entry_is_judged_by_the_policy_in_force_on_its_day() {
                 policy: wrong_version
             }
         ),
-        Refusal::BadPolicy(_)
+        Refusal::PolicyVersion {
+            expected: 2,
+            got: 3
+        }
     ));
     let mut backdated = stricter.clone();
     backdated.effective_date = date(2026, 3, 1);
@@ -361,7 +364,7 @@ fn each_entry_is_judged_by_the_policy_in_force_on_its_day() {
             "2026-03-30T09:00:00+08:00",
             Command::AdoptPolicy { policy: backdated }
         ),
-        Refusal::BadPolicy(_)
+        Refusal::PolicyInPast { .. }
     ));
     given.ok(
         "office",
@@ -506,11 +509,11 @@ fn a_leader_nominates_within_the_rules() {
     ));
     assert!(matches!(
         given.refused("l01", at, nominate(Kind::Best, "p001", vec![])),
-        Refusal::BadCitation(_)
+        Refusal::CitationMissing
     ));
     assert!(matches!(
         given.refused("l01", at, nominate(Kind::Best, "p001", vec![second])),
-        Refusal::BadCitation(_)
+        Refusal::BadCitation { cited, .. } if cited == second
     ));
     let events = given.ok("l01", at, nominate(Kind::Best, "p001", vec![first]));
     assert_eq!(events[0].caused_by, vec![first]);

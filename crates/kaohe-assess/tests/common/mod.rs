@@ -170,6 +170,14 @@ impl Given {
             .when(person, time, command)
             .expect_err("the command was accepted");
         assert_eq!(self.state, before);
+        // Every refusal can be shown in Chinese words beside the form it refused.
+        let words = refusal.in_chinese();
+        assert!(
+            words
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{refusal:?} has no Chinese words: {words}"
+        );
         refusal
     }
 
