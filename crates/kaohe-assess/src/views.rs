@@ -106,6 +106,15 @@ fn sheet_view(state: &State, person: &str, period: Period, today: Date) -> Sheet
     }
 }
 
+/// The three sheets of `person` in `month`, as they stand on `today`.
+pub fn month_sheets(state: &State, person: &str, month: Month, today: Date) -> Vec<SheetView> {
+    month
+        .periods()
+        .into_iter()
+        .map(|period| sheet_view(state, person, period, today))
+        .collect()
+}
+
 /// (entries written, entries amended) of `person` from `first` to `last`.
 fn entries_between(state: &State, person: &str, first: Date, last: Date) -> (usize, usize) {
     state

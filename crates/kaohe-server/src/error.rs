@@ -223,11 +223,15 @@ fn foreign_code(status: StatusCode) -> &'static str {
 /// JSON body; the body limit; the timeout) into one, keeping its short text as the detail.
 pub async fn problem_for_bare_errors(response: Response) -> Response {
     let status = response.status();
-    let is_problem = response
+    let kept = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        .is_some_and(|value| {
+            // Problems are problems already; pages answer their errors as pages.
+            value.as_bytes().starts_with(PROBLEM_JSON.as_bytes())
+                || value.as_bytes().starts_with(b"text/html")
+        });
+    if !(status.is_client_error() || status.is_server_error()) || kept {
         return response;
     }
     let plain_text = response

@@ -10,7 +10,7 @@ mod commands;
 mod error;
 mod ledger;
 mod openapi;
-mod page;
+pub mod pages;
 mod views;
 
 use std::net::SocketAddr;
@@ -130,8 +130,8 @@ static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
         .expect("the OpenAPI document serialises")
 });
 
-/// The paths served outside the documented API: pages and the document itself.
-pub const UNDOCUMENTED_PATHS: &[&str] = &["/", "/openapi.json"];
+/// The one path outside `/v1/` and the pages: the document itself.
+pub const UNDOCUMENTED_PATHS: &[&str] = &["/openapi.json"];
 
 async fn overloaded(_: tower::BoxError) -> ApiError {
     ApiError::new(
@@ -146,7 +146,7 @@ pub fn router(state: AppState) -> Router {
     let limits = state.limits;
     let (api, _) = api().split_for_parts();
     Router::new()
-        .route("/", get(page::index))
+        .merge(pages::routes())
         .route(
             "/openapi.json",
             get(|| async {
@@ -157,7 +157,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .merge(api)
-        .fallback(error::not_found)
+        .fallback(pages::not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(limits.request_body_bytes_max))
         .layer(TimeoutLayer::with_status_code(

@@ -117,7 +117,7 @@ fn the_front_page_shows_the_ledger_in_chinese_and_loads_nothing_from_outside() {
     assert_eq!(answer.status, 200);
     let page = String::from_utf8(answer.body).unwrap();
     assert!(page.contains("<html lang=\"zh-CN\">") && page.contains("示范镇 · 考核台账"));
-    assert!(page.contains(&format!("<dd>{}</dd>", town.size())));
+    assert!(page.contains(&format!("<td class=\"num\">{}</td>", town.size())));
     assert!(!page.contains("http://") && !page.contains("https://") && !page.contains("<script"));
     // It shows no record: the records are for the people signed in.
     assert!(!page.contains("东风村"));

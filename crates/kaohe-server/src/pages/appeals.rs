@@ -1,0 +1,141 @@
+//! Appeals (复评): the queue with the days left and the breaches marked, the party committee's
+//! answers, and a person's own appeal against their designation.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kaohe_assess::Command;
+use kaohe_assess::period::Quarter;
+use kaohe_assess::state::Kind;
+use kaohe_assess::views::{AppealQueue, appeal_queue};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, recorded, recorded_notice,
+    refused, render,
+};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "appeals.html")]
+struct AppealsPage {
+    layout: Layout,
+    queue: AppealQueue,
+    can_answer: bool,
+}
+
+impl AppealsPage {
+    fn kind(&self, kind: &Kind) -> &'static str {
+        kind_word(*kind)
+    }
+
+    fn days(&self, days: &i64) -> String {
+        let days = *days;
+        if days >= 0 {
+            format!("剩 {days} 天")
+        } else {
+            format!("超期 {} 天", -days)
+        }
+    }
+}
+
+/// The query of the queue.
+#[derive(Deserialize)]
+pub struct AppealsQuery {
+    ok: Option<u64>,
+}
+
+fn appeals_page(
+    state: &AppState,
+    viewer: &Viewer,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Response {
+    let queue = state
+        .engine
+        .read(|ledger| appeal_queue(ledger, viewer.today));
+    render(
+        status,
+        &AppealsPage {
+            layout: Layout::new(state, "复评申请", Some(viewer)).with_notice(notice),
+            queue,
+            can_answer: viewer.has("party_committee"),
+        },
+    )
+}
+
+/// `GET /appeals`.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<AppealsQuery>,
+) -> Result<Response, PageError> {
+    viewer.require(
+        viewer.is_overseer(),
+        "复评申请队列供书记、镇长、党委、党政办、纪检查看",
+    )?;
+    Ok(appeals_page(
+        &state,
+        &viewer,
+        recorded_notice(query.ok),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /appeals/{appeal_id}/answer`: the party committee answers.
+pub async fn answer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(appeal_id): Path<Uuid>,
+    form: FormData,
+) -> Response {
+    let command = Command::AnswerAppeal {
+        appeal_id,
+        overturned: form.get("outcome") == "overturned",
+        reasons: form.get("reasons"),
+    };
+    match state.engine.execute(&viewer.person_id, command, None).await {
+        Ok(executed) => recorded("/appeals", &executed),
+        Err(error) => {
+            let (status, notice) = refused(error);
+            appeals_page(&state, &viewer, Some(notice), status)
+        }
+    }
+}
+
+/// `POST /appeals`: a person appeals their designation; back to their year.
+pub async fn file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let quarter: Quarter = parse(&form.get("quarter"))?;
+    let kind =
+        Kind::parse(&form.get("kind")).ok_or_else(|| PageError::bad_request("评定类别无效"))?;
+    let person = form.get("person_id");
+    let command = Command::FileAppeal {
+        quarter,
+        person_id: person.clone(),
+        kind,
+        grounds: form.get("grounds"),
+    };
+    let back = format!("/people/{person}/{}", quarter.year());
+    Ok(
+        match state.engine.execute(&viewer.person_id, command, None).await {
+            Ok(executed) => recorded(&back, &executed),
+            Err(error) => {
+                let (status, notice) = refused(error);
+                super::person::person_page(
+                    &state,
+                    &viewer,
+                    &person,
+                    quarter.year(),
+                    Some(notice),
+                    status,
+                )?
+            }
+        },
+    )
+}

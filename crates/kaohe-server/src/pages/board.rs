@@ -1,0 +1,241 @@
+//! A quarter at a glance: the pools ranked, the decision, the designations after appeals, the
+//! appeals and the sanctions; the office publishes the notice here; the printable notice; and
+//! the replay of the quarter from the events alone.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kaohe_assess::Command;
+use kaohe_assess::period::Quarter;
+use kaohe_assess::state::Kind;
+use kaohe_assess::views::{QuarterBoard, quarter_board};
+use kaohe_engine::report::{ReplayReport, replay_report};
+use serde::Deserialize;
+
+use super::{
+    FormData, Layout, Notice, PageError, Viewer, blocking, kind_word, parse, recorded,
+    recorded_notice, refused, render,
+};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    layout: Layout,
+    board: QuarterBoard,
+    can_publish: bool,
+    notice_text: String,
+}
+
+impl BoardPage {
+    fn kind(&self, kind: &Kind) -> &'static str {
+        kind_word(*kind)
+    }
+
+    fn sanction(&self, sanction: &str) -> String {
+        kaohe_assess::summary::sanction_name(sanction).to_owned()
+    }
+
+    fn overseer(&self) -> bool {
+        self.layout
+            .viewer
+            .as_ref()
+            .is_some_and(|viewer| viewer.is_overseer())
+    }
+
+    fn cosign(&self) -> String {
+        self.board
+            .decision
+            .as_ref()
+            .map(|decision| decision.cosign_id.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// The query of the board.
+#[derive(Deserialize)]
+pub struct BoardQuery {
+    ok: Option<u64>,
+}
+
+fn default_notice(quarter: Quarter) -> String {
+    format!(
+        "经镇党委研究，评定 {quarter} 季度最好工作人员、最差工作人员，现予公示。如有异议，请于公示之日起向镇党委提出复评申请。"
+    )
+}
+
+fn board_page(
+    state: &AppState,
+    viewer: &Viewer,
+    quarter: Quarter,
+    notice_text: String,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Response {
+    let board = state
+        .engine
+        .read(|ledger| quarter_board(ledger, quarter, viewer.today));
+    let can_publish =
+        viewer.has("office") && board.decision.is_some() && board.publication.is_none();
+    render(
+        status,
+        &BoardPage {
+            layout: Layout::new(state, format!("季度公示板 · {quarter}"), Some(viewer))
+                .with_notice(notice),
+            board,
+            can_publish,
+            notice_text,
+        },
+    )
+}
+
+/// `GET /quarters/{quarter}`.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(quarter): Path<String>,
+    Query(query): Query<BoardQuery>,
+) -> Result<Response, PageError> {
+    let quarter: Quarter = parse(&quarter)?;
+    viewer.require(
+        viewer.is_overseer() || viewer.has("supervising_leader"),
+        "季度公示板供分管领导和书记、镇长、党委、党政办、纪检查看；公示内容人人可看",
+    )?;
+    Ok(board_page(
+        &state,
+        &viewer,
+        quarter,
+        default_notice(quarter),
+        recorded_notice(query.ok),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /quarters/{quarter}/publish`: the office publishes the decision in force.
+pub async fn publish(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(quarter): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let quarter: Quarter = parse(&quarter)?;
+    let text = form.get("notice");
+    let command = Command::PublishDecision {
+        quarter,
+        notice: text.clone(),
+    };
+    Ok(
+        match state.engine.execute(&viewer.person_id, command, None).await {
+            Ok(executed) => recorded(&format!("/quarters/{quarter}"), &executed),
+            Err(error) => {
+                let (status, notice) = refused(error);
+                board_page(&state, &viewer, quarter, text, Some(notice), status)
+            }
+        },
+    )
+}
+
+/// One designation on the printed notice.
+struct Named {
+    person_id: String,
+    name: String,
+    stands: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+struct NoticePage {
+    layout: Layout,
+    quarter: String,
+    text: String,
+    published_on: String,
+    best: Vec<Named>,
+    worst: Vec<Named>,
+}
+
+/// `GET /quarters/{quarter}/notice`: the public notice, printable. Anyone signed in, once
+/// published.
+pub async fn notice(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(quarter): Path<String>,
+) -> Result<Response, PageError> {
+    let quarter: Quarter = parse(&quarter)?;
+    let board = state
+        .engine
+        .read(|ledger| quarter_board(ledger, quarter, viewer.today));
+    let publication = board
+        .publication
+        .ok_or_else(|| PageError::not_found(format!("{quarter} 季度的评定尚未公示")))?;
+    let named = |kind: Kind| {
+        board
+            .designations
+            .iter()
+            .filter(|designation| designation.kind == kind)
+            .map(|designation| Named {
+                person_id: designation.person_id.clone(),
+                name: designation.name.clone(),
+                stands: designation.stands,
+            })
+            .collect()
+    };
+    Ok(render(
+        StatusCode::OK,
+        &NoticePage {
+            layout: Layout::new(&state, format!("{quarter} 季度评定公示"), Some(&viewer)),
+            quarter: quarter.to_string(),
+            text: publication.notice,
+            published_on: publication.published_on.to_string(),
+            best: named(Kind::Best),
+            worst: named(Kind::Worst),
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "replay.html")]
+struct ReplayPage {
+    layout: Layout,
+    report: ReplayReport,
+}
+
+impl ReplayPage {
+    fn kind(&self, kind: &Kind) -> &'static str {
+        kind_word(*kind)
+    }
+}
+
+/// `GET /quarters/{quarter}/replay`: rebuild the quarter from the events alone and compare.
+pub async fn replay(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(quarter): Path<String>,
+) -> Result<Response, PageError> {
+    let quarter: Quarter = parse(&quarter)?;
+    viewer.require(
+        viewer.is_overseer(),
+        "复算供书记、镇长、党委、党政办、纪检查看",
+    )?;
+    let engine = state.engine.clone();
+    let report = blocking(move || {
+        let snapshot = engine.store().snapshot()?;
+        let events = kaohe_engine::read_events(&snapshot, snapshot.size())?;
+        let ledger = kaohe_assess::State::from_events(events.iter().map(kaohe_assess::Fact::from))
+            .map_err(crate::ApiError::internal)?;
+        if !ledger.decisions.contains_key(&quarter) {
+            return Err(crate::ApiError::not_found(format!(
+                "{quarter} 季度尚无生效的评定，无从复算"
+            )));
+        }
+        Ok(replay_report(&ledger, quarter, events.len() as u64))
+    })
+    .await?;
+    Ok(render(
+        StatusCode::OK,
+        &ReplayPage {
+            layout: Layout::new(&state, format!("复算 · {quarter}"), Some(&viewer)),
+            report,
+        },
+    ))
+}

@@ -1,0 +1,164 @@
+//! The quarterly decision (二评): the secretary or the mayor selects the best and worst workers
+//! from the quarter's pools; the other co-signs the latest proposal, putting it in force.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kaohe_assess::Command;
+use kaohe_assess::period::Quarter;
+use kaohe_assess::views::{QuarterBoard, quarter_board};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    FormData, Layout, Notice, PageError, Viewer, parse, recorded, recorded_notice, refused, render,
+};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "decide.html")]
+struct DecidePage {
+    layout: Layout,
+    board: QuarterBoard,
+    /// The latest proposal, if the viewer may co-sign it.
+    cosign: Option<Uuid>,
+    chosen_best: Vec<String>,
+    chosen_worst: Vec<String>,
+}
+
+impl DecidePage {
+    fn chosen(&self, list: &[String], person: &str) -> bool {
+        list.iter().any(|chosen| chosen == person)
+    }
+
+    fn role(&self, role: &str) -> &'static str {
+        match role {
+            "party_secretary" => "党委书记",
+            _ => "镇长",
+        }
+    }
+}
+
+/// The query of the page.
+#[derive(Deserialize)]
+pub struct DecideQuery {
+    ok: Option<u64>,
+}
+
+fn decide_page(
+    state: &AppState,
+    viewer: &Viewer,
+    quarter: Quarter,
+    chosen: (Vec<String>, Vec<String>),
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Response {
+    let board = state
+        .engine
+        .read(|ledger| quarter_board(ledger, quarter, viewer.today));
+    let cosign = match (
+        &board.decision,
+        board.proposals.iter().find(|proposal| proposal.latest),
+    ) {
+        (None, Some(latest)) if latest.proposer_id != viewer.person_id => {
+            let other = if latest.proposer_role == "party_secretary" {
+                "mayor"
+            } else {
+                "party_secretary"
+            };
+            viewer.has(other).then_some(latest.id)
+        }
+        _ => None,
+    };
+    render(
+        status,
+        &DecidePage {
+            layout: Layout::new(state, format!("季度评定 · {quarter}"), Some(viewer))
+                .with_notice(notice),
+            board,
+            cosign,
+            chosen_best: chosen.0,
+            chosen_worst: chosen.1,
+        },
+    )
+}
+
+/// `GET /decide/{quarter}`.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(quarter): Path<String>,
+    Query(query): Query<DecideQuery>,
+) -> Result<Response, PageError> {
+    let quarter: Quarter = parse(&quarter)?;
+    viewer.require(
+        viewer.has_any(&["party_secretary", "mayor"]),
+        "季度评定由党委书记、镇长共同作出",
+    )?;
+    Ok(decide_page(
+        &state,
+        &viewer,
+        quarter,
+        (Vec::new(), Vec::new()),
+        recorded_notice(query.ok),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /decide/{quarter}/propose`.
+pub async fn propose(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(quarter): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let quarter: Quarter = parse(&quarter)?;
+    let chosen = (form.all("best"), form.all("worst"));
+    let command = Command::ProposeDecision {
+        quarter,
+        best: chosen.0.clone(),
+        worst: chosen.1.clone(),
+    };
+    Ok(
+        match state.engine.execute(&viewer.person_id, command, None).await {
+            Ok(executed) => recorded(&format!("/decide/{quarter}"), &executed),
+            Err(error) => {
+                let (status, notice) = refused(error);
+                decide_page(&state, &viewer, quarter, chosen, Some(notice), status)
+            }
+        },
+    )
+}
+
+/// `POST /decide/{quarter}/cosign`.
+pub async fn cosign(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(quarter): Path<String>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let quarter: Quarter = parse(&quarter)?;
+    let proposal_id = Uuid::parse_str(&form.get("proposal_id"))
+        .map_err(|_| PageError::bad_request("评定方案编号无效"))?;
+    let command = Command::CosignDecision {
+        quarter,
+        proposal_id,
+    };
+    Ok(
+        match state.engine.execute(&viewer.person_id, command, None).await {
+            Ok(executed) => recorded(&format!("/quarters/{quarter}"), &executed),
+            Err(error) => {
+                let (status, notice) = refused(error);
+                decide_page(
+                    &state,
+                    &viewer,
+                    quarter,
+                    (Vec::new(), Vec::new()),
+                    Some(notice),
+                    status,
+                )
+            }
+        },
+    )
+}

@@ -1,0 +1,89 @@
+//! The explanation of one judgment, step by step, each step linked to its event, with a badge
+//! saying the server checked every step's inclusion proof against the signed checkpoint.
+//! Printable, so that a reviewer can file it.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kaohe_engine::report::{ExplainReport, ProvenStep, explain_report};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Layout, PageError, Viewer, blocking, render};
+use crate::AppState;
+use crate::ledger::checkpoint_for;
+
+#[derive(Template)]
+#[template(path = "explain.html")]
+struct ExplainPage {
+    layout: Layout,
+    report: ExplainReport,
+    judgment: String,
+    overseer: bool,
+}
+
+impl ExplainPage {
+    fn relation(&self, step: &ProvenStep) -> &'static str {
+        match step.relation {
+            "judgment" => "本项判断",
+            "rested on" => "依据",
+            "policy in force" => "适用办法",
+            _ => "后续",
+        }
+    }
+
+    fn short(&self, hash: &str) -> String {
+        hash.chars().take(16).collect()
+    }
+}
+
+/// The query of an explanation.
+#[derive(Deserialize)]
+pub struct ExplainQuery {
+    person: Option<String>,
+}
+
+/// `GET /explain/{event_id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(event_id): Path<Uuid>,
+    Query(query): Query<ExplainQuery>,
+) -> Result<Response, PageError> {
+    let app = state.clone();
+    let report = blocking(move || {
+        let snapshot = app.engine.store().snapshot()?;
+        let events = kaohe_engine::read_events(&snapshot, snapshot.size())?;
+        let checkpoint = checkpoint_for(&app, &snapshot, snapshot.size())?;
+        Ok(explain_report(
+            &snapshot,
+            &events,
+            event_id,
+            query.person.as_deref(),
+            &checkpoint,
+            &app.engine.store().genesis().verifier_key,
+        )?)
+    })
+    .await?;
+    let overseer = viewer.is_overseer();
+    viewer.require(
+        overseer || report.subject.as_deref() == Some(viewer.person_id.as_str()),
+        "评定依据供本人和书记、镇长、党委、党政办、纪检查看",
+    )?;
+    let judgment = report
+        .steps
+        .iter()
+        .find(|step| step.relation == "judgment")
+        .map(|step| step.summary.clone())
+        .unwrap_or_default();
+    Ok(render(
+        StatusCode::OK,
+        &ExplainPage {
+            layout: Layout::new(&state, "评定依据", Some(&viewer)),
+            report,
+            judgment,
+            overseer,
+        },
+    ))
+}

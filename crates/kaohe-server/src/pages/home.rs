@@ -1,0 +1,215 @@
+//! The front page: signed out, what the ledger is and how to verify it; signed in, a card for
+//! each of the person's roles with what is waiting for them today.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use kaohe_assess::period::Period;
+use kaohe_assess::views;
+
+use super::{Layout, PageError, Viewer, blocking, render, token_of, viewer_for};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "front.html")]
+struct FrontPage {
+    layout: Layout,
+    size: u64,
+    root: String,
+    origin: String,
+    key: String,
+    checkpoint: Option<(u64, String)>,
+}
+
+/// One task card.
+struct Card {
+    title: String,
+    lines: Vec<String>,
+    link: String,
+    action: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    cards: Vec<Card>,
+}
+
+/// `GET /`.
+pub async fn index(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    match token_of(&headers).and_then(|token| viewer_for(&state, &token)) {
+        Some(viewer) => Ok(home(&state, &viewer)),
+        None => front(state).await,
+    }
+}
+
+async fn front(state: AppState) -> Result<Response, PageError> {
+    let genesis = state.engine.store().genesis().clone();
+    let store = state.engine.store().clone();
+    let (head, checkpoints) = blocking(move || {
+        let snapshot = store.snapshot()?;
+        Ok((snapshot.head()?, snapshot.checkpoints()?))
+    })
+    .await?;
+    Ok(render(
+        StatusCode::OK,
+        &FrontPage {
+            layout: Layout::new(&state, "首页", None),
+            size: head.size,
+            root: head.root.to_hex(),
+            origin: genesis.origin.clone(),
+            key: genesis.verifier_key.to_text(),
+            checkpoint: checkpoints.last().cloned(),
+        },
+    ))
+}
+
+fn home(state: &AppState, viewer: &Viewer) -> Response {
+    let today = viewer.today;
+    let month = viewer.last_month();
+    let quarter = viewer.last_quarter();
+    let me = viewer.person_id.as_str();
+    let mut cards = Vec::new();
+    state.engine.read(|ledger| {
+        if viewer.has("cadre") {
+            let written = ledger.entry_days.contains_key(&(me.to_owned(), today));
+            let due: Vec<String> = [month, kaohe_assess::period::Month::of(today)]
+                .iter()
+                .flat_map(|month| month.periods())
+                .filter(|period: &Period| period.last_day() < today)
+                .filter(|period| !ledger.sheets.contains_key(&(me.to_owned(), *period)))
+                .map(|period| period.to_string())
+                .collect();
+            cards.push(Card {
+                title: "我的工作记录（一记）".into(),
+                lines: vec![
+                    format!(
+                        "今天（{today}）的记录：{}",
+                        if written { "已填写" } else { "未填写" }
+                    ),
+                    if due.is_empty() {
+                        "没有待上交的记录表".into()
+                    } else {
+                        format!("待上交的记录表：{}", due.join("、"))
+                    },
+                ],
+                link: "/record".into(),
+                action: "填写记录、上交记录表",
+            });
+        }
+        if viewer.has("area_chief") {
+            let area: Vec<&String> = ledger
+                .people
+                .keys()
+                .filter(|cadre| ledger.chief_on(cadre, month.last_day()) == Some(me))
+                .collect();
+            let heard = ledger
+                .opinions
+                .values()
+                .filter(|opinion| opinion.chief_id == me && opinion.month == month)
+                .count();
+            cards.push(Card {
+                title: format!("片区意见（{month}）"),
+                lines: vec![format!("片区人员 {} 名，已提出意见 {heard} 条", area.len())],
+                link: format!("/chief/{month}"),
+                action: "提出片长意见",
+            });
+        }
+        if viewer.has("supervising_leader") {
+            let view = views::leader_month(ledger, me, month, today);
+            let unread = view
+                .supervisees
+                .iter()
+                .flat_map(|supervisee| &supervisee.sheets)
+                .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
+                .count();
+            cards.push(Card {
+                title: format!("分管月评（{month}）"),
+                lines: vec![
+                    format!("分管 {} 人，待阅记录表 {unread} 份", view.supervisees.len()),
+                    format!(
+                        "已提名 {} 人次{}",
+                        view.nominations.len(),
+                        view.nominations_due
+                            .map(|due| format!("，提名截止 {due}"))
+                            .unwrap_or_default()
+                    ),
+                ],
+                link: format!("/leader/{month}"),
+                action: "阅看记录表、提名最好最差",
+            });
+        }
+        if viewer.has_any(&["party_secretary", "mayor"]) {
+            let status = if ledger.publications.contains_key(&quarter) {
+                "已生效并公示"
+            } else if ledger.decisions.contains_key(&quarter) {
+                "已会签生效，待公示"
+            } else if ledger.latest_proposal.contains_key(&quarter) {
+                "已提出方案，待会签"
+            } else {
+                "尚未提出评定方案"
+            };
+            cards.push(Card {
+                title: format!("季度评定（{quarter}）"),
+                lines: vec![status.into()],
+                link: format!("/decide/{quarter}"),
+                action: "提出或会签评定方案",
+            });
+        }
+        if viewer.has("party_committee") {
+            let queue = views::appeal_queue(ledger, today);
+            cards.push(Card {
+                title: "复评申请".into(),
+                lines: vec![format!(
+                    "待答复 {} 件，超期 {} 件",
+                    queue.open.len(),
+                    queue.breaches
+                )],
+                link: "/appeals".into(),
+                action: "答复复评申请",
+            });
+        }
+        if viewer.has("office") {
+            let status = match (
+                ledger.decisions.contains_key(&quarter),
+                ledger.publications.contains_key(&quarter),
+            ) {
+                (true, false) => "评定已生效，待公示",
+                (true, true) => "已公示",
+                _ => "评定尚未生效",
+            };
+            cards.push(Card {
+                title: format!("季度公示（{quarter}）"),
+                lines: vec![status.into()],
+                link: format!("/quarters/{quarter}"),
+                action: "查看公示板、发布公示",
+            });
+        }
+        if viewer.has("discipline_inspector") {
+            cards.push(Card {
+                title: "监督核验".into(),
+                lines: vec![format!("台账共 {} 条事件", ledger.events)],
+                link: "/ledger".into(),
+                action: "浏览台账、核验证明",
+            });
+        }
+    });
+    cards.push(Card {
+        title: format!("我的 {} 年度", today.year()),
+        lines: vec!["每月记录、评定、复评、奖惩与绩效".into()],
+        link: format!("/people/{me}/{}", today.year()),
+        action: "查看",
+    });
+    render(
+        StatusCode::OK,
+        &HomePage {
+            layout: Layout::new(state, "首页", Some(viewer)),
+            cards,
+        },
+    )
+}

@@ -1,0 +1,507 @@
+//! The pages people use: server-rendered, zh-CN, usable without JavaScript, nothing loaded from
+//! outside. A person signs in with their token (kept in an HttpOnly, same-site cookie); each
+//! page serves a role's real task, and shows only the forms of the roles the person holds
+//! today (every form carries `data-role`). A form the rules refuse is shown again with the
+//! rule in words and the input kept; one they accept redirects to the page with a notice.
+//!
+//! The same session also accepts `Authorization: Bearer`, so the exports can be fetched by
+//! tools.
+
+mod appeals;
+mod board;
+mod decide;
+mod explain;
+mod explorer;
+mod exports;
+mod home;
+mod leader;
+mod person;
+mod record;
+mod signin;
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jiff::civil::Date;
+use kaohe_assess::period::{Month, Quarter};
+use kaohe_engine::ExecuteError;
+
+use crate::AppState;
+use crate::auth::OVERSEERS;
+
+/// The session cookie: the person's token.
+pub const SESSION_COOKIE: &str = "kaohe_session";
+
+/// The pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::index))
+        .route("/static/kaohe.css", get(stylesheet))
+        .route("/signin", get(signin::form).post(signin::submit))
+        .route("/signout", post(signin::signout))
+        .route("/record", get(record::page))
+        .route("/record/entries", post(record::write))
+        .route("/record/entries/{entry_id}/amend", post(record::amend))
+        .route("/record/sheets", post(record::submit_sheet))
+        .route("/leader/{month}", get(leader::page))
+        .route("/leader/{month}/read", post(leader::read))
+        .route("/leader/{month}/nominate", post(leader::nominate))
+        .route("/leader/{month}/scores", post(leader::scores))
+        .route("/chief/{month}", get(leader::chief_page_route))
+        .route("/chief/{month}/opinions", post(leader::opinion))
+        .route("/decide/{quarter}", get(decide::page))
+        .route("/decide/{quarter}/propose", post(decide::propose))
+        .route("/decide/{quarter}/cosign", post(decide::cosign))
+        .route("/quarters/{quarter}", get(board::page))
+        .route("/quarters/{quarter}/publish", post(board::publish))
+        .route("/quarters/{quarter}/notice", get(board::notice))
+        .route("/quarters/{quarter}/replay", get(board::replay))
+        .route("/appeals", get(appeals::page).post(appeals::file))
+        .route("/appeals/{appeal_id}/answer", post(appeals::answer))
+        .route("/people/{person_id}/{year}", get(person::page))
+        .route("/sanctions/{sanction_id}/talk", post(person::talk))
+        .route("/sanctions/{sanction_id}/plan", post(person::plan))
+        .route(
+            "/sanctions/{sanction_id}/completion",
+            post(person::completion),
+        )
+        .route("/explain/{event_id}", get(explain::page))
+        .route("/ledger", get(explorer::page))
+        .route("/ledger/events/{position}", get(explorer::event))
+        .route("/ledger/checkpoint", get(explorer::checkpoint))
+        .route("/exports/quarters/{file}", get(exports::quarter_workbook))
+        .route(
+            "/exports/quarters/{quarter}/{table}",
+            get(exports::quarter_table),
+        )
+        .route("/exports/years/{file}", get(exports::year_workbook))
+        .route("/exports/years/{year}/{table}", get(exports::year_table))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../static/kaohe.css"),
+    )
+        .into_response()
+}
+
+/// The person looking at a page.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    /// Who.
+    pub person_id: String,
+    /// Their name.
+    pub name: String,
+    /// The roles they hold today.
+    pub roles: BTreeSet<String>,
+    /// Today, in the organisation's zone.
+    pub today: Date,
+}
+
+impl Viewer {
+    /// Whether they hold `role` today.
+    pub fn has(&self, role: &str) -> bool {
+        self.roles.contains(role)
+    }
+
+    /// Whether they hold any of `roles` today.
+    pub fn has_any(&self, roles: &[&str]) -> bool {
+        roles.iter().any(|role| self.has(role))
+    }
+
+    /// Their roles today, in Chinese.
+    pub fn role_names(&self) -> Vec<&'static str> {
+        kaohe_assess::decide::ASSIGNABLE_ROLES
+            .iter()
+            .filter(|role| self.has(role))
+            .map(|role| kaohe_assess::summary::role_name(role))
+            .collect()
+    }
+
+    /// Whether they read and verify everything.
+    pub fn is_overseer(&self) -> bool {
+        self.has_any(&OVERSEERS)
+    }
+
+    /// Go on only if `allowed`; otherwise a 403 page saying who may.
+    pub fn require(&self, allowed: bool, who_may: &str) -> Result<(), PageError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(PageError::new(
+                StatusCode::FORBIDDEN,
+                format!("无权查看：{who_may}"),
+            ))
+        }
+    }
+
+    /// The last month that is over.
+    pub fn last_month(&self) -> Month {
+        Month::of(self.today.first_of_month().yesterday().expect("a date"))
+    }
+
+    /// The last quarter that is over.
+    pub fn last_quarter(&self) -> Quarter {
+        Month::of(self.today).quarter().previous()
+    }
+}
+
+/// The token a request carries: the session cookie, or a bearer header.
+fn token_of(headers: &HeaderMap) -> Option<String> {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(SESSION_COOKIE)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(str::to_owned)
+        });
+    cookie.or_else(|| {
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::to_owned)
+    })
+}
+
+/// The person a token signs in, with their name and roles today.
+pub fn viewer_for(state: &AppState, token: &str) -> Option<Viewer> {
+    let person_id = state.engine.authenticate(token.trim()).ok()?;
+    let today = state.engine.today();
+    state.engine.read(|ledger| {
+        Some(Viewer {
+            name: ledger.people.get(&person_id)?.name.clone(),
+            roles: kaohe_assess::decide::ASSIGNABLE_ROLES
+                .iter()
+                .filter(|role| ledger.holds(&person_id, role, today))
+                .map(|role| (*role).to_owned())
+                .collect(),
+            person_id,
+            today,
+        })
+    })
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        if let Some(viewer) = token_of(&parts.headers).and_then(|token| viewer_for(state, &token)) {
+            // A form posted from another site is refused, whatever the cookie says.
+            if parts.method == axum::http::Method::POST && !same_origin(&parts.headers) {
+                return Err(PageError::new(
+                    StatusCode::FORBIDDEN,
+                    "表单须从本系统的页面提交".to_owned(),
+                )
+                .into_response());
+            }
+            return Ok(viewer);
+        }
+        let uri = parts.uri.to_string();
+        Err(Redirect::to(&format!("/signin?next={}", encode(&uri))).into_response())
+    }
+}
+
+/// A browser sends `Origin` with a form; when it does, it must be this server.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    origin
+        .split_once("://")
+        .is_some_and(|(_, authority)| authority == host)
+}
+
+/// Percent-encode a query value.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A message at the top of a page.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    /// Whether it reports success.
+    pub ok: bool,
+    /// The words.
+    pub text: String,
+}
+
+/// What every page shows around its content.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// The page's title.
+    pub title: String,
+    /// Who is signed in, if anyone.
+    pub viewer: Option<Viewer>,
+    /// The navigation links the viewer may follow.
+    pub nav: Vec<(String, &'static str)>,
+    /// A message.
+    pub notice: Option<Notice>,
+    /// The organisation.
+    pub organisation: String,
+}
+
+impl Layout {
+    /// The layout of a page for `viewer`.
+    pub fn new(state: &AppState, title: impl Into<String>, viewer: Option<&Viewer>) -> Layout {
+        let mut nav = vec![("/".to_owned(), "首页")];
+        if let Some(viewer) = viewer {
+            if viewer.has("cadre") {
+                nav.push(("/record".into(), "我的工作记录"));
+            }
+            nav.push((
+                format!("/people/{}/{}", viewer.person_id, viewer.today.year()),
+                "我的年度",
+            ));
+            if viewer.has("area_chief") {
+                nav.push((format!("/chief/{}", viewer.last_month()), "片区意见"));
+            }
+            if viewer.has("supervising_leader") {
+                nav.push((format!("/leader/{}", viewer.last_month()), "分管月评"));
+            }
+            if viewer.has_any(&["party_secretary", "mayor"]) {
+                nav.push((format!("/decide/{}", viewer.last_quarter()), "季度评定"));
+            }
+            if viewer.is_overseer() || viewer.has("supervising_leader") {
+                nav.push((format!("/quarters/{}", viewer.last_quarter()), "季度公示板"));
+            }
+            if viewer.is_overseer() {
+                nav.push(("/appeals".into(), "复评申请"));
+                nav.push(("/ledger".into(), "台账"));
+            }
+        }
+        Layout {
+            title: title.into(),
+            viewer: viewer.cloned(),
+            nav,
+            notice: None,
+            organisation: state.engine.store().genesis().organisation.clone(),
+        }
+    }
+
+    /// With a notice.
+    pub fn with_notice(mut self, notice: Option<Notice>) -> Layout {
+        self.notice = notice;
+        self
+    }
+}
+
+/// A notice from `?ok=N`: the event a form just recorded.
+pub fn recorded_notice(ok: Option<u64>) -> Option<Notice> {
+    ok.map(|position| Notice {
+        ok: true,
+        text: format!("已记录，台账第 {position} 号事件。"),
+    })
+}
+
+/// A refused or failed form: the rule in words, with the status the API would answer.
+pub fn refused(error: ExecuteError) -> (StatusCode, Notice) {
+    let text = match &error {
+        ExecuteError::Refused(refusal) => format!("未记录：{}", refusal.in_chinese()),
+        ExecuteError::Invalid(detail) => format!("未记录：内容不符合台账格式（{detail}）"),
+        ExecuteError::Unavailable(_) => "未记录：台账暂时无法写入，请稍后再试".into(),
+        ExecuteError::Conflict(_) | ExecuteError::BadRequestId(_) => "未记录：请求编号重复".into(),
+        ExecuteError::Internal(_) => "未记录：服务器出错".into(),
+    };
+    (
+        crate::ApiError::from(error).status,
+        Notice { ok: false, text },
+    )
+}
+
+/// The fields of a submitted form, in order; a name may repeat (several citations).
+#[derive(Clone, Debug, Default)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    /// The first value of `name`, trimmed of nothing; empty if absent.
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormData {
+    type Rejection = PageError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, PageError> {
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| PageError::new(rejection.status(), "表单无法读取".into()))?;
+        Ok(FormData(
+            form_urlencoded::parse(&bytes)
+                .map(|(key, value)| (key.into_owned(), value.into_owned()))
+                .collect(),
+        ))
+    }
+}
+
+/// After a recorded form: back to `path` with a notice naming the event.
+pub fn recorded(path: &str, executed: &kaohe_engine::Executed) -> Response {
+    let position = executed.events.first().map_or(0, |event| event.position);
+    let separator = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{separator}ok={position}")).into_response()
+}
+
+/// Render a template, with `status`.
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => PageError::internal(error).into_response(),
+    }
+}
+
+/// An error shown as a page.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    status: u16,
+    message: &'a str,
+}
+
+impl PageError {
+    /// Any status, with words for the person.
+    pub fn new(status: StatusCode, message: String) -> Self {
+        PageError { status, message }
+    }
+
+    /// A 404.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        PageError::new(StatusCode::NOT_FOUND, message.into())
+    }
+
+    /// A 400 for a malformed address.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        PageError::new(StatusCode::BAD_REQUEST, message.into())
+    }
+
+    /// A 500; the detail is logged, not shown.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        eprintln!("internal error: {detail}");
+        PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "服务器出错，未作任何记录。".into(),
+        )
+    }
+}
+
+impl From<crate::ApiError> for PageError {
+    fn from(error: crate::ApiError) -> Self {
+        if error.status.is_server_error() {
+            return PageError::internal(error.detail);
+        }
+        PageError::new(error.status, error.detail)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let page = ErrorPage {
+            layout: Layout {
+                title: format!("{} 出错", self.status.as_u16()),
+                viewer: None,
+                nav: vec![("/".into(), "首页")],
+                notice: None,
+                organisation: String::new(),
+            },
+            status: self.status.as_u16(),
+            message: &self.message,
+        };
+        match page.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(_) => (self.status, self.message).into_response(),
+        }
+    }
+}
+
+/// Parse a path's month, quarter or period, or answer 400.
+pub fn parse<T: std::str::FromStr<Err = kaohe_assess::period::PeriodError>>(
+    text: &str,
+) -> Result<T, PageError> {
+    text.parse()
+        .map_err(|error: kaohe_assess::period::PeriodError| {
+            PageError::bad_request(error.to_string())
+        })
+}
+
+/// Run blocking store work for a page.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, crate::ApiError> + Send + 'static,
+) -> Result<T, PageError> {
+    crate::ledger::blocking(work).await.map_err(PageError::from)
+}
+
+/// A person's name on the roster, or their id.
+pub fn name_of(state: &AppState, person: &str) -> String {
+    state.engine.read(|ledger| {
+        ledger
+            .people
+            .get(person)
+            .map_or_else(|| person.to_owned(), |known| known.name.clone())
+    })
+}
+
+/// The Chinese word of best or worst.
+pub fn kind_word(kind: kaohe_assess::state::Kind) -> &'static str {
+    match kind {
+        kaohe_assess::state::Kind::Best => "最好",
+        kaohe_assess::state::Kind::Worst => "最差",
+    }
+}
+
+/// The fallback for unknown paths: a problem under /v1/, a page elsewhere.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/v1") {
+        crate::error::not_found().await.into_response()
+    } else {
+        PageError::not_found("没有这个页面。").into_response()
+    }
+}

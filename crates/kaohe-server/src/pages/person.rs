@@ -1,0 +1,257 @@
+//! A person's year: their record month by month, the nominations naming them, designations,
+//! appeals, sanctions with their follow-ups, the streak of worst quarters, and pay. The person
+//! appeals a published designation here; the principal leaders record talks, the person hands
+//! in a rectification plan, and their supervising leader confirms its completion.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kaohe_assess::Command;
+use kaohe_assess::period::Quarter;
+use kaohe_assess::state::Kind;
+use kaohe_assess::views::{PersonYear, SanctionView, SheetStatus, person_year};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    FormData, Layout, Notice, PageError, Viewer, kind_word, recorded, recorded_notice, refused,
+    render,
+};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    layout: Layout,
+    year: PersonYear,
+    /// Whether the viewer is the person.
+    own: bool,
+    /// Whether the viewer supervises the person today.
+    leads: bool,
+    /// Quarters whose designation of the person is published and still appealable.
+    published: Vec<Quarter>,
+}
+
+impl PersonPage {
+    fn kind(&self, kind: &Kind) -> &'static str {
+        kind_word(*kind)
+    }
+
+    fn sanction(&self, sanction: &str) -> String {
+        kaohe_assess::summary::sanction_name(sanction).to_owned()
+    }
+
+    fn status(&self, status: &SheetStatus) -> &'static str {
+        match status {
+            SheetStatus::OnTime => "按时",
+            SheetStatus::Late => "逾期",
+            SheetStatus::Missing => "未交",
+            SheetStatus::NotDue => "未到期",
+        }
+    }
+
+    fn bonus<T: std::borrow::Borrow<u32>>(&self, bp: &T) -> String {
+        format!("{}%", bp.borrow() / 100)
+    }
+
+    fn can_appeal(&self, quarter: &Quarter, kind: &Kind) -> bool {
+        let appealed = self
+            .year
+            .appeals
+            .iter()
+            .any(|appeal| appeal.quarter == *quarter && appeal.kind == *kind);
+        self.own && !appealed && self.published.contains(quarter)
+    }
+
+    fn can_talk(&self, sanction: &SanctionView) -> bool {
+        sanction.sanction == "talk"
+            && sanction.revoked_by.is_none()
+            && sanction.talk_held.is_none()
+            && self.viewer_has(&["party_secretary", "mayor"])
+    }
+
+    fn can_plan(&self, sanction: &SanctionView) -> bool {
+        self.own
+            && sanction.sanction == "rectification"
+            && sanction.revoked_by.is_none()
+            && sanction.plan.is_none()
+    }
+
+    fn can_complete(&self, sanction: &SanctionView) -> bool {
+        self.leads
+            && sanction.sanction == "rectification"
+            && sanction.revoked_by.is_none()
+            && sanction.plan.is_some()
+            && sanction.completed.is_none()
+    }
+
+    fn viewer_has(&self, roles: &[&str]) -> bool {
+        self.layout
+            .viewer
+            .as_ref()
+            .is_some_and(|viewer| viewer.has_any(roles))
+    }
+
+    fn today(&self) -> String {
+        self.layout
+            .viewer
+            .as_ref()
+            .map(|viewer| viewer.today.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// The query of the page.
+#[derive(Deserialize)]
+pub struct PersonQuery {
+    ok: Option<u64>,
+}
+
+/// The page of `person`'s `year`, for `viewer`, who must be allowed to read it.
+pub fn person_page(
+    state: &AppState,
+    viewer: &Viewer,
+    person: &str,
+    year: i16,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let (view, leads_that_year, leads_today, published) = state.engine.read(|ledger| {
+        let leads_that_year = Quarter::of_year(year)
+            .iter()
+            .flat_map(|quarter| quarter.months())
+            .flat_map(|month| month.days())
+            .any(|day| ledger.supervisor_on(person, day) == Some(viewer.person_id.as_str()));
+        let leads_today =
+            ledger.supervisor_on(person, viewer.today) == Some(viewer.person_id.as_str());
+        let published: Vec<Quarter> = Quarter::of_year(year)
+            .into_iter()
+            .filter(|quarter| ledger.publications.contains_key(quarter))
+            .collect();
+        (
+            ledger
+                .people
+                .contains_key(person)
+                .then(|| person_year(ledger, person, year, viewer.today)),
+            leads_that_year,
+            leads_today,
+            published,
+        )
+    });
+    let view = view.ok_or_else(|| PageError::not_found(format!("人员名册中没有 {person}")))?;
+    let own = viewer.person_id == person;
+    viewer.require(
+        own || leads_that_year || viewer.is_overseer(),
+        "个人年度记录供本人、其分管领导和书记、镇长、党委、党政办、纪检查看",
+    )?;
+    Ok(render(
+        status,
+        &PersonPage {
+            layout: Layout::new(
+                state,
+                format!("{} · {} 年度", view.name, year),
+                Some(viewer),
+            )
+            .with_notice(notice),
+            year: view,
+            own,
+            leads: leads_today,
+            published,
+        },
+    ))
+}
+
+/// `GET /people/{person_id}/{year}`.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((person_id, year)): Path<(String, i16)>,
+    Query(query): Query<PersonQuery>,
+) -> Result<Response, PageError> {
+    if !(2000..=2100).contains(&year) {
+        return Err(PageError::bad_request(format!("{year} 不是有效的年份")));
+    }
+    person_page(
+        &state,
+        &viewer,
+        &person_id,
+        year,
+        recorded_notice(query.ok),
+        StatusCode::OK,
+    )
+}
+
+/// Run a follow-up of `sanction_id` and come back to the person's year.
+async fn follow_up(
+    state: &AppState,
+    viewer: &Viewer,
+    sanction_id: Uuid,
+    command: Command,
+) -> Result<Response, PageError> {
+    let (person, year) = state
+        .engine
+        .read(|ledger| {
+            ledger
+                .sanctions
+                .get(&sanction_id)
+                .map(|sanction| (sanction.person_id.clone(), sanction.quarter.year()))
+        })
+        .ok_or_else(|| PageError::not_found("没有这项奖惩"))?;
+    Ok(
+        match state.engine.execute(&viewer.person_id, command, None).await {
+            Ok(executed) => recorded(&format!("/people/{person}/{year}"), &executed),
+            Err(error) => {
+                let (status, notice) = refused(error);
+                person_page(state, viewer, &person, year, Some(notice), status)?
+            }
+        },
+    )
+}
+
+/// `POST /sanctions/{sanction_id}/talk`.
+pub async fn talk(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(sanction_id): Path<Uuid>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let held_on = form
+        .get("held_on")
+        .parse()
+        .map_err(|_| PageError::bad_request(format!("“{}”不是有效的日期", form.get("held_on"))))?;
+    let command = Command::RecordTalk {
+        sanction_id,
+        held_on,
+        summary: form.get("summary"),
+    };
+    follow_up(&state, &viewer, sanction_id, command).await
+}
+
+/// `POST /sanctions/{sanction_id}/plan`.
+pub async fn plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(sanction_id): Path<Uuid>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let command = Command::PlanRectification {
+        sanction_id,
+        plan: form.get("plan"),
+    };
+    follow_up(&state, &viewer, sanction_id, command).await
+}
+
+/// `POST /sanctions/{sanction_id}/completion`.
+pub async fn completion(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(sanction_id): Path<Uuid>,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let command = Command::CompleteRectification {
+        sanction_id,
+        summary: form.get("summary"),
+    };
+    follow_up(&state, &viewer, sanction_id, command).await
+}

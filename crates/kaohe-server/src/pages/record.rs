@@ -1,0 +1,269 @@
+//! A cadre's own work record (一记): today's entry, the month's entries with their corrections,
+//! and the ten-day sheets to hand in.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kaohe_assess::Command;
+use kaohe_assess::period::Month;
+use kaohe_assess::views::{SheetStatus, SheetView, month_sheets};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    FormData, Layout, Notice, PageError, Viewer, recorded, recorded_notice, refused, render,
+};
+use crate::AppState;
+
+/// One entry as the page shows it.
+struct EntryRow {
+    id: Uuid,
+    date: String,
+    did: String,
+    learned: String,
+    /// The text as first written, when corrected since.
+    original: Option<(String, String)>,
+    reasons: Vec<String>,
+    /// Whether its sheet was handed in (then it is corrected, not rewritten).
+    submitted: bool,
+}
+
+/// What the entry form holds.
+struct EntryForm {
+    date: String,
+    did: String,
+    learned: String,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    layout: Layout,
+    month: String,
+    previous: String,
+    next: String,
+    form: EntryForm,
+    entries: Vec<EntryRow>,
+    sheets: Vec<SheetView>,
+    entry_chars_max: u32,
+}
+
+impl RecordPage {
+    fn status(&self, sheet: &SheetView) -> &'static str {
+        match sheet.status {
+            SheetStatus::OnTime => "按时上交",
+            SheetStatus::Late => "逾期上交",
+            SheetStatus::Missing => "逾期未交",
+            SheetStatus::NotDue => "未到期",
+        }
+    }
+
+    fn can_submit(&self, sheet: &SheetView) -> bool {
+        sheet.submission_id.is_none()
+            && self
+                .layout
+                .viewer
+                .as_ref()
+                .is_some_and(|viewer| sheet.period.last_day() <= viewer.today)
+    }
+}
+
+/// The query of the record page.
+#[derive(Deserialize)]
+pub struct RecordQuery {
+    month: Option<String>,
+    ok: Option<u64>,
+}
+
+fn page_for(
+    state: &AppState,
+    viewer: &Viewer,
+    month: Month,
+    form: EntryForm,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Response {
+    let me = viewer.person_id.clone();
+    let (entries, sheets, entry_chars_max) = state.engine.read(|ledger| {
+        let entries = ledger
+            .entry_days
+            .range((me.clone(), month.first_day())..=(me.clone(), month.last_day()))
+            .map(|(_, id)| {
+                let entry = &ledger.entries[id];
+                let latest = entry.amendments.last();
+                EntryRow {
+                    id: *id,
+                    date: entry.date.to_string(),
+                    did: latest
+                        .map_or(&entry.did, |amendment| &amendment.did)
+                        .clone(),
+                    learned: latest
+                        .map_or(&entry.learned, |amendment| &amendment.learned)
+                        .clone(),
+                    original: latest.map(|_| (entry.did.clone(), entry.learned.clone())),
+                    reasons: entry
+                        .amendments
+                        .iter()
+                        .map(|amendment| amendment.reason.clone())
+                        .collect(),
+                    submitted: ledger
+                        .sheets
+                        .contains_key(&(me.clone(), kaohe_assess::period::Period::of(entry.date))),
+                }
+            })
+            .collect::<Vec<_>>();
+        let sheets = month_sheets(ledger, &me, month, viewer.today);
+        let max = ledger
+            .policy_on(viewer.today)
+            .map_or(0, |policy| policy.entry_chars_max);
+        (entries, sheets, max)
+    });
+    let neighbour = |days: i64| {
+        Month::of(
+            month
+                .first_day()
+                .checked_add(jiff::Span::new().days(days))
+                .expect("a date"),
+        )
+        .to_string()
+    };
+    render(
+        status,
+        &RecordPage {
+            layout: Layout::new(state, "我的工作记录", Some(viewer)).with_notice(notice),
+            month: month.to_string(),
+            previous: neighbour(-1),
+            next: neighbour(32),
+            form,
+            entries,
+            sheets,
+            entry_chars_max,
+        },
+    )
+}
+
+fn empty_form(viewer: &Viewer) -> EntryForm {
+    EntryForm {
+        date: viewer.today.to_string(),
+        did: String::new(),
+        learned: String::new(),
+    }
+}
+
+/// `GET /record`.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<RecordQuery>,
+) -> Result<Response, PageError> {
+    viewer.require(viewer.has("cadre"), "工作记录由机关干部本人填写")?;
+    let month = match &query.month {
+        Some(month) => super::parse(month)?,
+        None => Month::of(viewer.today),
+    };
+    let form = empty_form(&viewer);
+    Ok(page_for(
+        &state,
+        &viewer,
+        month,
+        form,
+        recorded_notice(query.ok),
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /record/entries`: today's (or a past working day's) entry.
+pub async fn write(State(state): State<AppState>, viewer: Viewer, form: FormData) -> Response {
+    let kept = EntryForm {
+        date: form.get("date"),
+        did: form.get("did"),
+        learned: form.get("learned"),
+    };
+    let Ok(date) = kept.date.parse::<jiff::civil::Date>() else {
+        let notice = Notice {
+            ok: false,
+            text: format!("未记录：“{}”不是有效的日期", kept.date),
+        };
+        return page_for(
+            &state,
+            &viewer,
+            Month::of(viewer.today),
+            kept,
+            Some(notice),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let command = Command::WriteEntry {
+        date,
+        did: kept.did.clone(),
+        learned: kept.learned.clone(),
+    };
+    match state.engine.execute(&viewer.person_id, command, None).await {
+        Ok(executed) => recorded(&format!("/record?month={}", Month::of(date)), &executed),
+        Err(error) => {
+            let (status, notice) = refused(error);
+            page_for(&state, &viewer, Month::of(date), kept, Some(notice), status)
+        }
+    }
+}
+
+/// `POST /record/entries/{entry_id}/amend`: a correction; the original stays.
+pub async fn amend(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(entry_id): Path<Uuid>,
+    form: FormData,
+) -> Response {
+    let month = state.engine.read(|ledger| {
+        ledger
+            .entries
+            .get(&entry_id)
+            .map_or_else(|| Month::of(viewer.today), |entry| Month::of(entry.date))
+    });
+    let command = Command::AmendEntry {
+        entry_id,
+        did: form.get("did"),
+        learned: form.get("learned"),
+        reason: form.get("reason"),
+    };
+    match state.engine.execute(&viewer.person_id, command, None).await {
+        Ok(executed) => recorded(&format!("/record?month={month}"), &executed),
+        Err(error) => {
+            let (status, notice) = refused(error);
+            let kept = empty_form(&viewer);
+            page_for(&state, &viewer, month, kept, Some(notice), status)
+        }
+    }
+}
+
+/// `POST /record/sheets`: hand in a ten-day sheet.
+pub async fn submit_sheet(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    form: FormData,
+) -> Response {
+    let period = match super::parse::<kaohe_assess::period::Period>(&form.get("period")) {
+        Ok(period) => period,
+        Err(error) => return axum::response::IntoResponse::into_response(error),
+    };
+    let month = Month::of(period.last_day());
+    match state
+        .engine
+        .execute(&viewer.person_id, Command::SubmitSheet { period }, None)
+        .await
+    {
+        Ok(executed) => recorded(&format!("/record?month={month}"), &executed),
+        Err(error) => {
+            let (status, notice) = refused(error);
+            page_for(
+                &state,
+                &viewer,
+                month,
+                empty_form(&viewer),
+                Some(notice),
+                status,
+            )
+        }
+    }
+}
