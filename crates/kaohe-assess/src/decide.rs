@@ -1372,9 +1372,9 @@ pub fn decide(
             let policy = state
                 .policy_on(published_on)
                 .ok_or(Refusal::NoPolicy(published_on))?;
-            let window_ends = published_on
-                .checked_add(jiff::Span::new().days(i64::from(policy.appeal_filing_days)))
-                .expect("a date");
+            let window_ends = state
+                .appeal_window_ends(*quarter)
+                .ok_or(Refusal::NoPolicy(published_on))?;
             if today > window_ends {
                 return Err(Refusal::FilingWindowClosed {
                     quarter: *quarter,

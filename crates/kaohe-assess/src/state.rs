@@ -458,6 +458,16 @@ impl State {
             .expect("a date within range")
     }
 
+    /// The last day an appeal against `quarter`'s decision may be filed: its publication day
+    /// plus the filing days of the policy in force then. `None` before publication.
+    pub fn appeal_window_ends(&self, quarter: Quarter) -> Option<Date> {
+        let published_on = self.publications.get(&quarter)?.published_on;
+        let policy = self.policy_on(published_on)?;
+        published_on
+            .checked_add(jiff::Span::new().days(i64::from(policy.appeal_filing_days)))
+            .ok()
+    }
+
     /// The policy in force on `date`.
     pub fn policy_on(&self, date: Date) -> Option<&Policy> {
         self.policies.in_force(date)

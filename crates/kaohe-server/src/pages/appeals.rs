@@ -127,14 +127,26 @@ pub async fn file(
             Ok(executed) => recorded(&back, &executed),
             Err(error) => {
                 let (status, notice) = refused(error);
+                // Shown on the year appealed about, or, when the person may not see it, on
+                // their own.
                 super::person::person_page(
                     &state,
                     &viewer,
                     &person,
                     quarter.year(),
-                    Some(notice),
+                    Some(notice.clone()),
                     status,
-                )?
+                )
+                .or_else(|_| {
+                    super::person::person_page(
+                        &state,
+                        &viewer,
+                        &viewer.person_id,
+                        quarter.year(),
+                        Some(notice),
+                        status,
+                    )
+                })?
             }
         },
     )

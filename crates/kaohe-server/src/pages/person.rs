@@ -29,7 +29,7 @@ struct PersonPage {
     own: bool,
     /// Whether the viewer supervises the person today.
     leads: bool,
-    /// Quarters whose designation of the person is published and still appealable.
+    /// Quarters published and still within their appeal window.
     published: Vec<Quarter>,
 }
 
@@ -127,7 +127,11 @@ pub fn person_page(
             ledger.supervisor_on(person, viewer.today) == Some(viewer.person_id.as_str());
         let published: Vec<Quarter> = Quarter::of_year(year)
             .into_iter()
-            .filter(|quarter| ledger.publications.contains_key(quarter))
+            .filter(|quarter| {
+                ledger
+                    .appeal_window_ends(*quarter)
+                    .is_some_and(|ends| viewer.today <= ends)
+            })
             .collect();
         (
             ledger

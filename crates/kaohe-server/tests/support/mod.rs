@@ -385,3 +385,76 @@ pub fn header(head: &str, name: &str) -> Option<String> {
     head.lines()
         .find_map(|line| line.strip_prefix(&format!("{name}: ")).map(str::to_owned))
 }
+
+/// Every page, with the township decided, published and appealed.
+pub fn pages(town: &Town) -> Vec<String> {
+    let mut pages: Vec<String> = [
+        "/",
+        "/signin",
+        "/record",
+        "/record?month=2026-03",
+        "/leader/2026-03",
+        "/chief/2026-03",
+        "/decide/2026-Q1",
+        "/quarters/2026-Q1",
+        "/quarters/2026-Q1/notice",
+        "/quarters/2026-Q1/replay",
+        "/appeals",
+        "/people/p001/2026",
+        "/people/p002/2026",
+        "/ledger",
+        "/ledger?page=1",
+        "/ledger/events/3",
+        "/ledger/checkpoint",
+        "/exports/quarters/2026-Q1.xlsx",
+        "/exports/quarters/2026-Q1/rankings.csv",
+        "/exports/years/2026.xlsx",
+        "/exports/years/2026/pay.csv",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    pages.push(format!("/explain/{}?person=p002", town.ids["cosign"]));
+    pages.push(format!("/explain/{}", town.ids["e1"]));
+    pages
+}
+
+/// The township, its first quarter decided, published and appealed.
+pub fn decided() -> Town {
+    let mut town = town();
+    town.at("2026-04-02T09:00:00+08:00");
+    let proposal = town.must(
+        "s01",
+        kaohe_assess::Command::ProposeDecision {
+            quarter: "2026-Q1".parse().unwrap(),
+            best: vec!["p001".into()],
+            worst: vec!["p002".into()],
+        },
+    );
+    let cosigned = town.must(
+        "m01",
+        kaohe_assess::Command::CosignDecision {
+            quarter: "2026-Q1".parse().unwrap(),
+            proposal_id: proposal[0].parse().unwrap(),
+        },
+    );
+    town.ids.insert("cosign", cosigned[0].clone());
+    town.must(
+        "office",
+        kaohe_assess::Command::PublishDecision {
+            quarter: "2026-Q1".parse().unwrap(),
+            notice: "现予公示".into(),
+        },
+    );
+    town.at("2026-04-03T09:00:00+08:00");
+    town.must(
+        "p002",
+        kaohe_assess::Command::FileAppeal {
+            quarter: "2026-Q1".parse().unwrap(),
+            person_id: "p002".into(),
+            kind: kaohe_assess::state::Kind::Worst,
+            grounds: "一月外出培训".into(),
+        },
+    );
+    town
+}

@@ -1,0 +1,275 @@
+//! Every page, as every person of the township: no server error, no form of a role the person
+//! does not hold, no script, nothing addressed outside the server; the forms the rules refuse
+//! show the rule in words; the exports open as UTF-8 with a byte-order mark and the workbook
+//! reads back to the same rows.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::Request;
+use support::{PEOPLE, Town, decided, pages};
+
+/// The session cookie of `person`.
+fn cookie(town: &Town, person: &str) -> String {
+    format!("kaohe_session={}", town.tokens[person])
+}
+
+fn page(town: &Town, path: &str, person: &str) -> support::Answer {
+    let request = Request::get(path)
+        .header("cookie", cookie(town, person))
+        .body(Body::empty())
+        .unwrap();
+    town.raw(request)
+}
+
+/// The roles named by every `data-role` of the page's forms.
+fn form_roles(html: &str) -> Vec<(String, Vec<String>)> {
+    let mut forms = Vec::new();
+    for (index, _) in html.match_indices("<form") {
+        let tag = &html[index..index + html[index..].find('>').unwrap()];
+        let roles = tag
+            .split("data-role=\"")
+            .nth(1)
+            .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+            .unwrap_or_default();
+        forms.push((
+            tag.to_owned(),
+            roles.split_whitespace().map(str::to_owned).collect(),
+        ));
+    }
+    forms
+}
+
+#[test]
+fn every_page_as_every_person_shows_only_their_forms_and_nothing_from_outside() {
+    let town = decided();
+    let mut shown = 0;
+    for (person, role) in PEOPLE {
+        for path in pages(&town) {
+            let answer = page(&town, &path, person);
+            assert!(
+                answer.status < 500,
+                "{path} as {person}: {} {}",
+                answer.status,
+                String::from_utf8_lossy(&answer.body)
+            );
+            if !answer.content_type.starts_with("text/html") {
+                continue;
+            }
+            let html = String::from_utf8(answer.body).unwrap();
+            assert!(html.contains("<html lang=\"zh-CN\">"), "{path} as {person}");
+            assert!(!html.contains("<script"), "{path} as {person}: a script");
+            for scheme in ["http://", "https://", "//cdn", "url(http"] {
+                assert!(
+                    !html.contains(scheme),
+                    "{path} as {person}: {scheme} in the page"
+                );
+            }
+            for (tag, roles) in form_roles(&html) {
+                assert!(
+                    !roles.is_empty(),
+                    "{path} as {person}: a form without data-role: {tag}"
+                );
+                assert!(
+                    roles
+                        .iter()
+                        .any(|form_role| form_role == "any" || form_role == role),
+                    "{path} as {person} ({role}) shows a form for {roles:?}: {tag}"
+                );
+            }
+            if answer.status == 200 {
+                shown += 1;
+            }
+        }
+    }
+    assert!(shown > 80, "{shown} pages shown");
+    // Signed out, a page asks to sign in and comes back.
+    let answer = town.get("/record", None);
+    assert_eq!(answer.status, 303);
+}
+
+#[test]
+fn a_page_is_refused_to_whom_it_is_not_for() {
+    let town = decided();
+    for (path, person) in [
+        ("/record", "l01"),
+        ("/leader/2026-03", "p001"),
+        ("/chief/2026-03", "p001"),
+        ("/decide/2026-Q1", "w01"),
+        ("/quarters/2026-Q1", "p001"),
+        ("/quarters/2026-Q1/replay", "l01"),
+        ("/appeals", "p002"),
+        ("/people/p002/2026", "p001"),
+        ("/people/p003/2026", "l01"),
+        ("/ledger", "p001"),
+        ("/ledger/events/3", "l02"),
+        ("/exports/quarters/2026-Q1.xlsx", "l01"),
+    ] {
+        let answer = page(&town, path, person);
+        assert_eq!(answer.status, 403, "{path} as {person}");
+        assert!(
+            String::from_utf8_lossy(&answer.body).contains("无权查看"),
+            "{path}"
+        );
+    }
+    // The explanation of a judgment is for its subject too.
+    let path = format!("/explain/{}?person=p002", town.ids["cosign"]);
+    assert_eq!(page(&town, &path, "p002").status, 200);
+    assert_eq!(page(&town, &path, "p001").status, 403);
+}
+
+#[test]
+fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
+    let town = decided();
+    town.at("2026-04-05T09:00:00+08:00");
+    let before = town.size();
+    let post = |path: &str, person: &str, body: &str| {
+        let request = Request::post(path)
+            .header("cookie", cookie(&town, person))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        town.raw(request)
+    };
+    for (path, person, body, words) in [
+        (
+            "/record/entries",
+            "p001",
+            "date=2026-04-09&did=x&learned=",
+            "不能预先填写 2026-04-09 的记录",
+        ),
+        (
+            "/record/entries",
+            "p001",
+            "date=2026-03-31&did=x&learned=",
+            "2026-03-31 已有工作记录",
+        ),
+        ("/record/sheets", "p001", "period=2026-03-3", "已上交"),
+        (
+            "/leader/2026-03/nominate",
+            "l01",
+            "kind=best&cadre_id=p001&reason=x",
+            "同一人不能既评最好又评最差",
+        ),
+        (
+            "/decide/2026-Q1/propose",
+            "s01",
+            "best=p001&worst=p002",
+            "评定已生效",
+        ),
+        (
+            "/quarters/2026-Q1/publish",
+            "office",
+            "notice=x",
+            "已经公示",
+        ),
+        (
+            "/appeals",
+            "p001",
+            "quarter=2026-Q1&kind=worst&person_id=p002&grounds=x",
+            "只有被评定人本人可以申请复评",
+        ),
+    ] {
+        let answer = post(path, person, body);
+        let html = String::from_utf8_lossy(&answer.body).into_owned();
+        assert!(
+            (400..500).contains(&answer.status),
+            "{path}: {} {html}",
+            answer.status
+        );
+        assert!(html.contains("未记录："), "{path}: no refusal shown");
+        assert!(html.contains(words), "{path}: not {words:?} in the notice");
+    }
+    // The entry form keeps what was typed.
+    let answer = post(
+        "/record/entries",
+        "p001",
+        "date=2026-04-09&did=%E8%B5%B0%E8%AE%BF&learned=",
+    );
+    assert!(String::from_utf8_lossy(&answer.body).contains("value=\"走访\""));
+    assert_eq!(town.size(), before);
+
+    // A form from another site is refused whatever the cookie.
+    let request = Request::post("/record/entries")
+        .header("cookie", cookie(&town, "p001"))
+        .header("origin", "http://evil.invalid")
+        .header("host", "127.0.0.1:8620")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("date=2026-04-05&did=x"))
+        .unwrap();
+    assert_eq!(town.raw(request).status, 403);
+    assert_eq!(town.size(), before);
+
+    // One accepted: back to the page with the event's number.
+    let answer = post(
+        "/record/entries",
+        "p001",
+        "date=2026-04-05&did=%E5%80%BC%E7%8F%AD&learned=",
+    );
+    assert_eq!(answer.status, 303);
+    assert_eq!(town.size(), before + 1);
+}
+
+#[test]
+fn exports_open_as_utf8_with_bom_and_the_workbook_reads_back_to_the_same_rows() {
+    use calamine::{Data, Reader, Xlsx};
+    let town = decided();
+    let workbook = page(&town, "/exports/quarters/2026-Q1.xlsx", "office");
+    assert_eq!(workbook.status, 200);
+    assert!(workbook.content_type.contains("spreadsheetml"));
+    let mut xlsx: Xlsx<_> = Xlsx::new(std::io::Cursor::new(workbook.body)).unwrap();
+    let sheets = xlsx.sheet_names().to_vec();
+    assert_eq!(sheets, ["提名排名", "评定结果", "奖惩", "绩效影响"]);
+    for (table, sheet) in ["rankings", "designations", "sanctions", "pay"]
+        .iter()
+        .zip(&sheets)
+    {
+        let csv = page(
+            &town,
+            &format!("/exports/quarters/2026-Q1/{table}.csv"),
+            "office",
+        );
+        assert_eq!(csv.status, 200);
+        assert!(csv.content_type.starts_with("text/csv"));
+        assert_eq!(
+            &csv.body[..3],
+            b"\xEF\xBB\xBF",
+            "{table}: no byte-order mark"
+        );
+        let text = std::str::from_utf8(&csv.body[3..]).expect("UTF-8");
+        let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|record| record.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        assert!(!rows.is_empty(), "{table} is empty");
+        let range = xlsx.worksheet_range(sheet).unwrap();
+        let read_back: Vec<Vec<String>> = range
+            .rows()
+            .skip(1)
+            .map(|row| {
+                row.iter()
+                    .map(|cell| match cell {
+                        Data::Float(number) if number.fract() == 0.0 => {
+                            format!("{}", *number as i64)
+                        }
+                        Data::Int(number) => number.to_string(),
+                        Data::Empty => String::new(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(read_back, rows, "{table}");
+    }
+    // The designations say who was named and how it stands; the appeal is under way.
+    let csv = page(
+        &town,
+        "/exports/quarters/2026-Q1/designations.csv",
+        "office",
+    );
+    let text = String::from_utf8(csv.body).unwrap();
+    assert!(
+        text.contains("2026-Q1,最差,p002,p002名,有效,复评中"),
+        "{text}"
+    );
+}
