@@ -3,8 +3,11 @@
 //!
 //! Architecture Invariant: nothing outside this crate names a redb type.
 
+mod import;
 mod tables;
 mod writer;
+
+pub use import::{ImportError, ImportOptions};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -513,6 +516,12 @@ impl Snapshot {
     pub fn leaf(&self, position: u64) -> Result<Hash, ReadError> {
         self.check_position(position)?;
         self.nodes()?.node(0, position).map_err(ReadError::Storage)
+    }
+
+    /// The stored hash of the perfect subtree `(level, index)` (docs/FORMAT.md, section 9):
+    /// what roots and proofs are built from, for tools that build or count them outside.
+    pub fn node(&self, level: u8, index: u64) -> Result<Hash, ReadError> {
+        self.nodes()?.node(level, index).map_err(ReadError::Storage)
     }
 
     fn check_position(&self, position: u64) -> Result<(), ReadError> {
