@@ -312,6 +312,25 @@ pub fn parse_event(bytes: &[u8]) -> Result<ParsedEvent, EventError> {
 }
 
 fn reject_floats(value: &Value, path: &mut String) -> Result<(), EventError> {
+    // Every event passes this check, and almost none fails it: look for a float first, and
+    // build the JSON pointer to it only when there is one (building it for every member
+    // cost a fifth of reading an event).
+    if !has_float(value) {
+        return Ok(());
+    }
+    locate_float(value, path)
+}
+
+fn has_float(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => !number.is_i64() && !number.is_u64(),
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(members) => members.values().any(has_float),
+        _ => false,
+    }
+}
+
+fn locate_float(value: &Value, path: &mut String) -> Result<(), EventError> {
     match value {
         Value::Number(number) if !number.is_i64() && !number.is_u64() => {
             Err(EventError::FloatNotAllowed {
@@ -326,7 +345,7 @@ fn reject_floats(value: &Value, path: &mut String) -> Result<(), EventError> {
             for (index, item) in items.iter().enumerate() {
                 let length = path.len();
                 path.push_str(&format!("/{index}"));
-                reject_floats(item, path)?;
+                locate_float(item, path)?;
                 path.truncate(length);
             }
             Ok(())
@@ -336,7 +355,7 @@ fn reject_floats(value: &Value, path: &mut String) -> Result<(), EventError> {
                 let length = path.len();
                 path.push('/');
                 path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                reject_floats(item, path)?;
+                locate_float(item, path)?;
                 path.truncate(length);
             }
             Ok(())
