@@ -24,7 +24,7 @@ use crate::events::Export;
 use crate::report::Row;
 
 /// The events of the large ledger in quick mode (rows 3c, 6, 7, 8).
-const QUICK_EVENTS: u64 = 200_000;
+const QUICK_EVENTS: u64 = 500_000;
 /// The events of the in-memory sample that rows 3 to 5 work on, at most.
 const SAMPLE_EVENTS_MAX: u64 = 50_000;
 
@@ -32,7 +32,7 @@ const SAMPLE_EVENTS_MAX: u64 = 50_000;
 #[derive(Parser)]
 #[command(name = "kaohe-bench", about, long_about = None)]
 struct Args {
-    /// Quick mode (the default): a ledger of 200,000 events for proofs, reads and size.
+    /// Quick mode (the default): a ledger of 500,000 events for proofs, reads and size.
     #[arg(long, conflicts_with_all = ["events", "million", "ten_million"])]
     quick: bool,
     /// The large ledger's size in events.
@@ -50,10 +50,30 @@ struct Args {
     /// How long one slice of appends runs, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     append_slice_ms: u64,
+    /// Run only these groups of rows (for profiling one workload): appends (1, 2), import
+    /// (3), cpu (4, 5), large (3c, 6, 7, 8).
+    #[arg(long, value_name = "GROUP", value_delimiter = ',')]
+    only: Vec<Group>,
     /// Where the ledgers and baseline databases are written (a new directory inside it,
     /// removed at the end); the system's temporary directory by default.
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
+    /// Keep the files written, to inspect them afterwards.
+    #[arg(long)]
+    keep: bool,
+}
+
+/// Groups of rows that run together.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Group {
+    /// Rows 1 and 2.
+    Appends,
+    /// Row 3.
+    Import,
+    /// Rows 4 and 5.
+    Cpu,
+    /// Rows 3c, 6, 7 and 8.
+    Large,
 }
 
 fn machine() -> String {
@@ -84,6 +104,7 @@ fn machine() -> String {
 fn main() -> Result<()> {
     let args = Args::parse();
     let started = Instant::now();
+    let load_at_start = slices::load_average();
     let size = match (args.events, args.million, args.ten_million) {
         (Some(events), _, _) => events,
         (_, true, _) => 1_000_000,
@@ -135,22 +156,34 @@ fn main() -> Result<()> {
         slice: Duration::from_millis(args.append_slice_ms),
         rounds: args.rounds,
     };
-    let (append_rows, note) = appends::run(dir.path(), &sample, &plan)?;
-    rows.extend(append_rows);
-    notes.push(note);
-    rows.extend(bulk::run(dir.path(), &sample, args.rounds)?);
-    rows.extend(cpu::run(&sample, args.rounds)?);
+    let runs = |group: Group| args.only.is_empty() || args.only.contains(&group);
+    if runs(Group::Appends) {
+        let (append_rows, note) = appends::run(dir.path(), &sample, &plan)?;
+        rows.extend(append_rows);
+        notes.push(note);
+    }
+    if runs(Group::Import) {
+        rows.extend(bulk::run(dir.path(), &sample, args.rounds)?);
+    }
+    if runs(Group::Cpu) {
+        let (cpu_rows, note) = cpu::run(&sample, args.rounds)?;
+        rows.extend(cpu_rows);
+        notes.push(note);
+    }
     drop(sample);
 
-    let generating = Instant::now();
-    let large = Export::generate(size, 2);
-    eprintln!(
-        "generated the large ledger in {:.1} s",
-        generating.elapsed().as_secs_f64()
-    );
-    rows.extend(large::run(dir.path(), &large, args.rounds)?);
-    drop(large);
-    rows.push(http::run());
+    if runs(Group::Large) {
+        let generating = Instant::now();
+        let large = Export::generate(size, 2);
+        eprintln!(
+            "generated the large ledger in {:.1} s",
+            generating.elapsed().as_secs_f64()
+        );
+        rows.extend(large::run(dir.path(), &large, args.rounds)?);
+    }
+    if args.only.is_empty() {
+        rows.push(http::run());
+    }
     rows.sort_by_key(|row| row.number.clone());
 
     println!();
@@ -159,6 +192,13 @@ fn main() -> Result<()> {
     for note in notes {
         println!("{note}");
     }
+    println!(
+        "load average at the start {load_at_start}, at the end {}",
+        slices::load_average()
+    );
     println!("wall time {:.1} s", started.elapsed().as_secs_f64());
+    if args.keep {
+        println!("files kept in {}", dir.keep().display());
+    }
     Ok(())
 }
