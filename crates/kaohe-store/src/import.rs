@@ -10,7 +10,6 @@ use kaohe_ledger::Hash;
 use kaohe_ledger::merkle::Frontier;
 use kaohe_ledger::verify::{
     Check, Failure, Genesis, LedgerVerifier, PreparedEvent, check_checkpoint, checkpoint_size,
-    prepare_in_parallel,
 };
 use redb::Database;
 
@@ -63,21 +62,51 @@ struct Ready<B> {
     digest: Hash,
 }
 
+/// Check one event alone and compute its content digest.
+fn check_alone(bytes: &[u8]) -> (PreparedEvent, Hash) {
+    let prepared = PreparedEvent::new(bytes);
+    let digest = match &prepared.event {
+        Ok(event) => event.content_digest(),
+        Err(_) => Hash::ZERO,
+    };
+    (prepared, digest)
+}
+
+/// Check each event of `batch` alone and digest it, on up to `threads` threads, each taking
+/// one contiguous share.
 fn ready<B: AsRef<[u8]> + Sync>(batch: Vec<B>, threads: usize) -> Vec<Ready<B>> {
-    let prepared = prepare_in_parallel(&batch, threads);
+    let share = batch.len().div_ceil(threads.max(1)).max(1);
+    let checked: Vec<(PreparedEvent, Hash)> = if share >= batch.len() {
+        batch
+            .iter()
+            .map(|bytes| check_alone(bytes.as_ref()))
+            .collect()
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = batch
+                .chunks(share)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|bytes| check_alone(bytes.as_ref()))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().expect("checking an event does not panic"))
+                .collect()
+        })
+    };
     batch
         .into_iter()
-        .zip(prepared)
-        .map(|(bytes, prepared)| {
-            let digest = match &prepared.event {
-                Ok(event) => event.content_digest(),
-                Err(_) => Hash::ZERO,
-            };
-            Ready {
-                bytes,
-                prepared,
-                digest,
-            }
+        .zip(checked)
+        .map(|(bytes, (prepared, digest))| Ready {
+            bytes,
+            prepared,
+            digest,
         })
         .collect()
 }
