@@ -85,6 +85,16 @@ pub fn rate(events_per_second: f64) -> String {
     }
 }
 
+/// A ratio with three decimals below 10, so that one just under its goal does not print as
+/// the goal itself; one decimal above.
+fn ratio_text(ratio: f64) -> String {
+    if ratio < 10.0 {
+        format!("{ratio:.3}")
+    } else {
+        format!("{ratio:.1}")
+    }
+}
+
 /// A byte count in MiB.
 pub fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
@@ -118,7 +128,7 @@ pub fn table(rows: &[Row]) -> String {
                 row.workload.clone(),
                 row.figure.clone(),
                 row.baseline.clone(),
-                row.ratio.map_or("-".into(), |ratio| format!("{ratio:.2}")),
+                row.ratio.map_or("-".into(), ratio_text),
                 row.goal_text(),
                 row.verdict().into(),
             ]
