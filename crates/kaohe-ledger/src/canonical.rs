@@ -76,6 +76,26 @@ pub fn write_canonical(value: &Value, out: &mut Vec<u8>) -> Result<(), Canonical
     result
 }
 
+/// Canonical bytes of the object `map` less the members named in `without`, exactly as
+/// [`to_canonical`] writes the object with those members removed, without copying it.
+pub fn object_to_canonical_without(
+    map: &Map<String, Value>,
+    without: &[&str],
+) -> Result<Vec<u8>, CanonicalError> {
+    let mut members: Vec<(&String, &Value)> = map
+        .iter()
+        .filter(|(name, _)| !without.contains(&name.as_str()))
+        .collect();
+    members.sort_unstable_by(|a, b| cmp_utf16(a.0, b.0));
+    let mut out = Vec::new();
+    out.put(b"{")?;
+    for (i, (name, item)) in members.into_iter().enumerate() {
+        write_member(i, name, item, &mut out)?;
+    }
+    out.put(b"}")?;
+    Ok(out)
+}
+
 /// Parse bytes and check they are exactly the canonical form of what they parse to; returns the
 /// parsed value.
 ///
@@ -853,6 +873,25 @@ mod tests {
                 // Whatever is accepted must be exactly the canonical form of its value.
                 prop_assert_eq!(to_canonical(&parsed).expect("accepted"), bytes);
             }
+        }
+    }
+
+    #[test]
+    fn an_object_written_without_members_is_the_object_with_them_removed() {
+        let value = json!({
+            "position": 7, "id": "x", "payload": {"b": [1, "二"], "a": null},
+            "\u{e000}": 1, "\u{1f600}": 2, "type": "entry_written", "z": {"id": "kept"}
+        });
+        let map = value.as_object().unwrap();
+        for without in [&[][..], &["id"][..], &["position", "id", "nothing"][..]] {
+            let mut removed = value.clone();
+            for name in without {
+                removed.as_object_mut().unwrap().remove(*name);
+            }
+            assert_eq!(
+                object_to_canonical_without(map, without).unwrap(),
+                to_canonical(&removed).unwrap()
+            );
         }
     }
 }

@@ -4,7 +4,9 @@
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::canonical::{CanonicalError, parse_canonical, to_canonical};
+use crate::canonical::{
+    CanonicalError, object_to_canonical_without, parse_canonical, to_canonical,
+};
 use crate::hash::{Hash, content_digest, leaf_hash};
 use crate::schema::validate_event;
 
@@ -260,12 +262,15 @@ impl ParsedEvent {
 
     /// The content digest a retried append is compared with.
     pub fn content_digest(&self) -> Hash {
-        let mut content = self.value.clone();
-        let object = content.as_object_mut().expect("events are objects");
-        for field in ["position", "id", "recorded_time", "previous_hash"] {
-            object.remove(field);
-        }
-        content_digest(&to_canonical(&content).expect("a parsed event re-serialises"))
+        let object = self.value.as_object().expect("events are objects");
+        // Written without the four fields in place, rather than from a copy of the event
+        // with them removed: copying the event cost more than writing it.
+        let content = object_to_canonical_without(
+            object,
+            &["position", "id", "recorded_time", "previous_hash"],
+        )
+        .expect("a parsed event re-serialises");
+        content_digest(&content)
     }
 }
 
@@ -312,6 +317,25 @@ pub fn parse_event(bytes: &[u8]) -> Result<ParsedEvent, EventError> {
 }
 
 fn reject_floats(value: &Value, path: &mut String) -> Result<(), EventError> {
+    // Every event passes this check, and almost none fails it: look for a float first, and
+    // build the JSON pointer to it only when there is one (building it for every member
+    // cost a fifth of reading an event).
+    if !has_float(value) {
+        return Ok(());
+    }
+    locate_float(value, path)
+}
+
+fn has_float(value: &Value) -> bool {
+    match value {
+        Value::Number(number) => !number.is_i64() && !number.is_u64(),
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(members) => members.values().any(has_float),
+        _ => false,
+    }
+}
+
+fn locate_float(value: &Value, path: &mut String) -> Result<(), EventError> {
     match value {
         Value::Number(number) if !number.is_i64() && !number.is_u64() => {
             Err(EventError::FloatNotAllowed {
@@ -326,7 +350,7 @@ fn reject_floats(value: &Value, path: &mut String) -> Result<(), EventError> {
             for (index, item) in items.iter().enumerate() {
                 let length = path.len();
                 path.push_str(&format!("/{index}"));
-                reject_floats(item, path)?;
+                locate_float(item, path)?;
                 path.truncate(length);
             }
             Ok(())
@@ -336,7 +360,7 @@ fn reject_floats(value: &Value, path: &mut String) -> Result<(), EventError> {
                 let length = path.len();
                 path.push('/');
                 path.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                reject_floats(item, path)?;
+                locate_float(item, path)?;
                 path.truncate(length);
             }
             Ok(())

@@ -7,7 +7,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use crate::event::{EventError, FORMAT_VERSION, parse_event};
+use crate::event::{EventError, FORMAT_VERSION, ParsedEvent, parse_event};
 use crate::hash::{Hash, leaf_hash};
 use crate::merkle::Frontier;
 use crate::note::{Checkpoint, NoteError, VerifierKey};
@@ -155,6 +155,60 @@ struct BrokenLink {
     leaf_at: Hash,
 }
 
+/// What verification learns from one event alone: the event parsed and checked (canonical
+/// form, integers only, schema), or why it fails those checks, and its leaf hash. Preparing
+/// needs no other event, so many threads can prepare events at once; `push_prepared` then
+/// makes the checks that compare an event with the ones before it, in order.
+#[derive(Clone, Debug)]
+pub struct PreparedEvent {
+    /// The parsed event, or why its bytes fail the checks of one event.
+    pub event: Result<ParsedEvent, EventError>,
+    /// The leaf hash of its bytes.
+    pub leaf: Hash,
+}
+
+impl PreparedEvent {
+    /// Parse and hash one event's bytes.
+    pub fn new(bytes: &[u8]) -> PreparedEvent {
+        PreparedEvent {
+            event: parse_event(bytes),
+            leaf: leaf_hash(bytes),
+        }
+    }
+}
+
+/// Prepare `events` on up to `threads` threads at once (at least one), keeping their order:
+/// each thread takes one contiguous share.
+pub fn prepare_in_parallel<B: AsRef<[u8]> + Sync>(
+    events: &[B],
+    threads: usize,
+) -> Vec<PreparedEvent> {
+    let share = events.len().div_ceil(threads.max(1)).max(1);
+    if share >= events.len() {
+        return events
+            .iter()
+            .map(|bytes| PreparedEvent::new(bytes.as_ref()))
+            .collect();
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = events
+            .chunks(share)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|bytes| PreparedEvent::new(bytes.as_ref()))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().expect("preparing an event does not panic"))
+            .collect()
+    })
+}
+
 /// Checks events one at a time; memory grows only with the set of ids.
 #[derive(Debug)]
 pub struct LedgerVerifier {
@@ -197,7 +251,13 @@ impl LedgerVerifier {
 
     /// Check the next event's bytes.
     pub fn push(&mut self, bytes: &[u8]) -> Result<(), Failure> {
-        self.push_inner(bytes)
+        self.push_prepared(&PreparedEvent::new(bytes))
+    }
+
+    /// Check the next event, already prepared (possibly on another thread): the same checks
+    /// as `push`.
+    pub fn push_prepared(&mut self, prepared: &PreparedEvent) -> Result<(), Failure> {
+        self.push_inner(prepared)
             .map_err(|failure| match self.broken.take() {
                 // A break found earlier is the first bad event, even if this one is bad too.
                 Some(broken) => ambiguous(&broken),
@@ -205,9 +265,9 @@ impl LedgerVerifier {
             })
     }
 
-    fn push_inner(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+    fn push_inner(&mut self, prepared: &PreparedEvent) -> Result<(), Failure> {
         let expected = self.frontier.size();
-        let event = parse_event(bytes).map_err(|error| {
+        let event = prepared.event.as_ref().map_err(|error| {
             let check = match error {
                 EventError::Schema(_) | EventError::NotUuidV7(_) => Check::Schema,
                 _ => Check::Canonical,
@@ -228,7 +288,7 @@ impl LedgerVerifier {
             };
             return Err(fail(Check::Positions, Some(expected), message));
         }
-        let leaf = leaf_hash(bytes);
+        let leaf = prepared.leaf;
         if let Some(broken) = self.broken.take() {
             // The link after the break decides which side was altered: an event whose
             // previous_hash was altered also has a new leaf hash, so its next link breaks too.
@@ -288,7 +348,7 @@ impl LedgerVerifier {
         }
         self.last_recorded = Some(event.recorded_time);
         if expected == 0 {
-            self.genesis = Some(genesis_of(&event)?);
+            self.genesis = Some(genesis_of(event)?);
         } else if event.event_type == "ledger_created" {
             return Err(fail(
                 Check::Genesis,
@@ -554,10 +614,15 @@ impl LedgerCheck {
 
     /// Check the next event; false once something failed (stop feeding then).
     pub fn push(&mut self, bytes: &[u8]) -> bool {
+        self.push_prepared(&PreparedEvent::new(bytes))
+    }
+
+    /// Check the next event, prepared on any thread; false once something failed.
+    pub fn push_prepared(&mut self, prepared: &PreparedEvent) -> bool {
         if self.failure.is_some() {
             return false;
         }
-        if let Err(failure) = self.verifier.push(bytes) {
+        if let Err(failure) = self.verifier.push_prepared(prepared) {
             self.failure = Some(failure);
         }
         self.failure.is_none()

@@ -3,8 +3,11 @@
 //!
 //! Architecture Invariant: nothing outside this crate names a redb type.
 
+mod import;
 mod tables;
 mod writer;
+
+pub use import::{ImportError, ImportOptions};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -479,11 +482,20 @@ impl Store {
     /// A consistent view of the ledger as of now.
     pub fn snapshot(&self) -> Result<Snapshot, ReadError> {
         let read = self.read()?;
-        let size = read
-            .open_table(EVENTS)
-            .and_then(|table| Ok(table.len()?))
-            .map_err(|e| ReadError::Storage(storage(e)))?;
-        Ok(Snapshot { read, size })
+        let failed = |e: redb::TableError| ReadError::Storage(storage(e));
+        // The tables are opened once here rather than at every read: opening one cost more
+        // than the point read itself.
+        let events = read.open_table(EVENTS).map_err(failed)?;
+        let ids = read.open_table(EVENT_IDS).map_err(failed)?;
+        let nodes = Nodes::new(&read).map_err(ReadError::Storage)?;
+        let size = events.len().map_err(|e| ReadError::Storage(storage(e)))?;
+        Ok(Snapshot {
+            events,
+            ids,
+            nodes,
+            read,
+            size,
+        })
     }
 
     /// The head as of now.
@@ -513,6 +525,9 @@ impl PendingBatch {
 
 /// A read transaction: every read through it sees the ledger at one size.
 pub struct Snapshot {
+    events: redb::ReadOnlyTable<u64, &'static [u8]>,
+    ids: redb::ReadOnlyTable<u128, (u64, [u8; 32])>,
+    nodes: Nodes,
     read: ReadTransaction,
     size: u64,
 }
@@ -554,8 +569,8 @@ impl Snapshot {
         self.size
     }
 
-    fn nodes(&self) -> Result<Nodes, ReadError> {
-        Nodes::new(&self.read).map_err(ReadError::Storage)
+    fn nodes(&self) -> Result<&Nodes, ReadError> {
+        Ok(&self.nodes)
     }
 
     /// The head: size, root and last leaf.
@@ -563,7 +578,7 @@ impl Snapshot {
         let nodes = self.nodes()?;
         Ok(Head {
             size: self.size,
-            root: merkle::root(&nodes, self.size).map_err(ReadError::Storage)?,
+            root: merkle::root(nodes, self.size).map_err(ReadError::Storage)?,
             last_leaf: nodes.node(0, self.size - 1).map_err(ReadError::Storage)?,
         })
     }
@@ -576,13 +591,19 @@ impl Snapshot {
                 self.size
             )));
         }
-        merkle::root(&self.nodes()?, size).map_err(ReadError::Storage)
+        merkle::root(self.nodes()?, size).map_err(ReadError::Storage)
     }
 
     /// The stored leaf hash of the event at `position`.
     pub fn leaf(&self, position: u64) -> Result<Hash, ReadError> {
         self.check_position(position)?;
         self.nodes()?.node(0, position).map_err(ReadError::Storage)
+    }
+
+    /// The stored hash of the perfect subtree `(level, index)` (docs/FORMAT.md, section 9):
+    /// what roots and proofs are built from, for tools that build or count them outside.
+    pub fn node(&self, level: u8, index: u64) -> Result<Hash, ReadError> {
+        self.nodes()?.node(level, index).map_err(ReadError::Storage)
     }
 
     fn check_position(&self, position: u64) -> Result<(), ReadError> {
@@ -598,11 +619,8 @@ impl Snapshot {
     /// The canonical bytes of the event at `position`.
     pub fn event(&self, position: u64) -> Result<Vec<u8>, ReadError> {
         self.check_position(position)?;
-        let table = self
-            .read
-            .open_table(EVENTS)
-            .map_err(|e| ReadError::Storage(storage(e)))?;
-        let value = table
+        let value = self
+            .events
             .get(position)
             .map_err(|e| ReadError::Storage(storage(e)))?
             .ok_or_else(|| ReadError::Storage(format!("event {position} is missing")))?;
@@ -611,11 +629,8 @@ impl Snapshot {
 
     /// The position of the event with `id`, if there is one.
     pub fn position_of(&self, id: Uuid) -> Result<Option<u64>, ReadError> {
-        let table = self
-            .read
-            .open_table(EVENT_IDS)
-            .map_err(|e| ReadError::Storage(storage(e)))?;
-        let found = table
+        let found = self
+            .ids
             .get(id.as_u128())
             .map_err(|e| ReadError::Storage(storage(e)))?
             .map(|value| value.value().0);
@@ -628,11 +643,8 @@ impl Snapshot {
         from: u64,
         mut visit: impl FnMut(u64, &[u8]) -> bool,
     ) -> Result<(), ReadError> {
-        let table = self
-            .read
-            .open_table(EVENTS)
-            .map_err(|e| ReadError::Storage(storage(e)))?;
-        for entry in table
+        for entry in self
+            .events
             .range(from..self.size)
             .map_err(|e| ReadError::Storage(storage(e)))?
         {
@@ -652,7 +664,7 @@ impl Snapshot {
                 self.size
             )));
         }
-        merkle::inclusion_proof(&self.nodes()?, position, size).map_err(proof_error)
+        merkle::inclusion_proof(self.nodes()?, position, size).map_err(proof_error)
     }
 
     /// The RFC 9162 consistency proof from size `old_size` to `new_size`.
@@ -663,7 +675,7 @@ impl Snapshot {
                 self.size
             )));
         }
-        merkle::consistency_proof(&self.nodes()?, old_size, new_size).map_err(proof_error)
+        merkle::consistency_proof(self.nodes()?, old_size, new_size).map_err(proof_error)
     }
 
     /// The stored hash of the bearer token `id`, if it was issued and not revoked.
@@ -699,7 +711,7 @@ impl Snapshot {
     /// sequential pass per level.
     pub fn check_stored_nodes(&self) -> Result<(), String> {
         let nodes = self.nodes().map_err(|e| e.to_string())?;
-        let events = self.read.open_table(EVENTS).map_err(storage)?;
+        let events = &self.events;
         let mut leaves = nodes
             .table
             .range((0u8, 0u64)..(0u8, self.size))

@@ -200,7 +200,7 @@ impl WriterState {
     }
 }
 
-fn begin(db: &Database) -> Result<WriteTransaction, String> {
+pub(crate) fn begin(db: &Database) -> Result<WriteTransaction, String> {
     let mut txn = db.begin_write().map_err(storage)?;
     // Immediate durability is redb's default; two-phase commit closes the window in which a
     // torn commit slot could be taken for valid.

@@ -1,0 +1,259 @@
+//! Import of an export's events: the same bytes, ids and Merkle nodes as the ledger they came
+//! from, appends going on after it, and every kind of damage refused with the file removed.
+
+use kaohe_ledger::event::{Actor, EventDraft};
+use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::note::{Checkpoint, SignerKey};
+use kaohe_ledger::verify::{Check, LedgerVerifier};
+use kaohe_store::{ImportError, ImportOptions, OpenError, Store, StoreOptions};
+use serde_json::json;
+use uuid::Uuid;
+
+fn key() -> SignerKey {
+    SignerKey::from_seed("kaohe.test/import", [9; 32]).unwrap()
+}
+
+fn genesis() -> EventDraft {
+    LedgerCreated {
+        organisation: "示范镇",
+        key: &key().verifier(),
+        time_zone: "Asia/Shanghai",
+        policy: default_policy("2026-01-01"),
+        business_time: "2026-01-01T08:00:00+08:00",
+        person_id: "office",
+    }
+    .draft()
+}
+
+fn entry(day: u32) -> EventDraft {
+    EventDraft {
+        id: Uuid::now_v7(),
+        event_type: "entry_written".into(),
+        payload_version: 1,
+        business_time: format!("2026-03-{:02}T18:00:00+08:00", 1 + day % 28),
+        actor: Actor {
+            person_id: "p001".into(),
+            role: "cadre".into(),
+        },
+        payload: json!({"person_id": "p001", "date": format!("2026-03-{:02}", 1 + day % 28), "did": format!("走访第{day}户"), "learned": "了解了实际困难"}),
+        caused_by: Vec::new(),
+    }
+}
+
+/// A ledger of `size` events built by appends, read back as an export: its events and a
+/// signed checkpoint of its whole size.
+fn export(dir: &tempfile::TempDir, size: u32) -> (Vec<Vec<u8>>, String) {
+    let store = Store::create(
+        &dir.path().join("source.redb"),
+        &genesis(),
+        StoreOptions {
+            batch_events_max: 7,
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    for result in store.append_many((1..size).map(entry)) {
+        result.unwrap();
+    }
+    let snapshot = store.snapshot().unwrap();
+    let mut events = Vec::new();
+    snapshot
+        .for_each_event(0, |_, bytes| {
+            events.push(bytes.to_vec());
+            true
+        })
+        .unwrap();
+    let checkpoint = Checkpoint {
+        origin: "kaohe.test/import".into(),
+        size: u64::from(size),
+        root: snapshot.head().unwrap().root,
+        extensions: Vec::new(),
+    }
+    .sign(&key())
+    .unwrap();
+    (events, checkpoint)
+}
+
+fn options(checkpoint: Option<&str>, threads: usize) -> ImportOptions {
+    ImportOptions {
+        checkpoint: checkpoint.map(str::to_owned),
+        threads,
+    }
+}
+
+/// Small commits, so that a ledger of a few dozen events spans several batches.
+fn small_batches() -> StoreOptions {
+    StoreOptions {
+        batch_events_max: 5,
+        ..StoreOptions::default()
+    }
+}
+
+#[test]
+fn an_import_holds_the_same_events_nodes_and_ids_and_appends_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (events, checkpoint) = export(&dir, 40);
+    for threads in [1, 2, 3] {
+        let path = dir.path().join(format!("imported-{threads}.redb"));
+        let store = Store::import(
+            &path,
+            &events,
+            &options(Some(&checkpoint), threads),
+            small_batches(),
+        )
+        .unwrap();
+        let snapshot = store.snapshot().unwrap();
+        assert_eq!(snapshot.size(), 40);
+        for (position, bytes) in events.iter().enumerate() {
+            assert_eq!(&snapshot.event(position as u64).unwrap(), bytes);
+        }
+        snapshot.check_stored_nodes().unwrap();
+        assert_eq!(
+            snapshot.checkpoints().unwrap(),
+            vec![(40, checkpoint.clone())]
+        );
+        let id = kaohe_ledger::event::parse_event(&events[17]).unwrap().id;
+        assert_eq!(snapshot.position_of(id).unwrap(), Some(17));
+        // A retry of an imported event is answered from the ledger, as after an append.
+        let appended = store.append(entry(1), None).unwrap();
+        assert_eq!(appended.position, 40);
+        drop(snapshot);
+        drop(store);
+        let store = Store::open(&path, StoreOptions::default()).unwrap();
+        let snapshot = store.snapshot().unwrap();
+        let mut verifier = LedgerVerifier::new([]);
+        snapshot
+            .for_each_event(0, |_, bytes| {
+                verifier.push(bytes).unwrap();
+                true
+            })
+            .unwrap();
+        assert_eq!(
+            verifier.finish(None).unwrap().root,
+            snapshot.head().unwrap().root
+        );
+    }
+}
+
+#[test]
+fn a_retried_import_event_is_answered_not_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Store::create(
+        &dir.path().join("source.redb"),
+        &genesis(),
+        StoreOptions::default(),
+    )
+    .unwrap();
+    let draft = entry(3);
+    source.append(draft.clone(), None).unwrap();
+    let snapshot = source.snapshot().unwrap();
+    let events: Vec<Vec<u8>> = (0..2).map(|p| snapshot.event(p).unwrap()).collect();
+    let store = Store::import(
+        &dir.path().join("imported.redb"),
+        &events,
+        &options(None, 2),
+        StoreOptions::default(),
+    )
+    .unwrap();
+    let again = store.append(draft, None).unwrap();
+    assert_eq!((again.position, again.created), (1, false));
+}
+
+fn refused(events: &[Vec<u8>], checkpoint: Option<&str>) -> ImportError {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("imported.redb");
+    let error = match Store::import(&path, events, &options(checkpoint, 2), small_batches()) {
+        Ok(_) => panic!("the import was accepted"),
+        Err(error) => error,
+    };
+    assert!(!path.exists(), "a refused import leaves no file");
+    error
+}
+
+fn failed_check(error: &ImportError) -> (Check, Option<u64>) {
+    match error {
+        ImportError::Invalid(failure) => (failure.check, failure.event),
+        other => panic!("expected a verification failure, got {other}"),
+    }
+}
+
+#[test]
+fn damaged_exports_are_refused_at_the_first_bad_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let (events, checkpoint) = export(&dir, 30);
+
+    // One character of a record changed: still a valid event, but the next link breaks.
+    let mut altered = events.clone();
+    let text = "走访".as_bytes();
+    let at = altered[12]
+        .windows(text.len())
+        .position(|window| window == text)
+        .unwrap();
+    altered[12][at + 2] ^= 0x01;
+    assert_eq!(
+        failed_check(&refused(&altered, Some(&checkpoint))),
+        (Check::HashChain, Some(12))
+    );
+    // The same change in the last event is caught by the checkpoint's root.
+    let mut last = events.clone();
+    let at = last[29]
+        .windows(text.len())
+        .position(|window| window == text)
+        .unwrap();
+    last[29][at + 2] ^= 0x01;
+    assert_eq!(
+        failed_check(&refused(&last, Some(&checkpoint))),
+        (Check::MerkleRoot, Some(29))
+    );
+
+    let mut missing = events.clone();
+    missing.remove(20);
+    assert_eq!(
+        failed_check(&refused(&missing, Some(&checkpoint))),
+        (Check::Positions, Some(20))
+    );
+
+    let mut swapped = events.clone();
+    swapped.swap(5, 6);
+    assert_eq!(
+        failed_check(&refused(&swapped, None)),
+        (Check::Positions, Some(5))
+    );
+
+    // Cut short: every event is fine, but the checkpoint vouches for more.
+    assert_eq!(
+        failed_check(&refused(&events[..25], Some(&checkpoint))).0,
+        Check::MerkleRoot
+    );
+
+    // A checkpoint of another ledger's key.
+    let other = Checkpoint {
+        origin: "kaohe.test/import".into(),
+        size: 30,
+        root: kaohe_ledger::hash::leaf_hash(b"other"),
+        extensions: Vec::new(),
+    }
+    .sign(&SignerKey::from_seed("kaohe.test/import", [1; 32]).unwrap())
+    .unwrap();
+    assert_eq!(
+        failed_check(&refused(&events, Some(&other))).0,
+        Check::MerkleRoot
+    );
+
+    assert_eq!(failed_check(&refused(&[], None)).0, Check::Genesis);
+    assert_eq!(
+        failed_check(&refused(&events[1..], None)),
+        (Check::Positions, Some(0))
+    );
+}
+
+#[test]
+fn an_import_never_replaces_a_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let (events, _) = export(&dir, 3);
+    let path = dir.path().join("source.redb");
+    assert!(matches!(
+        Store::import(&path, &events, &options(None, 1), StoreOptions::default()),
+        Err(ImportError::Open(OpenError::AlreadyExists(_)))
+    ));
+}
