@@ -136,3 +136,51 @@ fn a_failed_verification_names_the_event_and_exits_1() {
     );
     assert!(stdout.contains("NOT VERIFIED: event 3:"), "{stdout}");
 }
+
+#[test]
+fn every_command_says_what_it_does_and_shows_an_example() {
+    let (code, top, _) = crate::support::run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(top.contains("Getting started:"), "{top}");
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .map(|line| line.split_whitespace().next().unwrap().to_owned())
+        .filter(|command| command != "help")
+        .collect();
+    assert!(commands.len() >= 12, "{commands:?}");
+    let mut paths: Vec<Vec<String>> = commands
+        .iter()
+        .map(|command| vec![command.clone()])
+        .collect();
+    for group in ["token", "prove"] {
+        let (_, help, _) = crate::support::run(&[group, "--help"]);
+        for line in help
+            .lines()
+            .skip_while(|line| !line.starts_with("Commands:"))
+            .skip(1)
+            .take_while(|line| line.starts_with("  "))
+        {
+            let sub = line.split_whitespace().next().unwrap();
+            if sub != "help" {
+                paths.push(vec![group.to_owned(), sub.to_owned()]);
+            }
+        }
+    }
+    for path in paths {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let (code, help, _) = crate::support::run(&args);
+        assert_eq!(code, 0, "{path:?}");
+        assert!(
+            help.contains("Example:") || help.contains("Examples:"),
+            "{path:?} shows no example:\n{help}"
+        );
+        assert!(
+            help.lines().next().is_some_and(|line| line.len() > 20),
+            "{path:?} does not say what it does:\n{help}"
+        );
+    }
+}

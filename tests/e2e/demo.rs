@@ -18,6 +18,15 @@ fn get(addr: &str, path: &str) -> String {
     format!("{status} {}", String::from_utf8_lossy(&body))
 }
 
+/// The tokens of the sign-in links `kaohe demo` printed.
+fn demo_tokens(seen: &str) -> Vec<String> {
+    seen.lines()
+        .filter_map(|line| line.split("token=").nth(1))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn demo_builds_serves_stops_and_is_reused() {
     let root = tempfile::tempdir().unwrap();
@@ -49,7 +58,8 @@ fn demo_builds_serves_stops_and_is_reused() {
             .lines()
             .find(|line| line.trim_start().starts_with(&format!("{role} ")))
             .unwrap_or_else(|| panic!("no token for {role}: {}", server.seen));
-        let token = line.split_whitespace().nth(2).unwrap();
+        let link = line.split_whitespace().nth(2).unwrap();
+        let token = link.split("token=").nth(1).unwrap();
         let (status, body, _) = http(&server.addr, "GET", "/v1/me", Some(token), None).unwrap();
         assert_eq!(status, 200, "{role}: {}", String::from_utf8_lossy(&body));
         let me: serde_json::Value = serde_json::from_slice(&body).unwrap();
@@ -63,12 +73,7 @@ fn demo_builds_serves_stops_and_is_reused() {
         );
         assert_eq!(me["today"], "2027-01-21", "the demo's own day");
     }
-    let first_tokens: Vec<String> = server
-        .seen
-        .lines()
-        .filter(|line| line.contains(" kh1."))
-        .map(str::to_owned)
-        .collect();
+    let first_tokens = demo_tokens(&server.seen);
     assert_eq!(first_tokens.len(), 8);
     let page = get(&server.addr, "/");
     assert!(page.contains("示范镇 · 考核台账"), "{page}");
@@ -86,13 +91,7 @@ fn demo_builds_serves_stops_and_is_reused() {
         server.seen
     );
     // The same tokens again: issued once, not on every start.
-    let tokens = |seen: &str| -> Vec<String> {
-        seen.lines()
-            .filter(|line| line.contains(" kh1."))
-            .map(str::to_owned)
-            .collect()
-    };
-    assert_eq!(tokens(&server.seen), first_tokens);
+    assert_eq!(demo_tokens(&server.seen), first_tokens);
     server.stop();
 }
 

@@ -117,15 +117,24 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         refuse_existing(&args.data)?;
         crate::seed::build(&args.data, DEMO_SEED)?;
     }
-    println!("sign in as one person of each role (Authorization: Bearer <token>):");
-    for (person, role, token) in demo_tokens(&args.data)? {
-        let name = DEMO_PEOPLE
-            .iter()
-            .find(|(known, _, _)| *known == person)
-            .map_or("", |(_, _, name)| name);
-        println!("  {role:<21} {person:<7} {token}  {name}");
-    }
+    let tokens = demo_tokens(&args.data)?;
     // The demo township lives in January 2027: it is served on its own clock, from the
     // morning after its last day.
-    serve(&args.data, args.addr, clock(Some(crate::seed::demo_now())))
+    serve(
+        &args.data,
+        args.addr,
+        clock(Some(crate::seed::demo_now())),
+        |local| {
+            println!(
+                "sign in as one person of each role: open the link, or send the token as 'Authorization: Bearer <token>'"
+            );
+            for (person, role, token) in &tokens {
+                let name = DEMO_PEOPLE
+                    .iter()
+                    .find(|(known, _, _)| known == person)
+                    .map_or("", |(_, _, name)| name);
+                println!("  {role:<21} {person:<7} http://{local}/signin?token={token}  {name}");
+            }
+        },
+    )
 }

@@ -1,4 +1,5 @@
-//! The `kaohe` command: create and serve a ledger, sign checkpoints, export, verify and prove.
+//! The `kaohe` command: the demo, create and serve a ledger, issue tokens, sign checkpoints,
+//! export, verify and prove, replay a quarter and explain a judgment.
 
 #[cfg(unix)]
 mod admin;
@@ -21,7 +22,13 @@ use clap::{Parser, Subcommand};
 
 /// kaohe: a tamper-evident audit ledger for township staff assessment (一记三评三奖惩).
 #[derive(Parser)]
-#[command(name = "kaohe", version, about, long_about = None)]
+#[command(
+    name = "kaohe",
+    version,
+    about,
+    long_about = None,
+    after_help = "Getting started:\n  kaohe demo                                  build the demo township and serve it on 127.0.0.1:8620\n  kaohe init --data ./ledger --org 示范镇      a new ledger of your own\n  kaohe token issue --data ./ledger --person p001\n  kaohe serve --data ./ledger\n  kaohe verify ./ledger                       check that the history is complete and unaltered\n\nEvery command's help shows an example: kaohe help <command>"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,7 +44,8 @@ enum Command {
     /// Build the demo township ledger in a new data directory, deterministic for a seed.
     #[command(after_help = "Example:\n  kaohe seed-demo --data ./demo --seed 7")]
     SeedDemo(demo::SeedDemoArgs),
-    /// Serve a ledger: its front page and the ledger endpoints under /v1/ledger/.
+    /// Serve a ledger: the pages people use, the API under /v1/ and its description at
+    /// /openapi.json.
     #[command(after_help = "Example:\n  kaohe serve --data ./ledger --addr 127.0.0.1:8620")]
     Serve(serve::ServeArgs),
     /// Create a new ledger: its signing key and event 0 (organisation, origin, key, policy).
@@ -68,7 +76,10 @@ enum Command {
     )]
     Verify(verify::VerifyArgs),
     /// Print an inclusion or consistency proof with the signed checkpoints it rests on.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  kaohe prove inclusion --data ./ledger --seq 42 > proof.json\n  kaohe prove consistency --data ./ledger --from 1000 > proof.json"
+    )]
     Prove(prove::ProveCommand),
     /// Show what one judgment rested on and what followed from it, in order, each step proven
     /// in the signed ledger.
@@ -81,7 +92,10 @@ enum Command {
     #[command(after_help = "Example:\n  kaohe replay --data ./ledger --quarter 2026-Q1")]
     Replay(replay::ReplayArgs),
     /// Issue, revoke or list the bearer tokens people sign in with (the office).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  kaohe token issue --data ./ledger --person p027\n  kaohe token list --data ./ledger\n  kaohe token revoke --data ./ledger TOKEN_ID --reason '本人报告遗失'"
+    )]
     Token(token::TokenCommand),
     /// Check a proof printed by `kaohe prove`, offline, against the ledger's verifier key.
     #[command(

@@ -46,8 +46,13 @@ pub fn clock(start: Option<jiff::Timestamp>) -> Clock {
 }
 
 /// Serve the ledger in `data` on `addr` until Ctrl-C or SIGTERM, with `clock` giving the
-/// time of every act.
-pub fn serve(data: &Path, addr: SocketAddr, clock: Clock) -> Result<()> {
+/// time of every act; `announce` prints what to say once the address is known.
+pub fn serve(
+    data: &Path,
+    addr: SocketAddr,
+    clock: Clock,
+    announce: impl FnOnce(SocketAddr),
+) -> Result<()> {
     let store = data_dir::open_with(
         data,
         StoreOptions {
@@ -78,6 +83,7 @@ pub fn serve(data: &Path, addr: SocketAddr, clock: Clock) -> Result<()> {
             kaohe_server::shutdown_signal().context("cannot install the signal handlers")?;
         #[cfg(unix)]
         let admin = crate::admin::listen(data, state.engine.clone()).await?;
+        announce(local);
         println!("serving the ledger of {organisation} ({size} events) at http://{local}/");
         println!("press Ctrl-C to stop");
         kaohe_server::serve(listener, state, shutdown).await?;
@@ -93,5 +99,5 @@ pub fn serve(data: &Path, addr: SocketAddr, clock: Clock) -> Result<()> {
 
 /// `kaohe serve`.
 pub fn run(args: &ServeArgs) -> Result<()> {
-    serve(&args.data, args.addr, clock(args.now))
+    serve(&args.data, args.addr, clock(args.now), |_| {})
 }
