@@ -106,6 +106,9 @@ pub enum AppendError {
         /// The size it has.
         actual: u64,
     },
+    /// Sealed events that do not extend the ledger where it ends.
+    #[error("not an extension of this ledger: {0}")]
+    NotAnExtension(String),
     /// A batch with no events, or more than `BATCH_EVENTS_MAX`.
     #[error("a batch holds 1 to {max} events, not {0}", max = BATCH_EVENTS_MAX)]
     BatchSize(usize),
@@ -451,6 +454,20 @@ impl Store {
         let (request, reply) = Request::append(drafts, expected_size, side)?;
         self.send(request)?;
         Ok(PendingBatch { reply })
+    }
+
+    /// Append events sealed elsewhere (a mirrored ledger's), byte for byte, all or none, once
+    /// durable: each must be valid, stand at the next position, link to the one before it,
+    /// and keep recording times from going back. Returns the new size. At most
+    /// `4 × BATCH_EVENTS_MAX` events at a time.
+    ///
+    /// The links vouch for every event but the last, which nothing after it vouches for yet:
+    /// the caller must prove the last one (an inclusion proof against a signed checkpoint)
+    /// before appending.
+    pub fn append_sealed(&self, events: Vec<Vec<u8>>) -> Result<u64, AppendError> {
+        let (request, reply) = Request::sealed(events)?;
+        self.send(request)?;
+        reply.blocking_recv().map_err(|_| AppendError::Closed)?
     }
 
     /// `append_batch_async` for threads outside a runtime.

@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::Receiver;
 
 use kaohe_ledger::Hash;
-use kaohe_ledger::event::{EventDraft, SealedEvent};
+use kaohe_ledger::event::{EventDraft, ParsedEvent, SealedEvent};
 use kaohe_ledger::merkle::Frontier;
 use redb::{Database, ReadableTable, WriteTransaction};
 use tokio::sync::oneshot;
@@ -54,6 +54,11 @@ pub(crate) enum Request {
         note_text: String,
         reply: Reply<()>,
     },
+    /// Events sealed elsewhere (a mirrored ledger's), appended byte for byte, all or none.
+    Sealed {
+        events: Vec<(ParsedEvent, Vec<u8>, Hash)>,
+        reply: Reply<u64>,
+    },
 }
 
 impl Request {
@@ -86,6 +91,30 @@ impl Request {
                 drafts: checked,
                 expected_size,
                 side,
+                reply,
+            },
+            receiver,
+        ))
+    }
+
+    /// Check sealed events on the caller's thread (each as a stored event is checked), then
+    /// build the request.
+    pub(crate) fn sealed(
+        events: Vec<Vec<u8>>,
+    ) -> Result<(Request, oneshot::Receiver<Result<u64, AppendError>>), AppendError> {
+        if events.is_empty() || events.len() > BATCH_EVENTS_MAX * 4 {
+            return Err(AppendError::BatchSize(events.len()));
+        }
+        let mut checked = Vec::with_capacity(events.len());
+        for bytes in events {
+            let parsed = kaohe_ledger::event::parse_event(&bytes)?;
+            let digest = parsed.content_digest();
+            checked.push((parsed, bytes, digest));
+        }
+        let (reply, receiver) = oneshot::channel();
+        Ok((
+            Request::Sealed {
+                events: checked,
                 reply,
             },
             receiver,
@@ -253,6 +282,7 @@ pub(crate) fn run(
 
 enum Answer {
     Append(Reply<Vec<Appended>>, Result<Vec<Appended>, AppendError>),
+    Sealed(Reply<u64>, Result<u64, AppendError>),
     Checkpoint(Reply<()>, Result<(), AppendError>),
 }
 
@@ -302,6 +332,14 @@ fn commit_batch(
                     table.insert(size, note_text.as_str()).map_err(storage)?;
                     answers.push(Answer::Checkpoint(reply, Ok(())));
                 }
+                Request::Sealed { events, reply } => {
+                    let result = append_sealed(&txn, state, &events)?;
+                    if let Ok(size) = &result {
+                        created += events.len() as u64;
+                        debug_assert_eq!(*size, state.frontier.size());
+                    }
+                    answers.push(Answer::Sealed(reply, result));
+                }
             }
         }
         txn.commit().map_err(storage)
@@ -315,6 +353,7 @@ fn commit_batch(
                 match answer {
                     Answer::Append(reply, result) => drop(reply.send(result)),
                     Answer::Checkpoint(reply, result) => drop(reply.send(result)),
+                    Answer::Sealed(reply, result) => drop(reply.send(result)),
                 }
             }
         }
@@ -328,6 +367,7 @@ fn commit_batch(
                         Answer::Append(reply, Err(AppendError::Closed))
                     }
                     Request::Checkpoint { reply, .. } => Answer::Checkpoint(reply, Ok(())),
+                    Request::Sealed { reply, .. } => Answer::Sealed(reply, Ok(0)),
                 });
             }
             for answer in answers {
@@ -336,6 +376,9 @@ fn commit_batch(
                         drop(reply.send(Err(AppendError::Storage(error.clone()))))
                     }
                     Answer::Checkpoint(reply, _) => {
+                        drop(reply.send(Err(AppendError::Storage(error.clone()))))
+                    }
+                    Answer::Sealed(reply, _) => {
                         drop(reply.send(Err(AppendError::Storage(error.clone()))))
                     }
                 }
@@ -453,4 +496,67 @@ fn append_batch(
     }
     *state = next;
     Ok(Ok(answers))
+}
+
+/// Events sealed elsewhere, inside the commit's transaction, all or none: each must stand at
+/// the next position, link to the event before it, keep recording times from going back, and
+/// use an id not yet in the ledger. The outer error aborts the commit; the inner one refuses
+/// only this request, before anything of it was inserted.
+fn append_sealed(
+    txn: &WriteTransaction,
+    state: &mut WriterState,
+    events: &[(ParsedEvent, Vec<u8>, Hash)],
+) -> Result<Result<u64, AppendError>, String> {
+    let refused = |message: String| Ok(Err(AppendError::NotAnExtension(message)));
+    let mut next = state.clone();
+    let mut sealed = Vec::with_capacity(events.len());
+    {
+        let ids = txn.open_table(EVENT_IDS).map_err(storage)?;
+        for (offset, (parsed, bytes, _)) in events.iter().enumerate() {
+            let position = state.frontier.size() + offset as u64;
+            if parsed.position != position {
+                return refused(format!(
+                    "event {} arrives where event {position} belongs",
+                    parsed.position
+                ));
+            }
+            if parsed.event_type == "ledger_created" {
+                return refused(format!("event {position} would create the ledger again"));
+            }
+            let previous = sealed
+                .last()
+                .map_or(state.last_leaf, |last: &SealedEvent| last.leaf);
+            if parsed.previous_hash != previous {
+                return refused(format!(
+                    "event {position} does not link to the event before it"
+                ));
+            }
+            let before = sealed
+                .len()
+                .checked_sub(1)
+                .map_or(state.last_recorded, |index| {
+                    Some(events[index].0.recorded_time)
+                });
+            if before.is_some_and(|before| parsed.recorded_time < before) {
+                return refused(format!(
+                    "event {position} was recorded before the one before it"
+                ));
+            }
+            if ids.get(parsed.id.as_u128()).map_err(storage)?.is_some() {
+                return refused(format!("event {position} reuses the id {}", parsed.id));
+            }
+            sealed.push(SealedEvent {
+                position,
+                id: parsed.id,
+                bytes: bytes.clone(),
+                leaf: kaohe_ledger::hash::leaf_hash(bytes),
+            });
+        }
+    }
+    for (one, (parsed, _, digest)) in sealed.iter().zip(events) {
+        next.insert(txn, one, digest)?;
+        next.last_recorded = Some(parsed.recorded_time);
+    }
+    *state = next;
+    Ok(Ok(state.frontier.size()))
 }

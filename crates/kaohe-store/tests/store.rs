@@ -413,3 +413,69 @@ fn an_invalid_event_refuses_its_whole_batch() {
     );
     assert_eq!(store.head().unwrap().size, 1);
 }
+
+#[test]
+fn sealed_events_extend_a_copy_byte_for_byte_and_nothing_else_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = new_store(&dir);
+    for result in source.append_many((0..20).map(entry)) {
+        result.unwrap();
+    }
+    let snapshot = source.snapshot().unwrap();
+    let bytes: Vec<Vec<u8>> = (0..21)
+        .map(|position| snapshot.event(position).unwrap())
+        .collect();
+    // The copy starts from the first events, as a mirror does.
+    let copy = Store::import(
+        &dir.path().join("copy.redb"),
+        bytes[..5].iter(),
+        &kaohe_store::ImportOptions::default(),
+        StoreOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(copy.append_sealed(bytes[5..12].to_vec()), Ok(12));
+    // Out of place, altered, or from another ledger: refused, nothing appended.
+    assert!(matches!(
+        copy.append_sealed(bytes[13..15].to_vec()),
+        Err(AppendError::NotAnExtension(_))
+    ));
+    let mut altered = bytes[12].clone();
+    let at = altered
+        .windows(3)
+        .position(|window| window == "走访".as_bytes()[..3].as_ref())
+        .unwrap();
+    altered[at..at + 3].copy_from_slice("值".as_bytes());
+    // An altered event is caught by the next event's link; the last event of a batch has no
+    // next one, so the caller proves it (an inclusion proof against a signed checkpoint).
+    assert!(matches!(
+        copy.append_sealed(vec![altered, bytes[13].clone()]),
+        Err(AppendError::NotAnExtension(_))
+    ));
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = new_store(&other_dir);
+    other.append(entry(99), None).unwrap();
+    let foreign = other.snapshot().unwrap().event(1).unwrap();
+    let foreign_at_12 = {
+        // Re-place the foreign event at position 12: it still does not link.
+        let mut value: serde_json::Value = serde_json::from_slice(&foreign).unwrap();
+        value["position"] = 12.into();
+        kaohe_ledger::canonical::to_canonical(&value).unwrap()
+    };
+    assert!(matches!(
+        copy.append_sealed(vec![foreign_at_12]),
+        Err(AppendError::NotAnExtension(_))
+    ));
+    assert!(matches!(
+        copy.append_sealed(Vec::new()),
+        Err(AppendError::BatchSize(0))
+    ));
+    assert_eq!(copy.head().unwrap().size, 12);
+    assert_eq!(copy.append_sealed(bytes[12..].to_vec()), Ok(21));
+    let copied = copy.snapshot().unwrap();
+    for (position, event) in bytes.iter().enumerate() {
+        assert_eq!(copied.event(position as u64).unwrap(), *event);
+    }
+    assert_eq!(copy.head().unwrap(), source.head().unwrap());
+    copied.check_stored_nodes().unwrap();
+    verify_all(&copy);
+}
