@@ -26,11 +26,16 @@ pub struct Plan {
 /// Drafts for one slice, made before it starts so that making them is not timed. Each side
 /// keeps a pool about twice what its last slice used; a slice that runs out ends early, which
 /// leaves its rate right.
-struct Pools {
+pub(crate) struct Pools {
     seed: u64,
 }
 
 impl Pools {
+    /// Pools whose drafts follow from `seed`.
+    pub(crate) fn new(seed: u64) -> Pools {
+        Pools { seed: seed << 32 }
+    }
+
     fn make(&mut self, count: usize) -> Vec<EventDraft> {
         self.seed += 1;
         let mut township = Township::entries_only(0x6b61_6f68_6500_0000 + self.seed);
@@ -75,7 +80,7 @@ fn append_slice(
 }
 
 /// One side of a comparison: the store appended by `clients` clients.
-fn kaohe_side<'a>(
+pub(crate) fn kaohe_side<'a>(
     store: &'a Store,
     pools: &'a Mutex<Pools>,
     clients: usize,

@@ -177,6 +177,23 @@ impl Township {
     }
 }
 
+/// The two lines of `count` generated entries: the same texts the library's drafts carry.
+pub fn entry_lines(seed: u64, count: usize) -> Vec<(String, String)> {
+    let mut township = Township::entries_only(seed);
+    (0..count)
+        .map(|_| {
+            let draft = township.next_draft();
+            (
+                draft.payload["did"].as_str().unwrap_or_default().to_owned(),
+                draft.payload["learned"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
 ];

@@ -74,6 +74,8 @@ enum Group {
     Cpu,
     /// Rows 3c, 6, 7 and 8.
     Large,
+    /// Row 9.
+    Http,
 }
 
 fn machine() -> String {
@@ -181,8 +183,8 @@ fn main() -> Result<()> {
         );
         rows.extend(large::run(dir.path(), &large, args.rounds)?);
     }
-    if args.only.is_empty() {
-        rows.push(http::run());
+    if runs(Group::Http) {
+        rows.push(http::run(dir.path(), &plan)?);
     }
     rows.sort_by_key(|row| row.number.clone());
 

@@ -12,8 +12,6 @@ pub enum Goal {
     AtMost(f64),
     /// Reported, no goal.
     Report,
-    /// Not measured in this run; the goal it will have.
-    NotMeasured(f64),
 }
 
 /// One printed row.
@@ -60,7 +58,6 @@ impl Row {
             (Goal::AtMost(goal), Some(ratio)) if ratio <= goal => "PASS",
             (Goal::AtLeast(_) | Goal::AtMost(_), _) => "MISS",
             (Goal::Report, _) => "report",
-            (Goal::NotMeasured(_), _) => "-",
         }
     }
 
@@ -69,7 +66,6 @@ impl Row {
             Goal::AtLeast(goal) => format!(">= {goal}"),
             Goal::AtMost(goal) => format!("<= {goal}"),
             Goal::Report => "report".into(),
-            Goal::NotMeasured(goal) => format!(">= {goal}"),
         }
     }
 }

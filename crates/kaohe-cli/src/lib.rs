@@ -7,6 +7,7 @@ mod data_dir;
 mod demo;
 mod explain;
 mod init;
+mod mirror;
 mod output;
 mod prove;
 mod replay;
@@ -91,6 +92,12 @@ enum Command {
     /// with what was recorded. Exits 0 only on a full match.
     #[command(after_help = "Example:\n  kaohe replay --data ./ledger --quarter 2026-Q1")]
     Replay(replay::ReplayArgs),
+    /// Follow a served ledger and keep a verified copy; refuse, with evidence saved, any served
+    /// history that is not an extension of the copy.
+    #[command(
+        after_help = "Example:\n  kaohe mirror --from http://10.0.0.5:8620 --data ./mirror --token-file inspector.token --key 'kaohe.demo/shifanzhen+502b4ab2+AT3N…'\n\nExit codes: 0 in step (with --once), 1 the served history was refused, 2 anything else."
+    )]
+    Mirror(mirror::MirrorArgs),
     /// Issue, revoke or list the bearer tokens people sign in with (the office).
     #[command(
         subcommand,
@@ -121,6 +128,7 @@ pub fn main() -> ExitCode {
         Command::Replay(args) => replay::run(&args),
         Command::VerifyProof(args) => prove::verify_proof(&args),
         Command::Token(command) => token::run(&command).map(|()| ExitCode::SUCCESS),
+        Command::Mirror(args) => mirror::run(&args),
     };
     match result {
         Ok(code) => code,
