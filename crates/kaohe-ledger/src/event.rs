@@ -104,7 +104,9 @@ impl EventDraft {
 
     /// Check a draft before it reaches the writer: the id, integers only, the schema (on the
     /// event as it would stand, with placeholder position, link and recording time, which are
-    /// valid whatever the writer assigns) and the size with room for the writer's fields.
+    /// valid whatever the writer assigns), the business time as an instant a verifier reads,
+    /// and the size with room for the writer's fields. A draft that passes seals into an event
+    /// that `parse_event` accepts.
     pub fn check(&self) -> Result<(), EventError> {
         if self.id.get_version_num() != 7 {
             return Err(EventError::NotUuidV7(self.id));
@@ -113,6 +115,7 @@ impl EventDraft {
             self.to_value(PLACEHOLDER_POSITION, &Hash::ZERO, PLACEHOLDER_RECORDED_TIME);
         reject_floats(&provisional, &mut String::new())?;
         validate_event(&provisional).map_err(EventError::Schema)?;
+        instant(&provisional, "business_time")?;
         let bytes = to_canonical(&provisional)?.len();
         if bytes > EVENT_BYTES_MAX {
             return Err(EventError::TooLarge {
@@ -288,16 +291,8 @@ pub fn parse_event(bytes: &[u8]) -> Result<ParsedEvent, EventError> {
     validate_event(&value).map_err(EventError::Schema)?;
     // The schema guarantees every field below exists with the right form.
     let id = Uuid::parse_str(value["id"].as_str().expect("schema: id")).expect("schema: uuid");
-    let recorded_time = value["recorded_time"]
-        .as_str()
-        .expect("schema: recorded_time")
-        .parse::<jiff::Timestamp>()
-        .map_err(|error| EventError::Schema(format!("/recorded_time: {error}")))?;
-    value["business_time"]
-        .as_str()
-        .expect("schema: business_time")
-        .parse::<jiff::Timestamp>()
-        .map_err(|error| EventError::Schema(format!("/business_time: {error}")))?;
+    let recorded_time = instant(&value, "recorded_time")?;
+    instant(&value, "business_time")?;
     let caused_by = value["caused_by"]
         .as_array()
         .expect("schema: caused_by")
@@ -314,6 +309,20 @@ pub fn parse_event(bytes: &[u8]) -> Result<ParsedEvent, EventError> {
         caused_by,
         value,
     })
+}
+
+/// A time field of a schema-valid event, read as an instant.
+///
+/// The schema's `date-time` format admits times beyond the last instant this reads
+/// (9999-12-30T22:00:00.999999999Z, the limit of `jiff::Timestamp`), such as
+/// `9999-12-31T23:59:59Z`; a verifier refuses those, so a draft is checked the same way before
+/// it is appended.
+fn instant(value: &Value, field: &str) -> Result<jiff::Timestamp, EventError> {
+    value[field]
+        .as_str()
+        .expect("schema: times are strings")
+        .parse::<jiff::Timestamp>()
+        .map_err(|error| EventError::Schema(format!("/{field}: {error}")))
 }
 
 fn reject_floats(value: &Value, path: &mut String) -> Result<(), EventError> {
@@ -465,6 +474,24 @@ mod tests {
             draft.check(),
             Err(EventError::Canonical(_)) | Err(EventError::Schema(_))
         ));
+    }
+
+    #[test]
+    fn drafts_whose_time_a_verifier_cannot_read_are_refused() {
+        // The schema's date-time format admits this time, but it lies beyond the last instant
+        // parse_event reads (9999-12-30T22:00:00.999999999Z): appending it would store an
+        // event that every later verification refuses.
+        let mut draft = entry_draft();
+        draft.business_time = "9999-12-31T23:59:59Z".into();
+        let value = draft.to_value(1, &Hash::ZERO, "2026-03-02T18:00:01.250+08:00");
+        let bytes = to_canonical(&value).unwrap();
+        assert!(matches!(parse_event(&bytes), Err(EventError::Schema(_))));
+        assert!(matches!(
+            draft.check(),
+            Err(EventError::Schema(message)) if message.starts_with("/business_time: ")
+        ));
+        draft.business_time = "9999-12-30T22:00:00Z".into();
+        assert_eq!(draft.check(), Ok(()));
     }
 
     #[test]
