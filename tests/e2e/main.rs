@@ -4,6 +4,7 @@ mod cli;
 mod crash;
 mod demo;
 mod explain;
+mod mirror;
 mod proofs;
 mod replay;
 mod serve;

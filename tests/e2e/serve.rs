@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::support::{Server, http, issue_token, run, start_server};
 
 /// A new ledger served from 2 January 2026, its office signed in.
-fn township(data: &std::path::Path) -> (Server, String) {
+pub fn township(data: &std::path::Path) -> (Server, String) {
     let dir = data.to_str().unwrap();
     let (code, stdout, stderr) = run(&[
         "init",
@@ -41,7 +41,7 @@ fn township(data: &std::path::Path) -> (Server, String) {
     (server, office)
 }
 
-fn post(addr: &str, path: &str, token: &str, body: Value) -> Value {
+pub fn post(addr: &str, path: &str, token: &str, body: Value) -> Value {
     let (status, answer, _) =
         http(addr, "POST", path, Some(token), Some(&body.to_string())).unwrap();
     assert!(
@@ -53,7 +53,7 @@ fn post(addr: &str, path: &str, token: &str, body: Value) -> Value {
 }
 
 /// The office registers `person` in `role` from 1 January; returns their token.
-fn staff(
+pub fn staff(
     server: &Server,
     data: &std::path::Path,
     office: &str,

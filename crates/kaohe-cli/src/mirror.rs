@@ -128,7 +128,9 @@ struct Refusal {
 
 /// Save what was served into `DIR/evidence/<time>/` and return that directory.
 fn save_evidence(data: &Path, refusal: &Refusal) -> Result<PathBuf> {
-    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S%.3fZ").to_string();
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%S%.3fZ")
+        .to_string();
     let dir = data.join("evidence").join(stamp);
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("REFUSED.txt"), format!("{}\n", refusal.reason))?;
@@ -263,7 +265,10 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
                 ),
                 evidence: vec![
                     ("served-checkpoint.txt", note),
-                    ("served-event.json", page.last().cloned().unwrap_or_default()),
+                    (
+                        "served-event.json",
+                        page.last().cloned().unwrap_or_default(),
+                    ),
                     ("served-inclusion-proof.json", proof),
                 ],
             }));
@@ -292,7 +297,9 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
             Ok(new_size) => next = new_size,
             Err(error) => {
                 return Ok(Poll::Refused(Refusal {
-                    reason: format!("the served events after {next} do not extend this mirror's copy: {error}"),
+                    reason: format!(
+                        "the served events after {next} do not extend this mirror's copy: {error}"
+                    ),
                     evidence: vec![("served-checkpoint.txt", note)],
                 }));
             }
@@ -339,7 +346,9 @@ pub fn run(args: &MirrorArgs) -> Result<std::process::ExitCode> {
         match poll(&source, &args.data, pinned.as_ref())? {
             Poll::InStep(held, size) => {
                 if size > held {
-                    println!("mirrored events {held}..{size}: the copy verifies against the served checkpoint");
+                    println!(
+                        "mirrored events {held}..{size}: the copy verifies against the served checkpoint"
+                    );
                 } else {
                     println!("in step at {size} events");
                 }
