@@ -303,21 +303,56 @@ pub async fn replay(
 ) -> Result<Json<ReplayReport>, ApiError> {
     let quarter: Quarter = parse(&quarter)?;
     caller.require_overseer("a replay")?;
+    let report = replayed(&state, quarter).await?.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "{quarter} has no decision in force: nothing to replay"
+        ))
+    })?;
+    Ok(Json(report))
+}
+
+/// `quarter` rebuilt from the events alone and compared with what was recorded; `None` when it
+/// has no decision in force.
+pub(crate) async fn replayed(
+    state: &AppState,
+    quarter: Quarter,
+) -> Result<Option<ReplayReport>, ApiError> {
     let engine = state.engine.clone();
-    let report = blocking(move || {
+    blocking(move || {
         let snapshot = engine.store().snapshot()?;
         let events = kaohe_engine::read_events(&snapshot, snapshot.size())?;
         let ledger = Ledger::from_events(events.iter().map(kaohe_assess::Fact::from))
             .map_err(ApiError::internal)?;
-        if !ledger.decisions.contains_key(&quarter) {
-            return Err(ApiError::not_found(format!(
-                "{quarter} has no decision in force: nothing to replay"
-            )));
-        }
-        Ok(replay_report(&ledger, quarter, events.len() as u64))
+        Ok(ledger
+            .decisions
+            .contains_key(&quarter)
+            .then(|| replay_report(&ledger, quarter, events.len() as u64)))
     })
-    .await?;
-    Ok(Json(report))
+    .await
+}
+
+/// The explanation of `event_id` about `person` (or the person it names), every step proven
+/// against the signed checkpoint of the current size.
+pub(crate) async fn explained(
+    state: &AppState,
+    event_id: Uuid,
+    person: Option<String>,
+) -> Result<ExplainReport, ApiError> {
+    let app = state.clone();
+    blocking(move || {
+        let snapshot = app.engine.store().snapshot()?;
+        let events = kaohe_engine::read_events(&snapshot, snapshot.size())?;
+        let checkpoint = checkpoint_for(&app, &snapshot, snapshot.size())?;
+        Ok(explain_report(
+            &snapshot,
+            &events,
+            event_id,
+            person.as_deref(),
+            &checkpoint,
+            &app.engine.store().genesis().verifier_key,
+        )?)
+    })
+    .await
 }
 
 /// The query of an explanation.
@@ -341,21 +376,7 @@ pub async fn explain(
     Query(query): Query<ExplainQuery>,
 ) -> Result<Json<ExplainReport>, ApiError> {
     let overseer = caller.is_overseer();
-    let app = state.clone();
-    let report = blocking(move || {
-        let snapshot = app.engine.store().snapshot()?;
-        let events = kaohe_engine::read_events(&snapshot, snapshot.size())?;
-        let checkpoint = checkpoint_for(&app, &snapshot, snapshot.size())?;
-        Ok(explain_report(
-            &snapshot,
-            &events,
-            event_id,
-            query.person.as_deref(),
-            &checkpoint,
-            &app.engine.store().genesis().verifier_key,
-        )?)
-    })
-    .await?;
+    let report = explained(&state, event_id, query.person).await?;
     caller.require(
         overseer || report.subject.as_deref() == Some(caller.person_id.as_str()),
         "an explanation is for the overseers and the person it is about",

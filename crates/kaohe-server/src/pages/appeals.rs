@@ -13,8 +13,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, recorded, recorded_notice,
-    refused, render,
+    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, perform, recorded_notice, render,
 };
 use crate::AppState;
 
@@ -96,13 +95,10 @@ pub async fn answer(
         overturned: form.get("outcome") == "overturned",
         reasons: form.get("reasons"),
     };
-    match state.engine.execute(&viewer.person_id, command, None).await {
-        Ok(executed) => recorded("/appeals", &executed),
-        Err(error) => {
-            let (status, notice) = refused(error);
-            appeals_page(&state, &viewer, Some(notice), status)
-        }
-    }
+    perform(&state, &viewer, command, "/appeals", |status, notice| {
+        appeals_page(&state, &viewer, Some(notice), status)
+    })
+    .await
 }
 
 /// `POST /appeals`: a person appeals their designation; back to their year.
@@ -122,32 +118,28 @@ pub async fn file(
         grounds: form.get("grounds"),
     };
     let back = format!("/people/{person}/{}", quarter.year());
-    Ok(
-        match state.engine.execute(&viewer.person_id, command, None).await {
-            Ok(executed) => recorded(&back, &executed),
-            Err(error) => {
-                let (status, notice) = refused(error);
-                // Shown on the year appealed about, or, when the person may not see it, on
-                // their own.
-                super::person::person_page(
-                    &state,
-                    &viewer,
-                    &person,
-                    quarter.year(),
-                    Some(notice.clone()),
-                    status,
-                )
-                .or_else(|_| {
-                    super::person::person_page(
-                        &state,
-                        &viewer,
-                        &viewer.person_id,
-                        quarter.year(),
-                        Some(notice),
-                        status,
-                    )
-                })?
-            }
-        },
-    )
+    Ok(perform(&state, &viewer, command, &back, |status, notice| {
+        // Shown on the year appealed about, or, when the person may not see it, on
+        // their own.
+        super::person::person_page(
+            &state,
+            &viewer,
+            &person,
+            quarter.year(),
+            Some(notice.clone()),
+            status,
+        )
+        .or_else(|_| {
+            super::person::person_page(
+                &state,
+                &viewer,
+                &viewer.person_id,
+                quarter.year(),
+                Some(notice),
+                status,
+            )
+        })
+        .unwrap_or_else(axum::response::IntoResponse::into_response)
+    })
+    .await)
 }

@@ -10,12 +10,11 @@ use kaohe_assess::Command;
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{QuarterBoard, quarter_board};
-use kaohe_engine::report::{ReplayReport, replay_report};
+use kaohe_engine::report::ReplayReport;
 use serde::Deserialize;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, blocking, kind_word, parse, recorded,
-    recorded_notice, refused, render,
+    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, perform, recorded_notice, render,
 };
 use crate::AppState;
 
@@ -125,15 +124,14 @@ pub async fn publish(
         quarter,
         notice: text.clone(),
     };
-    Ok(
-        match state.engine.execute(&viewer.person_id, command, None).await {
-            Ok(executed) => recorded(&format!("/quarters/{quarter}"), &executed),
-            Err(error) => {
-                let (status, notice) = refused(error);
-                board_page(&state, &viewer, quarter, text, Some(notice), status)
-            }
-        },
+    Ok(perform(
+        &state,
+        &viewer,
+        command,
+        &format!("/quarters/{quarter}"),
+        |status, notice| board_page(&state, &viewer, quarter, text, Some(notice), status),
     )
+    .await)
 }
 
 /// One designation on the printed notice.
@@ -217,20 +215,9 @@ pub async fn replay(
         viewer.is_overseer(),
         "复算供书记、镇长、党委、党政办、纪检查看",
     )?;
-    let engine = state.engine.clone();
-    let report = blocking(move || {
-        let snapshot = engine.store().snapshot()?;
-        let events = kaohe_engine::read_events(&snapshot, snapshot.size())?;
-        let ledger = kaohe_assess::State::from_events(events.iter().map(kaohe_assess::Fact::from))
-            .map_err(crate::ApiError::internal)?;
-        if !ledger.decisions.contains_key(&quarter) {
-            return Err(crate::ApiError::not_found(format!(
-                "{quarter} 季度尚无生效的评定，无从复算"
-            )));
-        }
-        Ok(replay_report(&ledger, quarter, events.len() as u64))
-    })
-    .await?;
+    let report = crate::views::replayed(&state, quarter)
+        .await?
+        .ok_or_else(|| PageError::not_found(format!("{quarter} 季度尚无生效的评定，无从复算")))?;
     Ok(render(
         StatusCode::OK,
         &ReplayPage {

@@ -11,9 +11,7 @@ use kaohe_assess::views::{QuarterBoard, quarter_board};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{
-    FormData, Layout, Notice, PageError, Viewer, parse, recorded, recorded_notice, refused, render,
-};
+use super::{FormData, Layout, Notice, PageError, Viewer, parse, perform, recorded_notice, render};
 use crate::AppState;
 
 #[derive(Template)]
@@ -120,15 +118,14 @@ pub async fn propose(
         best: chosen.0.clone(),
         worst: chosen.1.clone(),
     };
-    Ok(
-        match state.engine.execute(&viewer.person_id, command, None).await {
-            Ok(executed) => recorded(&format!("/decide/{quarter}"), &executed),
-            Err(error) => {
-                let (status, notice) = refused(error);
-                decide_page(&state, &viewer, quarter, chosen, Some(notice), status)
-            }
-        },
+    Ok(perform(
+        &state,
+        &viewer,
+        command,
+        &format!("/decide/{quarter}"),
+        |status, notice| decide_page(&state, &viewer, quarter, chosen, Some(notice), status),
     )
+    .await)
 }
 
 /// `POST /decide/{quarter}/cosign`.
@@ -145,20 +142,21 @@ pub async fn cosign(
         quarter,
         proposal_id,
     };
-    Ok(
-        match state.engine.execute(&viewer.person_id, command, None).await {
-            Ok(executed) => recorded(&format!("/quarters/{quarter}"), &executed),
-            Err(error) => {
-                let (status, notice) = refused(error);
-                decide_page(
-                    &state,
-                    &viewer,
-                    quarter,
-                    (Vec::new(), Vec::new()),
-                    Some(notice),
-                    status,
-                )
-            }
+    Ok(perform(
+        &state,
+        &viewer,
+        command,
+        &format!("/quarters/{quarter}"),
+        |status, notice| {
+            decide_page(
+                &state,
+                &viewer,
+                quarter,
+                (Vec::new(), Vec::new()),
+                Some(notice),
+                status,
+            )
         },
     )
+    .await)
 }

@@ -6,13 +6,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kaohe_engine::report::{ExplainReport, ProvenStep, explain_report};
+use kaohe_engine::report::{ExplainReport, ProvenStep};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Layout, PageError, Viewer, blocking, render};
+use super::{Layout, PageError, Viewer, render};
 use crate::AppState;
-use crate::ledger::checkpoint_for;
 
 #[derive(Template)]
 #[template(path = "explain.html")]
@@ -51,21 +50,7 @@ pub async fn page(
     Path(event_id): Path<Uuid>,
     Query(query): Query<ExplainQuery>,
 ) -> Result<Response, PageError> {
-    let app = state.clone();
-    let report = blocking(move || {
-        let snapshot = app.engine.store().snapshot()?;
-        let events = kaohe_engine::read_events(&snapshot, snapshot.size())?;
-        let checkpoint = checkpoint_for(&app, &snapshot, snapshot.size())?;
-        Ok(explain_report(
-            &snapshot,
-            &events,
-            event_id,
-            query.person.as_deref(),
-            &checkpoint,
-            &app.engine.store().genesis().verifier_key,
-        )?)
-    })
-    .await?;
+    let report = crate::views::explained(&state, event_id, query.person).await?;
     let overseer = viewer.is_overseer();
     viewer.require(
         overseer || report.subject.as_deref() == Some(viewer.person_id.as_str()),

@@ -15,8 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, recorded, recorded_notice,
-    refused, render,
+    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, perform, recorded_notice, render,
 };
 use crate::AppState;
 
@@ -158,13 +157,14 @@ async fn act(
     command: Command,
     form: NominationForm,
 ) -> Response {
-    match state.engine.execute(&viewer.person_id, command, None).await {
-        Ok(executed) => recorded(&format!("/leader/{month}"), &executed),
-        Err(error) => {
-            let (status, notice) = refused(error);
-            leader_page(state, viewer, month, form, Some(notice), status)
-        }
-    }
+    perform(
+        state,
+        viewer,
+        command,
+        &format!("/leader/{month}"),
+        |status, notice| leader_page(state, viewer, month, form, Some(notice), status),
+    )
+    .await
 }
 
 /// `POST /leader/{month}/read`: read a supervisee's sheet.
@@ -343,14 +343,13 @@ pub async fn opinion(
         month,
         opinion: kept.1.clone(),
     };
-    Ok(
-        match state.engine.execute(&viewer.person_id, command, None).await {
-            Ok(executed) => recorded(&format!("/chief/{month}"), &executed),
-            Err(error) => {
-                let (status, notice) = refused(error);
-                chief_page(&state, &viewer, month, kept, Some(notice), status)
-            }
-        }
-        .into_response(),
+    Ok(perform(
+        &state,
+        &viewer,
+        command,
+        &format!("/chief/{month}"),
+        |status, notice| chief_page(&state, &viewer, month, kept, Some(notice), status),
     )
+    .await
+    .into_response())
 }

@@ -377,6 +377,25 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for FormData {
     }
 }
 
+/// Act on a form: `command` by the viewer, now. Recorded: back to `back` with a notice naming
+/// the event. Refused: `again` shows the page with the rule in words, with the status the API
+/// would answer.
+pub async fn perform(
+    state: &AppState,
+    viewer: &Viewer,
+    command: kaohe_assess::Command,
+    back: &str,
+    again: impl FnOnce(StatusCode, Notice) -> Response,
+) -> Response {
+    match state.engine.execute(&viewer.person_id, command, None).await {
+        Ok(executed) => recorded(back, &executed),
+        Err(error) => {
+            let (status, notice) = refused(error);
+            again(status, notice)
+        }
+    }
+}
+
 /// After a recorded form: back to `path` with a notice naming the event.
 pub fn recorded(path: &str, executed: &kaohe_engine::Executed) -> Response {
     let position = executed.events.first().map_or(0, |event| event.position);

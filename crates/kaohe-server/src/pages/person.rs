@@ -15,8 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, recorded, recorded_notice, refused,
-    render,
+    FormData, Layout, Notice, PageError, Viewer, kind_word, perform, recorded_notice, render,
 };
 use crate::AppState;
 
@@ -202,15 +201,17 @@ async fn follow_up(
                 .map(|sanction| (sanction.person_id.clone(), sanction.quarter.year()))
         })
         .ok_or_else(|| PageError::not_found("没有这项奖惩"))?;
-    Ok(
-        match state.engine.execute(&viewer.person_id, command, None).await {
-            Ok(executed) => recorded(&format!("/people/{person}/{year}"), &executed),
-            Err(error) => {
-                let (status, notice) = refused(error);
-                person_page(state, viewer, &person, year, Some(notice), status)?
-            }
+    Ok(perform(
+        state,
+        viewer,
+        command,
+        &format!("/people/{person}/{year}"),
+        |status, notice| {
+            person_page(state, viewer, &person, year, Some(notice), status)
+                .unwrap_or_else(axum::response::IntoResponse::into_response)
         },
     )
+    .await)
 }
 
 /// `POST /sanctions/{sanction_id}/talk`.

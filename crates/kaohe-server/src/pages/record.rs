@@ -11,9 +11,7 @@ use kaohe_assess::views::{SheetStatus, SheetView, month_sheets};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{
-    FormData, Layout, Notice, PageError, Viewer, recorded, recorded_notice, refused, render,
-};
+use super::{FormData, Layout, Notice, PageError, Viewer, perform, recorded_notice, render};
 use crate::AppState;
 
 /// One entry as the page shows it.
@@ -199,13 +197,14 @@ pub async fn write(State(state): State<AppState>, viewer: Viewer, form: FormData
         did: kept.did.clone(),
         learned: kept.learned.clone(),
     };
-    match state.engine.execute(&viewer.person_id, command, None).await {
-        Ok(executed) => recorded(&format!("/record?month={}", Month::of(date)), &executed),
-        Err(error) => {
-            let (status, notice) = refused(error);
-            page_for(&state, &viewer, Month::of(date), kept, Some(notice), status)
-        }
-    }
+    perform(
+        &state,
+        &viewer,
+        command,
+        &format!("/record?month={}", Month::of(date)),
+        |status, notice| page_for(&state, &viewer, Month::of(date), kept, Some(notice), status),
+    )
+    .await
 }
 
 /// `POST /record/entries/{entry_id}/amend`: a correction; the original stays.
@@ -227,14 +226,17 @@ pub async fn amend(
         learned: form.get("learned"),
         reason: form.get("reason"),
     };
-    match state.engine.execute(&viewer.person_id, command, None).await {
-        Ok(executed) => recorded(&format!("/record?month={month}"), &executed),
-        Err(error) => {
-            let (status, notice) = refused(error);
+    perform(
+        &state,
+        &viewer,
+        command,
+        &format!("/record?month={month}"),
+        |status, notice| {
             let kept = empty_form(&viewer);
             page_for(&state, &viewer, month, kept, Some(notice), status)
-        }
-    }
+        },
+    )
+    .await
 }
 
 /// `POST /record/sheets`: hand in a ten-day sheet.
@@ -248,14 +250,12 @@ pub async fn submit_sheet(
         Err(error) => return axum::response::IntoResponse::into_response(error),
     };
     let month = Month::of(period.last_day());
-    match state
-        .engine
-        .execute(&viewer.person_id, Command::SubmitSheet { period }, None)
-        .await
-    {
-        Ok(executed) => recorded(&format!("/record?month={month}"), &executed),
-        Err(error) => {
-            let (status, notice) = refused(error);
+    perform(
+        &state,
+        &viewer,
+        Command::SubmitSheet { period },
+        &format!("/record?month={month}"),
+        |status, notice| {
             page_for(
                 &state,
                 &viewer,
@@ -264,6 +264,7 @@ pub async fn submit_sheet(
                 Some(notice),
                 status,
             )
-        }
-    }
+        },
+    )
+    .await
 }
