@@ -2,6 +2,7 @@
 
 mod cli;
 mod crash;
+mod damage;
 mod demo;
 mod explain;
 mod mirror;

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Args;
 use kaohe_engine::Engine;
 use kaohe_server::{AppState, Limits};
@@ -53,18 +53,45 @@ pub fn serve(
     clock: Clock,
     announce: impl FnOnce(SocketAddr),
 ) -> Result<()> {
-    let store = data_dir::open_with(
-        data,
+    // A damaged ledger is never served. The store checks every page of the file against its
+    // checksum as it opens, and the engine verifies every event, the chain, the stored
+    // checkpoints and Merkle nodes as it folds them; either failing, the first bad event is
+    // named and the server does not start.
+    let opened = kaohe_store::Store::open(
+        &data_dir::ledger_path(data),
         StoreOptions {
             clock: Arc::clone(&clock),
+            check_pages_on_open: true,
             ..StoreOptions::default()
         },
-    )?;
+    );
+    let store = match opened {
+        Ok(store) => store,
+        Err(error @ kaohe_store::OpenError::Damaged(_)) => {
+            bail!(
+                "the ledger in {} is damaged and is not served: {error}{}; run `kaohe verify {}`",
+                data.display(),
+                crate::verify::first_bad_event(data),
+                data.display()
+            )
+        }
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("cannot open the ledger in {}", data.display()));
+        }
+    };
     // Without its key a server still serves everything but checkpoints of unsigned sizes.
     let signer = data_dir::signer(data, &store).ok().map(Arc::new);
     let organisation = store.genesis().organisation.clone();
     let size = store.head()?.size;
-    let engine = Engine::open(store, clock).context("cannot read the ledger with the rules")?;
+    let engine = match Engine::open(store, clock) {
+        Ok(engine) => engine,
+        Err(error @ kaohe_engine::OpenError::Damaged(_)) => bail!(
+            "the ledger in {} is damaged and is not served: {error}",
+            data.display()
+        ),
+        Err(error) => return Err(error).context("cannot read the ledger with the rules"),
+    };
     let state = AppState {
         engine,
         signer,

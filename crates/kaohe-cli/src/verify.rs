@@ -10,6 +10,7 @@ use clap::Args;
 use kaohe_ledger::event::EVENT_BYTES_MAX;
 use kaohe_ledger::note::VerifierKey;
 use kaohe_ledger::verify::{Anchors, Check, ExportCheck, Failure, LedgerCheck, Report};
+use kaohe_store::LedgerFile;
 
 use crate::data_dir;
 use crate::output::{failed, passed, progress, skipped};
@@ -56,7 +57,11 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     };
     let (checked, result) = if args.path.is_dir() {
         println!("verifying data directory {}", args.path.display());
-        verify_data_dir(args, anchors)?
+        match verify_data_dir(args, anchors)? {
+            Some(outcome) => outcome,
+            // The file could not be read at all: said already.
+            None => return Ok(ExitCode::from(1)),
+        }
     } else {
         println!("verifying export {}", args.path.display());
         verify_export(args, anchors)?
@@ -101,12 +106,77 @@ fn verify_export(args: &VerifyArgs, anchors: Anchors) -> Result<(u64, Result<Rep
     Ok(check.finish())
 }
 
+/// Check a data directory; `None` when its file cannot be read at all (reported here).
 fn verify_data_dir(
     args: &VerifyArgs,
+    anchors: Anchors,
+) -> Result<Option<(u64, Result<Report, Failure>)>> {
+    let path = data_dir::ledger_path(&args.path);
+    // The file's pages against their checksums first: damage anywhere in the file, in the
+    // events or not, is found here, but not which event it hit; the ledger checks below say.
+    let pages = LedgerFile::check_pages(&path);
+    match &pages {
+        Ok(()) => passed(
+            PAGES_CHECK,
+            "every page of the file's committed trees matches its checksum",
+        ),
+        Err(error) => failed(PAGES_CHECK, &error.to_string()),
+    }
+    let file = match LedgerFile::open(&path) {
+        Ok(file) => file,
+        Err(error) if pages.is_err() => {
+            // Nothing can be read: there is no event to name.
+            println!("NOT VERIFIED: the ledger file cannot be read: {error}");
+            return Ok(None);
+        }
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("cannot open the ledger in {}", args.path.display()));
+        }
+    };
+    let (checked, mut result) = match check_ledger(&file, anchors) {
+        Ok(outcome) => outcome,
+        Err(error) if pages.is_err() => {
+            println!("NOT VERIFIED: the ledger file cannot be read: {error:#}");
+            return Ok(None);
+        }
+        Err(error) => return Err(error),
+    };
+    if let (Ok(_), Err(error)) = (&result, &pages) {
+        // Every event and node checks out, so the damage lies elsewhere in the file: the id
+        // index, the tokens or the tables' own pages. Still not a file to trust.
+        result = Err(Failure {
+            check: Check::MerkleRoot,
+            event: None,
+            message: format!("every event verifies, but the file is damaged outside them: {error}"),
+        });
+    }
+    Ok(Some((checked, result)))
+}
+
+/// Where the ledger checks first fail on the file in `data`, for a message that already says
+/// the file is damaged: ", first bad event N: ..." or nothing when they find no event to name.
+pub fn first_bad_event(data: &std::path::Path) -> String {
+    let Ok(file) = LedgerFile::open(&data_dir::ledger_path(data)) else {
+        return String::new();
+    };
+    match check_ledger(&file, Anchors::default()) {
+        Ok((_, Err(failure))) if failure.event.is_some() => format!("; first bad {failure}"),
+        Ok((_, Err(failure))) => format!("; {failure}"),
+        _ => String::new(),
+    }
+}
+
+/// The name of the line that reports the file's page checksums.
+const PAGES_CHECK: &str = "file pages";
+
+/// Every event of the file through the verifier, then its checkpoints and Merkle nodes. A
+/// read that fails part way stops the pass at the event that could not be read.
+pub fn check_ledger(
+    file: &LedgerFile,
     mut anchors: Anchors,
 ) -> Result<(u64, Result<Report, Failure>)> {
-    let store = data_dir::open(&args.path)?;
-    let snapshot = store.snapshot()?;
+    let snapshot = file.snapshot()?;
     let mut stored: Vec<String> = snapshot
         .checkpoints()?
         .into_iter()
@@ -116,11 +186,18 @@ fn verify_data_dir(
     anchors.stored = stored;
     let mut check = LedgerCheck::new(anchors);
     let progress = progress(snapshot.size(), "verifying events");
-    snapshot.for_each_event(0, |_, bytes| {
+    let read = snapshot.for_each_event(0, |_, bytes| {
         progress.inc(1);
         check.push(bytes)
-    })?;
+    });
     progress.finish_and_clear();
+    if let Err(error) = read {
+        check.fail(Failure {
+            check: Check::Positions,
+            event: Some(check.size()),
+            message: format!("the event cannot be read: {error}"),
+        });
+    }
     let checked = check.size();
     let nodes = snapshot.check_stored_nodes();
     Ok((checked, check.finish(Some(nodes))))

@@ -5,6 +5,9 @@
 //! fails, it is rebuilt from the ledger. Bearer tokens are checked here too.
 //!
 //! Architecture Invariant: the clock is read here (the time of an act), never in the rules.
+//!
+//! Architecture Invariant: the live state is folded only from a ledger that verifies: opening
+//! checks every event, the chain, the stored checkpoints and Merkle nodes as it folds.
 
 pub mod report;
 mod token;
@@ -16,6 +19,7 @@ use jiff::tz::TimeZone;
 use kaohe_assess::{Act, Command, Fact, Refusal, State, decide};
 use kaohe_ledger::Hash;
 use kaohe_ledger::event::{ParsedEvent, parse_event};
+use kaohe_ledger::verify::{Anchors, Failure, LedgerCheck, PreparedEvent};
 use kaohe_store::{AppendError, Clock, ReadError, SideWrite, Snapshot, Store};
 use uuid::Uuid;
 
@@ -74,6 +78,9 @@ pub enum OpenError {
     /// The ledger could not be read.
     #[error("{0}")]
     Read(#[from] ReadError),
+    /// The ledger fails verification: a damaged or altered file, never to be served.
+    #[error("the ledger does not verify ({0}); run `kaohe verify` on the data directory")]
+    Damaged(Failure),
     /// An event does not parse or the rules cannot fold it.
     #[error("the rules cannot read the ledger: {0}")]
     Fold(String),
@@ -86,6 +93,10 @@ struct Live {
     size: u64,
     /// One more after each rebuild.
     generation: u64,
+    /// Why the state may hold events the ledger refused: a batch failed and the ledger could
+    /// not be read to fold it again. Until a rebuild succeeds, nothing is decided against the
+    /// state and it is not to be shown (`Engine::unavailable`).
+    stale: Option<String>,
 }
 
 struct Inner {
@@ -93,6 +104,8 @@ struct Inner {
     clock: Clock,
     zone: TimeZone,
     live: RwLock<Live>,
+    /// Whether `Live::stale` is set, readable without the lock (it is set and cleared under it).
+    stale: std::sync::atomic::AtomicBool,
 }
 
 /// The rules over one open ledger: cheap to clone, shared by every request.
@@ -126,6 +139,53 @@ pub fn read_events(snapshot: &Snapshot, until: u64) -> Result<Vec<ParsedEvent>, 
     }
 }
 
+/// Every event of a snapshot, parsed and checked in the same pass as `kaohe verify` checks
+/// them (canonical form, schema, positions, ids, the hash chain, causes, times, event 0),
+/// then the stored checkpoints and every stored Merkle node: the first thing wrong is
+/// reported, naming the first bad event where there is one. Parsing is most of the cost, and
+/// the fold needs it anyway; the checks add a hash of each event and a pass over the nodes.
+pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenError> {
+    let mut notes: Vec<String> = snapshot
+        .checkpoints()?
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    let mut check = LedgerCheck::new(Anchors {
+        own: notes.pop(),
+        stored: notes,
+        ..Anchors::default()
+    });
+    let mut events = Vec::with_capacity(snapshot.size() as usize);
+    let read = snapshot.for_each_event(0, |_, bytes| {
+        let prepared = PreparedEvent::new(bytes);
+        if !check.push_prepared(&prepared) {
+            return false;
+        }
+        match prepared.event {
+            Ok(event) => {
+                events.push(event);
+                true
+            }
+            Err(_) => false,
+        }
+    });
+    if let Err(error) = read {
+        // A read that fails part way is damage at the next event, unless the disk failed.
+        match error {
+            ReadError::Damaged(message) => check.fail(Failure {
+                check: kaohe_ledger::verify::Check::Positions,
+                event: Some(check.size()),
+                message: format!("the event cannot be read: the file is damaged: {message}"),
+            }),
+            other => return Err(OpenError::Read(other)),
+        }
+    }
+    check
+        .finish(Some(snapshot.check_stored_nodes()))
+        .map_err(OpenError::Damaged)?;
+    Ok(events)
+}
+
 fn fold(events: &[ParsedEvent]) -> Result<State, OpenError> {
     State::from_events(events.iter().map(Fact::from))
         .map_err(|error| OpenError::Fold(error.to_string()))
@@ -137,7 +197,7 @@ impl Engine {
         let zone = TimeZone::get(&store.genesis().time_zone)
             .map_err(|error| OpenError::Fold(format!("time zone: {error}")))?;
         let snapshot = store.snapshot()?;
-        let state = fold(&read_events(&snapshot, snapshot.size())?)?;
+        let state = fold(&verified_events(&snapshot)?)?;
         Ok(Engine {
             inner: Arc::new(Inner {
                 store,
@@ -147,7 +207,9 @@ impl Engine {
                     state,
                     size: snapshot.size(),
                     generation: 0,
+                    stale: None,
                 }),
+                stale: std::sync::atomic::AtomicBool::new(false),
             }),
         })
     }
@@ -172,7 +234,35 @@ impl Engine {
         self.now().to_zoned(self.inner.zone.clone()).date()
     }
 
-    /// Read the live state: everything decided so far, durable or about to be.
+    /// Whether the live state was marked stale by a failed rebuild: a flag read, without
+    /// waiting for the lock. When true, `unavailable` says why, or finds the ledger readable
+    /// again.
+    pub fn may_be_unavailable(&self) -> bool {
+        self.inner.stale.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Why the live state is not to be shown or decided against now, if it is not: a batch
+    /// failed and the ledger could not be read back to fold the state again, so the state may
+    /// hold events the ledger refused. Each call tries that fold again first, so the engine is
+    /// available again as soon as the ledger can be read.
+    pub fn unavailable(&self) -> Option<String> {
+        if !self.may_be_unavailable() {
+            return None;
+        }
+        let mut live = self
+            .inner
+            .live
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Another request may have rebuilt it while this one waited for the lock.
+        live.stale.as_ref()?;
+        self.rebuild_locked(&mut live)
+            .err()
+            .map(|error| error.to_string())
+    }
+
+    /// Read the live state: everything decided so far, durable or about to be. Check
+    /// `unavailable` first: after a storage failure the state may hold refused events.
     pub fn read<R>(&self, read: impl FnOnce(&State) -> R) -> R {
         let live = self
             .inner
@@ -251,6 +341,10 @@ impl Engine {
                 .live
                 .write()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if live.stale.is_some() {
+                // Never decide against a state that may hold refused events.
+                engine.rebuild_locked(&mut live)?;
+            }
             let drafts = decide(&live.state, &command, &act, id)?;
             let types: Vec<String> = drafts
                 .iter()
@@ -326,18 +420,42 @@ impl Engine {
         self.rebuild_locked(&mut live)
     }
 
+    /// Fold the ledger again. If it cannot be read, the state is marked stale: it may hold
+    /// events that were refused, so it is neither shown nor decided against until a later
+    /// rebuild succeeds.
     fn rebuild_locked(&self, live: &mut Live) -> Result<(), ExecuteError> {
-        let snapshot = self
-            .inner
-            .store
-            .snapshot()
-            .map_err(|error| ExecuteError::Unavailable(error.to_string()))?;
-        let events = read_events(&snapshot, snapshot.size())
-            .map_err(|error| ExecuteError::Internal(error.to_string()))?;
-        live.state = fold(&events).map_err(|error| ExecuteError::Internal(error.to_string()))?;
-        live.size = snapshot.size();
+        let folded = (|| -> Result<(State, u64), ExecuteError> {
+            let snapshot = self
+                .inner
+                .store
+                .snapshot()
+                .map_err(|error| ExecuteError::Unavailable(error.to_string()))?;
+            let events = read_events(&snapshot, snapshot.size()).map_err(|error| match error {
+                OpenError::Read(error) => ExecuteError::Unavailable(error.to_string()),
+                other => ExecuteError::Internal(other.to_string()),
+            })?;
+            let state = fold(&events).map_err(|error| ExecuteError::Internal(error.to_string()))?;
+            Ok((state, snapshot.size()))
+        })();
         live.generation += 1;
-        Ok(())
+        match folded {
+            Ok((state, size)) => {
+                live.state = state;
+                live.size = size;
+                live.stale = None;
+                self.inner
+                    .stale
+                    .store(false, std::sync::atomic::Ordering::SeqCst);
+                Ok(())
+            }
+            Err(error) => {
+                live.stale = Some(error.to_string());
+                self.inner
+                    .stale
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                Err(error)
+            }
+        }
     }
 
     /// A request whose id is already in the ledger at `position`: decide it again against the

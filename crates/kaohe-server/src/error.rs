@@ -90,7 +90,7 @@ impl From<ReadError> for ApiError {
             ReadError::OutOfRange(detail) => {
                 ApiError::new(StatusCode::NOT_FOUND, "out_of_range", detail)
             }
-            ReadError::Storage(detail) => ApiError::internal(detail),
+            ReadError::Storage(detail) | ReadError::Damaged(detail) => ApiError::internal(detail),
         }
     }
 }

@@ -141,6 +141,36 @@ async fn overloaded(_: tower::BoxError) -> ApiError {
     )
 }
 
+/// Answer every request with 503 while the engine's state may hold events the ledger refused
+/// (a failed commit after which the ledger could not be read back; `Engine::unavailable`):
+/// such a state is neither shown nor decided against.
+async fn refuse_while_unavailable(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !state.engine.may_be_unavailable() {
+        return next.run(request).await;
+    }
+    let engine = state.engine.clone();
+    // While unavailable, each request tries to fold the ledger again.
+    let unavailable = tokio::task::spawn_blocking(move || engine.unavailable())
+        .await
+        .unwrap_or_else(|error| Some(error.to_string()));
+    match unavailable {
+        Some(why) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            format!(
+                "the ledger cannot be read now ({why}); nothing is shown or recorded until it can"
+            ),
+        )
+        .into_response(),
+        None => next.run(request).await,
+    }
+}
+
 /// The service's routes with its limits applied.
 pub fn router(state: AppState) -> Router {
     let limits = state.limits;
@@ -158,6 +188,10 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(api)
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            refuse_while_unavailable,
+        ))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(limits.request_body_bytes_max))
         .layer(TimeoutLayer::with_status_code(

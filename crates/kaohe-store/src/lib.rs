@@ -3,6 +3,8 @@
 //!
 //! Architecture Invariant: nothing outside this crate names a redb type.
 
+#[cfg(feature = "fault-injection")]
+pub mod fault;
 mod import;
 mod tables;
 mod writer;
@@ -46,6 +48,12 @@ pub struct StoreOptions {
     pub batch_events_max: usize,
     /// The most appends waiting for the writer; further appenders wait for room.
     pub queue_depth: usize,
+    /// The bytes of the file redb keeps cached in memory (its read cache and write buffer).
+    pub cache_bytes: usize,
+    /// Whether opening verifies the checksum of every page of the file's committed trees
+    /// before trusting it (redb's integrity check): a file damaged since redb wrote it is then
+    /// refused as damaged instead of read. It reads the whole file.
+    pub check_pages_on_open: bool,
 }
 
 impl Default for StoreOptions {
@@ -54,7 +62,19 @@ impl Default for StoreOptions {
             clock: Arc::new(jiff::Timestamp::now),
             batch_events_max: 1024,
             queue_depth: 4096,
+            cache_bytes: 1 << 30,
+            check_pages_on_open: false,
         }
+    }
+}
+
+impl StoreOptions {
+    fn builder(&self) -> redb::Builder {
+        let mut builder = redb::Builder::new();
+        builder
+            .set_cache_size(self.cache_bytes)
+            .set_check_integrity_on_open(self.check_pages_on_open);
+        builder
     }
 }
 
@@ -129,6 +149,17 @@ pub enum ReadError {
     /// The database failed.
     #[error("storage: {0}")]
     Storage(String),
+    /// The file holds pages redb cannot read as it wrote them: damage on disk.
+    #[error("the file is damaged: {0}")]
+    Damaged(String),
+}
+
+/// A read that failed: damage redb noticed, or a storage failure.
+fn read_error(error: redb::StorageError) -> ReadError {
+    match error {
+        redb::StorageError::Corrupted(message) => ReadError::Damaged(message),
+        other => ReadError::Storage(other.to_string()),
+    }
 }
 
 pub(crate) fn storage<E: std::fmt::Display>(error: E) -> String {
@@ -204,8 +235,54 @@ impl Drop for Inner {
 fn map_open_error(path: &Path, error: redb::DatabaseError) -> OpenError {
     match error {
         redb::DatabaseError::DatabaseAlreadyOpen => OpenError::InUse(path.display().to_string()),
+        other => map_database_error(other),
+    }
+}
+
+/// A file redb finds altered or cut short is damaged; anything else is a storage failure.
+fn map_database_error(error: redb::DatabaseError) -> OpenError {
+    match error {
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(message)) => {
+            OpenError::Damaged(format!("the file's pages are damaged: {message}"))
+        }
         other => OpenError::Storage(other.to_string()),
     }
+}
+
+/// A table that cannot be opened on opening: missing or damaged, unless the storage failed.
+fn open_table_error(error: redb::TableError) -> OpenError {
+    match error {
+        redb::TableError::Storage(error) => open_storage_error(error),
+        other => OpenError::Damaged(other.to_string()),
+    }
+}
+
+/// A read that failed on opening: damage redb noticed, or a storage failure.
+fn open_storage_error(error: redb::StorageError) -> OpenError {
+    match error {
+        redb::StorageError::Corrupted(message) => {
+            OpenError::Damaged(format!("the file's pages are damaged: {message}"))
+        }
+        other => OpenError::Storage(other.to_string()),
+    }
+}
+
+/// The name storage given as a backend goes by in messages.
+const BACKEND_NAME: &str = "the given storage";
+
+/// Check that `genesis` can be event 0 and return the time zone it names.
+fn check_genesis(genesis: &EventDraft) -> Result<jiff::tz::TimeZone, OpenError> {
+    genesis
+        .check()
+        .map_err(|error| OpenError::InvalidGenesis(error.to_string()))?;
+    if genesis.event_type != "ledger_created" {
+        return Err(OpenError::InvalidGenesis(
+            "event 0 must be ledger_created".into(),
+        ));
+    }
+    let time_zone = genesis.payload["time_zone"].as_str().unwrap_or_default();
+    jiff::tz::TimeZone::get(time_zone)
+        .map_err(|error| OpenError::InvalidGenesis(format!("time_zone: {error}")))
 }
 
 impl Store {
@@ -218,18 +295,41 @@ impl Store {
         if path.exists() {
             return Err(OpenError::AlreadyExists(path.display().to_string()));
         }
-        genesis
-            .check()
-            .map_err(|error| OpenError::InvalidGenesis(error.to_string()))?;
-        if genesis.event_type != "ledger_created" {
-            return Err(OpenError::InvalidGenesis(
-                "event 0 must be ledger_created".into(),
-            ));
+        let time_zone = check_genesis(genesis)?;
+        let db = options
+            .builder()
+            .create(path)
+            .map_err(|error| map_open_error(path, error))?;
+        Store::create_in(db, time_zone, genesis, options)
+    }
+
+    /// Create a new ledger, as `create` does, on `backend` instead of a file: storage that
+    /// must be empty. Tests use it to put a ledger on a simulated disk.
+    pub fn create_with_backend(
+        backend: impl redb::StorageBackend,
+        genesis: &EventDraft,
+        options: StoreOptions,
+    ) -> Result<Store, OpenError> {
+        let length = backend
+            .len()
+            .map_err(|error| OpenError::Storage(storage(error)))?;
+        if length > 0 {
+            return Err(OpenError::AlreadyExists(BACKEND_NAME.into()));
         }
-        let time_zone = genesis.payload["time_zone"].as_str().unwrap_or_default();
-        let time_zone = jiff::tz::TimeZone::get(time_zone)
-            .map_err(|error| OpenError::InvalidGenesis(format!("time_zone: {error}")))?;
-        let db = Database::create(path).map_err(|error| map_open_error(path, error))?;
+        let time_zone = check_genesis(genesis)?;
+        let db = options
+            .builder()
+            .create_with_backend(backend)
+            .map_err(map_database_error)?;
+        Store::create_in(db, time_zone, genesis, options)
+    }
+
+    fn create_in(
+        db: Database,
+        time_zone: jiff::tz::TimeZone,
+        genesis: &EventDraft,
+        options: StoreOptions,
+    ) -> Result<Store, OpenError> {
         let db = Arc::new(db);
         let mut state = WriterState::empty(time_zone);
         let sealed = state
@@ -250,30 +350,54 @@ impl Store {
         if !path.exists() {
             return Err(OpenError::NotFound(path.display().to_string()));
         }
-        let db = Database::open(path).map_err(|error| map_open_error(path, error))?;
+        let db = options
+            .builder()
+            .open(path)
+            .map_err(|error| map_open_error(path, error))?;
+        Store::open_in(db, options)
+    }
+
+    /// Open an existing ledger, as `open` does, on `backend` instead of a file. Tests use it
+    /// to reopen a ledger on what a simulated disk kept after a crash.
+    pub fn open_with_backend(
+        backend: impl redb::StorageBackend,
+        options: StoreOptions,
+    ) -> Result<Store, OpenError> {
+        let length = backend
+            .len()
+            .map_err(|error| OpenError::Storage(storage(error)))?;
+        if length == 0 {
+            return Err(OpenError::NotFound(BACKEND_NAME.into()));
+        }
+        let db = options
+            .builder()
+            .create_with_backend(backend)
+            .map_err(map_database_error)?;
+        Store::open_in(db, options)
+    }
+
+    fn open_in(db: Database, options: StoreOptions) -> Result<Store, OpenError> {
         let db = Arc::new(db);
         let read = db
             .begin_read()
             .map_err(|e| OpenError::Storage(storage(e)))?;
         let damaged = |message: String| OpenError::Damaged(message);
-        let meta = read.open_table(META).map_err(|e| damaged(storage(e)))?;
+        let meta = read.open_table(META).map_err(open_table_error)?;
         let version = meta
             .get(META_FORMAT_VERSION)
-            .map_err(|e| OpenError::Storage(storage(e)))?
+            .map_err(open_storage_error)?
             .map(|value| value.value())
             .ok_or_else(|| damaged("no format version".into()))?;
         if version != STORE_FORMAT_VERSION {
             return Err(OpenError::UnsupportedFormat(version));
         }
-        let events = read.open_table(EVENTS).map_err(|e| damaged(storage(e)))?;
-        let ids = read
-            .open_table(EVENT_IDS)
-            .map_err(|e| damaged(storage(e)))?;
-        let size = events.len().map_err(|e| OpenError::Storage(storage(e)))?;
+        let events = read.open_table(EVENTS).map_err(open_table_error)?;
+        let ids = read.open_table(EVENT_IDS).map_err(open_table_error)?;
+        let size = events.len().map_err(open_storage_error)?;
         if size == 0 {
             return Err(damaged("the ledger has no events".into()));
         }
-        if ids.len().map_err(|e| OpenError::Storage(storage(e)))? != size {
+        if ids.len().map_err(open_storage_error)? != size {
             return Err(damaged(
                 "the id index and the events differ in count".into(),
             ));
@@ -282,7 +406,7 @@ impl Store {
         let read_event = |position: u64| -> Result<(ParsedEvent, Hash), OpenError> {
             let bytes = events
                 .get(position)
-                .map_err(|e| OpenError::Storage(storage(e)))?
+                .map_err(open_storage_error)?
                 .ok_or_else(|| damaged(format!("event {position} is missing")))?;
             let bytes = bytes.value();
             let parsed = parse_event(bytes)
@@ -489,35 +613,51 @@ impl Store {
         reply.blocking_recv().map_err(|_| AppendError::Closed)?
     }
 
-    fn read(&self) -> Result<ReadTransaction, ReadError> {
-        self.inner
-            .db
-            .begin_read()
-            .map_err(|e| ReadError::Storage(storage(e)))
-    }
-
     /// A consistent view of the ledger as of now.
     pub fn snapshot(&self) -> Result<Snapshot, ReadError> {
-        let read = self.read()?;
-        let failed = |e: redb::TableError| ReadError::Storage(storage(e));
-        // The tables are opened once here rather than at every read: opening one cost more
-        // than the point read itself.
-        let events = read.open_table(EVENTS).map_err(failed)?;
-        let ids = read.open_table(EVENT_IDS).map_err(failed)?;
-        let nodes = Nodes::new(&read).map_err(ReadError::Storage)?;
-        let size = events.len().map_err(|e| ReadError::Storage(storage(e)))?;
-        Ok(Snapshot {
-            events,
-            ids,
-            nodes,
-            read,
-            size,
-        })
+        Snapshot::of(&self.inner.db)
     }
 
     /// The head as of now.
     pub fn head(&self) -> Result<Head, ReadError> {
         self.snapshot()?.head()
+    }
+}
+
+/// A ledger file opened only to be read and checked, as `kaohe verify` reads it: no head
+/// check and no writer, so that a damaged ledger can still be read up to its first bad event.
+pub struct LedgerFile {
+    db: Database,
+}
+
+impl LedgerFile {
+    /// Open the ledger file at `path` for reading.
+    pub fn open(path: &Path) -> Result<LedgerFile, OpenError> {
+        if !path.exists() {
+            return Err(OpenError::NotFound(path.display().to_string()));
+        }
+        let db = Database::open(path).map_err(|error| map_open_error(path, error))?;
+        Ok(LedgerFile { db })
+    }
+
+    /// Check every page of the file at `path` against its checksum (redb's integrity check),
+    /// then close it: damage anywhere in the committed trees, events or not, is found here.
+    /// It reads the whole file.
+    pub fn check_pages(path: &Path) -> Result<(), OpenError> {
+        if !path.exists() {
+            return Err(OpenError::NotFound(path.display().to_string()));
+        }
+        let db = redb::Builder::new()
+            .set_check_integrity_on_open(true)
+            .open(path)
+            .map_err(|error| map_open_error(path, error))?;
+        drop(db);
+        Ok(())
+    }
+
+    /// A view of the ledger as the file holds it.
+    pub fn snapshot(&self) -> Result<Snapshot, ReadError> {
+        Snapshot::of(&self.db)
     }
 }
 
@@ -581,6 +721,29 @@ fn proof_error(error: ProofError<String>) -> ReadError {
 }
 
 impl Snapshot {
+    fn of(db: &Database) -> Result<Snapshot, ReadError> {
+        let read = db
+            .begin_read()
+            .map_err(|e| ReadError::Storage(storage(e)))?;
+        let failed = |e: redb::TableError| match e {
+            redb::TableError::Storage(e) => read_error(e),
+            other => ReadError::Damaged(other.to_string()),
+        };
+        // The tables are opened once here rather than at every read: opening one cost more
+        // than the point read itself.
+        let events = read.open_table(EVENTS).map_err(failed)?;
+        let ids = read.open_table(EVENT_IDS).map_err(failed)?;
+        let nodes = Nodes::new(&read).map_err(ReadError::Storage)?;
+        let size = events.len().map_err(read_error)?;
+        Ok(Snapshot {
+            events,
+            ids,
+            nodes,
+            read,
+            size,
+        })
+    }
+
     /// The number of events.
     pub fn size(&self) -> u64 {
         self.size
@@ -639,7 +802,7 @@ impl Snapshot {
         let value = self
             .events
             .get(position)
-            .map_err(|e| ReadError::Storage(storage(e)))?
+            .map_err(read_error)?
             .ok_or_else(|| ReadError::Storage(format!("event {position} is missing")))?;
         Ok(value.value().to_vec())
     }
@@ -660,12 +823,8 @@ impl Snapshot {
         from: u64,
         mut visit: impl FnMut(u64, &[u8]) -> bool,
     ) -> Result<(), ReadError> {
-        for entry in self
-            .events
-            .range(from..self.size)
-            .map_err(|e| ReadError::Storage(storage(e)))?
-        {
-            let (key, value) = entry.map_err(|e| ReadError::Storage(storage(e)))?;
+        for entry in self.events.range(from..self.size).map_err(read_error)? {
+            let (key, value) = entry.map_err(read_error)?;
             if !visit(key.value(), value.value()) {
                 break;
             }

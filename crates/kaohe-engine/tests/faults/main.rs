@@ -1,0 +1,13 @@
+//! The storage fault suites: the ledger on a simulated disk that loses power at every sync
+//! point of a scripted workload (`crash`) and fails reads, writes and syncs at every point
+//! (`io_errors`). Each prints what it ran. A quick slice runs by default; set
+//! `KAOHE_FAULTS_FULL=1` for every point with every variant.
+
+mod crash;
+mod io_errors;
+mod workload;
+
+/// Whether the full suites run (`KAOHE_FAULTS_FULL=1`), rather than the quick slice.
+pub fn full() -> bool {
+    std::env::var("KAOHE_FAULTS_FULL").is_ok_and(|value| value == "1")
+}
