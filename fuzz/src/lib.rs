@@ -625,6 +625,29 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         path.reverse();
     }
     add("proof", "invalid-path", json(&wrong));
+
+    // `rules` and `model` read their input as a script of choices, so any bytes are a script;
+    // these give the search a few long ones to start from: every choice in turn, and runs of
+    // one choice (for `rules`, mostly entries and nominations; for `model`, appends with
+    // faults and restarts between them).
+    let every: Vec<u8> = (0..=255u8).collect();
+    let interleaved: Vec<u8> = (0..512u32).map(|n| (n * 37 % 251) as u8).collect();
+    for target in ["rules", "model"] {
+        add(target, "every-byte", every.clone());
+        add(target, "interleaved", interleaved.clone());
+    }
+    add("rules", "entries", [1, 48, 1, 5, 0, 200, 3].repeat(40));
+    add(
+        "rules",
+        "nominations",
+        [8, 40, 4, 0, 11, 1, 9, 2, 2].repeat(40),
+    );
+    add("model", "appends", [24, 0, 2, 3, 1].repeat(30));
+    add(
+        "model",
+        "appends-faults-restarts",
+        [24, 1, 3, 2, 4, 1, 2, 0, 5, 2, 7].repeat(20),
+    );
     seeds
 }
 
