@@ -163,3 +163,15 @@ fn the_undamaged_ledger_passes_the_page_check_and_serves() {
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("ok    file pages"), "{stdout}");
 }
+
+#[test]
+fn a_ledger_held_by_a_server_is_not_reported_as_damaged() {
+    let root = tempfile::tempdir().unwrap();
+    let data = damaged_fixture(root.path(), 2);
+    // This process holds the file, as a running server does.
+    let _held = Store::open(&data.join("ledger.redb"), StoreOptions::default()).unwrap();
+    let (code, stdout, stderr) = run(&["verify", data.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    assert!(stderr.contains("cannot open the ledger"), "{stderr}");
+}

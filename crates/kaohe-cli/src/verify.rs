@@ -10,7 +10,7 @@ use clap::Args;
 use kaohe_ledger::event::EVENT_BYTES_MAX;
 use kaohe_ledger::note::VerifierKey;
 use kaohe_ledger::verify::{Anchors, Check, ExportCheck, Failure, LedgerCheck, Report};
-use kaohe_store::LedgerFile;
+use kaohe_store::{LedgerFile, OpenError};
 
 use crate::data_dir;
 use crate::output::{failed, passed, progress, skipped};
@@ -115,6 +115,11 @@ fn verify_data_dir(
     // The file's pages against their checksums first: damage anywhere in the file, in the
     // events or not, is found here, but not which event it hit; the ledger checks below say.
     let pages = LedgerFile::check_pages(&path);
+    if let Err(error @ (OpenError::InUse(_) | OpenError::NotFound(_))) = pages {
+        // Not damage: the file is not there, or a server holds it.
+        return Err(error)
+            .with_context(|| format!("cannot open the ledger in {}", args.path.display()));
+    }
     match &pages {
         Ok(()) => passed(
             PAGES_CHECK,
