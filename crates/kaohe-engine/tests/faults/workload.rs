@@ -13,13 +13,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use jiff::civil::date;
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
-use kaohe_engine::{Engine, read_events};
+use kaohe_engine::{Engine, verified_events};
 use kaohe_ledger::Hash;
 use kaohe_ledger::event::{Actor, EventDraft};
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::note::{Checkpoint, SignerKey};
-use kaohe_ledger::verify::{Anchors, LedgerCheck};
 use kaohe_store::fault::{Operation, SimulatedDisk};
 use kaohe_store::{Appended, OpenError, SideWrite, Store, StoreOptions};
 use uuid::Uuid;
@@ -654,21 +653,9 @@ pub fn check_disk(
             ));
         }
     }
-    let mut stored_notes: Vec<String> = stored_checkpoints
-        .into_iter()
-        .map(|(_, text)| text)
-        .collect();
-    let mut check = LedgerCheck::new(Anchors {
-        own: stored_notes.pop(),
-        stored: stored_notes,
-        ..Anchors::default()
-    });
-    for (_, bytes) in &events {
-        check.push(bytes);
-    }
-    check
-        .finish(Some(snapshot.check_stored_nodes()))
-        .map_err(|failure| format!("the recovered ledger does not verify: {failure}"))?;
+    // What `kaohe verify` checks: every event, the chain, the stored checkpoints, every node.
+    let parsed = verified_events(&snapshot)
+        .map_err(|error| format!("the recovered ledger does not verify: {error}"))?;
     let token_event = reference
         .events
         .iter()
@@ -689,7 +676,6 @@ pub fn check_disk(
     });
     let engine = Engine::open(store.clone(), clock_fn)
         .map_err(|error| format!("the engine does not open: {error}"))?;
-    let parsed = read_events(&snapshot, size).map_err(|error| error.to_string())?;
     let folded = State::from_events(parsed.iter().map(Fact::from))
         .map_err(|error| format!("the events do not fold: {error}"))?;
     if !engine.read(|state| *state == folded) {
