@@ -73,6 +73,7 @@ fn bad_input_gets_a_problem_and_leaves_the_ledger_unchanged() {
         (Method::POST, "/v1/entries".into(), "p001", Some(r#"{"date":"2026-04-01","did":"x","request_id":"0f5b3b9e-2c1d-4e8f-9a6b-1c2d3e4f5a6b"}"#.into()), 422, "bad_request_id"),
         // A text the rules let through but the ledger's format does not.
         (Method::POST, format!("/v1/entries/{entry}/amendments"), "p001", Some(format!(r#"{{"did":"x","reason":"{reason}"}}"#)), 422, "invalid_event"),
+        (Method::POST, "/v1/people".into(), "office", Some(r#"{"person_id":"张 三","name":"张三"}"#.into()), 422, "invalid_event"),
         // Paths and methods that do not exist.
         (Method::DELETE, "/v1/entries".into(), "p001", None, 405, "method_not_allowed"),
         (Method::GET, "/v1/nothing".into(), "p001", None, 404, "no_route"),
