@@ -33,7 +33,8 @@ use axum::http::{Method, Request};
 use jiff::civil::{Date, date};
 use kaohe_assess::{Command, Fact, State};
 use kaohe_engine::Engine;
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_fuzz::{ROLES, any_text, township_genesis};
+use kaohe_ledger::genesis::default_policy;
 use kaohe_ledger::note::SignerKey;
 use kaohe_server::{AppState, Limits, PROBLEM_JSON};
 use kaohe_store::fault::SimulatedDisk;
@@ -58,17 +59,6 @@ const PEOPLE: [(&str, &str); 9] = [
     ("m01", "mayor"),
     ("w01", "party_committee"),
     ("office", "office"),
-];
-
-const ROLES: [&str; 8] = [
-    "cadre",
-    "supervising_leader",
-    "area_chief",
-    "party_secretary",
-    "mayor",
-    "party_committee",
-    "office",
-    "discipline_inspector",
 ];
 
 /// What a field holds.
@@ -355,15 +345,7 @@ fn millis(time: &str) -> i64 {
 /// each, the last sheet handed in, the chief's opinions and the leader's nominations.
 fn build_base() -> Base {
     let key = Arc::new(SignerKey::from_seed("kaohe.fuzz/api", [7; 32]).expect("a key"));
-    let genesis = LedgerCreated {
-        organisation: "示范镇",
-        key: &key.verifier(),
-        time_zone: "Asia/Shanghai",
-        policy: default_policy("2026-01-01"),
-        business_time: "2026-01-01T08:00:00+08:00",
-        person_id: "office",
-    }
-    .draft();
+    let genesis = township_genesis(&key);
     let now = Arc::new(AtomicI64::new(millis("2026-01-02T09:00:00+08:00")));
     let clock = clock_over(&now);
     let disk = SimulatedDisk::new();
@@ -790,12 +772,12 @@ impl World {
 
     fn value(&mut self, u: &mut Unstructured<'_>, kind: Kind) -> Result<Value> {
         Ok(match kind {
-            Kind::Text => json!(text(u)?),
+            Kind::Text => json!(any_text(u)?),
             Kind::OptionalText => {
                 if u.arbitrary()? {
                     Value::Null
                 } else {
-                    json!(text(u)?)
+                    json!(any_text(u)?)
                 }
             }
             Kind::Date => json!(self.day(u)?.to_string()),
@@ -858,15 +840,6 @@ impl World {
             }
         })
     }
-}
-
-fn text(u: &mut Unstructured<'_>) -> Result<String> {
-    Ok(match u.int_in_range(0..=5u8)? {
-        0 => String::new(),
-        1 => "到红星村督查人居环境整治".repeat(usize::from(u.int_in_range(1..=40u8)?)),
-        2 => "依据记录".to_string(),
-        _ => u.arbitrary::<String>()?,
-    })
 }
 
 fn period(u: &mut Unstructured<'_>) -> Result<String> {

@@ -28,8 +28,8 @@ use kaohe_assess::payload::Scores;
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
+use kaohe_fuzz::{ROLES, any_text, township_genesis};
 use kaohe_ledger::event::EventDraft;
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::note::SignerKey;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
@@ -48,17 +48,6 @@ const PEOPLE: [(&str, &str); 9] = [
     ("s01", "party_secretary"),
     ("m01", "mayor"),
     ("w01", "party_committee"),
-];
-
-const ROLES: [&str; 8] = [
-    "cadre",
-    "supervising_leader",
-    "area_chief",
-    "party_secretary",
-    "mayor",
-    "party_committee",
-    "office",
-    "inspector",
 ];
 
 /// `KAOHE_FUZZ_STATS=1`: print the types of the events each input got recorded, to see what
@@ -92,15 +81,7 @@ struct World {
 impl World {
     fn new() -> World {
         let key = SignerKey::from_seed("kaohe.fuzz/rules", [3; 32]).expect("a valid key");
-        let genesis = LedgerCreated {
-            organisation: "示范镇",
-            key: &key.verifier(),
-            time_zone: "Asia/Shanghai",
-            policy: default_policy("2026-01-01"),
-            business_time: "2026-01-01T08:00:00+08:00",
-            person_id: "office",
-        }
-        .draft();
+        let genesis = township_genesis(&key);
         let mut world = World {
             state: State::default(),
             events: Vec::new(),
@@ -305,15 +286,6 @@ impl World {
         })
     }
 
-    fn text(&self, u: &mut Unstructured<'_>) -> Result<String> {
-        Ok(match u.int_in_range(0..=5u8)? {
-            0 => String::new(),
-            1 => "到红星村督查人居环境整治".repeat(usize::from(u.int_in_range(1..=40u8)?)),
-            2 => "依据记录".to_string(),
-            _ => u.arbitrary::<String>()?,
-        })
-    }
-
     fn day(&self, u: &mut Unstructured<'_>) -> Result<Date> {
         // Mostly the last few weeks; sometimes far back or ahead.
         let offset = if u.ratio(3, 4)? {
@@ -397,10 +369,10 @@ impl World {
             month,
             kind: self.kind(u)?,
             cadre_id: cadre,
-            reason: self.text(u)?,
+            reason: any_text(u)?,
             cited_ids,
             override_reason: if u.arbitrary()? {
-                Some(self.text(u)?)
+                Some(any_text(u)?)
             } else {
                 None
             },
@@ -424,7 +396,7 @@ impl World {
         Ok(match u.int_in_range(0..=23u8)? {
             0 => Command::RegisterPerson {
                 person_id: self.person(u)?,
-                name: self.text(u)?,
+                name: any_text(u)?,
             },
             1 => Command::AssignRole {
                 person_id: self.person(u)?,
@@ -447,20 +419,20 @@ impl World {
             },
             3 => Command::AssignArea {
                 cadre_id: self.person(u)?,
-                area: self.text(u)?,
+                area: any_text(u)?,
                 chief_id: self.person(u)?,
                 from: self.day(u)?,
             },
             4..=6 => Command::WriteEntry {
                 date: self.day(u)?,
-                did: self.text(u)?,
-                learned: self.text(u)?,
+                did: any_text(u)?,
+                learned: any_text(u)?,
             },
             7 => Command::AmendEntry {
                 entry_id: self.id_of(u, "entry_written")?,
-                did: self.text(u)?,
-                learned: self.text(u)?,
-                reason: self.text(u)?,
+                did: any_text(u)?,
+                learned: any_text(u)?,
+                reason: any_text(u)?,
             },
             8 => Command::SubmitSheet {
                 period: Period::of(self.day(u)?),
@@ -468,7 +440,7 @@ impl World {
             9 => Command::GiveOpinion {
                 cadre_id: self.person(u)?,
                 month: self.month(u)?,
-                opinion: self.text(u)?,
+                opinion: any_text(u)?,
             },
             10 | 11 => self.nomination(u)?,
             12 => Command::GiveScores {
@@ -493,41 +465,41 @@ impl World {
             },
             15 => Command::PublishDecision {
                 quarter: self.month(u)?.quarter(),
-                notice: self.text(u)?,
+                notice: any_text(u)?,
             },
             16 => Command::FileAppeal {
                 quarter: self.month(u)?.quarter(),
                 person_id: self.person(u)?,
                 kind: self.kind(u)?,
-                grounds: self.text(u)?,
+                grounds: any_text(u)?,
             },
             17 => Command::AnswerAppeal {
                 appeal_id: self.id_of(u, "appeal_filed")?,
                 overturned: u.arbitrary()?,
-                reasons: self.text(u)?,
+                reasons: any_text(u)?,
             },
             18 => Command::DisplaySheet {
                 person_id: self.person(u)?,
                 period: Period::of(self.day(u)?),
-                note: self.text(u)?,
+                note: any_text(u)?,
             },
             19 => Command::ReadSheet {
                 person_id: self.person(u)?,
                 period: Period::of(self.day(u)?),
-                comment: self.text(u)?,
+                comment: any_text(u)?,
             },
             20 => Command::RecordTalk {
                 sanction_id: self.id_of(u, "sanction_imposed")?,
                 held_on: self.day(u)?,
-                summary: self.text(u)?,
+                summary: any_text(u)?,
             },
             21 => Command::PlanRectification {
                 sanction_id: self.id_of(u, "sanction_imposed")?,
-                plan: self.text(u)?,
+                plan: any_text(u)?,
             },
             22 => Command::CompleteRectification {
                 sanction_id: self.id_of(u, "sanction_imposed")?,
-                summary: self.text(u)?,
+                summary: any_text(u)?,
             },
             _ => {
                 if u.arbitrary()? {
@@ -539,7 +511,7 @@ impl World {
                 } else {
                     Command::RevokeToken {
                         token_id: self.id_of(u, "token_issued")?,
-                        reason: self.text(u)?,
+                        reason: any_text(u)?,
                     }
                 }
             }

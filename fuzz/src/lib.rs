@@ -488,6 +488,41 @@ pub fn mutate(u: &mut Unstructured<'_>, bytes: &mut Vec<u8>, pool: &[Vec<u8>]) -
     Ok(Edit::Other)
 }
 
+/// The roles a person can be given, as the rules name them.
+pub const ROLES: [&str; 8] = [
+    "cadre",
+    "supervising_leader",
+    "area_chief",
+    "party_secretary",
+    "mayor",
+    "party_committee",
+    "office",
+    "discipline_inspector",
+];
+
+/// Event 0 of the township the `rules` and `api` targets play in, signed for by `key`.
+pub fn township_genesis(key: &SignerKey) -> EventDraft {
+    LedgerCreated {
+        organisation: "示范镇",
+        key: &key.verifier(),
+        time_zone: "Asia/Shanghai",
+        policy: default_policy("2026-01-01"),
+        business_time: "2026-01-01T08:00:00+08:00",
+        person_id: "office",
+    }
+    .draft()
+}
+
+/// Free text as a caller may send it: empty, long, short, or anything.
+pub fn any_text(u: &mut Unstructured<'_>) -> Result<String> {
+    Ok(match u.int_in_range(0..=5u8)? {
+        0 => String::new(),
+        1 => "到红星村督查人居环境整治".repeat(usize::from(u.int_in_range(1..=40u8)?)),
+        2 => "依据记录".to_string(),
+        _ => u.arbitrary::<String>()?,
+    })
+}
+
 /// The seed inputs of each target, by file name under `corpus/<target>/`: valid inputs built
 /// from the fixture, and a few invalid ones near them. `cargo test` checks the committed files;
 /// `KAOHE_WRITE_SEEDS=1 cargo test` writes them.
