@@ -1,0 +1,209 @@
+//! The service on a disk that fails: a write that cannot be made durable is answered 503, and
+//! while the engine cannot read the ledger back every request is answered 503, nothing shown
+//! and nothing recorded, until the ledger can be read again.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::Request;
+use jiff::civil::date;
+use kaohe_assess::Command;
+use kaohe_engine::Engine;
+use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::note::SignerKey;
+use kaohe_server::{AppState, Limits, PROBLEM_JSON};
+use kaohe_store::fault::{IoFault, Operation, Persistence, SimulatedDisk};
+use kaohe_store::{Store, StoreOptions};
+use serde_json::Value;
+use tower::ServiceExt;
+
+struct Served {
+    disk: SimulatedDisk,
+    state: AppState,
+    token: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Served {
+    /// A ledger on a simulated disk with one cadre, p001, and their token.
+    fn new() -> Served {
+        let key = SignerKey::from_seed("kaohe.test/faults", [5; 32]).unwrap();
+        let genesis = LedgerCreated {
+            organisation: "示范镇",
+            key: &key.verifier(),
+            time_zone: "Asia/Shanghai",
+            policy: default_policy("2026-01-01"),
+            business_time: "2026-01-01T08:00:00+08:00",
+            person_id: "office",
+        }
+        .draft();
+        let clock: kaohe_store::Clock = Arc::new(|| "2026-03-02T20:00:00+08:00".parse().unwrap());
+        let options = StoreOptions {
+            clock: Arc::clone(&clock),
+            // A small cache, so that reads reach the disk.
+            cache_bytes: 64 * 1024,
+            ..StoreOptions::default()
+        };
+        let disk = SimulatedDisk::new();
+        let store = Store::create_with_backend(disk.clone(), &genesis, options).unwrap();
+        let engine = Engine::open(store, clock).unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let token = runtime.block_on(async {
+            for command in [
+                Command::RegisterPerson {
+                    person_id: "p001".into(),
+                    name: "张三".into(),
+                },
+                Command::AssignRole {
+                    person_id: "p001".into(),
+                    role: "cadre".into(),
+                    from: date(2026, 1, 1),
+                    until: None,
+                },
+            ] {
+                engine.execute("office", command, None).await.unwrap();
+            }
+            engine.issue_token("office", "p001").await.unwrap().0.text
+        });
+        Served {
+            disk,
+            state: AppState {
+                engine,
+                signer: Some(Arc::new(key)),
+                limits: Limits::default(),
+            },
+            token,
+            runtime,
+        }
+    }
+
+    /// Send a request as p001; returns the status and the body as JSON.
+    fn send(&self, method: &str, path: &str, body: Option<&str>) -> (u16, String, Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("authorization", format!("Bearer {}", self.token))
+            .header("content-type", "application/json")
+            .body(body.map_or_else(Body::empty, |body| Body::from(body.to_owned())))
+            .unwrap();
+        let router = kaohe_server::router(self.state.clone());
+        self.runtime.block_on(async move {
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .map(|value| value.to_str().unwrap().to_owned())
+                .unwrap_or_default();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (
+                status,
+                content_type,
+                serde_json::from_slice(&body).unwrap_or(Value::Null),
+            )
+        })
+    }
+
+    /// From the next call of `operation` on, every one fails.
+    fn fail_from_now_on(&self, operation: Operation) {
+        self.disk.fail(IoFault {
+            operation,
+            at: self.disk.calls(operation) + 1,
+            persistence: Persistence::Forever,
+        });
+    }
+}
+
+const ENTRY: &str = r#"{"date":"2026-03-02","did":"到东风村走访低保户三户","learned":"核实收入"}"#;
+
+#[test]
+fn a_failing_disk_is_answered_503_and_nothing_stale_is_shown() {
+    let served = Served::new();
+    let (status, _, _) = served.send("GET", "/v1/me", None);
+    assert_eq!(status, 200);
+    let size_before = served.state.engine.store().head().unwrap().size;
+
+    // The disk stops syncing and reading: the entry cannot be made durable, and the engine
+    // cannot read the ledger back to drop it from its state.
+    served.fail_from_now_on(Operation::Sync);
+    served.fail_from_now_on(Operation::Read);
+    let (status, content_type, problem) = served.send("POST", "/v1/entries", Some(ENTRY));
+    assert_eq!(status, 503, "{problem}");
+    assert_eq!(content_type, PROBLEM_JSON);
+    assert_eq!(problem["code"], "unavailable", "{problem}");
+    assert!(
+        served.state.engine.may_be_unavailable(),
+        "the engine should know its state may hold the refused entry"
+    );
+
+    // Every request is refused while the ledger cannot be read: views too, since the state
+    // may still hold the entry that was never recorded.
+    for (method, path, body) in [
+        ("GET", "/v1/me", None),
+        ("GET", "/v1/people/p001/years/2026", None),
+        ("POST", "/v1/entries", Some(ENTRY)),
+    ] {
+        let (status, content_type, problem) = served.send(method, path, body);
+        assert_eq!(status, 503, "{method} {path}: {problem}");
+        assert_eq!(content_type, PROBLEM_JSON, "{method} {path}");
+        assert_eq!(problem["code"], "unavailable", "{method} {path}: {problem}");
+    }
+
+    // redb refuses every transaction after an I/O error until the file is opened again, so
+    // the service stays unavailable when the disk recovers, until it is restarted.
+    served.disk.lift_faults();
+    let (status, _, problem) = served.send("GET", "/v1/me", None);
+    assert_eq!(status, 503, "{problem}");
+
+    // After a power loss, the disk holds the ledger before the entry, and it verifies.
+    let durable = SimulatedDisk::from_image(served.disk.durable_image());
+    let reopened = Store::open_with_backend(durable, StoreOptions::default()).unwrap();
+    let snapshot = reopened.snapshot().unwrap();
+    assert_eq!(
+        snapshot.size(),
+        size_before,
+        "the refused entry is not in the ledger"
+    );
+    kaohe_engine::verified_events(&snapshot).unwrap();
+    drop(reopened);
+
+    // A restart without a power loss serves again. The entry may have landed (its commit was
+    // written, only its sync failed): then a retry with the same request id is answered from
+    // the ledger; either way the ledger verifies.
+    let live = SimulatedDisk::from_image(served.disk.live_image());
+    let clock: kaohe_store::Clock = Arc::new(|| "2026-03-02T20:00:00+08:00".parse().unwrap());
+    let store = Store::open_with_backend(
+        live,
+        StoreOptions {
+            clock: Arc::clone(&clock),
+            ..StoreOptions::default()
+        },
+    )
+    .unwrap();
+    let size = store.head().unwrap().size;
+    assert!(
+        size == size_before || size == size_before + 1,
+        "{size} events after a restart, {size_before} before the entry"
+    );
+    let restarted = Served {
+        disk: served.disk.clone(),
+        state: AppState {
+            engine: Engine::open(store, clock).unwrap(),
+            ..served.state.clone()
+        },
+        token: served.token.clone(),
+        runtime: tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap(),
+    };
+    let (status, _, me) = restarted.send("GET", "/v1/me", None);
+    assert_eq!(status, 200, "{me}");
+}
