@@ -661,10 +661,10 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     }
     add("proof", "invalid-path", json(&wrong));
 
-    // `rules`, `model` and `api` read their input as a script of choices, so any bytes are a script;
-    // these give the search a few long ones to start from: every choice in turn, and runs of
-    // one choice (for `rules`, mostly entries and nominations; for `model`, appends with
-    // faults and restarts between them).
+    // `rules`, `model` and `api` read their input as a script of choices, so any bytes are a
+    // script; these give the search a few long ones to start from: every choice in turn, and
+    // runs of one choice (for `rules`, mostly entries and nominations; for `model`, appends
+    // with faults and restarts between them).
     let every: Vec<u8> = (0..=255u8).collect();
     let interleaved: Vec<u8> = (0..512u32).map(|n| (n * 37 % 251) as u8).collect();
     for target in ["rules", "model", "api"] {
