@@ -2,6 +2,8 @@
 //! while the engine cannot read the ledger back every request is answered 503, nothing shown
 //! and nothing recorded, until the ledger can be read again.
 
+mod support;
+
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -15,7 +17,6 @@ use kaohe_server::{AppState, Limits, PROBLEM_JSON};
 use kaohe_store::fault::{IoFault, Operation, Persistence, SimulatedDisk};
 use kaohe_store::{Store, StoreOptions};
 use serde_json::Value;
-use tower::ServiceExt;
 
 struct Served {
     disk: SimulatedDisk,
@@ -81,7 +82,7 @@ impl Served {
         }
     }
 
-    /// Send a request as p001; returns the status and the body as JSON.
+    /// Send a request as p001; returns the status, the content type and the body as JSON.
     fn send(&self, method: &str, path: &str, body: Option<&str>) -> (u16, String, Value) {
         let request = Request::builder()
             .method(method)
@@ -90,24 +91,9 @@ impl Served {
             .header("content-type", "application/json")
             .body(body.map_or_else(Body::empty, |body| Body::from(body.to_owned())))
             .unwrap();
-        let router = kaohe_server::router(self.state.clone());
-        self.runtime.block_on(async move {
-            let response = router.oneshot(request).await.unwrap();
-            let status = response.status().as_u16();
-            let content_type = response
-                .headers()
-                .get("content-type")
-                .map(|value| value.to_str().unwrap().to_owned())
-                .unwrap_or_default();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            (
-                status,
-                content_type,
-                serde_json::from_slice(&body).unwrap_or(Value::Null),
-            )
-        })
+        let answer = support::oneshot(&self.runtime, &self.state, request);
+        let json = answer.json();
+        (answer.status, answer.content_type, json)
     }
 
     /// From the next call of `operation` on, every one fails.

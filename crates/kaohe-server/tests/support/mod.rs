@@ -105,25 +105,7 @@ impl Town {
 
     /// Send a request built by the test.
     pub fn raw(&self, request: Request<Body>) -> Answer {
-        let router = kaohe_server::router(self.state.clone());
-        self.runtime.block_on(async move {
-            let response = router.oneshot(request).await.unwrap();
-            let status = response.status().as_u16();
-            let content_type = response
-                .headers()
-                .get("content-type")
-                .map(|value| value.to_str().unwrap().to_owned())
-                .unwrap_or_default();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap()
-                .to_vec();
-            Answer {
-                status,
-                content_type,
-                body,
-            }
-        })
+        oneshot(&self.runtime, &self.state, request)
     }
 
     pub fn get(&self, path: &str, person: Option<&str>) -> Answer {
@@ -160,6 +142,33 @@ impl Town {
             .spawn(async move { axum::serve(listener, router).await });
         addr
     }
+}
+
+/// Send `request` through the router over `state`, on `runtime`.
+pub fn oneshot(
+    runtime: &tokio::runtime::Runtime,
+    state: &AppState,
+    request: Request<Body>,
+) -> Answer {
+    let router = kaohe_server::router(state.clone());
+    runtime.block_on(async move {
+        let response = router.oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|value| value.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+        Answer {
+            status,
+            content_type,
+            body,
+        }
+    })
 }
 
 /// The township, with the clock at 2026-04-01T08:00: roster, March's records of three
