@@ -11,7 +11,6 @@ use axum::http::Request;
 use jiff::civil::date;
 use kaohe_assess::Command;
 use kaohe_engine::Engine;
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::note::SignerKey;
 use kaohe_server::{AppState, Limits, PROBLEM_JSON};
 use kaohe_store::fault::{IoFault, Operation, Persistence, SimulatedDisk};
@@ -29,16 +28,8 @@ impl Served {
     /// A ledger on a simulated disk with one cadre, p001, and their token.
     fn new() -> Served {
         let key = SignerKey::from_seed("kaohe.test/faults", [5; 32]).unwrap();
-        let genesis = LedgerCreated {
-            organisation: "示范镇",
-            key: &key.verifier(),
-            time_zone: "Asia/Shanghai",
-            policy: default_policy("2026-01-01"),
-            business_time: "2026-01-01T08:00:00+08:00",
-            person_id: "office",
-        }
-        .draft();
-        let clock: kaohe_store::Clock = Arc::new(|| "2026-03-02T20:00:00+08:00".parse().unwrap());
+        let genesis = support::genesis(&key);
+        let clock = clock();
         let options = StoreOptions {
             clock: Arc::clone(&clock),
             // A small cache, so that reads reach the disk.
@@ -106,6 +97,11 @@ impl Served {
     }
 }
 
+/// The served clock: the evening of 2 March 2026.
+fn clock() -> kaohe_store::Clock {
+    Arc::new(|| "2026-03-02T20:00:00+08:00".parse().unwrap())
+}
+
 const ENTRY: &str = r#"{"date":"2026-03-02","did":"到东风村走访低保户三户","learned":"核实收入"}"#;
 
 #[test]
@@ -163,7 +159,7 @@ fn a_failing_disk_is_answered_503_and_nothing_stale_is_shown() {
     // written, only its sync failed): then a retry with the same request id is answered from
     // the ledger; either way the ledger verifies.
     let live = SimulatedDisk::from_image(served.disk.live_image());
-    let clock: kaohe_store::Clock = Arc::new(|| "2026-03-02T20:00:00+08:00".parse().unwrap());
+    let clock = clock();
     let store = Store::open_with_backend(
         live,
         StoreOptions {

@@ -177,10 +177,9 @@ pub fn town() -> Town {
     town_with(Limits::default())
 }
 
-pub fn town_with(limits: Limits) -> Town {
-    let dir = tempfile::tempdir().unwrap();
-    let key = SignerKey::from_seed("kaohe.test/api", [4; 32]).unwrap();
-    let genesis = LedgerCreated {
+/// Event 0 of the township's ledger, whose checkpoints `key` signs.
+pub fn genesis(key: &SignerKey) -> kaohe_ledger::event::EventDraft {
+    LedgerCreated {
         organisation: "示范镇",
         key: &key.verifier(),
         time_zone: "Asia/Shanghai",
@@ -188,7 +187,13 @@ pub fn town_with(limits: Limits) -> Town {
         business_time: "2026-01-01T08:00:00+08:00",
         person_id: "office",
     }
-    .draft();
+    .draft()
+}
+
+pub fn town_with(limits: Limits) -> Town {
+    let dir = tempfile::tempdir().unwrap();
+    let key = SignerKey::from_seed("kaohe.test/api", [4; 32]).unwrap();
+    let genesis = genesis(&key);
     let clock = Arc::new(AtomicI64::new(0));
     let reading = Arc::clone(&clock);
     let clock_fn: kaohe_store::Clock = Arc::new(move || {
