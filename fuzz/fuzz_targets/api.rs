@@ -480,6 +480,8 @@ fn build_base() -> Base {
 struct World {
     now: Arc<AtomicI64>,
     state: AppState,
+    /// The service over `state`, as `kaohe serve` builds it.
+    router: axum::Router,
     /// Type and id of each event in the ledger, to name in paths and bodies.
     ids: Vec<(String, Uuid)>,
     /// Request ids sent so far, to send again.
@@ -497,13 +499,15 @@ impl World {
         )
         .expect("the base ledger opens");
         let engine = Engine::open(store, clock).expect("the base ledger folds");
+        let state = AppState {
+            engine,
+            signer: Some(Arc::clone(&base.key)),
+            limits: Limits::default(),
+        };
         World {
             now,
-            state: AppState {
-                engine,
-                signer: Some(Arc::clone(&base.key)),
-                limits: Limits::default(),
-            },
+            router: kaohe_server::router(state.clone()),
+            state,
             ids: base.ids.clone(),
             request_ids: Vec::new(),
         }
@@ -606,7 +610,7 @@ impl World {
     /// and, for a refusal, its code.
     fn send(&mut self, request: Request<Body>) -> (u16, String) {
         let before = self.size();
-        let router = kaohe_server::router(self.state.clone());
+        let router = self.router.clone();
         let (status, content_type, body) = RUNTIME.block_on(async move {
             let response = router.oneshot(request).await.expect("the router answers");
             let status = response.status();
