@@ -153,3 +153,37 @@ fn seed_demo_is_the_same_ledger_for_the_same_seed() {
     assert_eq!(code, 2);
     assert!(stderr.contains("already holds a ledger"), "{stderr}");
 }
+
+/// The demo township of the README (`--seed 2026`) is pinned: its size, its root and the
+/// BLAKE3 hash of its export. A change to the code that plays it (the rules, the seeder, how
+/// events are batched into commits) must leave every byte as it was; only a change to the
+/// scheme itself may move these figures, and then on purpose, in the same commit.
+#[test]
+fn demo_township_for_seed_2026_is_pinned() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("demo");
+    let (code, stdout, stderr) = run(&["seed-demo", "--data", data.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let out = root.path().join("demo.jsonl");
+    let (code, _, stderr) = run(&[
+        "export",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let export = std::fs::read(&out).unwrap();
+    let text = String::from_utf8_lossy(&export);
+    let checkpoint = text.lines().last().unwrap();
+    assert!(
+        checkpoint.contains(
+            r#"kaohe.demo/shifanzhen\n31682\nDTH4bz/nJsV0WarGTsPT92uHfLl3Ab12RVoMcTMCPGY=\n"#
+        ),
+        "{checkpoint}"
+    );
+    assert_eq!(
+        blake3::hash(&export).to_hex().as_str(),
+        "5b91f9745092a5fccd2ecedfb5d79d4d50a60aa0fb0d6648439b40e1a378d2da"
+    );
+}
