@@ -378,7 +378,7 @@ fn build_base() -> Base {
                 "office",
                 Command::AssignRole {
                     person_id: person.into(),
-                    role: role.into(),
+                    role: role.parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
                 },

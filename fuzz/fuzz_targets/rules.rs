@@ -101,7 +101,7 @@ impl World {
                 "office",
                 Command::AssignRole {
                     person_id: person.into(),
-                    role: role.into(),
+                    role: role.parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
                 },

@@ -131,7 +131,7 @@ fn play_first_quarter(dir: &std::path::Path, drop: impl Fn(&EventDraft) -> bool)
             setup,
             Command::AssignRole {
                 person_id: person.into(),
-                role: role.into(),
+                role: role.parse().unwrap(),
                 from: date(2026, 1, 1),
                 until: None,
             },

@@ -8,23 +8,12 @@ use serde::Serialize;
 
 use uuid::Uuid;
 
-use crate::payload::{self, types};
+use crate::payload;
 use crate::period::{Month, Period, Quarter};
 use crate::policy::Policy;
 use crate::state::Kind;
 use crate::state::State;
-
-/// The roles a person can be given (everything but `system`).
-pub const ASSIGNABLE_ROLES: &[&str] = &[
-    "cadre",
-    "area_chief",
-    "supervising_leader",
-    "party_secretary",
-    "mayor",
-    "party_committee",
-    "office",
-    "discipline_inspector",
-];
+use crate::words::{EventType, Outcome, Role, SanctionKind, Standing};
 
 /// Who acts, and when (RFC 3339 with offset).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +44,7 @@ pub enum Command {
         /// Who.
         person_id: String,
         /// Which role.
-        role: String,
+        role: Role,
         /// From.
         from: Date,
         /// Until, inclusive.
@@ -177,8 +166,8 @@ pub enum Command {
     AnswerAppeal {
         /// The appeal.
         appeal_id: Uuid,
-        /// Whether the designation is overturned (else upheld).
-        overturned: bool,
+        /// Upheld or overturned.
+        outcome: Outcome,
         /// Why.
         reasons: String,
     },
@@ -757,32 +746,32 @@ impl Refusal {
 fn draft<T: Serialize>(
     id: Uuid,
     act: &Act,
-    role: &str,
-    event_type: &str,
+    role: Role,
+    event_type: EventType,
     payload: &T,
 ) -> EventDraft {
     EventDraft {
         id,
-        event_type: event_type.into(),
+        event_type: event_type.as_str().into(),
         payload_version: 1,
         business_time: act.time.clone(),
         actor: Actor {
             person_id: act.person_id.clone(),
-            role: role.into(),
+            role: role.as_str().into(),
         },
         payload: serde_json::to_value(payload).expect("payloads serialise"),
         caused_by: Vec::new(),
     }
 }
 
-fn need_role(state: &State, person: &str, role: &str, date: Date) -> Result<(), Refusal> {
+fn need_role(state: &State, person: &str, role: Role, date: Date) -> Result<(), Refusal> {
     if !state.people.contains_key(person) {
         return Err(Refusal::UnknownPerson(person.into()));
     }
     if !state.holds(person, role, date) {
         return Err(Refusal::NotInRole {
             person: person.into(),
-            role: role.into(),
+            role: role.to_string(),
             date,
         });
     }
@@ -826,7 +815,7 @@ pub fn decide(
     let actor = act.person_id.as_str();
     match command {
         Command::AdoptPolicy { policy } => {
-            need_role(state, actor, "office", today)?;
+            need_role(state, actor, Role::Office, today)?;
             let next = state
                 .policies
                 .latest()
@@ -846,23 +835,23 @@ pub fn decide(
             Ok(vec![draft(
                 id,
                 act,
-                "office",
-                types::POLICY_ADOPTED,
+                Role::Office,
+                EventType::PolicyAdopted,
                 &payload::PolicyAdopted {
                     policy: policy.clone(),
                 },
             )])
         }
         Command::RegisterPerson { person_id, name } => {
-            need_role(state, actor, "office", today)?;
+            need_role(state, actor, Role::Office, today)?;
             if state.people.contains_key(person_id) {
                 return Err(Refusal::AlreadyRegistered(person_id.clone()));
             }
             Ok(vec![draft(
                 id,
                 act,
-                "office",
-                types::PERSON_REGISTERED,
+                Role::Office,
+                EventType::PersonRegistered,
                 &payload::PersonRegistered {
                     person_id: person_id.clone(),
                     name: name.clone(),
@@ -875,10 +864,10 @@ pub fn decide(
             from,
             until,
         } => {
-            need_role(state, actor, "office", today)?;
+            need_role(state, actor, Role::Office, today)?;
             need_person(state, person_id)?;
-            if !ASSIGNABLE_ROLES.contains(&role.as_str()) {
-                return Err(Refusal::UnknownRole(role.clone()));
+            if !role.is_assignable() {
+                return Err(Refusal::UnknownRole(role.to_string()));
             }
             if let Some(until) = until
                 && until < from
@@ -891,11 +880,11 @@ pub fn decide(
             Ok(vec![draft(
                 id,
                 act,
-                "office",
-                types::ROLE_ASSIGNED,
+                Role::Office,
+                EventType::RoleAssigned,
                 &payload::RoleAssigned {
                     person_id: person_id.clone(),
-                    role: role.clone(),
+                    role: *role,
                     from: *from,
                     until: *until,
                 },
@@ -906,14 +895,14 @@ pub fn decide(
             leader_id,
             from,
         } => {
-            need_role(state, actor, "office", today)?;
-            need_role(state, cadre_id, "cadre", *from)?;
-            need_role(state, leader_id, "supervising_leader", *from)?;
+            need_role(state, actor, Role::Office, today)?;
+            need_role(state, cadre_id, Role::Cadre, *from)?;
+            need_role(state, leader_id, Role::SupervisingLeader, *from)?;
             Ok(vec![draft(
                 id,
                 act,
-                "office",
-                types::SUPERVISION_ASSIGNED,
+                Role::Office,
+                EventType::SupervisionAssigned,
                 &payload::SupervisionAssigned {
                     cadre_id: cadre_id.clone(),
                     leader_id: leader_id.clone(),
@@ -927,14 +916,14 @@ pub fn decide(
             chief_id,
             from,
         } => {
-            need_role(state, actor, "office", today)?;
-            need_role(state, cadre_id, "cadre", *from)?;
-            need_role(state, chief_id, "area_chief", *from)?;
+            need_role(state, actor, Role::Office, today)?;
+            need_role(state, cadre_id, Role::Cadre, *from)?;
+            need_role(state, chief_id, Role::AreaChief, *from)?;
             Ok(vec![draft(
                 id,
                 act,
-                "office",
-                types::AREA_ASSIGNED,
+                Role::Office,
+                EventType::AreaAssigned,
                 &payload::AreaAssigned {
                     cadre_id: cadre_id.clone(),
                     area: area.clone(),
@@ -944,7 +933,7 @@ pub fn decide(
             )])
         }
         Command::WriteEntry { date, did, learned } => {
-            need_role(state, actor, "cadre", *date)?;
+            need_role(state, actor, Role::Cadre, *date)?;
             if *date > today {
                 return Err(Refusal::EntryInFuture { date: *date, today });
             }
@@ -959,8 +948,8 @@ pub fn decide(
             Ok(vec![draft(
                 id,
                 act,
-                "cadre",
-                types::ENTRY_WRITTEN,
+                Role::Cadre,
+                EventType::EntryWritten,
                 &payload::EntryWritten {
                     person_id: actor.into(),
                     date: *date,
@@ -980,7 +969,7 @@ pub fn decide(
                 .get(entry_id)
                 .filter(|entry| entry.person_id == actor)
                 .ok_or(Refusal::NotYourEntry(*entry_id))?;
-            need_role(state, actor, "cadre", today)?;
+            need_role(state, actor, Role::Cadre, today)?;
             if reason.trim().is_empty() {
                 return Err(Refusal::ReasonMissing);
             }
@@ -988,8 +977,8 @@ pub fn decide(
             let mut event = draft(
                 id,
                 act,
-                "cadre",
-                types::ENTRY_AMENDED,
+                Role::Cadre,
+                EventType::EntryAmended,
                 &payload::EntryAmended {
                     entry_id: *entry_id,
                     did: did.clone(),
@@ -1001,7 +990,7 @@ pub fn decide(
             Ok(vec![event])
         }
         Command::SubmitSheet { period } => {
-            need_role(state, actor, "cadre", period.last_day().min(today))?;
+            need_role(state, actor, Role::Cadre, period.last_day().min(today))?;
             if today < period.last_day() {
                 return Err(Refusal::PeriodNotOver {
                     period: *period,
@@ -1022,11 +1011,11 @@ pub fn decide(
             Ok(vec![draft(
                 id,
                 act,
-                "cadre",
-                types::SHEET_SUBMITTED,
+                Role::Cadre,
+                EventType::SheetSubmitted,
                 &payload::SheetSubmitted {
                     person_id: actor.into(),
-                    period: period.to_string(),
+                    period: *period,
                     entry_ids,
                 },
             )])
@@ -1036,7 +1025,7 @@ pub fn decide(
             month,
             opinion,
         } => {
-            need_role(state, actor, "area_chief", month.last_day())?;
+            need_role(state, actor, Role::AreaChief, month.last_day())?;
             if state.chief_on(cadre_id, month.last_day()) != Some(actor) {
                 return Err(Refusal::NotYourArea {
                     chief: actor.into(),
@@ -1056,11 +1045,11 @@ pub fn decide(
             Ok(vec![draft(
                 id,
                 act,
-                "area_chief",
-                types::OPINION_GIVEN,
+                Role::AreaChief,
+                EventType::OpinionGiven,
                 &payload::OpinionGiven {
                     cadre_id: cadre_id.clone(),
-                    month: month.to_string(),
+                    month: *month,
                     opinion: opinion.clone(),
                 },
             )])
@@ -1099,10 +1088,10 @@ pub fn decide(
             Ok(vec![draft(
                 id,
                 act,
-                "supervising_leader",
-                types::SCORES_GIVEN,
+                Role::SupervisingLeader,
+                EventType::ScoresGiven,
                 &payload::ScoresGiven {
-                    month: month.to_string(),
+                    month: *month,
                     cadre_id: cadre_id.clone(),
                     scores: *scores,
                     policy_version: policy.version,
@@ -1182,11 +1171,11 @@ pub fn decide(
             let mut event = draft(
                 id,
                 act,
-                "supervising_leader",
-                types::NOMINATION_MADE,
+                Role::SupervisingLeader,
+                EventType::NominationMade,
                 &payload::NominationMade {
-                    month: month.to_string(),
-                    kind: kind.as_str().into(),
+                    month: *month,
+                    kind: *kind,
                     cadre_id: cadre_id.clone(),
                     reason: reason.clone(),
                     cited_ids: cited_ids.clone(),
@@ -1253,9 +1242,9 @@ pub fn decide(
                 id,
                 act,
                 role,
-                types::DECISION_PROPOSED,
+                EventType::DecisionProposed,
                 &payload::DecisionProposed {
-                    quarter: quarter.to_string(),
+                    quarter: *quarter,
                     best: best.clone(),
                     worst: worst.clone(),
                     policy_version: policy.version,
@@ -1284,25 +1273,25 @@ pub fn decide(
                 return Err(Refusal::NotLatestProposal(*proposal_id));
             }
             let proposal = &state.proposals[proposal_id];
-            let other = if proposal.proposer_role == "party_secretary" {
-                "mayor"
+            let other = if proposal.proposer_role == Role::PartySecretary {
+                Role::Mayor
             } else {
-                "party_secretary"
+                Role::PartySecretary
             };
             if actor == proposal.proposer_id || !state.holds(actor, other, today) {
                 return Err(Refusal::NotTheOtherSigner {
                     person: actor.into(),
                     proposer: proposal.proposer_id.clone(),
-                    proposer_role: proposal.proposer_role.clone(),
+                    proposer_role: proposal.proposer_role.to_string(),
                 });
             }
             let mut event = draft(
                 id,
                 act,
                 other,
-                types::DECISION_COSIGNED,
+                EventType::DecisionCosigned,
                 &payload::DecisionCosigned {
-                    quarter: quarter.to_string(),
+                    quarter: *quarter,
                     proposal_id: *proposal_id,
                 },
             );
@@ -1317,12 +1306,12 @@ pub fn decide(
                 let mut sanction = draft(
                     derived_id(id, events.len()),
                     &system_act(act),
-                    "system",
-                    types::SANCTION_IMPOSED,
+                    Role::System,
+                    EventType::SanctionImposed,
                     &payload::SanctionImposed {
                         person_id: expected.person_id,
-                        quarter: quarter.to_string(),
-                        sanction: expected.sanction.into(),
+                        quarter: *quarter,
+                        sanction: expected.sanction,
                         bonus_bp: expected.bonus_bp,
                         rectify_by: expected.rectify_by,
                         policy_version: expected.policy_version,
@@ -1334,7 +1323,7 @@ pub fn decide(
             Ok(events)
         }
         Command::PublishDecision { quarter, notice } => {
-            need_role(state, actor, "office", today)?;
+            need_role(state, actor, Role::Office, today)?;
             if !state.decisions.contains_key(quarter) {
                 return Err(Refusal::NoDecision(*quarter));
             }
@@ -1347,10 +1336,10 @@ pub fn decide(
             let mut event = draft(
                 id,
                 act,
-                "office",
-                types::DECISION_PUBLISHED,
+                Role::Office,
+                EventType::DecisionPublished,
                 &payload::DecisionPublished {
-                    quarter: quarter.to_string(),
+                    quarter: *quarter,
                     notice: notice.clone(),
                 },
             );
@@ -1381,7 +1370,7 @@ pub fn decide(
                     ended: window_ends,
                 });
             }
-            if policy.appeal_standing == "rated_person" && actor != person_id {
+            if policy.appeal_standing == Standing::RatedPerson && actor != person_id {
                 return Err(Refusal::NoStanding {
                     person: actor.into(),
                     rated: person_id.clone(),
@@ -1408,16 +1397,16 @@ pub fn decide(
             let mut event = draft(
                 id,
                 act,
-                if state.holds(actor, "cadre", today) {
-                    "cadre"
+                if state.holds(actor, Role::Cadre, today) {
+                    Role::Cadre
                 } else {
-                    "office"
+                    Role::Office
                 },
-                types::APPEAL_FILED,
+                EventType::AppealFiled,
                 &payload::AppealFiled {
-                    quarter: quarter.to_string(),
+                    quarter: *quarter,
                     person_id: person_id.clone(),
-                    kind: kind.as_str().into(),
+                    kind: *kind,
                     grounds: grounds.clone(),
                 },
             );
@@ -1426,10 +1415,10 @@ pub fn decide(
         }
         Command::AnswerAppeal {
             appeal_id,
-            overturned,
+            outcome,
             reasons,
         } => {
-            need_role(state, actor, "party_committee", today)?;
+            need_role(state, actor, Role::PartyCommittee, today)?;
             let appeal = state
                 .appeals
                 .get(appeal_id)
@@ -1450,24 +1439,24 @@ pub fn decide(
             let mut answer = draft(
                 id,
                 act,
-                "party_committee",
-                types::APPEAL_ANSWERED,
+                Role::PartyCommittee,
+                EventType::AppealAnswered,
                 &payload::AppealAnswered {
                     appeal_id: *appeal_id,
-                    outcome: if *overturned { "overturned" } else { "upheld" }.into(),
+                    outcome: *outcome,
                     reasons: reasons.clone(),
                     policy_version: policy.version,
                 },
             );
             answer.caused_by = vec![*appeal_id];
             let mut events = vec![answer];
-            if *overturned {
+            if *outcome == Outcome::Overturned {
                 // The sanctions whose cause the answer removes are revoked by events naming it.
                 let mut after = state.clone();
                 after
                     .apply(&crate::state::Fact::from(&events[0]))
                     .expect("a decided event applies");
-                let still: Vec<(String, &str, Vec<Uuid>)> = after
+                let still: Vec<(String, SanctionKind, Vec<Uuid>)> = after
                     .decisions
                     .keys()
                     .filter(|quarter| **quarter >= appeal.quarter)
@@ -1488,8 +1477,8 @@ pub fn decide(
                         let mut revoked = draft(
                             derived_id(id, events.len()),
                             &system_act(act),
-                            "system",
-                            types::SANCTION_REVOKED,
+                            Role::System,
+                            EventType::SanctionRevoked,
                             &payload::SanctionRevoked {
                                 sanction_id: *sanction_id,
                                 appeal_answer_id: id,
@@ -1507,7 +1496,7 @@ pub fn decide(
             period,
             note,
         } => {
-            need_role(state, actor, "office", today)?;
+            need_role(state, actor, Role::Office, today)?;
             let sheet = submitted_sheet(state, person_id, *period)?;
             if sheet.displayed.is_some() {
                 return Err(Refusal::AlreadyDisplayed {
@@ -1518,11 +1507,11 @@ pub fn decide(
             let mut event = draft(
                 id,
                 act,
-                "office",
-                types::SHEET_DISPLAYED,
+                Role::Office,
+                EventType::SheetDisplayed,
                 &payload::SheetDisplayed {
                     person_id: person_id.clone(),
-                    period: period.to_string(),
+                    period: *period,
                     note: note.clone(),
                 },
             );
@@ -1534,7 +1523,7 @@ pub fn decide(
             period,
             comment,
         } => {
-            need_role(state, actor, "supervising_leader", today)?;
+            need_role(state, actor, Role::SupervisingLeader, today)?;
             let sheet = submitted_sheet(state, person_id, *period)?;
             if state.supervisor_on(person_id, period.last_day()) != Some(actor) {
                 return Err(Refusal::NotSupervisor {
@@ -1546,11 +1535,11 @@ pub fn decide(
             let mut event = draft(
                 id,
                 act,
-                "supervising_leader",
-                types::SHEET_READ,
+                Role::SupervisingLeader,
+                EventType::SheetRead,
                 &payload::SheetRead {
                     person_id: person_id.clone(),
-                    period: period.to_string(),
+                    period: *period,
                     comment: comment.clone(),
                 },
             );
@@ -1563,7 +1552,7 @@ pub fn decide(
             summary,
         } => {
             let role = principal_role(state, actor, today)?;
-            let sanction = sanction_to_follow(state, *sanction_id, "talk")?;
+            let sanction = sanction_to_follow(state, *sanction_id, SanctionKind::Talk)?;
             if sanction.talk_held.is_some() {
                 return Err(Refusal::FollowUpRecorded {
                     id: *sanction_id,
@@ -1584,7 +1573,7 @@ pub fn decide(
                 id,
                 act,
                 role,
-                types::TALK_HELD,
+                EventType::TalkHeld,
                 &payload::TalkHeld {
                     sanction_id: *sanction_id,
                     person_id: sanction.person_id.clone(),
@@ -1597,14 +1586,14 @@ pub fn decide(
         }
         Command::PlanRectification { sanction_id, plan } => {
             need_person(state, actor)?;
-            let sanction = sanction_to_follow(state, *sanction_id, "rectification")?;
+            let sanction = sanction_to_follow(state, *sanction_id, SanctionKind::Rectification)?;
             if sanction.person_id != actor {
                 return Err(Refusal::NotYourSanction {
                     id: *sanction_id,
                     person: sanction.person_id.clone(),
                 });
             }
-            need_role(state, actor, "cadre", today)?;
+            need_role(state, actor, Role::Cadre, today)?;
             if sanction.plan.is_some() {
                 return Err(Refusal::FollowUpRecorded {
                     id: *sanction_id,
@@ -1617,8 +1606,8 @@ pub fn decide(
             let mut event = draft(
                 id,
                 act,
-                "cadre",
-                types::RECTIFICATION_PLANNED,
+                Role::Cadre,
+                EventType::RectificationPlanned,
                 &payload::RectificationPlanned {
                     sanction_id: *sanction_id,
                     person_id: actor.into(),
@@ -1632,8 +1621,8 @@ pub fn decide(
             sanction_id,
             summary,
         } => {
-            need_role(state, actor, "supervising_leader", today)?;
-            let sanction = sanction_to_follow(state, *sanction_id, "rectification")?;
+            need_role(state, actor, Role::SupervisingLeader, today)?;
+            let sanction = sanction_to_follow(state, *sanction_id, SanctionKind::Rectification)?;
             if state.supervisor_on(&sanction.person_id, today) != Some(actor) {
                 return Err(Refusal::NotSupervisor {
                     leader: actor.into(),
@@ -1654,8 +1643,8 @@ pub fn decide(
             let mut event = draft(
                 id,
                 act,
-                "supervising_leader",
-                types::RECTIFICATION_COMPLETED,
+                Role::SupervisingLeader,
+                EventType::RectificationCompleted,
                 &payload::RectificationCompleted {
                     sanction_id: *sanction_id,
                     person_id: sanction.person_id.clone(),
@@ -1670,7 +1659,7 @@ pub fn decide(
             token_id,
             person_id,
         } => {
-            need_role(state, actor, "office", today)?;
+            need_role(state, actor, Role::Office, today)?;
             need_person(state, person_id)?;
             if state.tokens.contains_key(token_id) {
                 return Err(Refusal::TokenExists(*token_id));
@@ -1678,8 +1667,8 @@ pub fn decide(
             Ok(vec![draft(
                 id,
                 act,
-                "office",
-                types::TOKEN_ISSUED,
+                Role::Office,
+                EventType::TokenIssued,
                 &payload::TokenIssued {
                     token_id: *token_id,
                     person_id: person_id.clone(),
@@ -1687,7 +1676,7 @@ pub fn decide(
             )])
         }
         Command::RevokeToken { token_id, reason } => {
-            need_role(state, actor, "office", today)?;
+            need_role(state, actor, Role::Office, today)?;
             let token = state
                 .tokens
                 .get(token_id)
@@ -1701,8 +1690,8 @@ pub fn decide(
             let mut event = draft(
                 id,
                 act,
-                "office",
-                types::TOKEN_REVOKED,
+                Role::Office,
+                EventType::TokenRevoked,
                 &payload::TokenRevoked {
                     token_id: *token_id,
                     person_id: token.person_id.clone(),
@@ -1758,7 +1747,7 @@ fn rating_policy<'a>(
     today: Date,
 ) -> Result<&'a Policy, Refusal> {
     let last_day = month.last_day();
-    need_role(state, leader, "supervising_leader", last_day)?;
+    need_role(state, leader, Role::SupervisingLeader, last_day)?;
     if today < last_day {
         return Err(Refusal::MonthNotOver { month, last_day });
     }
@@ -1782,11 +1771,11 @@ fn need_supervisee(state: &State, leader: &str, cadre: &str, month: Month) -> Re
 }
 
 /// The role in which `person` acts as one of the two principal leaders (主要领导) on `date`.
-fn principal_role(state: &State, person: &str, date: Date) -> Result<&'static str, Refusal> {
+fn principal_role(state: &State, person: &str, date: Date) -> Result<Role, Refusal> {
     need_person(state, person)?;
-    ["party_secretary", "mayor"]
+    Role::PRINCIPALS
         .into_iter()
-        .find(|role| state.holds(person, role, date))
+        .find(|role| state.holds(person, *role, date))
         .ok_or_else(|| Refusal::NotInRole {
             person: person.into(),
             role: "party_secretary or mayor".into(),
@@ -1795,11 +1784,11 @@ fn principal_role(state: &State, person: &str, date: Date) -> Result<&'static st
 }
 
 /// A sanction of kind `needed` that is still in force, for a follow-up.
-fn sanction_to_follow<'a>(
-    state: &'a State,
+fn sanction_to_follow(
+    state: &State,
     id: Uuid,
-    needed: &'static str,
-) -> Result<&'a crate::state::Sanction, Refusal> {
+    needed: SanctionKind,
+) -> Result<&crate::state::Sanction, Refusal> {
     let sanction = state
         .sanctions
         .get(&id)
@@ -1807,8 +1796,8 @@ fn sanction_to_follow<'a>(
     if sanction.sanction != needed {
         return Err(Refusal::WrongSanction {
             id,
-            sanction: sanction.sanction.clone(),
-            needed,
+            sanction: sanction.sanction.to_string(),
+            needed: needed.as_str(),
         });
     }
     if sanction.revoked_by.is_some() {

@@ -9,6 +9,7 @@
 
 pub mod decide;
 pub mod explain;
+mod fold;
 pub mod payload;
 pub mod period;
 pub mod policy;
@@ -17,6 +18,8 @@ pub mod sanctions;
 pub mod state;
 pub mod summary;
 pub mod views;
+pub mod words;
 
 pub use decide::{Act, Command, Refusal, RefusalKind, decide};
 pub use state::{Fact, State};
+pub use words::{DayKind, EventType, Kind, Outcome, Role, SanctionKind, Standing, TieBreak};

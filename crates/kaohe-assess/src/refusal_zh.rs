@@ -1,7 +1,16 @@
 //! Each refusal in Chinese words, as the pages show it beside the form it refused.
 
 use crate::decide::Refusal;
-use crate::summary::{role_name, sanction_name};
+use crate::words::{Role, SanctionKind};
+
+fn role_name(text: &str) -> &str {
+    text.parse::<Role>().map_or(text, |role| role.name_zh())
+}
+
+fn sanction_name(text: &str) -> &str {
+    text.parse::<SanctionKind>()
+        .map_or(text, |sanction| sanction.name_zh())
+}
 
 fn kind_name(kind: &str) -> &str {
     match kind {

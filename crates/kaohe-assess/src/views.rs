@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use crate::payload::Scores;
 use crate::period::{Month, Period, Quarter};
-use crate::sanctions::sanction_rank;
 use crate::state::{Appeal, Kind, Nomination, Publication, Sanction, State};
+use crate::words::{Outcome, Role, SanctionKind};
 
 /// How many leading events were recorded on or before `day` in `zone`. Recording times never
 /// go back (the store's writer keeps them monotonic), so these events are a prefix of the
@@ -388,8 +388,8 @@ pub struct ProposalView {
     pub id: Uuid,
     /// Who proposed it.
     pub proposer_id: String,
-    /// As `party_secretary` or `mayor`.
-    pub proposer_role: String,
+    /// As the party secretary or the mayor.
+    pub proposer_role: Role,
     /// Best workers.
     pub best: Vec<String>,
     /// Worst workers.
@@ -437,8 +437,8 @@ pub struct DesignationView {
 pub struct AnswerView {
     /// The answer event.
     pub id: Uuid,
-    /// `upheld` or `overturned`.
-    pub outcome: &'static str,
+    /// Upheld or overturned.
+    pub outcome: Outcome,
     /// The reasons.
     pub reasons: String,
     /// The day it was answered.
@@ -477,8 +477,10 @@ pub struct AppealView {
     pub breached: bool,
 }
 
+/// Days from `from` to `to`. Between two dates of jiff's range the span in days always exists;
+/// were it not to, the difference reads as none rather than panicking.
 fn days_between(from: Date, to: Date) -> i64 {
-    i64::from(from.until(to).expect("dates within range").get_days())
+    from.until(to).map_or(0, |span| i64::from(span.get_days()))
 }
 
 fn appeal_view(state: &State, id: Uuid, appeal: &Appeal, today: Date) -> AppealView {
@@ -499,11 +501,7 @@ fn appeal_view(state: &State, id: Uuid, appeal: &Appeal, today: Date) -> AppealV
         days_left: days_between(reference, appeal.due_on),
         answer: appeal.answer.as_ref().map(|answer| AnswerView {
             id: answer.id,
-            outcome: if answer.overturned {
-                "overturned"
-            } else {
-                "upheld"
-            },
+            outcome: answer.outcome,
             reasons: answer.reasons.clone(),
             answered_on: answer.answered_on,
         }),
@@ -525,7 +523,7 @@ pub struct SanctionView {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub quarter: Quarter,
     /// Which sanction.
-    pub sanction: String,
+    pub sanction: SanctionKind,
     /// Uplift in basis points.
     pub bonus_bp: Option<u32>,
     /// Rectification deadline.
@@ -559,10 +557,10 @@ fn sanction_views(
         .map(|(id, sanction)| sanction_view(state, *id, sanction, today))
         .collect();
     views.sort_by(|a, b| {
-        (&a.person_id, a.quarter, sanction_rank(&a.sanction), a.id).cmp(&(
+        (&a.person_id, a.quarter, a.sanction, a.id).cmp(&(
             &b.person_id,
             b.quarter,
-            sanction_rank(&b.sanction),
+            b.sanction,
             b.id,
         ))
     });
@@ -575,7 +573,7 @@ fn sanction_view(state: &State, id: Uuid, sanction: &Sanction, today: Date) -> S
         person_id: sanction.person_id.clone(),
         name: name_of(state, &sanction.person_id),
         quarter: sanction.quarter,
-        sanction: sanction.sanction.clone(),
+        sanction: sanction.sanction,
         bonus_bp: sanction.bonus_bp,
         rectify_by: sanction.rectify_by,
         caused_by: sanction.caused_by.clone(),
@@ -664,7 +662,7 @@ pub fn quarter_board(state: &State, quarter: Quarter, today: Date) -> QuarterBoa
             .map(|(id, proposal)| ProposalView {
                 id: *id,
                 proposer_id: proposal.proposer_id.clone(),
-                proposer_role: proposal.proposer_role.clone(),
+                proposer_role: proposal.proposer_role,
                 best: proposal.best.clone(),
                 worst: proposal.worst.clone(),
                 policy_version: proposal.policy_version,
@@ -780,28 +778,21 @@ pub fn person_pay(state: &State, person: &str, year: i16) -> PersonPay {
             .iter()
             .position(|quarter| *quarter == sanction.quarter)
             .expect("a quarter of the year");
-        let counts = match sanction.sanction.as_str() {
-            "quarterly_bonus_uplift" => {
-                pay.quarterly_bonus_bp[index] += sanction.bonus_bp.unwrap_or(0);
-                true
-            }
-            "year_end_bonus_uplift" => {
-                pay.year_end_bonus_bp += sanction.bonus_bp.unwrap_or(0);
-                true
-            }
-            "bonuses_withheld" => {
-                pay.bonuses_withheld = true;
-                true
-            }
-            "basic_salary_only" => {
-                pay.basic_salary_only = true;
-                true
-            }
-            _ => false,
-        };
-        if counts {
-            pay.causes.push(*id);
+        if !sanction.sanction.affects_pay() {
+            continue;
         }
+        match sanction.sanction {
+            SanctionKind::QuarterlyBonusUplift => {
+                pay.quarterly_bonus_bp[index] += sanction.bonus_bp.unwrap_or(0);
+            }
+            SanctionKind::YearEndBonusUplift => {
+                pay.year_end_bonus_bp += sanction.bonus_bp.unwrap_or(0);
+            }
+            SanctionKind::BonusesWithheld => pay.bonuses_withheld = true,
+            SanctionKind::BasicSalaryOnly => pay.basic_salary_only = true,
+            _ => {}
+        }
+        pay.causes.push(*id);
     }
     if pay.bonuses_withheld {
         pay.quarterly_bonus_bp = [0; 4];
@@ -867,7 +858,7 @@ pub struct PersonMonth {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleView {
     /// The role.
-    pub role: String,
+    pub role: Role,
     /// The first day.
     pub from: Date,
     /// The last day, if any.
@@ -921,7 +912,7 @@ pub struct PersonYear {
 /// The year of `person` as the state stands on `today` (months after `today` are left out).
 pub fn person_year(state: &State, person: &str, year: i16, today: Date) -> PersonYear {
     let quarters = Quarter::of_year(year);
-    let holds_cadre = |day: Date| state.holds(person, "cadre", day);
+    let holds_cadre = |day: Date| state.holds(person, Role::Cadre, day);
     let months: Vec<PersonMonth> = quarters
         .iter()
         .flat_map(|quarter| quarter.months())
@@ -1010,7 +1001,7 @@ pub fn person_year(state: &State, person: &str, year: i16, today: Date) -> Perso
                     .roles
                     .iter()
                     .map(|span| RoleView {
-                        role: span.role.clone(),
+                        role: span.role,
                         from: span.from,
                         until: span.until,
                     })

@@ -71,7 +71,7 @@ impl World {
                 "office",
                 Command::AssignRole {
                     person_id: person.into(),
-                    role: role.into(),
+                    role: role.parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
                 },
@@ -334,7 +334,11 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
                 "w01".into(),
                 Command::AnswerAppeal {
                     appeal_id: *id,
-                    overturned: flag,
+                    outcome: if flag {
+                        kaohe_assess::Outcome::Overturned
+                    } else {
+                        kaohe_assess::Outcome::Upheld
+                    },
                     reasons: "经核实".into(),
                 },
             ),
@@ -352,7 +356,7 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
                     }
             });
             match follow {
-                Some((id, sanction)) if sanction.sanction == "talk" => (
+                Some((id, sanction)) if sanction.sanction == kaohe_assess::SanctionKind::Talk => (
                     if flag { "s01" } else { "m01" }.into(),
                     Command::RecordTalk {
                         sanction_id: *id,

@@ -90,7 +90,7 @@ fn entries_are_refused_by_the_rule_that_forbids_them() {
         "2026-03-01T09:00:00+08:00",
         Command::AssignRole {
             person_id: "p002".into(),
-            role: "office".into(),
+            role: kaohe_assess::Role::Office,
             from: date(2026, 3, 1),
             until: None,
         },
@@ -119,7 +119,7 @@ fn a_role_ends_on_its_last_day() {
         "2026-01-02T09:00:00+08:00",
         Command::AssignRole {
             person_id: "p009".into(),
-            role: "cadre".into(),
+            role: kaohe_assess::Role::Cadre,
             from: date(2026, 1, 1),
             until: Some(date(2026, 2, 28)),
         },
@@ -148,7 +148,7 @@ fn a_role_ends_on_its_last_day() {
             "2026-01-02T09:00:00+08:00",
             Command::AssignRole {
                 person_id: "p009".into(),
-                role: "emperor".into(),
+                role: kaohe_assess::Role::System,
                 from: date(2026, 1, 1),
                 until: None
             },
@@ -161,7 +161,7 @@ fn a_role_ends_on_its_last_day() {
             "2026-01-02T09:00:00+08:00",
             Command::AssignRole {
                 person_id: "p009".into(),
-                role: "cadre".into(),
+                role: kaohe_assess::Role::Cadre,
                 from: date(2026, 3, 1),
                 until: Some(date(2026, 2, 1))
             },
@@ -820,13 +820,17 @@ fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_
         },
     )[0]
     .id;
-    let answer = |overturned| Command::AnswerAppeal {
+    let answer = |outcome| Command::AnswerAppeal {
         appeal_id,
-        overturned,
+        outcome,
         reasons: "经核实，撤销最差评定".into(),
     };
     assert!(matches!(
-        given.refused("s01", "2026-04-07T09:00:00+08:00", answer(true)),
+        given.refused(
+            "s01",
+            "2026-04-07T09:00:00+08:00",
+            answer(kaohe_assess::Outcome::Overturned)
+        ),
         Refusal::NotInRole { .. }
     ));
     // A member of the committee does not answer an appeal about themselves.
@@ -835,13 +839,17 @@ fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_
         "2026-04-03T10:00:00+08:00",
         Command::AssignRole {
             person_id: "p002".into(),
-            role: "party_committee".into(),
+            role: kaohe_assess::Role::PartyCommittee,
             from: date(2026, 4, 3),
             until: None,
         },
     );
     assert_eq!(
-        given.refused("p002", "2026-04-07T09:00:00+08:00", answer(true)),
+        given.refused(
+            "p002",
+            "2026-04-07T09:00:00+08:00",
+            answer(kaohe_assess::Outcome::Overturned)
+        ),
         Refusal::OwnAppeal {
             person: "p002".into(),
             appeal: appeal_id
@@ -852,7 +860,11 @@ fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_
         given.state.appeals[&appeal_id].breached(date(2026, 4, 9)),
         "unanswered past its due day"
     );
-    let events = given.ok("w01", "2026-04-09T09:00:00+08:00", answer(true));
+    let events = given.ok(
+        "w01",
+        "2026-04-09T09:00:00+08:00",
+        answer(kaohe_assess::Outcome::Overturned),
+    );
     assert_eq!(
         events.len(),
         4,
@@ -875,7 +887,11 @@ fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_
         replay.differences
     );
     assert_eq!(
-        given.refused("w01", "2026-04-09T10:00:00+08:00", answer(false)),
+        given.refused(
+            "w01",
+            "2026-04-09T10:00:00+08:00",
+            answer(kaohe_assess::Outcome::Upheld)
+        ),
         Refusal::AlreadyAnswered(appeal_id)
     );
 }
@@ -916,7 +932,7 @@ fn replay_reports_a_missing_consequence_and_a_sanction_without_cause() {
     let replay = kaohe_assess::sanctions::replay(&state, quarter);
     assert_eq!(replay.differences.len(), 1);
     assert!(
-        matches!(&replay.differences[0], kaohe_assess::sanctions::Difference::Missing(expected) if expected.sanction == "talk")
+        matches!(&replay.differences[0], kaohe_assess::sanctions::Difference::Missing(expected) if expected.sanction == kaohe_assess::SanctionKind::Talk)
     );
     // A sanction appended past the rules, naming no cause.
     let mut stray = events[4].clone();
@@ -930,7 +946,7 @@ fn replay_reports_a_missing_consequence_and_a_sanction_without_cause() {
         vec![kaohe_assess::sanctions::Difference::Unexpected {
             id: stray.id,
             person_id: "p001".into(),
-            sanction: "talk".into(),
+            sanction: kaohe_assess::SanctionKind::Talk,
             without_cause: true
         }]
     );
@@ -1198,7 +1214,7 @@ fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused(
             "2026-04-09T09:00:00+08:00",
             Command::AnswerAppeal {
                 appeal_id: unknown,
-                overturned: false,
+                outcome: kaohe_assess::Outcome::Upheld,
                 reasons: "维持".into()
             }
         ),
@@ -1210,7 +1226,7 @@ fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused(
         "2026-01-05T09:00:00+08:00",
         Command::AssignRole {
             person_id: "p002".into(),
-            role: "cadre".into(),
+            role: kaohe_assess::Role::Cadre,
             from: date(2025, 12, 1),
             until: None,
         },
@@ -1382,7 +1398,7 @@ fn a_revoked_sanction_needs_no_follow_up() {
         "2026-04-05T09:00:00+08:00",
         Command::AnswerAppeal {
             appeal_id,
-            overturned: true,
+            outcome: kaohe_assess::Outcome::Overturned,
             reasons: "经核实，撤销最差评定".into(),
         },
     );

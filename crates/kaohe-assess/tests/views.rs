@@ -179,7 +179,7 @@ fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overtur
         "2026-04-06T09:00:00+08:00",
         Command::AnswerAppeal {
             appeal_id,
-            overturned: true,
+            outcome: kaohe_assess::Outcome::Overturned,
             reasons: "经核实，撤销最差评定".into(),
         },
     );
@@ -187,7 +187,7 @@ fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overtur
     let worst = &board.designations[1];
     assert_eq!((worst.person_id.as_str(), worst.stands), ("p002", false));
     let answer = board.appeals[0].answer.as_ref().unwrap();
-    assert_eq!(answer.outcome, "overturned");
+    assert_eq!(answer.outcome, kaohe_assess::Outcome::Overturned);
     assert!(!board.appeals[0].breached);
     let revoked: Vec<&str> = board
         .sanctions
@@ -247,7 +247,7 @@ fn the_appeal_queue_counts_days_left_and_marks_breaches() {
         "2026-04-10T09:00:00+08:00",
         Command::AnswerAppeal {
             appeal_id: worst,
-            overturned: false,
+            outcome: kaohe_assess::Outcome::Upheld,
             reasons: "维持原评定".into(),
         },
     );
@@ -281,7 +281,7 @@ fn a_persons_year_shows_the_streak_and_the_pay_it_costs() {
         worst
             .sanctions
             .iter()
-            .any(|sanction| sanction.sanction == "bonuses_withheld")
+            .any(|sanction| sanction.sanction == kaohe_assess::SanctionKind::BonusesWithheld)
     );
     assert!(worst.pay.bonuses_withheld && worst.pay.basic_salary_only);
     assert_eq!(worst.pay.quarterly_bonus_bp, [0; 4]);
@@ -333,7 +333,7 @@ fn a_view_as_of_a_past_day_reads_the_ledger_as_it_stood_then() {
         "2026-04-06T09:00:00+08:00",
         Command::AnswerAppeal {
             appeal_id,
-            overturned: true,
+            outcome: kaohe_assess::Outcome::Overturned,
             reasons: "经核实，撤销最差评定".into(),
         },
     );

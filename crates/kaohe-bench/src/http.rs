@@ -81,7 +81,7 @@ fn serve(dir: &Path) -> Result<Served> {
                 },
                 Command::AssignRole {
                     person_id: person.clone(),
-                    role: "cadre".into(),
+                    role: kaohe_assess::Role::Cadre,
                     from: FIRST_DAY,
                     until: None,
                 },

@@ -28,6 +28,7 @@ use jiff::civil::{Date, Weekday, date};
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
+use kaohe_assess::{Outcome, Role, SanctionKind};
 use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::note::SignerKey;
@@ -479,32 +480,32 @@ fn roster(town: &mut Township) -> Result<()> {
             },
         )?;
     }
-    let give = |town: &mut Township, number: u32, role: &str| {
+    let give = |town: &mut Township, number: u32, role: Role| {
         town.act(
             "office",
             &time,
             Command::AssignRole {
                 person_id: person(number),
-                role: role.into(),
+                role,
                 from: FIRST_DAY,
                 until: None,
             },
         )
     };
     for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
-        give(town, number, "cadre")?;
+        give(town, number, Role::Cadre)?;
     }
     for number in 1..=8 {
-        give(town, number, "supervising_leader")?;
+        give(town, number, Role::SupervisingLeader)?;
     }
-    give(town, 9, "party_secretary")?;
-    give(town, 9, "supervising_leader")?;
-    give(town, 10, "mayor")?;
-    give(town, 11, "party_committee")?;
+    give(town, 9, Role::PartySecretary)?;
+    give(town, 9, Role::SupervisingLeader)?;
+    give(town, 10, Role::Mayor)?;
+    give(town, 11, Role::PartyCommittee)?;
     for number in 12..=19 {
-        give(town, number, "area_chief")?;
+        give(town, number, Role::AreaChief)?;
     }
-    give(town, 20, "discipline_inspector")?;
+    give(town, 20, Role::DisciplineInspector)?;
     for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
         // The leaders' sheets are read by the secretary; everyone else is supervised in turn
         // by the eight.
@@ -799,16 +800,16 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
         })
         .collect();
     for (appeal_id, index) in answers {
-        let (answer_day, overturned, reasons) = if index == 0 {
+        let (answer_day, outcome, reasons) = if index == 0 {
             (
                 date(2026, 4, 16),
-                true,
+                Outcome::Overturned,
                 "经核实，申请人一月参加县委党校培训属实，下村次数少有正当理由，撤销其最差评定。",
             )
         } else {
             (
                 date(2026, 4, 19),
-                false,
+                Outcome::Upheld,
                 "经复核，评定依据充分，维持原评定。",
             )
         };
@@ -818,7 +819,7 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
                 &at(day, 15, 0),
                 Command::AnswerAppeal {
                     appeal_id,
-                    overturned,
+                    outcome,
                     reasons: reasons.into(),
                 },
             )?;
@@ -898,8 +899,8 @@ fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
                 .expect("dates within range")
                 .get_days(),
         );
-        match sanction.sanction.as_str() {
-            "talk" if sanction.talk_held.is_none() && days >= 3 => acts.push((
+        match sanction.sanction {
+            SanctionKind::Talk if sanction.talk_held.is_none() && days >= 3 => acts.push((
                 "p009".into(),
                 Command::RecordTalk {
                     sanction_id: *id,
@@ -908,7 +909,7 @@ fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
                         .into(),
                 },
             )),
-            "rectification" if sanction.plan.is_none() && days >= 5 => acts.push((
+            SanctionKind::Rectification if sanction.plan.is_none() && days >= 5 => acts.push((
                 sanction.person_id.clone(),
                 Command::PlanRectification {
                     sanction_id: *id,
@@ -916,7 +917,7 @@ fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
                         .into(),
                 },
             )),
-            "rectification" if sanction.plan.is_some() && sanction.completed.is_none() => {
+            SanctionKind::Rectification if sanction.plan.is_some() && sanction.completed.is_none() => {
                 let after = if sanction.person_id == STRUGGLING { 35 } else { 25 };
                 if days >= after {
                     let leader = town

@@ -94,7 +94,7 @@ async fn town() -> Town {
             "office",
             Command::AssignRole {
                 person_id: person.into(),
-                role: role.into(),
+                role: role.parse().unwrap(),
                 from: date(2026, 1, 1),
                 until: None,
             },
@@ -220,7 +220,7 @@ async fn a_decision_and_its_sanctions_land_together() {
             "office",
             Command::AssignRole {
                 person_id: person.into(),
-                role: role.into(),
+                role: role.parse().unwrap(),
                 from: date(2026, 1, 1),
                 until: None,
             },
@@ -334,7 +334,7 @@ async fn concurrent_commands_share_commits_and_keep_the_state_whole() {
             "office",
             Command::AssignRole {
                 person_id: cadre.clone(),
-                role: "cadre".into(),
+                role: kaohe_assess::Role::Cadre,
                 from: date(2026, 1, 1),
                 until: None,
             },

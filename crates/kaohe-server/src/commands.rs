@@ -14,6 +14,7 @@ use kaohe_assess::payload::Scores;
 use kaohe_assess::period::{Month, Period, Quarter};
 use kaohe_assess::policy::Policy;
 use kaohe_assess::state::Kind;
+use kaohe_assess::{Outcome, Role};
 use kaohe_engine::Executed;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -469,16 +470,6 @@ pub async fn file_appeal(
     execute(&state, &caller, body.request_id, command).await
 }
 
-/// The outcome of an appeal.
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    /// The designation stands.
-    Upheld,
-    /// The designation is overturned; its sanctions are revoked.
-    Overturned,
-}
-
 /// `POST /v1/appeals/{appeal_id}/answer`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -503,7 +494,7 @@ pub async fn answer_appeal(
 ) -> Result<Response, ApiError> {
     let command = Command::AnswerAppeal {
         appeal_id,
-        overturned: matches!(body.outcome, Outcome::Overturned),
+        outcome: body.outcome,
         reasons: body.reasons,
     };
     execute(&state, &caller, body.request_id, command).await
@@ -625,7 +616,7 @@ pub async fn register_person(
 #[serde(deny_unknown_fields)]
 pub struct AssignRole {
     /// The role.
-    pub role: String,
+    pub role: Role,
     /// The first day.
     pub from: Date,
     /// The last day, inclusive; open-ended when absent.

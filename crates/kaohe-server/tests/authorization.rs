@@ -216,7 +216,9 @@ fn every_command_is_allowed_to_exactly_the_people_the_rules_name() {
             state
                 .sanctions
                 .iter()
-                .find(|(_, sanction)| sanction.person_id == "p002" && sanction.sanction == name)
+                .find(|(_, sanction)| {
+                    sanction.person_id == "p002" && sanction.sanction.as_str() == name
+                })
                 .map(|(id, _)| id.to_string())
                 .unwrap()
         })

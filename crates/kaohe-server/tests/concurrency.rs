@@ -34,7 +34,7 @@ fn sixty_four_clients_appending_share_commits_and_lose_nothing() {
             "office",
             Command::AssignRole {
                 person_id: cadre.clone(),
-                role: "cadre".into(),
+                role: kaohe_assess::Role::Cadre,
                 from: date(2026, 1, 1),
                 until: None,
             },

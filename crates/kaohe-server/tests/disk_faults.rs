@@ -52,7 +52,7 @@ impl Served {
                 },
                 Command::AssignRole {
                     person_id: "p001".into(),
-                    role: "cadre".into(),
+                    role: kaohe_assess::Role::Cadre,
                     from: date(2026, 1, 1),
                     until: None,
                 },

@@ -74,7 +74,7 @@ impl Given {
                 "2026-01-02T09:05:00+08:00",
                 Command::AssignRole {
                     person_id: id.into(),
-                    role: role.into(),
+                    role: role.parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
                 },
@@ -128,7 +128,7 @@ impl Given {
             time,
             Command::AssignRole {
                 person_id: person.into(),
-                role: role.into(),
+                role: role.parse().unwrap(),
                 from,
                 until: None,
             },

@@ -138,7 +138,7 @@ fn roster() -> Vec<EventDraft> {
         });
         commands.push(Command::AssignRole {
             person_id: person.into(),
-            role: role.into(),
+            role: role.parse().unwrap(),
             from: date(2026, 1, 1),
             until: None,
         });

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
+use kaohe_assess::Role;
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{AppealQueue, appeal_queue};
@@ -60,7 +61,7 @@ fn appeals_page(
         &AppealsPage {
             layout: Layout::new(state, "复评申请", Some(viewer)).with_notice(notice),
             queue,
-            can_answer: viewer.has("party_committee"),
+            can_answer: viewer.has(Role::PartyCommittee),
         },
     )
 }
@@ -92,7 +93,11 @@ pub async fn answer(
 ) -> Response {
     let command = Command::AnswerAppeal {
         appeal_id,
-        overturned: form.get("outcome") == "overturned",
+        outcome: if form.get("outcome") == "overturned" {
+            kaohe_assess::Outcome::Overturned
+        } else {
+            kaohe_assess::Outcome::Upheld
+        },
         reasons: form.get("reasons"),
     };
     perform(&state, &viewer, command, "/appeals", |status, notice| {
@@ -108,8 +113,10 @@ pub async fn file(
     form: FormData,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&form.get("quarter"))?;
-    let kind =
-        Kind::parse(&form.get("kind")).ok_or_else(|| PageError::bad_request("评定类别无效"))?;
+    let kind: Kind = form
+        .get("kind")
+        .parse()
+        .map_err(|_| PageError::bad_request("评定类别无效"))?;
     let person = form.get("person_id");
     let command = Command::FileAppeal {
         quarter,

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use kaohe_assess::Role;
 use kaohe_assess::period::Period;
 use kaohe_assess::views;
 
@@ -76,7 +77,7 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
     let me = viewer.person_id.as_str();
     let mut cards = Vec::new();
     state.engine.read(|ledger| {
-        if viewer.has("cadre") {
+        if viewer.has(Role::Cadre) {
             let written = ledger.entry_days.contains_key(&(me.to_owned(), today));
             let due: Vec<String> = [month, kaohe_assess::period::Month::of(today)]
                 .iter()
@@ -102,7 +103,7 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "填写记录、上交记录表",
             });
         }
-        if viewer.has("area_chief") {
+        if viewer.has(Role::AreaChief) {
             let area: Vec<&String> = ledger
                 .people
                 .keys()
@@ -120,7 +121,7 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "提出片长意见",
             });
         }
-        if viewer.has("supervising_leader") {
+        if viewer.has(Role::SupervisingLeader) {
             let view = views::leader_month(ledger, me, month, today);
             let unread = view
                 .supervisees
@@ -144,7 +145,7 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "阅看记录表、提名最好最差",
             });
         }
-        if viewer.has_any(&["party_secretary", "mayor"]) {
+        if viewer.has_any(&Role::PRINCIPALS) {
             let status = if ledger.publications.contains_key(&quarter) {
                 "已生效并公示"
             } else if ledger.decisions.contains_key(&quarter) {
@@ -161,7 +162,7 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "提出或会签评定方案",
             });
         }
-        if viewer.has("party_committee") {
+        if viewer.has(Role::PartyCommittee) {
             let queue = views::appeal_queue(ledger, today);
             cards.push(Card {
                 title: "复评申请".into(),
@@ -174,7 +175,7 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "答复复评申请",
             });
         }
-        if viewer.has("office") {
+        if viewer.has(Role::Office) {
             let status = match (
                 ledger.decisions.contains_key(&quarter),
                 ledger.publications.contains_key(&quarter),
@@ -190,7 +191,7 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "查看公示板、发布公示",
             });
         }
-        if viewer.has("discipline_inspector") {
+        if viewer.has(Role::DisciplineInspector) {
             cards.push(Card {
                 title: "监督核验".into(),
                 lines: vec![format!("台账共 {} 条事件", ledger.events)],

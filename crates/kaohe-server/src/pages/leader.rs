@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kaohe_assess::Command;
+use kaohe_assess::Role;
 use kaohe_assess::payload::Scores;
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
@@ -139,7 +140,10 @@ pub async fn page(
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
-    viewer.require(viewer.has("supervising_leader"), "分管月评由分管领导办理")?;
+    viewer.require(
+        viewer.has(Role::SupervisingLeader),
+        "分管月评由分管领导办理",
+    )?;
     Ok(leader_page(
         &state,
         &viewer,
@@ -199,7 +203,10 @@ pub async fn nominate(
         override_reason: form.get("override_reason"),
         cited: form.all("cited"),
     };
-    let kind = Kind::parse(&kept.kind).ok_or_else(|| PageError::bad_request("请选择最好或最差"))?;
+    let kind: Kind = kept
+        .kind
+        .parse()
+        .map_err(|_| PageError::bad_request("请选择最好或最差"))?;
     let cited_ids = kept
         .cited
         .iter()
@@ -318,7 +325,7 @@ pub async fn chief_page_route(
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
-    viewer.require(viewer.has("area_chief"), "片长意见由片长提出")?;
+    viewer.require(viewer.has(Role::AreaChief), "片长意见由片长提出")?;
     Ok(chief_page(
         &state,
         &viewer,

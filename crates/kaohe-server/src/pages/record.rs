@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
+use kaohe_assess::Role;
 use kaohe_assess::period::Month;
 use kaohe_assess::views::{SheetStatus, SheetView, month_sheets};
 use serde::Deserialize;
@@ -155,7 +156,7 @@ pub async fn page(
     viewer: Viewer,
     Query(query): Query<RecordQuery>,
 ) -> Result<Response, PageError> {
-    viewer.require(viewer.has("cadre"), "工作记录由机关干部本人填写")?;
+    viewer.require(viewer.has(Role::Cadre), "工作记录由机关干部本人填写")?;
     let month = match &query.month {
         Some(month) => super::parse(month)?,
         None => Month::of(viewer.today),

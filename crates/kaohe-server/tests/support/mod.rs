@@ -240,7 +240,7 @@ pub fn town_with(limits: Limits) -> Town {
                 "office",
                 Command::AssignRole {
                     person_id: (*person).into(),
-                    role: (*role).into(),
+                    role: (*role).parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
                 },
