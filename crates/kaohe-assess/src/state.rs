@@ -453,6 +453,34 @@ impl State {
         })
     }
 
+    /// Whether `leader` supervised `cadre` on some day of `month`: the leader may read,
+    /// score and nominate them for that month.
+    pub fn supervised(&self, leader: &str, cadre: &str, month: Month) -> bool {
+        month
+            .days()
+            .any(|day| self.supervisor_on(cadre, day) == Some(leader))
+    }
+
+    /// Every cadre `leader` supervised on some day of `month`, in roster order.
+    pub fn supervisees(&self, leader: &str, month: Month) -> Vec<String> {
+        self.people
+            .keys()
+            .filter(|cadre| self.supervised(leader, cadre, month))
+            .cloned()
+            .collect()
+    }
+
+    /// The last day the nominations of `month` may be made: its last day plus the
+    /// nomination days of the policy in force then. `None` without a policy, or when the
+    /// deadline would fall beyond the end of the calendar (so it is never passed).
+    pub fn nomination_due(&self, month: Month) -> Option<Date> {
+        let policy = self.policy_on(month.last_day())?;
+        month
+            .last_day()
+            .checked_add(jiff::Span::new().days(i64::from(policy.nomination_due_days)))
+            .ok()
+    }
+
     /// The area chief of `cadre` on `date`.
     pub fn chief_on(&self, cadre: &str, date: Date) -> Option<&str> {
         self.people.get(cadre).and_then(|person| {

@@ -278,13 +278,8 @@ pub fn leader_month(state: &State, leader: &str, month: Month, today: Date) -> L
     let policy = state.policy_on(month.last_day());
     let scoring = policy.and_then(|policy| policy.scoring.as_ref());
     let supervisees = state
-        .people
-        .keys()
-        .filter(|cadre| {
-            month
-                .days()
-                .any(|day| state.supervisor_on(cadre, day) == Some(leader))
-        })
+        .supervisees(leader, month)
+        .iter()
         .map(|cadre| {
             let (entries, amended) =
                 entries_between(state, cadre, month.first_day(), month.last_day());
@@ -317,12 +312,7 @@ pub fn leader_month(state: &State, leader: &str, month: Month, today: Date) -> L
         month,
         policy_version: policy.map(|policy| policy.version),
         scoring: scoring.is_some(),
-        nominations_due: policy.and_then(|policy| {
-            month
-                .last_day()
-                .checked_add(jiff::Span::new().days(i64::from(policy.nomination_due_days)))
-                .ok()
-        }),
+        nominations_due: state.nomination_due(month),
         quota: policy.map(|policy| Quota {
             best: policy.leader_best_count,
             worst: policy.leader_worst_count,

@@ -25,6 +25,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use anyhow::{Context, Result, anyhow};
 use jiff::civil::{Date, Weekday, date};
+use kaohe_assess::commands::{
+    AdoptPolicy, AmendEntry, AnswerAppeal, AssignArea, AssignRole, AssignSupervision,
+    CompleteRectification, CosignDecision, FileAppeal, GiveOpinion, GiveScores, Nominate,
+    PlanRectification, ProposeDecision, PublishDecision, ReadSheet, RecordTalk, RegisterPerson,
+    SubmitSheet, WriteEntry,
+};
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
@@ -298,11 +304,11 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             town.act(
                 &leader,
                 &time,
-                Command::ReadSheet {
+                Command::ReadSheet(ReadSheet {
                     person_id: cadre.clone(),
                     period: *period,
                     comment: comment.into(),
-                },
+                }),
             )?;
         }
         read_on.retain(|(on, _, _)| *on != day);
@@ -318,11 +324,11 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             town.act(
                 "office",
                 &at(day, 8, 40),
-                Command::AssignSupervision {
-                    cadre_id: "p030".into(),
+                Command::AssignSupervision(AssignSupervision {
+                    person_id: "p030".into(),
                     leader_id: next.into(),
                     from: day,
-                },
+                }),
             )?;
         }
         let amends: Vec<_> = amend_on
@@ -335,12 +341,12 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             town.act(
                 &entry.person_id,
                 &at(day, 10, 0),
-                Command::AmendEntry {
+                Command::AmendEntry(AmendEntry {
                     entry_id,
                     did: format!("{}（更正：户数应为四户）", entry.did),
                     learned: entry.learned,
                     reason: "填写时户数笔误，据走访记录更正".into(),
-                },
+                }),
             )?;
         }
         if working(day) {
@@ -356,11 +362,11 @@ fn play(data: &Path, seed: u64) -> Result<()> {
                 let ids = town.act(
                     &cadre,
                     &time,
-                    Command::WriteEntry {
+                    Command::WriteEntry(WriteEntry {
                         date: day,
                         did,
                         learned,
-                    },
+                    }),
                 )?;
                 if town.random.chance(8) {
                     amend_on.push((
@@ -423,7 +429,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             .collect();
         for (index, (_, cadre, period)) in due.into_iter().enumerate() {
             let time = at(day, 19, (index % 60) as i8);
-            town.act(&cadre, &time, Command::SubmitSheet { period })?;
+            town.act(&cadre, &time, Command::SubmitSheet(SubmitSheet { period }))?;
             if !town.random.chance(40) {
                 read_on.push((next_working(day.tomorrow().expect("a date")), cadre, period));
             }
@@ -474,22 +480,22 @@ fn roster(town: &mut Township) -> Result<()> {
         town.act(
             "office",
             &time,
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: person(index as u32 + 1),
                 name: name.clone(),
-            },
+            }),
         )?;
     }
     let give = |town: &mut Township, number: u32, role: Role| {
         town.act(
             "office",
             &time,
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: person(number),
                 role,
                 from: FIRST_DAY,
                 until: None,
-            },
+            }),
         )
     };
     for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
@@ -517,22 +523,22 @@ fn roster(town: &mut Township) -> Result<()> {
         town.act(
             "office",
             &time,
-            Command::AssignSupervision {
-                cadre_id: person(number),
+            Command::AssignSupervision(AssignSupervision {
+                person_id: person(number),
                 leader_id: person(leader),
                 from: FIRST_DAY,
-            },
+            }),
         )?;
         let area = ((number - 1) % 8) as usize;
         town.act(
             "office",
             &time,
-            Command::AssignArea {
-                cadre_id: person(number),
+            Command::AssignArea(AssignArea {
+                person_id: person(number),
                 area: AREAS[area].into(),
                 chief_id: person(12 + area as u32),
                 from: FIRST_DAY,
-            },
+            }),
         )?;
     }
     town.flush(&at(FIRST_DAY, 9, 30))
@@ -586,11 +592,11 @@ fn opinions(town: &mut Township, month: Month, day: Date) -> Result<()> {
             town.act(
                 &chief,
                 &time,
-                Command::GiveOpinion {
+                Command::GiveOpinion(GiveOpinion {
                     cadre_id: cadre,
                     month,
                     opinion,
-                },
+                }),
             )?;
         }
     }
@@ -660,14 +666,14 @@ fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
             town.act(
                 &leader,
                 &time,
-                Command::Nominate {
+                Command::Nominate(Nominate {
                     month,
                     kind,
                     cadre_id: cadre,
                     reason: reason.into(),
                     cited_ids: cited,
                     override_reason,
-                },
+                }),
             )?;
         }
     }
@@ -727,20 +733,20 @@ fn decision(town: &mut Township, quarter: kaohe_assess::period::Quarter, day: Da
     let proposal = town.act(
         "p009",
         &at(day, 9, 0),
-        Command::ProposeDecision {
+        Command::ProposeDecision(ProposeDecision {
             quarter,
             best,
             worst,
-        },
+        }),
     )?[0];
     let next = day.tomorrow().expect("a date");
     town.act(
         "p010",
         &at(next, 9, 0),
-        Command::CosignDecision {
+        Command::CosignDecision(CosignDecision {
             quarter,
             proposal_id: proposal,
-        },
+        }),
     )?;
     Ok(())
 }
@@ -759,10 +765,10 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
         town.act(
             "office",
             &at(day, 9, 0),
-            Command::PublishDecision {
+            Command::PublishDecision(PublishDecision {
                 quarter,
                 notice: "经镇党委研究，评定第一季度最好工作人员、最差工作人员，现予公示。如有异议，请于7日内向镇党委提出复评申请。".into(),
-            },
+            }),
         )?;
     }
     if day == date(2026, 4, 13) {
@@ -775,12 +781,12 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
             town.act(
                 person,
                 &at(day, 10, index as i8),
-                Command::FileAppeal {
+                Command::FileAppeal(FileAppeal {
                     quarter,
                     person_id: person.clone(),
                     kind: Kind::Worst,
                     grounds: grounds.into(),
-                },
+                }),
             )?;
         }
     }
@@ -817,11 +823,11 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
             town.act(
                 "p011",
                 &at(day, 15, 0),
-                Command::AnswerAppeal {
+                Command::AnswerAppeal(AnswerAppeal {
                     appeal_id,
                     outcome,
                     reasons: reasons.into(),
-                },
+                }),
             )?;
         }
     }
@@ -838,7 +844,11 @@ fn adopt_scoring(town: &mut Township, day: Date) -> Result<()> {
         "weights_bp": {"ideology": 2000, "ability": 3000, "discipline": 2000, "liaison": 1500, "line_work": 1500},
         "tie_break": "discipline_then_ability"
     }))?);
-    town.act("office", &at(day, 9, 0), Command::AdoptPolicy { policy })?;
+    town.act(
+        "office",
+        &at(day, 9, 0),
+        Command::AdoptPolicy(AdoptPolicy { policy }),
+    )?;
     Ok(())
 }
 
@@ -872,11 +882,11 @@ fn score(town: &mut Township, month: Month, day: Date) -> Result<()> {
             town.act(
                 &leader,
                 &at(day, 9, (index * 5) as i8),
-                Command::GiveScores {
+                Command::GiveScores(GiveScores {
                     month,
                     cadre_id: cadre,
                     scores,
-                },
+                }),
             )?;
         }
     }
@@ -902,20 +912,20 @@ fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
         match sanction.sanction {
             SanctionKind::Talk if sanction.talk_held.is_none() && days >= 3 => acts.push((
                 "p009".into(),
-                Command::RecordTalk {
+                Command::RecordTalk(RecordTalk {
                     sanction_id: *id,
                     held_on: day,
                     summary: "指出本季度工作记录简单、下村次数少等问题，本人表示接受，将按期整改。"
                         .into(),
-                },
+                }),
             )),
             SanctionKind::Rectification if sanction.plan.is_none() && days >= 5 => acts.push((
                 sanction.person_id.clone(),
-                Command::PlanRectification {
+                Command::PlanRectification(PlanRectification {
                     sanction_id: *id,
                     plan: "一、每周下村不少于三次，走访情况写入工作记录；二、工作记录写明做了什么、解决了什么问题；三、一个月内补齐驻村台账。"
                         .into(),
-                },
+                }),
             )),
             SanctionKind::Rectification if sanction.plan.is_some() && sanction.completed.is_none() => {
                 let after = if sanction.person_id == STRUGGLING { 35 } else { 25 };
@@ -927,10 +937,10 @@ fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
                         .to_owned();
                     acts.push((
                         leader,
-                        Command::CompleteRectification {
+                        Command::CompleteRectification(CompleteRectification {
                             sanction_id: *id,
                             summary: "经核查，整改方案所列事项已完成，驻村台账已补齐。".into(),
-                        },
+                        }),
                     ));
                 }
             }

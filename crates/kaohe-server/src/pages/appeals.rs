@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
 use kaohe_assess::Role;
+use kaohe_assess::commands::{AnswerAppeal, FileAppeal};
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{AppealQueue, appeal_queue};
@@ -91,7 +92,7 @@ pub async fn answer(
     Path(appeal_id): Path<Uuid>,
     form: FormData,
 ) -> Response {
-    let command = Command::AnswerAppeal {
+    let command = Command::AnswerAppeal(AnswerAppeal {
         appeal_id,
         outcome: if form.get("outcome") == "overturned" {
             kaohe_assess::Outcome::Overturned
@@ -99,7 +100,7 @@ pub async fn answer(
             kaohe_assess::Outcome::Upheld
         },
         reasons: form.get("reasons"),
-    };
+    });
     perform(&state, &viewer, command, "/appeals", |status, notice| {
         appeals_page(&state, &viewer, Some(notice), status)
     })
@@ -118,12 +119,12 @@ pub async fn file(
         .parse()
         .map_err(|_| PageError::bad_request("评定类别无效"))?;
     let person = form.get("person_id");
-    let command = Command::FileAppeal {
+    let command = Command::FileAppeal(FileAppeal {
         quarter,
         person_id: person.clone(),
         kind,
         grounds: form.get("grounds"),
-    };
+    });
     let back = format!("/people/{person}/{}", quarter.year());
     Ok(perform(&state, &viewer, command, &back, |status, notice| {
         // Shown on the year appealed about, or, when the person may not see it, on

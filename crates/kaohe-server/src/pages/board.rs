@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
 use kaohe_assess::Role;
+use kaohe_assess::commands::PublishDecision;
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{QuarterBoard, quarter_board};
@@ -121,10 +122,10 @@ pub async fn publish(
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
     let text = form.get("notice");
-    let command = Command::PublishDecision {
+    let command = Command::PublishDecision(PublishDecision {
         quarter,
         notice: text.clone(),
-    };
+    });
     Ok(perform(
         &state,
         &viewer,

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
 use kaohe_assess::Role;
+use kaohe_assess::commands::{CosignDecision, ProposeDecision};
 use kaohe_assess::period::Quarter;
 use kaohe_assess::views::{QuarterBoard, quarter_board};
 use serde::Deserialize;
@@ -109,11 +110,11 @@ pub async fn propose(
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
     let chosen = (form.all("best"), form.all("worst"));
-    let command = Command::ProposeDecision {
+    let command = Command::ProposeDecision(ProposeDecision {
         quarter,
         best: chosen.0.clone(),
         worst: chosen.1.clone(),
-    };
+    });
     Ok(perform(
         &state,
         &viewer,
@@ -134,10 +135,10 @@ pub async fn cosign(
     let quarter: Quarter = parse(&quarter)?;
     let proposal_id = Uuid::parse_str(&form.get("proposal_id"))
         .map_err(|_| PageError::bad_request("评定方案编号无效"))?;
-    let command = Command::CosignDecision {
+    let command = Command::CosignDecision(CosignDecision {
         quarter,
         proposal_id,
-    };
+    });
     Ok(perform(
         &state,
         &viewer,

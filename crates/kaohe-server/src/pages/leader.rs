@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kaohe_assess::Command;
 use kaohe_assess::Role;
+use kaohe_assess::commands::{GiveOpinion, GiveScores, Nominate, ReadSheet};
 use kaohe_assess::payload::Scores;
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
@@ -180,11 +181,11 @@ pub async fn read(
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
     let period: Period = parse(&form.get("period"))?;
-    let command = Command::ReadSheet {
+    let command = Command::ReadSheet(ReadSheet {
         person_id: form.get("person_id"),
         period,
         comment: form.get("comment"),
-    };
+    });
     Ok(act(&state, &viewer, month, command, NominationForm::default()).await)
 }
 
@@ -213,14 +214,14 @@ pub async fn nominate(
         .map(|id| Uuid::parse_str(id))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| PageError::bad_request("所引用的记录编号无效"))?;
-    let command = Command::Nominate {
+    let command = Command::Nominate(Nominate {
         month,
         kind,
         cadre_id: kept.cadre_id.clone(),
         reason: kept.reason.clone(),
         cited_ids,
         override_reason: Some(kept.override_reason.clone()).filter(|text| !text.trim().is_empty()),
-    };
+    });
     Ok(act(&state, &viewer, month, command, kept).await)
 }
 
@@ -247,7 +248,7 @@ pub async fn scores(
             PageError::bad_request(format!("“{}”不是分数（如 8.5）", form.get(name)))
         })
     };
-    let command = Command::GiveScores {
+    let command = Command::GiveScores(GiveScores {
         month,
         cadre_id: form.get("cadre_id"),
         scores: Scores {
@@ -257,7 +258,7 @@ pub async fn scores(
             liaison: score("liaison")?,
             line_work: score("line_work")?,
         },
-    };
+    });
     Ok(act(&state, &viewer, month, command, NominationForm::default()).await)
 }
 
@@ -345,11 +346,11 @@ pub async fn opinion(
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
     let kept = (form.get("cadre_id"), form.get("opinion"));
-    let command = Command::GiveOpinion {
+    let command = Command::GiveOpinion(GiveOpinion {
         cadre_id: kept.0.clone(),
         month,
         opinion: kept.1.clone(),
-    };
+    });
     Ok(perform(
         &state,
         &viewer,

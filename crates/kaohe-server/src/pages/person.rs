@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
 use kaohe_assess::Role;
+use kaohe_assess::commands::{CompleteRectification, PlanRectification, RecordTalk};
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{PersonYear, SanctionView, SheetStatus, person_year};
@@ -226,11 +227,11 @@ pub async fn talk(
         .get("held_on")
         .parse()
         .map_err(|_| PageError::bad_request(format!("“{}”不是有效的日期", form.get("held_on"))))?;
-    let command = Command::RecordTalk {
+    let command = Command::RecordTalk(RecordTalk {
         sanction_id,
         held_on,
         summary: form.get("summary"),
-    };
+    });
     follow_up(&state, &viewer, sanction_id, command).await
 }
 
@@ -241,10 +242,10 @@ pub async fn plan(
     Path(sanction_id): Path<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let command = Command::PlanRectification {
+    let command = Command::PlanRectification(PlanRectification {
         sanction_id,
         plan: form.get("plan"),
-    };
+    });
     follow_up(&state, &viewer, sanction_id, command).await
 }
 
@@ -255,9 +256,9 @@ pub async fn completion(
     Path(sanction_id): Path<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let command = Command::CompleteRectification {
+    let command = Command::CompleteRectification(CompleteRectification {
         sanction_id,
         summary: form.get("summary"),
-    };
+    });
     follow_up(&state, &viewer, sanction_id, command).await
 }

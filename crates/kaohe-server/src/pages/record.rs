@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
 use kaohe_assess::Role;
+use kaohe_assess::commands::{AmendEntry, SubmitSheet, WriteEntry};
 use kaohe_assess::period::Month;
 use kaohe_assess::views::{SheetStatus, SheetView, month_sheets};
 use serde::Deserialize;
@@ -193,11 +194,11 @@ pub async fn write(State(state): State<AppState>, viewer: Viewer, form: FormData
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let command = Command::WriteEntry {
+    let command = Command::WriteEntry(WriteEntry {
         date,
         did: kept.did.clone(),
         learned: kept.learned.clone(),
-    };
+    });
     perform(
         &state,
         &viewer,
@@ -221,12 +222,12 @@ pub async fn amend(
             .get(&entry_id)
             .map_or_else(|| Month::of(viewer.today), |entry| Month::of(entry.date))
     });
-    let command = Command::AmendEntry {
+    let command = Command::AmendEntry(AmendEntry {
         entry_id,
         did: form.get("did"),
         learned: form.get("learned"),
         reason: form.get("reason"),
-    };
+    });
     perform(
         &state,
         &viewer,
@@ -254,7 +255,7 @@ pub async fn submit_sheet(
     perform(
         &state,
         &viewer,
-        Command::SubmitSheet { period },
+        Command::SubmitSheet(SubmitSheet { period }),
         &format!("/record?month={month}"),
         |status, notice| {
             page_for(
