@@ -1017,3 +1017,156 @@ pub fn person_year(state: &State, person: &str, year: i16, today: Date) -> Perso
         pay: person_pay(state, person, year),
     }
 }
+
+/// What a cadre's own record asks of them today: whether today's entry is written, and the
+/// sheets of this month and the last whose period is over but not yet handed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordDue {
+    /// Whether today has an entry.
+    pub written_today: bool,
+    /// The periods over and not handed in, oldest first.
+    pub sheets_due: Vec<Period>,
+}
+
+/// The record of `person` as it stands on `today`.
+pub fn record_due(state: &State, person: &str, today: Date) -> RecordDue {
+    let this_month = Month::of(today);
+    let last_month = this_month.first_day().yesterday().ok().map(Month::of);
+    let sheets_due = last_month
+        .into_iter()
+        .chain([this_month])
+        .flat_map(|month| month.periods())
+        .filter(|period| period.last_day() < today)
+        .filter(|period| !state.sheets.contains_key(&(person.to_owned(), *period)))
+        .collect();
+    RecordDue {
+        written_today: state.entry_days.contains_key(&(person.to_owned(), today)),
+        sheets_due,
+    }
+}
+
+/// One entry of a person's month as they read it: the latest text, and the original when
+/// corrected since.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntryView {
+    /// The entry event.
+    pub id: Uuid,
+    /// Its day.
+    pub date: Date,
+    /// The first line, as last corrected.
+    pub did: String,
+    /// The second line, as last corrected.
+    pub learned: String,
+    /// The two lines as first written, when corrected since.
+    pub original: Option<(String, String)>,
+    /// The reason of each correction, oldest first.
+    pub reasons: Vec<String>,
+    /// Whether its sheet was handed in (then it is corrected, not rewritten).
+    pub submitted: bool,
+}
+
+/// The entries of `person` in `month`, by day.
+pub fn month_entries(state: &State, person: &str, month: Month) -> Vec<EntryView> {
+    state
+        .entry_days
+        .range((person.to_owned(), month.first_day())..=(person.to_owned(), month.last_day()))
+        .map(|(_, id)| {
+            let entry = &state.entries[id];
+            let latest = entry.amendments.last();
+            EntryView {
+                id: *id,
+                date: entry.date,
+                did: latest
+                    .map_or(&entry.did, |amendment| &amendment.did)
+                    .clone(),
+                learned: latest
+                    .map_or(&entry.learned, |amendment| &amendment.learned)
+                    .clone(),
+                original: latest.map(|_| (entry.did.clone(), entry.learned.clone())),
+                reasons: entry
+                    .amendments
+                    .iter()
+                    .map(|amendment| amendment.reason.clone())
+                    .collect(),
+                submitted: state
+                    .sheets
+                    .contains_key(&(person.to_owned(), Period::of(entry.date))),
+            }
+        })
+        .collect()
+}
+
+/// One cadre of an area chief's area in a month, with the opinions given on them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AreaCadre {
+    /// The cadre.
+    pub person_id: String,
+    /// The name.
+    pub name: String,
+    /// The opinions of the month about them, by any chief.
+    pub opinions: Vec<String>,
+}
+
+/// An area chief's month: the cadres of the area on the month's last day, and how many
+/// opinions the chief gave that month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AreaMonth {
+    /// The cadres, in roster order.
+    pub cadres: Vec<AreaCadre>,
+    /// The opinions the chief gave for the month.
+    pub opinions_given: usize,
+}
+
+/// The area of `chief` in `month`.
+pub fn area_month(state: &State, chief: &str, month: Month) -> AreaMonth {
+    let cadres = state
+        .people
+        .iter()
+        .filter(|(id, _)| state.chief_on(id, month.last_day()) == Some(chief))
+        .map(|(id, person)| AreaCadre {
+            person_id: id.clone(),
+            name: person.name.clone(),
+            opinions: state
+                .opinions
+                .values()
+                .filter(|opinion| opinion.cadre_id == *id && opinion.month == month)
+                .map(|opinion| opinion.text.clone())
+                .collect(),
+        })
+        .collect();
+    AreaMonth {
+        cadres,
+        opinions_given: state
+            .opinions
+            .values()
+            .filter(|opinion| opinion.chief_id == chief && opinion.month == month)
+            .count(),
+    }
+}
+
+/// How far a quarter's decision has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuarterStage {
+    /// No proposal yet.
+    NotProposed,
+    /// Proposed, awaiting the co-signature.
+    Proposed,
+    /// Co-signed and in force, not yet published.
+    InForce,
+    /// In force and published.
+    Published,
+}
+
+/// The stage of `quarter`'s decision.
+pub fn quarter_stage(state: &State, quarter: Quarter) -> QuarterStage {
+    if state.publications.contains_key(&quarter) {
+        QuarterStage::Published
+    } else if state.decisions.contains_key(&quarter) {
+        QuarterStage::InForce
+    } else if state.latest_proposal.contains_key(&quarter) {
+        QuarterStage::Proposed
+    } else {
+        QuarterStage::NotProposed
+    }
+}

@@ -544,20 +544,6 @@ fn roster(town: &mut Township) -> Result<()> {
     town.flush(&at(FIRST_DAY, 9, 30))
 }
 
-/// The cadres `leader` supervised on some day of `month`, in roster order.
-fn supervisees(state: &State, leader: &str, month: Month) -> Vec<String> {
-    state
-        .people
-        .keys()
-        .filter(|cadre| {
-            month
-                .days()
-                .any(|day| state.supervisor_on(cadre, day) == Some(leader))
-        })
-        .cloned()
-        .collect()
-}
-
 /// The entries of `cadre` in `month`.
 fn entries_of(state: &State, cadre: &str, month: Month) -> Vec<Uuid> {
     state
@@ -606,7 +592,7 @@ fn opinions(town: &mut Township, month: Month, day: Date) -> Result<()> {
 /// Each leader names the best and the worst of the month, citing their records.
 fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
     for (index, leader) in (1..=LEADERS).map(person).enumerate() {
-        let mut cadres = supervisees(&town.state, &leader, month);
+        let mut cadres = town.state.supervisees(&leader, month);
         cadres.retain(|cadre| entries_of(&town.state, cadre, month).len() >= 2);
         if cadres.len() < 2 {
             continue;
@@ -862,7 +848,7 @@ fn score(town: &mut Township, month: Month, day: Date) -> Result<()> {
         return Ok(());
     }
     for (index, leader) in (1..=LEADERS).map(person).enumerate() {
-        for cadre in supervisees(&town.state, &leader, month) {
+        for cadre in town.state.supervisees(&leader, month) {
             if entries_of(&town.state, &cadre, month).is_empty() {
                 continue;
             }

@@ -102,13 +102,7 @@ pub fn tables(ledger: &Ledger, quarters: &[Quarter], today: jiff::civil::Date) -
         for sanction in &board.sanctions {
             if !paid.contains(&sanction.person_id)
                 && sanction.revoked_by.is_none()
-                && [
-                    "quarterly_bonus_uplift",
-                    "year_end_bonus_uplift",
-                    "bonuses_withheld",
-                    "basic_salary_only",
-                ]
-                .contains(&sanction.sanction.as_str())
+                && sanction.sanction.affects_pay()
             {
                 paid.push(sanction.person_id.clone());
             }

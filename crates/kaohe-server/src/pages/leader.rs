@@ -12,7 +12,7 @@ use kaohe_assess::commands::{GiveOpinion, GiveScores, Nominate, ReadSheet};
 use kaohe_assess::payload::Scores;
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
-use kaohe_assess::views::{LeaderMonth, SheetStatus, leader_month};
+use kaohe_assess::views::{AreaCadre, LeaderMonth, SheetStatus, area_month, leader_month};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -262,13 +262,6 @@ pub async fn scores(
     Ok(act(&state, &viewer, month, command, NominationForm::default()).await)
 }
 
-/// One cadre of a chief's area.
-struct AreaCadre {
-    person_id: String,
-    name: String,
-    opinions: Vec<String>,
-}
-
 #[derive(Template)]
 #[template(path = "chief.html")]
 struct ChiefPage {
@@ -287,24 +280,9 @@ fn chief_page(
     notice: Option<Notice>,
     status: StatusCode,
 ) -> Response {
-    let me = viewer.person_id.as_str();
-    let cadres = state.engine.read(|ledger| {
-        ledger
-            .people
-            .iter()
-            .filter(|(id, _)| ledger.chief_on(id, month.last_day()) == Some(me))
-            .map(|(id, person)| AreaCadre {
-                person_id: id.clone(),
-                name: person.name.clone(),
-                opinions: ledger
-                    .opinions
-                    .values()
-                    .filter(|opinion| opinion.cadre_id == *id && opinion.month == month)
-                    .map(|opinion| opinion.text.clone())
-                    .collect(),
-            })
-            .collect()
-    });
+    let cadres = state
+        .engine
+        .read(|ledger| area_month(ledger, &viewer.person_id, month).cadres);
     render(
         status,
         &ChiefPage {

@@ -9,25 +9,12 @@ use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{AmendEntry, SubmitSheet, WriteEntry};
 use kaohe_assess::period::Month;
-use kaohe_assess::views::{SheetStatus, SheetView, month_sheets};
+use kaohe_assess::views::{EntryView, SheetStatus, SheetView, month_entries, month_sheets};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{FormData, Layout, Notice, PageError, Viewer, perform, recorded_notice, render};
 use crate::AppState;
-
-/// One entry as the page shows it.
-struct EntryRow {
-    id: Uuid,
-    date: String,
-    did: String,
-    learned: String,
-    /// The text as first written, when corrected since.
-    original: Option<(String, String)>,
-    reasons: Vec<String>,
-    /// Whether its sheet was handed in (then it is corrected, not rewritten).
-    submitted: bool,
-}
 
 /// What the entry form holds.
 struct EntryForm {
@@ -44,7 +31,7 @@ struct RecordPage {
     previous: String,
     next: String,
     form: EntryForm,
-    entries: Vec<EntryRow>,
+    entries: Vec<EntryView>,
     sheets: Vec<SheetView>,
     entry_chars_max: u32,
 }
@@ -86,33 +73,7 @@ fn page_for(
 ) -> Response {
     let me = viewer.person_id.clone();
     let (entries, sheets, entry_chars_max) = state.engine.read(|ledger| {
-        let entries = ledger
-            .entry_days
-            .range((me.clone(), month.first_day())..=(me.clone(), month.last_day()))
-            .map(|(_, id)| {
-                let entry = &ledger.entries[id];
-                let latest = entry.amendments.last();
-                EntryRow {
-                    id: *id,
-                    date: entry.date.to_string(),
-                    did: latest
-                        .map_or(&entry.did, |amendment| &amendment.did)
-                        .clone(),
-                    learned: latest
-                        .map_or(&entry.learned, |amendment| &amendment.learned)
-                        .clone(),
-                    original: latest.map(|_| (entry.did.clone(), entry.learned.clone())),
-                    reasons: entry
-                        .amendments
-                        .iter()
-                        .map(|amendment| amendment.reason.clone())
-                        .collect(),
-                    submitted: ledger
-                        .sheets
-                        .contains_key(&(me.clone(), kaohe_assess::period::Period::of(entry.date))),
-                }
-            })
-            .collect::<Vec<_>>();
+        let entries = month_entries(ledger, &me, month);
         let sheets = month_sheets(ledger, &me, month, viewer.today);
         let max = ledger
             .policy_on(viewer.today)
