@@ -1509,3 +1509,21 @@ fn the_office_issues_and_revokes_tokens() {
         Refusal::TokenRevoked(token_id)
     );
 }
+
+#[test]
+fn deadlines_at_the_end_of_the_calendar_do_not_panic() {
+    let given = Given::township();
+    let last_month: Month = "9999-12".parse().unwrap();
+    // The nomination deadline would fall after 9999-12-31: there is none to pass.
+    assert_eq!(given.state.nomination_due(last_month), None);
+    let last_period: Period = "9999-12-3".parse().unwrap();
+    assert_eq!(
+        given.state.sheet_due_on(last_period),
+        date(9999, 12, 31),
+        "a due day beyond the calendar is its last day"
+    );
+    assert_eq!(
+        kaohe_assess::state::add_days(date(9999, 12, 30), 5, kaohe_assess::DayKind::Working),
+        date(9999, 12, 31)
+    );
+}
