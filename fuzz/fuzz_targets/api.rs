@@ -32,6 +32,7 @@ use axum::body::Body;
 use axum::http::{Method, Request};
 use jiff::civil::{Date, date};
 use kaohe_assess::{Command, Fact, State};
+use kaohe_assess::commands::{AssignArea, AssignRole, AssignSupervision, GiveOpinion, Nominate, RegisterPerson, SubmitSheet, WriteEntry};
 use kaohe_engine::Engine;
 use kaohe_fuzz::{ROLES, any_text, township_genesis};
 use kaohe_ledger::genesis::default_policy;
@@ -369,39 +370,39 @@ fn build_base() -> Base {
         if person != "office" {
             must(
                 "office",
-                Command::RegisterPerson {
+                Command::RegisterPerson(RegisterPerson {
                     person_id: person.into(),
                     name: format!("{person}名"),
-                },
+                }),
             );
             must(
                 "office",
-                Command::AssignRole {
+                Command::AssignRole(AssignRole {
                     person_id: person.into(),
-                    role: role.into(),
+                    role: role.parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
-                },
+                }),
             );
         }
     }
     for cadre in ["p001", "p002", "p003"] {
         must(
             "office",
-            Command::AssignSupervision {
-                cadre_id: cadre.into(),
+            Command::AssignSupervision(AssignSupervision {
+                person_id: cadre.into(),
                 leader_id: "l01".into(),
                 from: date(2026, 1, 1),
-            },
+            }),
         );
         must(
             "office",
-            Command::AssignArea {
-                cadre_id: cadre.into(),
+            Command::AssignArea(AssignArea {
+                person_id: cadre.into(),
                 area: "东片".into(),
                 chief_id: "c01".into(),
                 from: date(2026, 1, 1),
-            },
+            }),
         );
     }
     let mut cited = BTreeMap::new();
@@ -413,11 +414,11 @@ fn build_base() -> Base {
         for cadre in ["p001", "p002", "p003"] {
             let id = must(
                 cadre,
-                Command::WriteEntry {
+                Command::WriteEntry(WriteEntry {
                     date: date(2026, 3, day),
                     did: format!("3月{day}日到东风村走访低保户三户"),
                     learned: "核实了家庭收入变化".into(),
-                },
+                }),
             );
             cited.insert(cadre, id);
         }
@@ -426,17 +427,17 @@ fn build_base() -> Base {
     for cadre in ["p001", "p002", "p003"] {
         must(
             cadre,
-            Command::SubmitSheet {
+            Command::SubmitSheet(SubmitSheet {
                 period: "2026-03-3".parse().expect("a period"),
-            },
+            }),
         );
         must(
             "c01",
-            Command::GiveOpinion {
+            Command::GiveOpinion(GiveOpinion {
                 cadre_id: cadre.into(),
                 month: "2026-03".parse().expect("a month"),
                 opinion: "群众反映较好".into(),
-            },
+            }),
         );
     }
     for (kind, cadre) in [
@@ -445,14 +446,14 @@ fn build_base() -> Base {
     ] {
         must(
             "l01",
-            Command::Nominate {
+            Command::Nominate(Nominate {
                 month: "2026-03".parse().expect("a month"),
                 kind,
                 cadre_id: cadre.into(),
                 reason: "依据本月记录和片长意见".into(),
                 cited_ids: vec![cited[cadre]],
                 override_reason: None,
-            },
+            }),
         );
     }
     let mut tokens = BTreeMap::new();

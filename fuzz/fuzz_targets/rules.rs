@@ -28,7 +28,8 @@ use kaohe_assess::payload::Scores;
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
-use kaohe_fuzz::{ROLES, any_text, township_genesis};
+use kaohe_assess::commands::{AdoptPolicy, AmendEntry, AnswerAppeal, AssignArea, AssignRole, AssignSupervision, CompleteRectification, CosignDecision, DisplaySheet, FileAppeal, GiveOpinion, GiveScores, IssueToken, Nominate, PlanRectification, ProposeDecision, PublishDecision, ReadSheet, RecordTalk, RegisterPerson, RevokeToken, SubmitSheet, WriteEntry};
+use kaohe_fuzz::{any_text, township_genesis};
 use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::note::SignerKey;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
@@ -92,38 +93,38 @@ impl World {
         for (person, role) in PEOPLE {
             world.must(
                 "office",
-                Command::RegisterPerson {
+                Command::RegisterPerson(RegisterPerson {
                     person_id: person.into(),
                     name: format!("{person}名"),
-                },
+                }),
             );
             world.must(
                 "office",
-                Command::AssignRole {
+                Command::AssignRole(AssignRole {
                     person_id: person.into(),
-                    role: role.into(),
+                    role: role.parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
-                },
+                }),
             );
         }
         for cadre in ["p001", "p002", "p003", "p004"] {
             world.must(
                 "office",
-                Command::AssignSupervision {
-                    cadre_id: cadre.into(),
+                Command::AssignSupervision(AssignSupervision {
+                    person_id: cadre.into(),
                     leader_id: "l01".into(),
                     from: date(2026, 1, 1),
-                },
+                }),
             );
             world.must(
                 "office",
-                Command::AssignArea {
-                    cadre_id: cadre.into(),
+                Command::AssignArea(AssignArea {
+                    person_id: cadre.into(),
                     area: "东片".into(),
                     chief_id: "c01".into(),
                     from: date(2026, 1, 1),
-                },
+                }),
             );
         }
         world
@@ -253,26 +254,26 @@ impl World {
     fn natural_actor(&self, u: &mut Unstructured<'_>, command: &Command) -> Result<String> {
         let mut cadre = || -> Result<String> { Ok(format!("p00{}", 1 + u.int_in_range(0..=3u8)?)) };
         Ok(match command {
-            Command::RegisterPerson { .. }
-            | Command::AssignRole { .. }
-            | Command::AssignSupervision { .. }
-            | Command::AssignArea { .. }
-            | Command::IssueToken { .. }
-            | Command::RevokeToken { .. }
-            | Command::AdoptPolicy { .. } => "office".into(),
-            Command::WriteEntry { .. }
-            | Command::AmendEntry { .. }
-            | Command::SubmitSheet { .. }
-            | Command::FileAppeal { .. }
-            | Command::PlanRectification { .. } => cadre()?,
-            Command::GiveOpinion { .. } | Command::DisplaySheet { .. } => "c01".into(),
-            Command::Nominate { .. }
-            | Command::GiveScores { .. }
-            | Command::ReadSheet { .. }
-            | Command::CompleteRectification { .. } => "l01".into(),
-            Command::ProposeDecision { .. } | Command::PublishDecision { .. } => "s01".into(),
-            Command::CosignDecision { .. } => "m01".into(),
-            Command::AnswerAppeal { .. } | Command::RecordTalk { .. } => {
+            Command::RegisterPerson(RegisterPerson { .. })
+            | Command::AssignRole(AssignRole { .. })
+            | Command::AssignSupervision(AssignSupervision { .. })
+            | Command::AssignArea(AssignArea { .. })
+            | Command::IssueToken(IssueToken { .. })
+            | Command::RevokeToken(RevokeToken { .. })
+            | Command::AdoptPolicy(AdoptPolicy { .. }) => "office".into(),
+            Command::WriteEntry(WriteEntry { .. })
+            | Command::AmendEntry(AmendEntry { .. })
+            | Command::SubmitSheet(SubmitSheet { .. })
+            | Command::FileAppeal(FileAppeal { .. })
+            | Command::PlanRectification(PlanRectification { .. }) => cadre()?,
+            Command::GiveOpinion(GiveOpinion { .. }) | Command::DisplaySheet(DisplaySheet { .. }) => "c01".into(),
+            Command::Nominate(Nominate { .. })
+            | Command::GiveScores(GiveScores { .. })
+            | Command::ReadSheet(ReadSheet { .. })
+            | Command::CompleteRectification(CompleteRectification { .. }) => "l01".into(),
+            Command::ProposeDecision(ProposeDecision { .. }) | Command::PublishDecision(PublishDecision { .. }) => "s01".into(),
+            Command::CosignDecision(CosignDecision { .. }) => "m01".into(),
+            Command::AnswerAppeal(AnswerAppeal { .. }) | Command::RecordTalk(RecordTalk { .. }) => {
                 (*u.choose(&["s01", "m01", "w01"])?).into()
             }
         })
@@ -365,7 +366,7 @@ impl World {
             }
             (month, cited)
         };
-        Ok(Command::Nominate {
+        Ok(Command::Nominate(Nominate {
             month,
             kind: self.kind(u)?,
             cadre_id: cadre,
@@ -376,7 +377,7 @@ impl World {
             } else {
                 None
             },
-        })
+        }))
     }
 
     fn kind(&self, u: &mut Unstructured<'_>) -> Result<Kind> {
@@ -394,56 +395,53 @@ impl World {
 
     fn command(&mut self, u: &mut Unstructured<'_>) -> Result<Command> {
         Ok(match u.int_in_range(0..=23u8)? {
-            0 => Command::RegisterPerson {
+            0 => Command::RegisterPerson(RegisterPerson {
                 person_id: self.person(u)?,
                 name: any_text(u)?,
-            },
-            1 => Command::AssignRole {
+            }),
+            1 => Command::AssignRole(AssignRole {
                 person_id: self.person(u)?,
-                role: if u.arbitrary()? {
-                    (*u.choose(&ROLES)?).to_string()
-                } else {
-                    u.arbitrary()?
-                },
+                // Every role, `system` too, which the rules refuse to give.
+                role: *u.choose(kaohe_assess::Role::ALL)?,
                 from: self.day(u)?,
                 until: if u.arbitrary()? {
                     Some(self.day(u)?)
                 } else {
                     None
                 },
-            },
-            2 => Command::AssignSupervision {
-                cadre_id: self.person(u)?,
+            }),
+            2 => Command::AssignSupervision(AssignSupervision {
+                person_id: self.person(u)?,
                 leader_id: self.person(u)?,
                 from: self.day(u)?,
-            },
-            3 => Command::AssignArea {
-                cadre_id: self.person(u)?,
+            }),
+            3 => Command::AssignArea(AssignArea {
+                person_id: self.person(u)?,
                 area: any_text(u)?,
                 chief_id: self.person(u)?,
                 from: self.day(u)?,
-            },
-            4..=6 => Command::WriteEntry {
+            }),
+            4..=6 => Command::WriteEntry(WriteEntry {
                 date: self.day(u)?,
                 did: any_text(u)?,
                 learned: any_text(u)?,
-            },
-            7 => Command::AmendEntry {
+            }),
+            7 => Command::AmendEntry(AmendEntry {
                 entry_id: self.id_of(u, "entry_written")?,
                 did: any_text(u)?,
                 learned: any_text(u)?,
                 reason: any_text(u)?,
-            },
-            8 => Command::SubmitSheet {
+            }),
+            8 => Command::SubmitSheet(SubmitSheet {
                 period: Period::of(self.day(u)?),
-            },
-            9 => Command::GiveOpinion {
+            }),
+            9 => Command::GiveOpinion(GiveOpinion {
                 cadre_id: self.person(u)?,
                 month: self.month(u)?,
                 opinion: any_text(u)?,
-            },
+            }),
             10 | 11 => self.nomination(u)?,
-            12 => Command::GiveScores {
+            12 => Command::GiveScores(GiveScores {
                 month: self.month(u)?,
                 cadre_id: self.person(u)?,
                 scores: Scores {
@@ -453,66 +451,66 @@ impl World {
                     liaison: u.int_in_range(0..=120)?,
                     line_work: u.arbitrary()?,
                 },
-            },
-            13 => Command::ProposeDecision {
+            }),
+            13 => Command::ProposeDecision(ProposeDecision {
                 quarter: self.month(u)?.quarter(),
                 best: self.people(u)?,
                 worst: self.people(u)?,
-            },
-            14 => Command::CosignDecision {
+            }),
+            14 => Command::CosignDecision(CosignDecision {
                 quarter: self.month(u)?.quarter(),
                 proposal_id: self.id_of(u, "decision_proposed")?,
-            },
-            15 => Command::PublishDecision {
+            }),
+            15 => Command::PublishDecision(PublishDecision {
                 quarter: self.month(u)?.quarter(),
                 notice: any_text(u)?,
-            },
-            16 => Command::FileAppeal {
+            }),
+            16 => Command::FileAppeal(FileAppeal {
                 quarter: self.month(u)?.quarter(),
                 person_id: self.person(u)?,
                 kind: self.kind(u)?,
                 grounds: any_text(u)?,
-            },
-            17 => Command::AnswerAppeal {
+            }),
+            17 => Command::AnswerAppeal(AnswerAppeal {
                 appeal_id: self.id_of(u, "appeal_filed")?,
-                overturned: u.arbitrary()?,
+                outcome: *u.choose(kaohe_assess::Outcome::ALL)?,
                 reasons: any_text(u)?,
-            },
-            18 => Command::DisplaySheet {
+            }),
+            18 => Command::DisplaySheet(DisplaySheet {
                 person_id: self.person(u)?,
                 period: Period::of(self.day(u)?),
                 note: any_text(u)?,
-            },
-            19 => Command::ReadSheet {
+            }),
+            19 => Command::ReadSheet(ReadSheet {
                 person_id: self.person(u)?,
                 period: Period::of(self.day(u)?),
                 comment: any_text(u)?,
-            },
-            20 => Command::RecordTalk {
+            }),
+            20 => Command::RecordTalk(RecordTalk {
                 sanction_id: self.id_of(u, "sanction_imposed")?,
                 held_on: self.day(u)?,
                 summary: any_text(u)?,
-            },
-            21 => Command::PlanRectification {
+            }),
+            21 => Command::PlanRectification(PlanRectification {
                 sanction_id: self.id_of(u, "sanction_imposed")?,
                 plan: any_text(u)?,
-            },
-            22 => Command::CompleteRectification {
+            }),
+            22 => Command::CompleteRectification(CompleteRectification {
                 sanction_id: self.id_of(u, "sanction_imposed")?,
                 summary: any_text(u)?,
-            },
+            }),
             _ => {
                 if u.arbitrary()? {
                     let token_id = self.fresh_id();
-                    Command::IssueToken {
+                    Command::IssueToken(IssueToken {
                         token_id,
                         person_id: self.person(u)?,
-                    }
+                    })
                 } else {
-                    Command::RevokeToken {
+                    Command::RevokeToken(RevokeToken {
                         token_id: self.id_of(u, "token_issued")?,
                         reason: any_text(u)?,
-                    }
+                    })
                 }
             }
         })

@@ -83,6 +83,10 @@ fn replay_matches_the_demo_and_reports_a_sanction_without_cause() {
 /// decision of 2026-Q1, appending every event but those `drop` picks.
 fn play_first_quarter(dir: &std::path::Path, drop: impl Fn(&EventDraft) -> bool) {
     use jiff::civil::date;
+    use kaohe_assess::commands::{
+        AssignRole, AssignSupervision, CosignDecision, Nominate, ProposeDecision, RegisterPerson,
+        WriteEntry,
+    };
     use kaohe_assess::state::Kind;
     use kaohe_assess::{Act, Command, Fact, State, decide};
 
@@ -121,73 +125,73 @@ fn play_first_quarter(dir: &std::path::Path, drop: impl Fn(&EventDraft) -> bool)
         act(
             "office",
             setup,
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: person.into(),
                 name: name.into(),
-            },
+            }),
         );
         act(
             "office",
             setup,
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: person.into(),
-                role: role.into(),
+                role: role.parse().unwrap(),
                 from: date(2026, 1, 1),
                 until: None,
-            },
+            }),
         );
     }
     for cadre in ["p001", "p002"] {
         act(
             "office",
             setup,
-            Command::AssignSupervision {
-                cadre_id: cadre.into(),
+            Command::AssignSupervision(AssignSupervision {
+                person_id: cadre.into(),
                 leader_id: "l01".into(),
                 from: date(2026, 1, 1),
-            },
+            }),
         );
     }
     for (kind, cadre) in [(Kind::Best, "p001"), (Kind::Worst, "p002")] {
         let entry = act(
             cadre,
             "2026-03-31T18:00:00+08:00",
-            Command::WriteEntry {
+            Command::WriteEntry(WriteEntry {
                 date: date(2026, 3, 31),
                 did: "到东风村走访低保户三户".into(),
                 learned: "核实了收入变化".into(),
-            },
+            }),
         );
         act(
             "l01",
             "2026-04-01T10:00:00+08:00",
-            Command::Nominate {
+            Command::Nominate(Nominate {
                 month: "2026-03".parse().unwrap(),
                 kind,
                 cadre_id: cadre.into(),
                 reason: "依据本月记录".into(),
                 cited_ids: entry,
                 override_reason: None,
-            },
+            }),
         );
     }
     let quarter = "2026-Q1".parse().unwrap();
     let proposal = act(
         "s01",
         "2026-04-02T09:00:00+08:00",
-        Command::ProposeDecision {
+        Command::ProposeDecision(ProposeDecision {
             quarter,
             best: vec!["p001".into()],
             worst: vec!["p002".into()],
-        },
+        }),
     );
     act(
         "m01",
         "2026-04-03T09:00:00+08:00",
-        Command::CosignDecision {
+        Command::CosignDecision(CosignDecision {
             quarter,
             proposal_id: proposal[0],
-        },
+        }),
     );
 }
 

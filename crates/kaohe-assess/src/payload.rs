@@ -4,61 +4,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::period::{Month, Period, Quarter};
 use crate::policy::Policy;
-
-/// The event types the rules write, with their payload versions.
-pub mod types {
-    /// The office adopts a new policy version.
-    pub const POLICY_ADOPTED: &str = "policy_adopted";
-    /// The office adds a person to the roster.
-    pub const PERSON_REGISTERED: &str = "person_registered";
-    /// The office gives a person a role for a span of days.
-    pub const ROLE_ASSIGNED: &str = "role_assigned";
-    /// The office puts a cadre under a supervising leader from a date.
-    pub const SUPERVISION_ASSIGNED: &str = "supervision_assigned";
-    /// The office puts a cadre in an area under its chief from a date.
-    pub const AREA_ASSIGNED: &str = "area_assigned";
-    /// A cadre writes a day's entry.
-    pub const ENTRY_WRITTEN: &str = "entry_written";
-    /// A cadre corrects an entry; the original stays.
-    pub const ENTRY_AMENDED: &str = "entry_amended";
-    /// A cadre hands in a ten-day sheet.
-    pub const SHEET_SUBMITTED: &str = "sheet_submitted";
-    /// The supervising leader reads a sheet.
-    pub const SHEET_READ: &str = "sheet_read";
-    /// An area chief gives an opinion on a cadre of the area for a month.
-    pub const OPINION_GIVEN: &str = "opinion_given";
-    /// A supervising leader names a best or worst cadre of a month.
-    pub const NOMINATION_MADE: &str = "nomination_made";
-    /// The secretary or the mayor proposes the quarterly decision.
-    pub const DECISION_PROPOSED: &str = "decision_proposed";
-    /// The other of the two co-signs it, which puts it in force.
-    pub const DECISION_COSIGNED: &str = "decision_cosigned";
-    /// The office publishes a decision in force.
-    pub const DECISION_PUBLISHED: &str = "decision_published";
-    /// Someone appeals a designation.
-    pub const APPEAL_FILED: &str = "appeal_filed";
-    /// The party committee answers an appeal.
-    pub const APPEAL_ANSWERED: &str = "appeal_answered";
-    /// A reward or penalty follows from designations.
-    pub const SANCTION_IMPOSED: &str = "sanction_imposed";
-    /// A sanction is revoked because its cause was overturned.
-    pub const SANCTION_REVOKED: &str = "sanction_revoked";
-    /// A supervising leader scores a supervisee for a month.
-    pub const SCORES_GIVEN: &str = "scores_given";
-    /// The office selects a submitted sheet for display to all staff.
-    pub const SHEET_DISPLAYED: &str = "sheet_displayed";
-    /// A principal leader has held the talk a worst designation calls for.
-    pub const TALK_HELD: &str = "talk_held";
-    /// The person a rectification names hands in the plan.
-    pub const RECTIFICATION_PLANNED: &str = "rectification_planned";
-    /// The supervising leader confirms the plan was carried out.
-    pub const RECTIFICATION_COMPLETED: &str = "rectification_completed";
-    /// The office issued a bearer token to a person.
-    pub const TOKEN_ISSUED: &str = "token_issued";
-    /// The office revoked a bearer token.
-    pub const TOKEN_REVOKED: &str = "token_revoked";
-}
+use crate::words::{Kind, Outcome, Role, SanctionKind};
 
 /// `policy_adopted` v1.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,8 +32,8 @@ pub struct PersonRegistered {
 pub struct RoleAssigned {
     /// Who.
     pub person_id: String,
-    /// The role (see `common.schema.json#/$defs/role`, without `system`).
-    pub role: String,
+    /// The role (any but `system`).
+    pub role: Role,
     /// The first day.
     pub from: jiff::civil::Date,
     /// The last day, inclusive; open-ended when absent.
@@ -153,7 +101,7 @@ pub struct SheetSubmitted {
     /// Whose sheet.
     pub person_id: String,
     /// The period, `YYYY-MM-P`.
-    pub period: String,
+    pub period: Period,
     /// The entries it holds, in date order.
     pub entry_ids: Vec<Uuid>,
 }
@@ -165,7 +113,7 @@ pub struct SheetRead {
     /// Whose sheet.
     pub person_id: String,
     /// The period, `YYYY-MM-P`.
-    pub period: String,
+    pub period: Period,
     /// The leader's comment (may be empty).
     pub comment: String,
 }
@@ -177,7 +125,7 @@ pub struct OpinionGiven {
     /// The cadre the opinion is about.
     pub cadre_id: String,
     /// The month, `YYYY-MM`.
-    pub month: String,
+    pub month: Month,
     /// The opinion.
     pub opinion: String,
 }
@@ -187,9 +135,9 @@ pub struct OpinionGiven {
 #[serde(deny_unknown_fields)]
 pub struct NominationMade {
     /// The month, `YYYY-MM`.
-    pub month: String,
-    /// `best` or `worst`.
-    pub kind: String,
+    pub month: Month,
+    /// Best or worst.
+    pub kind: Kind,
     /// The cadre named.
     pub cadre_id: String,
     /// Why.
@@ -207,7 +155,7 @@ pub struct NominationMade {
 #[serde(deny_unknown_fields)]
 pub struct DecisionProposed {
     /// The quarter, `YYYY-QN`.
-    pub quarter: String,
+    pub quarter: Quarter,
     /// The best workers selected.
     pub best: Vec<String>,
     /// The worst workers selected.
@@ -221,7 +169,7 @@ pub struct DecisionProposed {
 #[serde(deny_unknown_fields)]
 pub struct DecisionCosigned {
     /// The quarter, `YYYY-QN`.
-    pub quarter: String,
+    pub quarter: Quarter,
     /// The proposal put in force.
     pub proposal_id: Uuid,
 }
@@ -231,7 +179,7 @@ pub struct DecisionCosigned {
 #[serde(deny_unknown_fields)]
 pub struct DecisionPublished {
     /// The quarter, `YYYY-QN`.
-    pub quarter: String,
+    pub quarter: Quarter,
     /// The notice.
     pub notice: String,
 }
@@ -241,11 +189,11 @@ pub struct DecisionPublished {
 #[serde(deny_unknown_fields)]
 pub struct AppealFiled {
     /// The quarter, `YYYY-QN`.
-    pub quarter: String,
+    pub quarter: Quarter,
     /// Whose designation.
     pub person_id: String,
-    /// `best` or `worst`.
-    pub kind: String,
+    /// Best or worst.
+    pub kind: Kind,
     /// Why.
     pub grounds: String,
 }
@@ -256,8 +204,8 @@ pub struct AppealFiled {
 pub struct AppealAnswered {
     /// The appeal.
     pub appeal_id: Uuid,
-    /// `upheld` or `overturned`.
-    pub outcome: String,
+    /// Upheld or overturned.
+    pub outcome: Outcome,
     /// Why.
     pub reasons: String,
     /// The policy version.
@@ -271,9 +219,9 @@ pub struct SanctionImposed {
     /// Who.
     pub person_id: String,
     /// The quarter of the designation.
-    pub quarter: String,
+    pub quarter: Quarter,
     /// Which sanction.
-    pub sanction: String,
+    pub sanction: SanctionKind,
     /// Uplift in basis points, for bonus uplifts.
     pub bonus_bp: Option<u32>,
     /// Deadline, for rectification.
@@ -314,7 +262,7 @@ pub struct Scores {
 #[serde(deny_unknown_fields)]
 pub struct ScoresGiven {
     /// The month, `YYYY-MM`.
-    pub month: String,
+    pub month: Month,
     /// The cadre.
     pub cadre_id: String,
     /// The scores.
@@ -330,7 +278,7 @@ pub struct SheetDisplayed {
     /// Whose sheet.
     pub person_id: String,
     /// The period, `YYYY-MM-P`.
-    pub period: String,
+    pub period: Period,
     /// Why it is shown.
     pub note: String,
 }

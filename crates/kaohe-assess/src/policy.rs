@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::words::{DayKind, Standing, TieBreak};
+
 /// Numeric scoring on five dimensions.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -13,7 +15,7 @@ pub struct Scoring {
     /// The weights in basis points.
     pub weights_bp: Weights,
     /// How equal totals are ordered.
-    pub tie_break: String,
+    pub tie_break: TieBreak,
 }
 
 impl Scoring {
@@ -73,10 +75,10 @@ pub struct Policy {
     pub appeal_filing_days: u32,
     /// Days within which an appeal must be answered.
     pub appeal_answer_days: u32,
-    /// `calendar` or `working`.
-    pub appeal_day_kind: String,
-    /// `rated_person` or `any_staff`.
-    pub appeal_standing: String,
+    /// Calendar or working days.
+    pub appeal_day_kind: DayKind,
+    /// Who may appeal: the person rated, or any staff.
+    pub appeal_standing: Standing,
     /// Extra quarterly bonus for a best worker, basis points.
     pub best_quarterly_bonus_bp: u32,
     /// Extra year-end bonus for a best worker, basis points.

@@ -1,37 +1,16 @@
-//! Each refusal in Chinese words, as the pages show it beside the form it refused.
+//! Each refusal in Chinese words, as the pages show it beside the form it refused, written per
+//! variant from the refusal's own typed data.
 
-use crate::decide::Refusal;
-use crate::summary::{role_name, sanction_name};
+use crate::refusal::Refusal;
+use crate::words::Role;
 
-fn kind_name(kind: &str) -> &str {
-    match kind {
-        "best" => "最好",
-        "worst" => "最差",
-        other => other,
-    }
-}
-
-fn text_name(what: &str) -> &str {
-    match what {
-        "an opinion" => "片长意见",
-        "a notice" => "公示内容",
-        "an appeal's grounds" => "复评理由",
-        "an answer's reasons" => "答复理由",
-        "a talk's summary" => "谈话内容",
-        "a rectification plan" => "整改方案",
-        "a completion's summary" => "整改完成情况",
-        "a revocation's reason" => "吊销理由",
-        other => other,
-    }
-}
-
-fn follow_up_name(what: &str) -> &str {
-    match what {
-        "talk" => "谈话",
-        "plan" => "整改方案",
-        "completion" => "整改完成确认",
-        other => other,
-    }
+/// Roles in Chinese: one, or “党委书记或镇长”.
+fn roles_zh(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|role| role.name_zh())
+        .collect::<Vec<_>>()
+        .join("或")
 }
 
 impl Refusal {
@@ -39,11 +18,13 @@ impl Refusal {
     pub fn in_chinese(&self) -> String {
         match self {
             Refusal::UnknownPerson(person) => format!("人员名册中没有 {person}"),
-            Refusal::NotInRole { person, role, date } => {
-                format!("{person} 在 {date} 不是{}，无权办理此事项", role_name(role))
-            }
+            Refusal::NotInRole {
+                person,
+                roles,
+                date,
+            } => format!("{person} 在 {date} 不是{}，无权办理此事项", roles_zh(roles)),
             Refusal::AlreadyRegistered(person) => format!("{person} 已在人员名册中"),
-            Refusal::UnknownRole(role) => format!("没有“{role}”这一职责"),
+            Refusal::UnknownRole(role) => format!("“{}”不是可以授予的职责", role.name_zh()),
             Refusal::BadSpan { from, until } => {
                 format!("任职止日 {until} 早于起日 {from}")
             }
@@ -104,7 +85,7 @@ impl Refusal {
                 count,
             } => format!(
                 "{leader} 已提出 {month} 月{}人选 {count} 名，已达考核办法规定的名额",
-                kind_name(kind)
+                kind.name_zh()
             ),
             Refusal::BothBestAndWorst {
                 leader,
@@ -113,7 +94,7 @@ impl Refusal {
                 month,
             } => format!(
                 "{cadre} 已被 {leader} 评为 {month} 月{}，同一人不能既评最好又评最差",
-                kind_name(other)
+                other.name_zh()
             ),
             Refusal::CitationMissing => "提名须引用其依据的工作记录、记录表或片长意见".into(),
             Refusal::BadCitation {
@@ -122,6 +103,47 @@ impl Refusal {
                 month,
             } => format!("所引用的 {cited} 不是 {cadre} {month} 月的记录、记录表或片长意见"),
             Refusal::NominationReasonMissing => "提名须写明理由".into(),
+            Refusal::QuarterNotOver { .. }
+            | Refusal::DecisionInForce(..)
+            | Refusal::NotInPool { .. }
+            | Refusal::WrongCount { .. }
+            | Refusal::SelectedTwice(..)
+            | Refusal::NotLatestProposal(..)
+            | Refusal::NotTheOtherSigner { .. }
+            | Refusal::NoDecision(..)
+            | Refusal::AlreadyPublished(..)
+            | Refusal::NotPublished(..)
+            | Refusal::FilingWindowClosed { .. }
+            | Refusal::NoStanding { .. }
+            | Refusal::NotDesignated { .. }
+            | Refusal::AlreadyAppealed { .. }
+            | Refusal::UnknownAppeal(..)
+            | Refusal::OwnAppeal { .. }
+            | Refusal::AlreadyAnswered(..)
+            | Refusal::NoScoring(..)
+            | Refusal::ScoreOutOfScale { .. }
+            | Refusal::AlreadyScored { .. }
+            | Refusal::OverrideNeedsReason { .. }
+            | Refusal::AlreadyDisplayed { .. }
+            | Refusal::BadTime(..)
+            | Refusal::NoPolicy(..)
+            | Refusal::TextMissing(..)
+            | Refusal::UnknownSanction(..)
+            | Refusal::WrongSanction { .. }
+            | Refusal::SanctionRevoked(..)
+            | Refusal::FollowUpRecorded { .. }
+            | Refusal::NotYourSanction { .. }
+            | Refusal::NoPlan(..)
+            | Refusal::TokenExists(..)
+            | Refusal::UnknownToken(..)
+            | Refusal::TokenRevoked(..)
+            | Refusal::DayOutOfRange { .. } => self.decision_in_chinese(),
+        }
+    }
+
+    /// The refusals of the quarterly decision and what follows it, in Chinese.
+    fn decision_in_chinese(&self) -> String {
+        match self {
             Refusal::QuarterNotOver { quarter, last_day } => {
                 format!("{quarter} 季度到 {last_day} 才结束，结束后方可评定")
             }
@@ -132,7 +154,7 @@ impl Refusal {
                 quarter,
             } => format!(
                 "{person} 不在 {quarter} 季度{}人选的提名范围内",
-                kind_name(kind)
+                kind.name_zh()
             ),
             Refusal::WrongCount {
                 kind,
@@ -140,7 +162,7 @@ impl Refusal {
                 got,
             } => format!(
                 "应评出{}工作人员 {expected} 名，而不是 {got} 名",
-                kind_name(kind)
+                kind.name_zh()
             ),
             Refusal::SelectedTwice(person) => {
                 format!("{person} 不能在同一季度既评为最好又评为最差")
@@ -152,7 +174,7 @@ impl Refusal {
                 proposer_role,
             } => format!(
                 "{person} 不能会签：方案由{} {proposer} 提出，须由书记、镇长中的另一人会签",
-                role_name(proposer_role)
+                proposer_role.name_zh()
             ),
             Refusal::NoDecision(quarter) => format!("{quarter} 季度尚无生效的评定"),
             Refusal::AlreadyPublished(quarter) => format!("{quarter} 季度的评定已经公示"),
@@ -167,7 +189,7 @@ impl Refusal {
                 person,
                 kind,
                 quarter,
-            } => format!("{person} 在 {quarter} 季度没有被评为{}", kind_name(kind)),
+            } => format!("{person} 在 {quarter} 季度没有被评为{}", kind.name_zh()),
             Refusal::AlreadyAppealed { person, quarter } => {
                 format!("{person} 在 {quarter} 季度的评定已申请过复评")
             }
@@ -189,25 +211,25 @@ impl Refusal {
                 named,
             } => format!(
                 "按评分，{}应为 {expected}；改评 {named} 须说明理由",
-                kind_name(kind)
+                kind.name_zh()
             ),
             Refusal::AlreadyDisplayed { person, period } => {
                 format!("{person} 的 {period} 旬记录表已抽选展示")
             }
             Refusal::BadTime(time) => format!("“{time}”不是有效的时间"),
             Refusal::NoPolicy(day) => format!("{day} 没有生效的考核办法"),
-            Refusal::TextMissing(what) => format!("{}不能为空", text_name(what)),
+            Refusal::TextMissing(what) => format!("{}不能为空", what.name_zh()),
             Refusal::UnknownSanction(_) => "没有这项奖惩".into(),
             Refusal::WrongSanction {
                 sanction, needed, ..
             } => format!(
                 "这项奖惩是“{}”，不是“{}”",
-                sanction_name(sanction),
-                sanction_name(needed)
+                sanction.name_zh(),
+                needed.name_zh()
             ),
             Refusal::SanctionRevoked(_) => "这项奖惩已因复评撤销，无需再办理".into(),
             Refusal::FollowUpRecorded { what, .. } => {
-                format!("这项奖惩的{}已经登记", follow_up_name(what))
+                format!("这项奖惩的{}已经登记", what.name_zh())
             }
             Refusal::NotYourSanction { person, .. } => {
                 format!("整改方案只能由被整改人 {person} 本人提交")
@@ -221,6 +243,8 @@ impl Refusal {
                 earliest,
                 latest,
             } => format!("日期 {day} 应在 {earliest} 至 {latest} 之间"),
+            // `in_chinese` sends only the variants above here.
+            other => other.to_string(),
         }
     }
 }

@@ -12,28 +12,9 @@ use jiff::civil::Date;
 use uuid::Uuid;
 
 use crate::period::Quarter;
-use crate::state::{Kind, State};
-
-/// Every sanction, in the order the rules derive them and views list them.
-pub const SANCTION_KINDS: [&str; 9] = [
-    "commendation",
-    "quarterly_bonus_uplift",
-    "year_end_bonus_uplift",
-    "talk",
-    "admonishment",
-    "rectification",
-    "public_criticism",
-    "basic_salary_only",
-    "bonuses_withheld",
-];
-
-/// The place of `sanction` in [`SANCTION_KINDS`] (unknown ones last).
-pub fn sanction_rank(sanction: &str) -> usize {
-    SANCTION_KINDS
-        .iter()
-        .position(|known| *known == sanction)
-        .unwrap_or(SANCTION_KINDS.len())
-}
+use crate::state::{Kind, State, add_days};
+use crate::words::DayKind;
+use crate::words::SanctionKind;
 
 /// A sanction the rules derive.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,7 +22,7 @@ pub struct Expected {
     /// Who.
     pub person_id: String,
     /// Which sanction.
-    pub sanction: &'static str,
+    pub sanction: SanctionKind,
     /// Uplift in basis points.
     pub bonus_bp: Option<u32>,
     /// Rectification deadline.
@@ -75,17 +56,23 @@ pub fn derive(state: &State, quarter: Quarter) -> Vec<Expected> {
     for person in &proposal.best {
         if state.finally_designated(quarter, Kind::Best, person) {
             let cause = vec![decision.cosign_id];
-            add(person, "commendation", None, None, cause.clone());
             add(
                 person,
-                "quarterly_bonus_uplift",
+                SanctionKind::Commendation,
+                None,
+                None,
+                cause.clone(),
+            );
+            add(
+                person,
+                SanctionKind::QuarterlyBonusUplift,
                 Some(policy.best_quarterly_bonus_bp),
                 None,
                 cause.clone(),
             );
             add(
                 person,
-                "year_end_bonus_uplift",
+                SanctionKind::YearEndBonusUplift,
                 Some(policy.best_year_end_bonus_bp),
                 None,
                 cause,
@@ -97,13 +84,26 @@ pub fn derive(state: &State, quarter: Quarter) -> Vec<Expected> {
             continue;
         }
         let cause = vec![decision.cosign_id];
-        let deadline = decision
-            .cosigned_on
-            .checked_add(jiff::Span::new().days(i64::from(policy.rectification_days)))
-            .expect("a date within range");
-        add(person, "talk", None, None, cause.clone());
-        add(person, "admonishment", None, None, cause.clone());
-        add(person, "rectification", None, Some(deadline), cause);
+        let deadline = add_days(
+            decision.cosigned_on,
+            policy.rectification_days,
+            DayKind::Calendar,
+        );
+        add(person, SanctionKind::Talk, None, None, cause.clone());
+        add(
+            person,
+            SanctionKind::Admonishment,
+            None,
+            None,
+            cause.clone(),
+        );
+        add(
+            person,
+            SanctionKind::Rectification,
+            None,
+            Some(deadline),
+            cause,
+        );
         // Consecutive worst: this quarter and the ones before it, all final.
         let mut causes = vec![decision.cosign_id];
         let mut earlier = quarter;
@@ -118,9 +118,21 @@ pub fn derive(state: &State, quarter: Quarter) -> Vec<Expected> {
         }
         if causes.len() == policy.consecutive_worst_count as usize {
             causes.reverse();
-            add(person, "public_criticism", None, None, causes.clone());
-            add(person, "basic_salary_only", None, None, causes.clone());
-            add(person, "bonuses_withheld", None, None, causes);
+            add(
+                person,
+                SanctionKind::PublicCriticism,
+                None,
+                None,
+                causes.clone(),
+            );
+            add(
+                person,
+                SanctionKind::BasicSalaryOnly,
+                None,
+                None,
+                causes.clone(),
+            );
+            add(person, SanctionKind::BonusesWithheld, None, None, causes);
         }
     }
     expected
@@ -138,7 +150,7 @@ pub enum Difference {
         /// Whose.
         person_id: String,
         /// Which.
-        sanction: String,
+        sanction: SanctionKind,
         /// Whether it names no cause at all.
         without_cause: bool,
     },
@@ -202,19 +214,19 @@ pub fn replay(state: &State, quarter: Quarter) -> Replay {
         }
     }
     let derived = derive(state, quarter);
-    let mut recorded: BTreeMap<(String, String), Vec<(Uuid, &crate::state::Sanction)>> =
+    let mut recorded: BTreeMap<(String, SanctionKind), Vec<(Uuid, &crate::state::Sanction)>> =
         BTreeMap::new();
     for (id, sanction) in &state.sanctions {
         if sanction.quarter == quarter && sanction.revoked_by.is_none() {
             recorded
-                .entry((sanction.person_id.clone(), sanction.sanction.clone()))
+                .entry((sanction.person_id.clone(), sanction.sanction))
                 .or_default()
                 .push((*id, sanction));
         }
     }
     let mut matched = 0;
     for expected in &derived {
-        let key = (expected.person_id.clone(), expected.sanction.to_owned());
+        let key = (expected.person_id.clone(), expected.sanction);
         match recorded.get_mut(&key).and_then(|found| found.pop()) {
             None => differences.push(Difference::Missing(expected.clone())),
             Some((id, sanction)) => {
@@ -237,7 +249,7 @@ pub fn replay(state: &State, quarter: Quarter) -> Replay {
             differences.push(Difference::Unexpected {
                 id,
                 person_id: person_id.clone(),
-                sanction: sanction.clone(),
+                sanction,
                 without_cause: recorded.caused_by.is_empty(),
             });
         }

@@ -1,26 +1,29 @@
 //! The assessment state: what the events so far say, folded in order. Every decision reads it,
-//! every event updates it, and a replay rebuilds it from the ledger alone.
+//! every event updates it, and a replay rebuilds it from the ledger alone. The fold itself is in
+//! `fold.rs`.
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use kaohe_ledger::event::{EventDraft, ParsedEvent};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::payload::{self, types};
+use crate::payload;
 use crate::period::{Month, Period, Quarter};
 use crate::policy::{Policy, PolicyBook};
+pub use crate::words::Kind;
+use crate::words::{DayKind, EventType, Outcome, Role, SanctionKind, TieBreak};
 
 /// The parts of an event the rules read, from a draft about to be appended or a stored event.
 #[derive(Clone, Copy, Debug)]
 pub struct Fact<'a> {
     /// The event id.
     pub id: Uuid,
-    /// The event type.
-    pub event_type: &'a str,
+    /// The event type, read once; a type the rules do not know keeps its text, and folding
+    /// it is an [`ApplyError`].
+    pub event_type: Result<EventType, &'a str>,
     /// When the act happened.
     pub business_time: &'a str,
     /// Who acted.
@@ -31,11 +34,25 @@ pub struct Fact<'a> {
     pub caused_by: &'a [Uuid],
 }
 
+impl<'a> Fact<'a> {
+    /// The event type as written.
+    pub fn type_text(&self) -> &'a str {
+        match self.event_type {
+            Ok(event_type) => event_type.as_str(),
+            Err(text) => text,
+        }
+    }
+}
+
+fn event_type_of(text: &str) -> Result<EventType, &str> {
+    text.parse().map_err(|_| text)
+}
+
 impl<'a> From<&'a EventDraft> for Fact<'a> {
     fn from(draft: &'a EventDraft) -> Self {
         Fact {
             id: draft.id,
-            event_type: &draft.event_type,
+            event_type: event_type_of(&draft.event_type),
             business_time: &draft.business_time,
             actor_person: &draft.actor.person_id,
             payload: &draft.payload,
@@ -48,7 +65,7 @@ impl<'a> From<&'a ParsedEvent> for Fact<'a> {
     fn from(event: &'a ParsedEvent) -> Self {
         Fact {
             id: event.id,
-            event_type: &event.event_type,
+            event_type: event_type_of(&event.event_type),
             business_time: event.value["business_time"].as_str().unwrap_or_default(),
             actor_person: event.value["actor"]["person_id"]
                 .as_str()
@@ -76,7 +93,7 @@ pub struct ApplyError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleSpan {
     /// The role.
-    pub role: String,
+    pub role: Role,
     /// The first day.
     pub from: Date,
     /// The last day, if any.
@@ -161,36 +178,6 @@ pub struct Opinion {
     pub text: String,
 }
 
-/// Best or worst.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// 最好.
-    Best,
-    /// 最差.
-    Worst,
-}
-
-impl Kind {
-    /// The payload spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Best => "best",
-            Kind::Worst => "worst",
-        }
-    }
-
-    /// Read the payload spelling.
-    pub fn parse(text: &str) -> Option<Kind> {
-        match text {
-            "best" => Some(Kind::Best),
-            "worst" => Some(Kind::Worst),
-            _ => None,
-        }
-    }
-}
-
 /// A leader's monthly nomination.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Nomination {
@@ -219,8 +206,8 @@ pub struct Proposal {
     pub quarter: Quarter,
     /// Who proposed it.
     pub proposer_id: String,
-    /// In which role (`party_secretary` or `mayor`).
-    pub proposer_role: String,
+    /// In which role: the party secretary or the mayor.
+    pub proposer_role: Role,
     /// Best workers.
     pub best: Vec<String>,
     /// Worst workers.
@@ -280,8 +267,8 @@ pub struct Appeal {
 pub struct Answer {
     /// The answer event.
     pub id: Uuid,
-    /// Whether the designation was overturned.
-    pub overturned: bool,
+    /// Upheld or overturned.
+    pub outcome: Outcome,
     /// The reasons.
     pub reasons: String,
     /// The day it was answered.
@@ -307,7 +294,7 @@ pub struct Sanction {
     /// The quarter of the designation.
     pub quarter: Quarter,
     /// Which sanction.
-    pub sanction: String,
+    pub sanction: SanctionKind,
     /// Uplift in basis points.
     pub bonus_bp: Option<u32>,
     /// Rectification deadline.
@@ -387,59 +374,32 @@ pub struct State {
     pub events: u64,
 }
 
-fn read<T: DeserializeOwned>(fact: &Fact<'_>) -> Result<T, ApplyError> {
-    serde_json::from_value(fact.payload.clone())
-        .map_err(|error| apply_error(fact, error.to_string()))
-}
-
-/// `days` after `day`: calendar days, or working days (Monday to Friday) when `kind` is
-/// `working`.
-pub fn add_days(day: Date, days: u32, kind: &str) -> Date {
-    if kind != "working" {
-        return day
-            .checked_add(jiff::Span::new().days(i64::from(days)))
-            .expect("a date within range");
-    }
-    let mut current = day;
-    let mut left = days;
-    while left > 0 {
-        current = current.tomorrow().expect("a date within range");
-        if !matches!(
-            current.weekday(),
-            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
-        ) {
-            left -= 1;
+/// `days` after `day`: calendar days, or working days (Monday to Friday). A deadline beyond
+/// the end of the calendar is its last day, so that no date of the ledger's range panics.
+pub fn add_days(day: Date, days: u32, kind: DayKind) -> Date {
+    match kind {
+        DayKind::Calendar => day.saturating_add(jiff::Span::new().days(i64::from(days))),
+        DayKind::Working => {
+            let mut current = day;
+            let mut left = days;
+            while left > 0 {
+                let Ok(next) = current.tomorrow() else {
+                    return current;
+                };
+                current = next;
+                if !matches!(
+                    current.weekday(),
+                    jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+                ) {
+                    left -= 1;
+                }
+            }
+            current
         }
-    }
-    current
-}
-
-fn parse_with<T: std::str::FromStr>(fact: &Fact<'_>, text: &str) -> Result<T, ApplyError>
-where
-    T::Err: std::fmt::Display,
-{
-    text.parse()
-        .map_err(|error: T::Err| apply_error(fact, error.to_string()))
-}
-
-fn apply_error(fact: &Fact<'_>, message: String) -> ApplyError {
-    ApplyError {
-        id: fact.id,
-        event_type: fact.event_type.into(),
-        message,
     }
 }
 
 impl State {
-    /// Fold every event in order.
-    pub fn from_events<'a>(facts: impl IntoIterator<Item = Fact<'a>>) -> Result<State, ApplyError> {
-        let mut state = State::default();
-        for fact in facts {
-            state.apply(&fact)?;
-        }
-        Ok(state)
-    }
-
     /// The calendar day of an RFC 3339 time in the organisation's zone.
     pub fn day_of(&self, time: &str) -> Option<Date> {
         let timestamp: jiff::Timestamp = time.parse().ok()?;
@@ -452,10 +412,7 @@ impl State {
         let due_days = self
             .policy_on(period.last_day())
             .map_or(0, |policy| policy.sheet_due_days);
-        period
-            .last_day()
-            .checked_add(jiff::Span::new().days(i64::from(due_days)))
-            .expect("a date within range")
+        add_days(period.last_day(), due_days, DayKind::Calendar)
     }
 
     /// The last day an appeal against `quarter`'s decision may be filed: its publication day
@@ -474,7 +431,7 @@ impl State {
     }
 
     /// Whether `person` holds `role` on `date`.
-    pub fn holds(&self, person: &str, role: &str, date: Date) -> bool {
+    pub fn holds(&self, person: &str, role: Role, date: Date) -> bool {
         self.people.get(person).is_some_and(|person| {
             person.roles.iter().any(|span| {
                 span.role == role
@@ -494,6 +451,34 @@ impl State {
                 .find(|(from, _)| *from <= date)
                 .map(|(_, leader)| leader.as_str())
         })
+    }
+
+    /// Whether `leader` supervised `cadre` on some day of `month`: the leader may read,
+    /// score and nominate them for that month.
+    pub fn supervised(&self, leader: &str, cadre: &str, month: Month) -> bool {
+        month
+            .days()
+            .any(|day| self.supervisor_on(cadre, day) == Some(leader))
+    }
+
+    /// Every cadre `leader` supervised on some day of `month`, in roster order.
+    pub fn supervisees(&self, leader: &str, month: Month) -> Vec<String> {
+        self.people
+            .keys()
+            .filter(|cadre| self.supervised(leader, cadre, month))
+            .cloned()
+            .collect()
+    }
+
+    /// The last day the nominations of `month` may be made: its last day plus the
+    /// nomination days of the policy in force then. `None` without a policy, or when the
+    /// deadline would fall beyond the end of the calendar (so it is never passed).
+    pub fn nomination_due(&self, month: Month) -> Option<Date> {
+        let policy = self.policy_on(month.last_day())?;
+        month
+            .last_day()
+            .checked_add(jiff::Span::new().days(i64::from(policy.nomination_due_days)))
+            .ok()
     }
 
     /// The area chief of `cadre` on `date`.
@@ -537,7 +522,7 @@ impl State {
                     && appeal
                         .answer
                         .as_ref()
-                        .is_some_and(|answer| answer.overturned)
+                        .is_some_and(|answer| answer.outcome == Outcome::Overturned)
             })
     }
 
@@ -553,10 +538,9 @@ impl State {
             .take_while(|((scorer, scored_month, _), _)| scorer == leader && *scored_month == month)
             .map(|((_, _, cadre), scores)| {
                 let total = scoring.weighted_total(scores);
-                let (first, second) = if scoring.tie_break == "discipline_then_ability" {
-                    (scores.discipline, scores.ability)
-                } else {
-                    (0, 0)
+                let (first, second) = match scoring.tie_break {
+                    TieBreak::DisciplineThenAbility => (scores.discipline, scores.ability),
+                    TieBreak::PersonId => (0, 0),
                 };
                 (total, first, second, cadre.as_str())
             })
@@ -568,348 +552,5 @@ impl State {
             Kind::Worst => ranked.last(),
         };
         chosen.map(|(_, _, _, cadre)| (*cadre).to_owned())
-    }
-
-    /// Fold one event in.
-    pub fn apply(&mut self, fact: &Fact<'_>) -> Result<(), ApplyError> {
-        if fact.event_type == "ledger_created" {
-            // Event 0 names the zone in which its own day, and every later one, is read.
-            let zone = fact.payload["time_zone"].as_str().unwrap_or_default();
-            self.time_zone = Some(
-                jiff::tz::TimeZone::get(zone)
-                    .map_err(|error| apply_error(fact, error.to_string()))?,
-            );
-        }
-        let day = self
-            .day_of(fact.business_time)
-            .ok_or_else(|| apply_error(fact, "business_time is not a time".into()))?;
-        match fact.event_type {
-            "ledger_created" => {
-                let policy: Policy = serde_json::from_value(fact.payload["policy"].clone())
-                    .map_err(|error| apply_error(fact, error.to_string()))?;
-                self.policies.adopt(policy);
-                // Someone must be able to register the first people: the ledger's creator
-                // holds the office role from its first day.
-                self.people.insert(
-                    fact.actor_person.into(),
-                    Person {
-                        name: fact.actor_person.into(),
-                        roles: vec![RoleSpan {
-                            role: "office".into(),
-                            from: day,
-                            until: None,
-                        }],
-                        ..Person::default()
-                    },
-                );
-            }
-            types::POLICY_ADOPTED => {
-                let adopted: payload::PolicyAdopted = read(fact)?;
-                self.policies.adopt(adopted.policy);
-            }
-            types::PERSON_REGISTERED => {
-                let registered: payload::PersonRegistered = read(fact)?;
-                self.people.insert(
-                    registered.person_id,
-                    Person {
-                        name: registered.name,
-                        ..Person::default()
-                    },
-                );
-            }
-            types::ROLE_ASSIGNED => {
-                let assigned: payload::RoleAssigned = read(fact)?;
-                self.person_mut(fact, &assigned.person_id)?
-                    .roles
-                    .push(RoleSpan {
-                        role: assigned.role,
-                        from: assigned.from,
-                        until: assigned.until,
-                    });
-            }
-            types::SUPERVISION_ASSIGNED => {
-                let assigned: payload::SupervisionAssigned = read(fact)?;
-                let supervisors = &mut self.person_mut(fact, &assigned.cadre_id)?.supervisors;
-                supervisors.push((assigned.from, assigned.leader_id));
-                supervisors.sort_by_key(|(from, _)| *from);
-            }
-            types::AREA_ASSIGNED => {
-                let assigned: payload::AreaAssigned = read(fact)?;
-                let areas = &mut self.person_mut(fact, &assigned.cadre_id)?.areas;
-                areas.push((assigned.from, assigned.area, assigned.chief_id));
-                areas.sort_by_key(|(from, _, _)| *from);
-            }
-            types::ENTRY_WRITTEN => {
-                let written: payload::EntryWritten = read(fact)?;
-                self.entry_days
-                    .insert((written.person_id.clone(), written.date), fact.id);
-                self.entries.insert(
-                    fact.id,
-                    Entry {
-                        person_id: written.person_id,
-                        date: written.date,
-                        did: written.did,
-                        learned: written.learned,
-                        amendments: Vec::new(),
-                    },
-                );
-            }
-            types::ENTRY_AMENDED => {
-                let amended: payload::EntryAmended = read(fact)?;
-                let entry = self
-                    .entries
-                    .get_mut(&amended.entry_id)
-                    .ok_or_else(|| apply_error(fact, "amends an unknown entry".into()))?;
-                entry.amendments.push(Amendment {
-                    id: fact.id,
-                    did: amended.did,
-                    learned: amended.learned,
-                    reason: amended.reason,
-                });
-            }
-            types::SHEET_SUBMITTED => {
-                let submitted: payload::SheetSubmitted = read(fact)?;
-                let period: Period =
-                    submitted
-                        .period
-                        .parse()
-                        .map_err(|error: crate::period::PeriodError| {
-                            apply_error(fact, error.to_string())
-                        })?;
-                let due_on = self.sheet_due_on(period);
-                self.sheets.insert(
-                    (submitted.person_id, period),
-                    Sheet {
-                        id: fact.id,
-                        submitted_on: day,
-                        due_on,
-                        entry_ids: submitted.entry_ids,
-                        reads: Vec::new(),
-                        displayed: None,
-                    },
-                );
-            }
-            types::SHEET_READ => {
-                let sheet_read: payload::SheetRead = read(fact)?;
-                let period: Period =
-                    sheet_read
-                        .period
-                        .parse()
-                        .map_err(|error: crate::period::PeriodError| {
-                            apply_error(fact, error.to_string())
-                        })?;
-                let sheet = self
-                    .sheets
-                    .get_mut(&(sheet_read.person_id, period))
-                    .ok_or_else(|| apply_error(fact, "reads a sheet never submitted".into()))?;
-                sheet
-                    .reads
-                    .push((fact.actor_person.into(), sheet_read.comment));
-            }
-            types::OPINION_GIVEN => {
-                let given: payload::OpinionGiven = read(fact)?;
-                self.opinions.insert(
-                    fact.id,
-                    Opinion {
-                        chief_id: fact.actor_person.into(),
-                        cadre_id: given.cadre_id,
-                        month: parse_with(fact, &given.month)?,
-                        text: given.opinion,
-                    },
-                );
-            }
-            types::NOMINATION_MADE => {
-                let made: payload::NominationMade = read(fact)?;
-                self.nominations.insert(
-                    fact.id,
-                    Nomination {
-                        leader_id: fact.actor_person.into(),
-                        month: parse_with(fact, &made.month)?,
-                        kind: Kind::parse(&made.kind)
-                            .ok_or_else(|| apply_error(fact, format!("kind {}", made.kind)))?,
-                        cadre_id: made.cadre_id,
-                        reason: made.reason,
-                        cited_ids: made.cited_ids,
-                        policy_version: made.policy_version,
-                        override_reason: made.override_reason,
-                    },
-                );
-            }
-            types::DECISION_PROPOSED => {
-                let proposed: payload::DecisionProposed = read(fact)?;
-                let quarter: Quarter = parse_with(fact, &proposed.quarter)?;
-                let role = if self.holds(fact.actor_person, "party_secretary", day) {
-                    "party_secretary"
-                } else {
-                    "mayor"
-                };
-                self.latest_proposal.insert(quarter, fact.id);
-                self.proposals.insert(
-                    fact.id,
-                    Proposal {
-                        quarter,
-                        proposer_id: fact.actor_person.into(),
-                        proposer_role: role.into(),
-                        best: proposed.best,
-                        worst: proposed.worst,
-                        policy_version: proposed.policy_version,
-                    },
-                );
-            }
-            types::DECISION_COSIGNED => {
-                let cosigned: payload::DecisionCosigned = read(fact)?;
-                let quarter: Quarter = parse_with(fact, &cosigned.quarter)?;
-                self.decisions.insert(
-                    quarter,
-                    Decision {
-                        proposal_id: cosigned.proposal_id,
-                        cosign_id: fact.id,
-                        cosigner_id: fact.actor_person.into(),
-                        cosigned_on: day,
-                    },
-                );
-            }
-            types::SHEET_DISPLAYED => {
-                let displayed: payload::SheetDisplayed = read(fact)?;
-                let period: Period = parse_with(fact, &displayed.period)?;
-                let sheet = self
-                    .sheets
-                    .get_mut(&(displayed.person_id, period))
-                    .ok_or_else(|| apply_error(fact, "displays a sheet never submitted".into()))?;
-                sheet.displayed = Some(fact.id);
-            }
-            types::SCORES_GIVEN => {
-                let given: payload::ScoresGiven = read(fact)?;
-                let month: Month = parse_with(fact, &given.month)?;
-                self.scores.insert(
-                    (fact.actor_person.into(), month, given.cadre_id),
-                    given.scores,
-                );
-            }
-            types::DECISION_PUBLISHED => {
-                let published: payload::DecisionPublished = read(fact)?;
-                let quarter: Quarter = parse_with(fact, &published.quarter)?;
-                self.publications.insert(
-                    quarter,
-                    Publication {
-                        id: fact.id,
-                        published_on: day,
-                        notice: published.notice,
-                    },
-                );
-            }
-            types::APPEAL_FILED => {
-                let filed: payload::AppealFiled = read(fact)?;
-                let policy = self
-                    .policy_on(day)
-                    .ok_or_else(|| apply_error(fact, "no policy in force".into()))?;
-                let due_on = add_days(day, policy.appeal_answer_days, &policy.appeal_day_kind);
-                self.appeals.insert(
-                    fact.id,
-                    Appeal {
-                        quarter: parse_with(fact, &filed.quarter)?,
-                        person_id: filed.person_id,
-                        kind: Kind::parse(&filed.kind)
-                            .ok_or_else(|| apply_error(fact, format!("kind {}", filed.kind)))?,
-                        appellant_id: fact.actor_person.into(),
-                        grounds: filed.grounds,
-                        filed_on: day,
-                        due_on,
-                        answer: None,
-                    },
-                );
-            }
-            types::APPEAL_ANSWERED => {
-                let answered: payload::AppealAnswered = read(fact)?;
-                let appeal = self
-                    .appeals
-                    .get_mut(&answered.appeal_id)
-                    .ok_or_else(|| apply_error(fact, "answers an unknown appeal".into()))?;
-                appeal.answer = Some(Answer {
-                    id: fact.id,
-                    overturned: answered.outcome == "overturned",
-                    reasons: answered.reasons,
-                    answered_on: day,
-                });
-            }
-            types::SANCTION_IMPOSED => {
-                let imposed: payload::SanctionImposed = read(fact)?;
-                self.sanctions.insert(
-                    fact.id,
-                    Sanction {
-                        person_id: imposed.person_id,
-                        quarter: parse_with(fact, &imposed.quarter)?,
-                        sanction: imposed.sanction,
-                        bonus_bp: imposed.bonus_bp,
-                        rectify_by: imposed.rectify_by,
-                        caused_by: fact.caused_by.to_vec(),
-                        imposed_on: day,
-                        revoked_by: None,
-                        talk_held: None,
-                        plan: None,
-                        completed: None,
-                    },
-                );
-            }
-            types::TALK_HELD => {
-                let held: payload::TalkHeld = read(fact)?;
-                self.sanction_mut(fact, held.sanction_id)?.talk_held =
-                    Some((fact.id, held.held_on));
-            }
-            types::RECTIFICATION_PLANNED => {
-                let planned: payload::RectificationPlanned = read(fact)?;
-                self.sanction_mut(fact, planned.sanction_id)?.plan = Some((fact.id, day));
-            }
-            types::TOKEN_ISSUED => {
-                let issued: payload::TokenIssued = read(fact)?;
-                self.tokens.insert(
-                    issued.token_id,
-                    Token {
-                        person_id: issued.person_id,
-                        issued_by: fact.id,
-                        revoked_by: None,
-                    },
-                );
-            }
-            types::TOKEN_REVOKED => {
-                let revoked: payload::TokenRevoked = read(fact)?;
-                self.tokens
-                    .get_mut(&revoked.token_id)
-                    .ok_or_else(|| apply_error(fact, "revokes an unknown token".into()))?
-                    .revoked_by = Some(fact.id);
-            }
-            types::RECTIFICATION_COMPLETED => {
-                let completed: payload::RectificationCompleted = read(fact)?;
-                self.sanction_mut(fact, completed.sanction_id)?.completed = Some((fact.id, day));
-            }
-            types::SANCTION_REVOKED => {
-                let revoked: payload::SanctionRevoked = read(fact)?;
-                let sanction = self
-                    .sanctions
-                    .get_mut(&revoked.sanction_id)
-                    .ok_or_else(|| apply_error(fact, "revokes an unknown sanction".into()))?;
-                sanction.revoked_by = Some(fact.id);
-            }
-            other => {
-                return Err(apply_error(
-                    fact,
-                    format!("the rules know no event type {other}"),
-                ));
-            }
-        }
-        self.events += 1;
-        Ok(())
-    }
-
-    fn sanction_mut(&mut self, fact: &Fact<'_>, id: Uuid) -> Result<&mut Sanction, ApplyError> {
-        self.sanctions
-            .get_mut(&id)
-            .ok_or_else(|| apply_error(fact, format!("follows up {id}, which is no sanction")))
-    }
-
-    fn person_mut(&mut self, fact: &Fact<'_>, person: &str) -> Result<&mut Person, ApplyError> {
-        self.people
-            .get_mut(person)
-            .ok_or_else(|| apply_error(fact, format!("names {person}, who is not on the roster")))
     }
 }

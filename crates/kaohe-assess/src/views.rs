@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use crate::payload::Scores;
 use crate::period::{Month, Period, Quarter};
-use crate::sanctions::sanction_rank;
 use crate::state::{Appeal, Kind, Nomination, Publication, Sanction, State};
+use crate::words::{Outcome, Role, SanctionKind};
 
 /// How many leading events were recorded on or before `day` in `zone`. Recording times never
 /// go back (the store's writer keeps them monotonic), so these events are a prefix of the
@@ -278,13 +278,8 @@ pub fn leader_month(state: &State, leader: &str, month: Month, today: Date) -> L
     let policy = state.policy_on(month.last_day());
     let scoring = policy.and_then(|policy| policy.scoring.as_ref());
     let supervisees = state
-        .people
-        .keys()
-        .filter(|cadre| {
-            month
-                .days()
-                .any(|day| state.supervisor_on(cadre, day) == Some(leader))
-        })
+        .supervisees(leader, month)
+        .iter()
         .map(|cadre| {
             let (entries, amended) =
                 entries_between(state, cadre, month.first_day(), month.last_day());
@@ -317,12 +312,7 @@ pub fn leader_month(state: &State, leader: &str, month: Month, today: Date) -> L
         month,
         policy_version: policy.map(|policy| policy.version),
         scoring: scoring.is_some(),
-        nominations_due: policy.and_then(|policy| {
-            month
-                .last_day()
-                .checked_add(jiff::Span::new().days(i64::from(policy.nomination_due_days)))
-                .ok()
-        }),
+        nominations_due: state.nomination_due(month),
         quota: policy.map(|policy| Quota {
             best: policy.leader_best_count,
             worst: policy.leader_worst_count,
@@ -388,8 +378,8 @@ pub struct ProposalView {
     pub id: Uuid,
     /// Who proposed it.
     pub proposer_id: String,
-    /// As `party_secretary` or `mayor`.
-    pub proposer_role: String,
+    /// As the party secretary or the mayor.
+    pub proposer_role: Role,
     /// Best workers.
     pub best: Vec<String>,
     /// Worst workers.
@@ -437,8 +427,8 @@ pub struct DesignationView {
 pub struct AnswerView {
     /// The answer event.
     pub id: Uuid,
-    /// `upheld` or `overturned`.
-    pub outcome: &'static str,
+    /// Upheld or overturned.
+    pub outcome: Outcome,
     /// The reasons.
     pub reasons: String,
     /// The day it was answered.
@@ -477,8 +467,10 @@ pub struct AppealView {
     pub breached: bool,
 }
 
+/// Days from `from` to `to`. Between two dates of jiff's range the span in days always exists;
+/// were it not to, the difference reads as none rather than panicking.
 fn days_between(from: Date, to: Date) -> i64 {
-    i64::from(from.until(to).expect("dates within range").get_days())
+    from.until(to).map_or(0, |span| i64::from(span.get_days()))
 }
 
 fn appeal_view(state: &State, id: Uuid, appeal: &Appeal, today: Date) -> AppealView {
@@ -499,11 +491,7 @@ fn appeal_view(state: &State, id: Uuid, appeal: &Appeal, today: Date) -> AppealV
         days_left: days_between(reference, appeal.due_on),
         answer: appeal.answer.as_ref().map(|answer| AnswerView {
             id: answer.id,
-            outcome: if answer.overturned {
-                "overturned"
-            } else {
-                "upheld"
-            },
+            outcome: answer.outcome,
             reasons: answer.reasons.clone(),
             answered_on: answer.answered_on,
         }),
@@ -525,7 +513,7 @@ pub struct SanctionView {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub quarter: Quarter,
     /// Which sanction.
-    pub sanction: String,
+    pub sanction: SanctionKind,
     /// Uplift in basis points.
     pub bonus_bp: Option<u32>,
     /// Rectification deadline.
@@ -559,10 +547,10 @@ fn sanction_views(
         .map(|(id, sanction)| sanction_view(state, *id, sanction, today))
         .collect();
     views.sort_by(|a, b| {
-        (&a.person_id, a.quarter, sanction_rank(&a.sanction), a.id).cmp(&(
+        (&a.person_id, a.quarter, a.sanction, a.id).cmp(&(
             &b.person_id,
             b.quarter,
-            sanction_rank(&b.sanction),
+            b.sanction,
             b.id,
         ))
     });
@@ -575,7 +563,7 @@ fn sanction_view(state: &State, id: Uuid, sanction: &Sanction, today: Date) -> S
         person_id: sanction.person_id.clone(),
         name: name_of(state, &sanction.person_id),
         quarter: sanction.quarter,
-        sanction: sanction.sanction.clone(),
+        sanction: sanction.sanction,
         bonus_bp: sanction.bonus_bp,
         rectify_by: sanction.rectify_by,
         caused_by: sanction.caused_by.clone(),
@@ -664,7 +652,7 @@ pub fn quarter_board(state: &State, quarter: Quarter, today: Date) -> QuarterBoa
             .map(|(id, proposal)| ProposalView {
                 id: *id,
                 proposer_id: proposal.proposer_id.clone(),
-                proposer_role: proposal.proposer_role.clone(),
+                proposer_role: proposal.proposer_role,
                 best: proposal.best.clone(),
                 worst: proposal.worst.clone(),
                 policy_version: proposal.policy_version,
@@ -780,28 +768,21 @@ pub fn person_pay(state: &State, person: &str, year: i16) -> PersonPay {
             .iter()
             .position(|quarter| *quarter == sanction.quarter)
             .expect("a quarter of the year");
-        let counts = match sanction.sanction.as_str() {
-            "quarterly_bonus_uplift" => {
-                pay.quarterly_bonus_bp[index] += sanction.bonus_bp.unwrap_or(0);
-                true
-            }
-            "year_end_bonus_uplift" => {
-                pay.year_end_bonus_bp += sanction.bonus_bp.unwrap_or(0);
-                true
-            }
-            "bonuses_withheld" => {
-                pay.bonuses_withheld = true;
-                true
-            }
-            "basic_salary_only" => {
-                pay.basic_salary_only = true;
-                true
-            }
-            _ => false,
-        };
-        if counts {
-            pay.causes.push(*id);
+        if !sanction.sanction.affects_pay() {
+            continue;
         }
+        match sanction.sanction {
+            SanctionKind::QuarterlyBonusUplift => {
+                pay.quarterly_bonus_bp[index] += sanction.bonus_bp.unwrap_or(0);
+            }
+            SanctionKind::YearEndBonusUplift => {
+                pay.year_end_bonus_bp += sanction.bonus_bp.unwrap_or(0);
+            }
+            SanctionKind::BonusesWithheld => pay.bonuses_withheld = true,
+            SanctionKind::BasicSalaryOnly => pay.basic_salary_only = true,
+            _ => {}
+        }
+        pay.causes.push(*id);
     }
     if pay.bonuses_withheld {
         pay.quarterly_bonus_bp = [0; 4];
@@ -867,7 +848,7 @@ pub struct PersonMonth {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleView {
     /// The role.
-    pub role: String,
+    pub role: Role,
     /// The first day.
     pub from: Date,
     /// The last day, if any.
@@ -921,7 +902,7 @@ pub struct PersonYear {
 /// The year of `person` as the state stands on `today` (months after `today` are left out).
 pub fn person_year(state: &State, person: &str, year: i16, today: Date) -> PersonYear {
     let quarters = Quarter::of_year(year);
-    let holds_cadre = |day: Date| state.holds(person, "cadre", day);
+    let holds_cadre = |day: Date| state.holds(person, Role::Cadre, day);
     let months: Vec<PersonMonth> = quarters
         .iter()
         .flat_map(|quarter| quarter.months())
@@ -1010,7 +991,7 @@ pub fn person_year(state: &State, person: &str, year: i16, today: Date) -> Perso
                     .roles
                     .iter()
                     .map(|span| RoleView {
-                        role: span.role.clone(),
+                        role: span.role,
                         from: span.from,
                         until: span.until,
                     })
@@ -1034,5 +1015,158 @@ pub fn person_year(state: &State, person: &str, year: i16, today: Date) -> Perso
             .policy_on(last_day.min(today))
             .map(|policy| policy.consecutive_worst_count),
         pay: person_pay(state, person, year),
+    }
+}
+
+/// What a cadre's own record asks of them today: whether today's entry is written, and the
+/// sheets of this month and the last whose period is over but not yet handed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RecordDue {
+    /// Whether today has an entry.
+    pub written_today: bool,
+    /// The periods over and not handed in, oldest first.
+    pub sheets_due: Vec<Period>,
+}
+
+/// The record of `person` as it stands on `today`.
+pub fn record_due(state: &State, person: &str, today: Date) -> RecordDue {
+    let this_month = Month::of(today);
+    let last_month = this_month.first_day().yesterday().ok().map(Month::of);
+    let sheets_due = last_month
+        .into_iter()
+        .chain([this_month])
+        .flat_map(|month| month.periods())
+        .filter(|period| period.last_day() < today)
+        .filter(|period| !state.sheets.contains_key(&(person.to_owned(), *period)))
+        .collect();
+    RecordDue {
+        written_today: state.entry_days.contains_key(&(person.to_owned(), today)),
+        sheets_due,
+    }
+}
+
+/// One entry of a person's month as they read it: the latest text, and the original when
+/// corrected since.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntryView {
+    /// The entry event.
+    pub id: Uuid,
+    /// Its day.
+    pub date: Date,
+    /// The first line, as last corrected.
+    pub did: String,
+    /// The second line, as last corrected.
+    pub learned: String,
+    /// The two lines as first written, when corrected since.
+    pub original: Option<(String, String)>,
+    /// The reason of each correction, oldest first.
+    pub reasons: Vec<String>,
+    /// Whether its sheet was handed in (then it is corrected, not rewritten).
+    pub submitted: bool,
+}
+
+/// The entries of `person` in `month`, by day.
+pub fn month_entries(state: &State, person: &str, month: Month) -> Vec<EntryView> {
+    state
+        .entry_days
+        .range((person.to_owned(), month.first_day())..=(person.to_owned(), month.last_day()))
+        .map(|(_, id)| {
+            let entry = &state.entries[id];
+            let latest = entry.amendments.last();
+            EntryView {
+                id: *id,
+                date: entry.date,
+                did: latest
+                    .map_or(&entry.did, |amendment| &amendment.did)
+                    .clone(),
+                learned: latest
+                    .map_or(&entry.learned, |amendment| &amendment.learned)
+                    .clone(),
+                original: latest.map(|_| (entry.did.clone(), entry.learned.clone())),
+                reasons: entry
+                    .amendments
+                    .iter()
+                    .map(|amendment| amendment.reason.clone())
+                    .collect(),
+                submitted: state
+                    .sheets
+                    .contains_key(&(person.to_owned(), Period::of(entry.date))),
+            }
+        })
+        .collect()
+}
+
+/// One cadre of an area chief's area in a month, with the opinions given on them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AreaCadre {
+    /// The cadre.
+    pub person_id: String,
+    /// The name.
+    pub name: String,
+    /// The opinions of the month about them, by any chief.
+    pub opinions: Vec<String>,
+}
+
+/// An area chief's month: the cadres of the area on the month's last day, and how many
+/// opinions the chief gave that month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AreaMonth {
+    /// The cadres, in roster order.
+    pub cadres: Vec<AreaCadre>,
+    /// The opinions the chief gave for the month.
+    pub opinions_given: usize,
+}
+
+/// The area of `chief` in `month`.
+pub fn area_month(state: &State, chief: &str, month: Month) -> AreaMonth {
+    let cadres = state
+        .people
+        .iter()
+        .filter(|(id, _)| state.chief_on(id, month.last_day()) == Some(chief))
+        .map(|(id, person)| AreaCadre {
+            person_id: id.clone(),
+            name: person.name.clone(),
+            opinions: state
+                .opinions
+                .values()
+                .filter(|opinion| opinion.cadre_id == *id && opinion.month == month)
+                .map(|opinion| opinion.text.clone())
+                .collect(),
+        })
+        .collect();
+    AreaMonth {
+        cadres,
+        opinions_given: state
+            .opinions
+            .values()
+            .filter(|opinion| opinion.chief_id == chief && opinion.month == month)
+            .count(),
+    }
+}
+
+/// How far a quarter's decision has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuarterStage {
+    /// No proposal yet.
+    NotProposed,
+    /// Proposed, awaiting the co-signature.
+    Proposed,
+    /// Co-signed and in force, not yet published.
+    InForce,
+    /// In force and published.
+    Published,
+}
+
+/// The stage of `quarter`'s decision.
+pub fn quarter_stage(state: &State, quarter: Quarter) -> QuarterStage {
+    if state.publications.contains_key(&quarter) {
+        QuarterStage::Published
+    } else if state.decisions.contains_key(&quarter) {
+        QuarterStage::InForce
+    } else if state.latest_proposal.contains_key(&quarter) {
+        QuarterStage::Proposed
+    } else {
+        QuarterStage::NotProposed
     }
 }

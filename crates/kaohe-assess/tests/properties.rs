@@ -9,6 +9,11 @@
 //! opinions and nominations.
 
 use jiff::civil::{Date, date};
+use kaohe_assess::commands::{
+    AmendEntry, AnswerAppeal, AssignArea, AssignRole, AssignSupervision, CompleteRectification,
+    CosignDecision, FileAppeal, GiveOpinion, Nominate, PlanRectification, ProposeDecision,
+    PublishDecision, ReadSheet, RecordTalk, RegisterPerson, SubmitSheet, WriteEntry,
+};
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::sanctions::replay;
 use kaohe_assess::state::Kind;
@@ -62,38 +67,38 @@ impl World {
         for (person, role) in people {
             world.must(
                 "office",
-                Command::RegisterPerson {
+                Command::RegisterPerson(RegisterPerson {
                     person_id: person.into(),
                     name: format!("{person}名"),
-                },
+                }),
             );
             world.must(
                 "office",
-                Command::AssignRole {
+                Command::AssignRole(AssignRole {
                     person_id: person.into(),
-                    role: role.into(),
+                    role: role.parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
-                },
+                }),
             );
         }
         for cadre in CADRES {
             world.must(
                 "office",
-                Command::AssignSupervision {
-                    cadre_id: cadre.into(),
+                Command::AssignSupervision(AssignSupervision {
+                    person_id: cadre.into(),
                     leader_id: "l01".into(),
                     from: date(2026, 1, 1),
-                },
+                }),
             );
             world.must(
                 "office",
-                Command::AssignArea {
-                    cadre_id: cadre.into(),
+                Command::AssignArea(AssignArea {
+                    person_id: cadre.into(),
                     area: "东片".into(),
                     chief_id: "c01".into(),
                     from: date(2026, 1, 1),
-                },
+                }),
             );
         }
         world
@@ -160,11 +165,11 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
         let today = world.today;
         world.act(
             person,
-            Command::WriteEntry {
+            Command::WriteEntry(WriteEntry {
                 date: today,
                 did: "走访".into(),
                 learned: String::new(),
-            },
+            }),
         );
     }
     if world.today.day() <= 5 {
@@ -180,14 +185,14 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
                 .collect();
             world.act(
                 "l01",
-                Command::Nominate {
+                Command::Nominate(Nominate {
                     month,
                     kind,
                     cadre_id: rated,
                     reason: "依据记录".into(),
                     cited_ids: cited,
                     override_reason: None,
-                },
+                }),
             );
         }
     }
@@ -204,10 +209,10 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
     for quarter in decided {
         world.act(
             "office",
-            Command::PublishDecision {
+            Command::PublishDecision(PublishDecision {
                 quarter,
                 notice: "公示".into(),
-            },
+            }),
         );
     }
     let cadre = CADRES[cadre % CADRES.len()].to_owned();
@@ -222,33 +227,33 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
     let command_and_actor: (String, Command) = match what % 12 {
         0 => (
             cadre,
-            Command::WriteEntry {
+            Command::WriteEntry(WriteEntry {
                 date: back(number % 4),
                 did: "走访".into(),
                 learned: String::new(),
-            },
+            }),
         ),
         1 => (
             cadre,
-            Command::SubmitSheet {
+            Command::SubmitSheet(SubmitSheet {
                 period: Period::of(back(1 + number % 12)),
-            },
+            }),
         ),
         2 => (
             "l01".into(),
-            Command::ReadSheet {
+            Command::ReadSheet(ReadSheet {
                 person_id: cadre,
                 period: Period::of(back(1 + number % 12)),
                 comment: String::new(),
-            },
+            }),
         ),
         3 => (
             "c01".into(),
-            Command::GiveOpinion {
+            Command::GiveOpinion(GiveOpinion {
                 cadre_id: cadre,
                 month: world.previous_month(),
                 opinion: "好".into(),
-            },
+            }),
         ),
         4 => {
             let month = world.previous_month();
@@ -261,14 +266,14 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
                 .collect();
             (
                 "l01".into(),
-                Command::Nominate {
+                Command::Nominate(Nominate {
                     month,
                     kind,
                     cadre_id: cadre,
                     reason: "依据记录".into(),
                     cited_ids: cited,
                     override_reason: None,
-                },
+                }),
             )
         }
         5 => {
@@ -291,38 +296,38 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
                 .collect();
             (
                 if flag { "s01" } else { "m01" }.into(),
-                Command::ProposeDecision {
+                Command::ProposeDecision(ProposeDecision {
                     quarter,
                     best,
                     worst,
-                },
+                }),
             )
         }
         6 => match world.state.latest_proposal.get(&quarter) {
             Some(proposal) => (
                 if flag { "s01" } else { "m01" }.into(),
-                Command::CosignDecision {
+                Command::CosignDecision(CosignDecision {
                     quarter,
                     proposal_id: *proposal,
-                },
+                }),
             ),
             None => return,
         },
         7 => (
             "office".into(),
-            Command::PublishDecision {
+            Command::PublishDecision(PublishDecision {
                 quarter,
                 notice: "公示".into(),
-            },
+            }),
         ),
         8 => (
             cadre.clone(),
-            Command::FileAppeal {
+            Command::FileAppeal(FileAppeal {
                 quarter,
                 person_id: cadre,
                 kind,
                 grounds: "不服".into(),
-            },
+            }),
         ),
         9 => match world
             .state
@@ -332,11 +337,15 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
         {
             Some((id, _)) => (
                 "w01".into(),
-                Command::AnswerAppeal {
+                Command::AnswerAppeal(AnswerAppeal {
                     appeal_id: *id,
-                    overturned: flag,
+                    outcome: if flag {
+                        kaohe_assess::Outcome::Overturned
+                    } else {
+                        kaohe_assess::Outcome::Upheld
+                    },
                     reasons: "经核实".into(),
-                },
+                }),
             ),
             None => return,
         },
@@ -352,27 +361,27 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
                     }
             });
             match follow {
-                Some((id, sanction)) if sanction.sanction == "talk" => (
+                Some((id, sanction)) if sanction.sanction == kaohe_assess::SanctionKind::Talk => (
                     if flag { "s01" } else { "m01" }.into(),
-                    Command::RecordTalk {
+                    Command::RecordTalk(RecordTalk {
                         sanction_id: *id,
                         held_on: world.today,
                         summary: "已谈话".into(),
-                    },
+                    }),
                 ),
                 Some((id, sanction)) if sanction.plan.is_none() => (
                     cadre,
-                    Command::PlanRectification {
+                    Command::PlanRectification(PlanRectification {
                         sanction_id: *id,
                         plan: "按期整改".into(),
-                    },
+                    }),
                 ),
                 Some((id, _)) => (
                     "l01".into(),
-                    Command::CompleteRectification {
+                    Command::CompleteRectification(CompleteRectification {
                         sanction_id: *id,
                         summary: "整改完成".into(),
-                    },
+                    }),
                 ),
                 None => return,
             }
@@ -385,12 +394,12 @@ fn run(world: &mut World, (what, cadre, number, flag, advance): Step) {
         {
             Some((id, _)) => (
                 cadre,
-                Command::AmendEntry {
+                Command::AmendEntry(AmendEntry {
                     entry_id: *id,
                     did: "更正".into(),
                     learned: String::new(),
                     reason: "笔误".into(),
-                },
+                }),
             ),
             None => return,
         },

@@ -2,6 +2,12 @@
 //! this command by this person at this time, then these events, or this refusal and nothing.
 
 use jiff::civil::{Date, date};
+use kaohe_assess::commands::{
+    AdoptPolicy, AmendEntry, AnswerAppeal, AssignRole, AssignSupervision, CompleteRectification,
+    CosignDecision, DisplaySheet, FileAppeal, GiveOpinion, GiveScores, IssueToken, Nominate,
+    PlanRectification, ProposeDecision, PublishDecision, ReadSheet, RecordTalk, RegisterPerson,
+    RevokeToken, SubmitSheet, WriteEntry,
+};
 use kaohe_assess::period::{Month, Period, Quarter};
 use kaohe_assess::policy::Policy;
 use kaohe_assess::state::Kind;
@@ -21,11 +27,11 @@ fn a_cadre_writes_the_entry_of_a_working_day() {
     let events = given.ok(
         "p001",
         "2026-03-02T18:00:00+08:00",
-        Command::WriteEntry {
+        Command::WriteEntry(WriteEntry {
             date: date(2026, 3, 2),
             did: "走访张村三户低保户".into(),
             learned: "核实了两户收入变化".into(),
-        },
+        }),
     );
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event_type, "entry_written");
@@ -46,10 +52,12 @@ fn a_cadre_writes_the_entry_of_a_working_day() {
 fn entries_are_refused_by_the_rule_that_forbids_them() {
     let mut given = Given::township();
     given.write("p001", date(2026, 3, 2), "走访");
-    let write = |day: Date, did: &str| Command::WriteEntry {
-        date: day,
-        did: did.into(),
-        learned: String::new(),
+    let write = |day: Date, did: &str| {
+        Command::WriteEntry(WriteEntry {
+            date: day,
+            did: did.into(),
+            learned: String::new(),
+        })
     };
     let at = "2026-03-02T18:00:00+08:00";
     assert_eq!(
@@ -88,12 +96,12 @@ fn entries_are_refused_by_the_rule_that_forbids_them() {
     given.ok(
         "office",
         "2026-03-01T09:00:00+08:00",
-        Command::AssignRole {
+        Command::AssignRole(AssignRole {
             person_id: "p002".into(),
-            role: "office".into(),
+            role: kaohe_assess::Role::Office,
             from: date(2026, 3, 1),
             until: None,
-        },
+        }),
     );
     assert!(
         given
@@ -109,36 +117,36 @@ fn a_role_ends_on_its_last_day() {
     given.ok(
         "office",
         "2026-01-02T09:00:00+08:00",
-        Command::RegisterPerson {
+        Command::RegisterPerson(RegisterPerson {
             person_id: "p009".into(),
             name: "孙丽".into(),
-        },
+        }),
     );
     given.ok(
         "office",
         "2026-01-02T09:00:00+08:00",
-        Command::AssignRole {
+        Command::AssignRole(AssignRole {
             person_id: "p009".into(),
-            role: "cadre".into(),
+            role: kaohe_assess::Role::Cadre,
             from: date(2026, 1, 1),
             until: Some(date(2026, 2, 28)),
-        },
+        }),
     );
     given.write("p009", date(2026, 2, 28), "最后一天");
     let refusal = given.refused(
         "p009",
         "2026-03-02T18:00:00+08:00",
-        Command::WriteEntry {
+        Command::WriteEntry(WriteEntry {
             date: date(2026, 3, 2),
             did: "x".into(),
             learned: String::new(),
-        },
+        }),
     );
     assert_eq!(
         refusal,
         Refusal::NotInRole {
             person: "p009".into(),
-            role: "cadre".into(),
+            roles: vec![kaohe_assess::Role::Cadre],
             date: date(2026, 3, 2)
         }
     );
@@ -146,12 +154,12 @@ fn a_role_ends_on_its_last_day() {
         given.refused(
             "office",
             "2026-01-02T09:00:00+08:00",
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: "p009".into(),
-                role: "emperor".into(),
+                role: kaohe_assess::Role::System,
                 from: date(2026, 1, 1),
                 until: None
-            },
+            }),
         ),
         Refusal::UnknownRole(_)
     ));
@@ -159,12 +167,12 @@ fn a_role_ends_on_its_last_day() {
         given.refused(
             "office",
             "2026-01-02T09:00:00+08:00",
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: "p009".into(),
-                role: "cadre".into(),
+                role: kaohe_assess::Role::Cadre,
                 from: date(2026, 3, 1),
                 until: Some(date(2026, 2, 1))
-            },
+            }),
         ),
         Refusal::BadSpan { .. }
     ));
@@ -172,10 +180,10 @@ fn a_role_ends_on_its_last_day() {
         given.refused(
             "p009",
             "2026-01-02T09:00:00+08:00",
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: "x".into(),
                 name: "x".into()
-            }
+            })
         ),
         Refusal::NotInRole { .. }
     ));
@@ -192,7 +200,7 @@ fn a_sheet_is_submitted_after_its_period_with_its_entries_and_lateness() {
         given.refused(
             "p001",
             "2026-03-09T18:00:00+08:00",
-            Command::SubmitSheet { period }
+            Command::SubmitSheet(SubmitSheet { period })
         ),
         Refusal::PeriodNotOver {
             period,
@@ -203,7 +211,7 @@ fn a_sheet_is_submitted_after_its_period_with_its_entries_and_lateness() {
     let events = given.ok(
         "p001",
         "2026-03-10T18:30:00+08:00",
-        Command::SubmitSheet { period },
+        Command::SubmitSheet(SubmitSheet { period }),
     );
     assert_eq!(
         events[0].payload["entry_ids"],
@@ -214,7 +222,7 @@ fn a_sheet_is_submitted_after_its_period_with_its_entries_and_lateness() {
         given.refused(
             "p001",
             "2026-03-11T18:00:00+08:00",
-            Command::SubmitSheet { period }
+            Command::SubmitSheet(SubmitSheet { period })
         ),
         Refusal::SheetAlreadySubmitted { period }
     );
@@ -223,11 +231,11 @@ fn a_sheet_is_submitted_after_its_period_with_its_entries_and_lateness() {
         given.refused(
             "p001",
             "2026-03-11T18:00:00+08:00",
-            Command::WriteEntry {
+            Command::WriteEntry(WriteEntry {
                 date: date(2026, 3, 4),
                 did: "补".into(),
                 learned: String::new()
-            }
+            })
         ),
         Refusal::SheetAlreadySubmitted { period }
     );
@@ -235,7 +243,7 @@ fn a_sheet_is_submitted_after_its_period_with_its_entries_and_lateness() {
     given.ok(
         "p002",
         "2026-03-14T09:00:00+08:00",
-        Command::SubmitSheet { period },
+        Command::SubmitSheet(SubmitSheet { period }),
     );
     let sheet = &given.state.sheets[&("p002".to_owned(), period)];
     assert_eq!(
@@ -258,17 +266,19 @@ fn only_the_supervising_leader_of_that_period_reads_a_sheet() {
     given.ok(
         "office",
         "2026-03-01T09:00:00+08:00",
-        Command::AssignSupervision {
-            cadre_id: "p001".into(),
+        Command::AssignSupervision(AssignSupervision {
+            person_id: "p001".into(),
             leader_id: "l02".into(),
             from: date(2026, 3, 16),
-        },
+        }),
     );
     let period: Period = "2026-03-2".parse().unwrap();
-    let read = |comment: &str| Command::ReadSheet {
-        person_id: "p001".into(),
-        period,
-        comment: comment.into(),
+    let read = |comment: &str| {
+        Command::ReadSheet(ReadSheet {
+            person_id: "p001".into(),
+            period,
+            comment: comment.into(),
+        })
     };
     assert_eq!(
         given.refused("l02", "2026-03-21T09:00:00+08:00", read("")),
@@ -280,7 +290,7 @@ fn only_the_supervising_leader_of_that_period_reads_a_sheet() {
     let submitted = given.ok(
         "p001",
         "2026-03-20T18:00:00+08:00",
-        Command::SubmitSheet { period },
+        Command::SubmitSheet(SubmitSheet { period }),
     );
     assert_eq!(
         given.refused("l01", "2026-03-21T09:00:00+08:00", read("")),
@@ -306,11 +316,13 @@ fn only_the_supervising_leader_of_that_period_reads_a_sheet() {
 fn an_amendment_keeps_the_original_and_names_it() {
     let mut given = Given::township();
     let entry = given.write("p001", date(2026, 3, 2), "走访三户");
-    let amend = |entry_id: Uuid, reason: &str| Command::AmendEntry {
-        entry_id,
-        did: "走访四户".into(),
-        learned: String::new(),
-        reason: reason.into(),
+    let amend = |entry_id: Uuid, reason: &str| {
+        Command::AmendEntry(AmendEntry {
+            entry_id,
+            did: "走访四户".into(),
+            learned: String::new(),
+            reason: reason.into(),
+        })
     };
     let at = "2026-03-12T10:00:00+08:00";
     assert_eq!(
@@ -347,9 +359,9 @@ fn each_entry_is_judged_by_the_policy_in_force_on_its_day() {
         given.refused(
             "office",
             "2026-03-30T09:00:00+08:00",
-            Command::AdoptPolicy {
+            Command::AdoptPolicy(AdoptPolicy {
                 policy: wrong_version
-            }
+            })
         ),
         Refusal::PolicyVersion {
             expected: 2,
@@ -362,34 +374,34 @@ fn each_entry_is_judged_by_the_policy_in_force_on_its_day() {
         given.refused(
             "office",
             "2026-03-30T09:00:00+08:00",
-            Command::AdoptPolicy { policy: backdated }
+            Command::AdoptPolicy(AdoptPolicy { policy: backdated })
         ),
         Refusal::PolicyInPast { .. }
     ));
     given.ok(
         "office",
         "2026-03-30T09:00:00+08:00",
-        Command::AdoptPolicy { policy: stricter },
+        Command::AdoptPolicy(AdoptPolicy { policy: stricter }),
     );
     let long = "长".repeat(30);
     given.ok(
         "p001",
         "2026-04-01T18:00:00+08:00",
-        Command::WriteEntry {
+        Command::WriteEntry(WriteEntry {
             date: date(2026, 3, 31),
             did: long.clone(),
             learned: String::new(),
-        },
+        }),
     );
     assert_eq!(
         given.refused(
             "p001",
             "2026-04-01T18:00:00+08:00",
-            Command::WriteEntry {
+            Command::WriteEntry(WriteEntry {
                 date: date(2026, 4, 1),
                 did: long,
                 learned: String::new()
-            }
+            })
         ),
         Refusal::EntryTooLong { chars: 30, max: 20 }
     );
@@ -402,9 +414,9 @@ fn the_state_rebuilt_from_stored_events_equals_the_state_kept_while_deciding() {
     given.ok(
         "p001",
         "2026-03-10T18:00:00+08:00",
-        Command::SubmitSheet {
+        Command::SubmitSheet(SubmitSheet {
             period: "2026-03-1".parse().unwrap(),
-        },
+        }),
     );
     // Seal every event as the store does and fold the stored forms.
     let mut previous = Hash::ZERO;
@@ -421,14 +433,14 @@ fn the_state_rebuilt_from_stored_events_equals_the_state_kept_while_deciding() {
 }
 
 fn nominate(kind: Kind, cadre: &str, cited: Vec<Uuid>) -> Command {
-    Command::Nominate {
+    Command::Nominate(Nominate {
         month: "2026-03".parse().unwrap(),
         kind,
         cadre_id: cadre.into(),
         reason: "本月工作记录详实，走访群众多".into(),
         cited_ids: cited,
         override_reason: None,
-    }
+    })
 }
 
 /// The township with March's records of both cadres and an opinion on each.
@@ -440,11 +452,11 @@ fn march() -> (Given, Uuid, Uuid) {
         given.ok(
             "c01",
             "2026-03-31T10:00:00+08:00",
-            Command::GiveOpinion {
+            Command::GiveOpinion(GiveOpinion {
                 cadre_id: cadre.into(),
                 month: "2026-03".parse().unwrap(),
                 opinion: "群众反映较好".into(),
-            },
+            }),
         );
     }
     (given, first, second)
@@ -460,10 +472,12 @@ fn only_the_chief_of_the_cadres_area_gives_an_opinion() {
         date(2026, 3, 1),
         "2026-03-01T09:00:00+08:00",
     );
-    let opinion = || Command::GiveOpinion {
-        cadre_id: "p001".into(),
-        month: "2026-03".parse().unwrap(),
-        opinion: "好".into(),
+    let opinion = || {
+        Command::GiveOpinion(GiveOpinion {
+            cadre_id: "p001".into(),
+            month: "2026-03".parse().unwrap(),
+            opinion: "好".into(),
+        })
     };
     assert!(matches!(
         given.refused("c02", "2026-03-31T10:00:00+08:00", opinion()),
@@ -523,7 +537,7 @@ fn a_leader_nominates_within_the_rules() {
         Refusal::BothBestAndWorst {
             leader: "l01".into(),
             cadre: "p001".into(),
-            other: "best",
+            other: Kind::Best,
             month
         }
     );
@@ -560,11 +574,11 @@ fn a_leader_nominates_only_supervisees_of_that_month() {
     given.ok(
         "office",
         "2026-03-01T09:00:00+08:00",
-        Command::AssignSupervision {
-            cadre_id: "p001".into(),
+        Command::AssignSupervision(AssignSupervision {
+            person_id: "p001".into(),
             leader_id: "l02".into(),
             from: date(2026, 3, 20),
-        },
+        }),
     );
     given.ok(
         "l02",
@@ -587,10 +601,12 @@ fn the_quarterly_decision_is_drawn_from_the_pools_and_needs_both_signatures() {
         nominate(Kind::Worst, "p002", vec![second]),
     );
     let quarter: Quarter = "2026-Q1".parse().unwrap();
-    let propose = |best: &[&str], worst: &[&str]| Command::ProposeDecision {
-        quarter,
-        best: best.iter().map(|person| person.to_string()).collect(),
-        worst: worst.iter().map(|person| person.to_string()).collect(),
+    let propose = |best: &[&str], worst: &[&str]| {
+        Command::ProposeDecision(ProposeDecision {
+            quarter,
+            best: best.iter().map(|person| person.to_string()).collect(),
+            worst: worst.iter().map(|person| person.to_string()).collect(),
+        })
     };
     let at = "2026-04-08T09:00:00+08:00";
     assert!(matches!(
@@ -607,14 +623,14 @@ fn the_quarterly_decision_is_drawn_from_the_pools_and_needs_both_signatures() {
         given.refused("s01", at, propose(&["p002"], &["p002"])),
         Refusal::NotInPool {
             person: "p002".into(),
-            kind: "best",
+            kind: Kind::Best,
             quarter
         }
     );
     assert_eq!(
         given.refused("s01", at, propose(&[], &["p002"])),
         Refusal::WrongCount {
-            kind: "best",
+            kind: Kind::Best,
             expected: 1,
             got: 0
         }
@@ -628,9 +644,11 @@ fn the_quarterly_decision_is_drawn_from_the_pools_and_needs_both_signatures() {
     );
     assert_eq!(proposal[0].actor.role, "party_secretary");
     let proposal = proposal[0].id;
-    let cosign = |proposal_id: Uuid| Command::CosignDecision {
-        quarter,
-        proposal_id,
+    let cosign = |proposal_id: Uuid| {
+        Command::CosignDecision(CosignDecision {
+            quarter,
+            proposal_id,
+        })
     };
     assert_eq!(
         given.refused("m01", at, cosign(first_proposal)),
@@ -714,11 +732,13 @@ fn appeals_follow_publication_standing_and_the_window() {
     let mut given = Given::township();
     rate_quarter(&mut given, "2026-Q1");
     let quarter: Quarter = "2026-Q1".parse().unwrap();
-    let appeal = |person: &str, kind: Kind| Command::FileAppeal {
-        quarter,
-        person_id: person.into(),
-        kind,
-        grounds: "一月在县里培训，下村少有正当理由".into(),
+    let appeal = |person: &str, kind: Kind| {
+        Command::FileAppeal(FileAppeal {
+            quarter,
+            person_id: person.into(),
+            kind,
+            grounds: "一月在县里培训，下村少有正当理由".into(),
+        })
     };
     assert_eq!(
         given.refused(
@@ -732,10 +752,10 @@ fn appeals_follow_publication_standing_and_the_window() {
         given.refused(
             "office",
             "2026-04-02T09:00:00+08:00",
-            Command::PublishDecision {
+            Command::PublishDecision(PublishDecision {
                 quarter: "2026-Q2".parse().unwrap(),
                 notice: "x".into()
-            }
+            })
         ),
         Refusal::NoDecision("2026-Q2".parse().unwrap())
     );
@@ -744,10 +764,10 @@ fn appeals_follow_publication_standing_and_the_window() {
         given.refused(
             "office",
             "2026-04-03T09:00:00+08:00",
-            Command::PublishDecision {
+            Command::PublishDecision(PublishDecision {
                 quarter,
                 notice: "x".into()
-            }
+            })
         ),
         Refusal::AlreadyPublished(quarter)
     );
@@ -812,36 +832,46 @@ fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_
     let appeal_id = given.ok(
         "p002",
         "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal {
+        Command::FileAppeal(FileAppeal {
             quarter,
             person_id: "p002".into(),
             kind: Kind::Worst,
             grounds: "有正当理由".into(),
-        },
+        }),
     )[0]
     .id;
-    let answer = |overturned| Command::AnswerAppeal {
-        appeal_id,
-        overturned,
-        reasons: "经核实，撤销最差评定".into(),
+    let answer = |outcome| {
+        Command::AnswerAppeal(AnswerAppeal {
+            appeal_id,
+            outcome,
+            reasons: "经核实，撤销最差评定".into(),
+        })
     };
     assert!(matches!(
-        given.refused("s01", "2026-04-07T09:00:00+08:00", answer(true)),
+        given.refused(
+            "s01",
+            "2026-04-07T09:00:00+08:00",
+            answer(kaohe_assess::Outcome::Overturned)
+        ),
         Refusal::NotInRole { .. }
     ));
     // A member of the committee does not answer an appeal about themselves.
     given.ok(
         "office",
         "2026-04-03T10:00:00+08:00",
-        Command::AssignRole {
+        Command::AssignRole(AssignRole {
             person_id: "p002".into(),
-            role: "party_committee".into(),
+            role: kaohe_assess::Role::PartyCommittee,
             from: date(2026, 4, 3),
             until: None,
-        },
+        }),
     );
     assert_eq!(
-        given.refused("p002", "2026-04-07T09:00:00+08:00", answer(true)),
+        given.refused(
+            "p002",
+            "2026-04-07T09:00:00+08:00",
+            answer(kaohe_assess::Outcome::Overturned)
+        ),
         Refusal::OwnAppeal {
             person: "p002".into(),
             appeal: appeal_id
@@ -852,7 +882,11 @@ fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_
         given.state.appeals[&appeal_id].breached(date(2026, 4, 9)),
         "unanswered past its due day"
     );
-    let events = given.ok("w01", "2026-04-09T09:00:00+08:00", answer(true));
+    let events = given.ok(
+        "w01",
+        "2026-04-09T09:00:00+08:00",
+        answer(kaohe_assess::Outcome::Overturned),
+    );
     assert_eq!(
         events.len(),
         4,
@@ -875,7 +909,11 @@ fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_
         replay.differences
     );
     assert_eq!(
-        given.refused("w01", "2026-04-09T10:00:00+08:00", answer(false)),
+        given.refused(
+            "w01",
+            "2026-04-09T10:00:00+08:00",
+            answer(kaohe_assess::Outcome::Upheld)
+        ),
         Refusal::AlreadyAnswered(appeal_id)
     );
 }
@@ -916,7 +954,7 @@ fn replay_reports_a_missing_consequence_and_a_sanction_without_cause() {
     let replay = kaohe_assess::sanctions::replay(&state, quarter);
     assert_eq!(replay.differences.len(), 1);
     assert!(
-        matches!(&replay.differences[0], kaohe_assess::sanctions::Difference::Missing(expected) if expected.sanction == "talk")
+        matches!(&replay.differences[0], kaohe_assess::sanctions::Difference::Missing(expected) if expected.sanction == kaohe_assess::SanctionKind::Talk)
     );
     // A sanction appended past the rules, naming no cause.
     let mut stray = events[4].clone();
@@ -930,7 +968,7 @@ fn replay_reports_a_missing_consequence_and_a_sanction_without_cause() {
         vec![kaohe_assess::sanctions::Difference::Unexpected {
             id: stray.id,
             person_id: "p001".into(),
-            sanction: "talk".into(),
+            sanction: kaohe_assess::SanctionKind::Talk,
             without_cause: true
         }]
     );
@@ -948,10 +986,12 @@ fn under_numeric_scoring_naming_against_the_scores_needs_a_reason_and_is_a_findi
         liaison: 800,
         line_work: 870,
     };
-    let score = |cadre: &str, discipline: u32| Command::GiveScores {
-        month: april,
-        cadre_id: cadre.into(),
-        scores: scores(discipline),
+    let score = |cadre: &str, discipline: u32| {
+        Command::GiveScores(GiveScores {
+            month: april,
+            cadre_id: cadre.into(),
+            scores: scores(discipline),
+        })
     };
     assert_eq!(
         given.refused("l01", "2026-05-01T09:00:00+08:00", score("p001", 900)),
@@ -967,7 +1007,7 @@ fn under_numeric_scoring_naming_against_the_scores_needs_a_reason_and_is_a_findi
     given.ok(
         "office",
         "2026-03-20T09:00:00+08:00",
-        Command::AdoptPolicy { policy: scored },
+        Command::AdoptPolicy(AdoptPolicy { policy: scored }),
     );
     let first = given.write("p001", date(2026, 4, 30), "走访");
     let second = given.write("p002", date(2026, 4, 30), "值班");
@@ -992,13 +1032,15 @@ fn under_numeric_scoring_naming_against_the_scores_needs_a_reason_and_is_a_findi
             .as_deref(),
         Some("p001")
     );
-    let name = |kind, cadre: &str, cited, override_reason: Option<&str>| Command::Nominate {
-        month: april,
-        kind,
-        cadre_id: cadre.into(),
-        reason: "依据记录与评分".into(),
-        cited_ids: vec![cited],
-        override_reason: override_reason.map(str::to_owned),
+    let name = |kind, cadre: &str, cited, override_reason: Option<&str>| {
+        Command::Nominate(Nominate {
+            month: april,
+            kind,
+            cadre_id: cadre.into(),
+            reason: "依据记录与评分".into(),
+            cited_ids: vec![cited],
+            override_reason: override_reason.map(str::to_owned),
+        })
     };
     assert_eq!(
         given.refused(
@@ -1007,7 +1049,7 @@ fn under_numeric_scoring_naming_against_the_scores_needs_a_reason_and_is_a_findi
             name(Kind::Best, "p002", second, None)
         ),
         Refusal::OverrideNeedsReason {
-            kind: "best",
+            kind: Kind::Best,
             expected: "p001".into(),
             named: "p002".into()
         }
@@ -1050,10 +1092,12 @@ fn the_office_selects_a_submitted_sheet_for_display_once() {
     let mut given = Given::township();
     given.write("p001", date(2026, 3, 2), "走访");
     let period: Period = "2026-03-1".parse().unwrap();
-    let display = || Command::DisplaySheet {
-        person_id: "p001".into(),
-        period,
-        note: "记录详实".into(),
+    let display = || {
+        Command::DisplaySheet(DisplaySheet {
+            person_id: "p001".into(),
+            period,
+            note: "记录详实".into(),
+        })
     };
     assert_eq!(
         given.refused("office", "2026-03-12T09:00:00+08:00", display()),
@@ -1065,7 +1109,7 @@ fn the_office_selects_a_submitted_sheet_for_display_once() {
     let submitted = given.ok(
         "p001",
         "2026-03-10T18:00:00+08:00",
-        Command::SubmitSheet { period },
+        Command::SubmitSheet(SubmitSheet { period }),
     )[0]
     .id;
     assert!(matches!(
@@ -1091,14 +1135,14 @@ fn the_office_selects_a_submitted_sheet_for_display_once() {
 fn the_remaining_refusals_say_which_rule() {
     let (mut given, first, second) = march();
     let month: Month = "2026-03".parse().unwrap();
-    let unreasoned = Command::Nominate {
+    let unreasoned = Command::Nominate(Nominate {
         month,
         kind: Kind::Best,
         cadre_id: "p001".into(),
         reason: "  ".into(),
         cited_ids: vec![first],
         override_reason: None,
-    };
+    });
     assert_eq!(
         given.refused("l01", "2026-04-02T10:00:00+08:00", unreasoned),
         Refusal::NominationReasonMissing
@@ -1107,11 +1151,11 @@ fn the_remaining_refusals_say_which_rule() {
         given.refused(
             "p001",
             "yesterday",
-            Command::WriteEntry {
+            Command::WriteEntry(WriteEntry {
                 date: date(2026, 3, 2),
                 did: "x".into(),
                 learned: String::new()
-            }
+            })
         ),
         Refusal::BadTime("yesterday".into())
     );
@@ -1126,19 +1170,21 @@ fn the_remaining_refusals_say_which_rule() {
     given.ok(
         "office",
         "2026-03-01T09:00:00+08:00",
-        Command::AssignSupervision {
-            cadre_id: "p001".into(),
+        Command::AssignSupervision(AssignSupervision {
+            person_id: "p001".into(),
             leader_id: "l02".into(),
             from: date(2026, 3, 20),
-        },
+        }),
     );
-    let name = |kind, cadre: &str, cited| Command::Nominate {
-        month,
-        kind,
-        cadre_id: cadre.into(),
-        reason: "依据记录".into(),
-        cited_ids: vec![cited],
-        override_reason: None,
+    let name = |kind, cadre: &str, cited| {
+        Command::Nominate(Nominate {
+            month,
+            kind,
+            cadre_id: cadre.into(),
+            reason: "依据记录".into(),
+            cited_ids: vec![cited],
+            override_reason: None,
+        })
     };
     given.ok(
         "l01",
@@ -1160,11 +1206,11 @@ fn the_remaining_refusals_say_which_rule() {
         given.refused(
             "s01",
             "2026-04-08T09:00:00+08:00",
-            Command::ProposeDecision {
+            Command::ProposeDecision(ProposeDecision {
                 quarter,
                 best: vec!["p001".into()],
                 worst: vec!["p001".into(), "p002".into()]
-            },
+            }),
         ),
         Refusal::SelectedTwice("p001".into())
     );
@@ -1177,10 +1223,10 @@ fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused(
         given.refused(
             "office",
             "2026-03-01T09:00:00+08:00",
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: "p001".into(),
                 name: "又一个张伟".into()
-            }
+            })
         ),
         Refusal::AlreadyRegistered("p001".into())
     );
@@ -1196,11 +1242,11 @@ fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused(
         given.refused(
             "w01",
             "2026-04-09T09:00:00+08:00",
-            Command::AnswerAppeal {
+            Command::AnswerAppeal(AnswerAppeal {
                 appeal_id: unknown,
-                overturned: false,
+                outcome: kaohe_assess::Outcome::Upheld,
                 reasons: "维持".into()
-            }
+            })
         ),
         Refusal::UnknownAppeal(unknown)
     );
@@ -1208,22 +1254,22 @@ fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused(
     given.ok(
         "office",
         "2026-01-05T09:00:00+08:00",
-        Command::AssignRole {
+        Command::AssignRole(AssignRole {
             person_id: "p002".into(),
-            role: "cadre".into(),
+            role: kaohe_assess::Role::Cadre,
             from: date(2025, 12, 1),
             until: None,
-        },
+        }),
     );
     assert_eq!(
         given.refused(
             "p002",
             "2026-01-05T18:00:00+08:00",
-            Command::WriteEntry {
+            Command::WriteEntry(WriteEntry {
                 date: date(2025, 12, 31),
                 did: "补记".into(),
                 learned: String::new()
-            }
+            })
         ),
         Refusal::NoPolicy(date(2025, 12, 31))
     );
@@ -1236,10 +1282,12 @@ fn a_worst_workers_talk_plan_and_completion_follow_up_their_sanctions() {
     let (admonishment, talk, rectification) = (events[5].id, events[4].id, events[6].id);
     assert_eq!(events[4].payload["sanction"], "talk");
     assert_eq!(events[6].payload["sanction"], "rectification");
-    let record_talk = |sanction_id, held_on, summary: &str| Command::RecordTalk {
-        sanction_id,
-        held_on,
-        summary: summary.into(),
+    let record_talk = |sanction_id, held_on, summary: &str| {
+        Command::RecordTalk(RecordTalk {
+            sanction_id,
+            held_on,
+            summary: summary.into(),
+        })
     };
     let on = "2026-04-03T10:00:00+08:00";
     assert!(matches!(
@@ -1254,8 +1302,8 @@ fn a_worst_workers_talk_plan_and_completion_follow_up_their_sanctions() {
         ),
         Refusal::WrongSanction {
             id: admonishment,
-            sanction: "admonishment".into(),
-            needed: "talk"
+            sanction: kaohe_assess::SanctionKind::Admonishment,
+            needed: kaohe_assess::SanctionKind::Talk
         }
     );
     assert_eq!(
@@ -1273,7 +1321,7 @@ fn a_worst_workers_talk_plan_and_completion_follow_up_their_sanctions() {
     );
     assert_eq!(
         given.refused("s01", on, record_talk(talk, date(2026, 4, 3), " ")),
-        Refusal::TextMissing("a talk's summary")
+        Refusal::TextMissing(kaohe_assess::words::TextField::TalkSummary)
     );
     let held = given.ok(
         "s01",
@@ -1294,17 +1342,21 @@ fn a_worst_workers_talk_plan_and_completion_follow_up_their_sanctions() {
         given.refused("m01", on, record_talk(talk, date(2026, 4, 3), "再次谈话")),
         Refusal::FollowUpRecorded {
             id: talk,
-            what: "talk"
+            what: kaohe_assess::words::FollowUp::Talk
         }
     );
 
-    let complete = |summary: &str| Command::CompleteRectification {
-        sanction_id: rectification,
-        summary: summary.into(),
+    let complete = |summary: &str| {
+        Command::CompleteRectification(CompleteRectification {
+            sanction_id: rectification,
+            summary: summary.into(),
+        })
     };
-    let plan = |text: &str| Command::PlanRectification {
-        sanction_id: rectification,
-        plan: text.into(),
+    let plan = |text: &str| {
+        Command::PlanRectification(PlanRectification {
+            sanction_id: rectification,
+            plan: text.into(),
+        })
     };
     assert_eq!(
         given.refused("l01", on, complete("整改完成")),
@@ -1323,7 +1375,7 @@ fn a_worst_workers_talk_plan_and_completion_follow_up_their_sanctions() {
         given.refused("p002", "2026-04-06T10:00:00+08:00", plan("另一方案")),
         Refusal::FollowUpRecorded {
             id: rectification,
-            what: "plan"
+            what: kaohe_assess::words::FollowUp::Plan
         }
     );
     assert!(matches!(
@@ -1346,7 +1398,7 @@ fn a_worst_workers_talk_plan_and_completion_follow_up_their_sanctions() {
         given.refused("l01", "2026-05-04T10:00:00+08:00", complete("再次确认")),
         Refusal::FollowUpRecorded {
             id: rectification,
-            what: "completion"
+            what: kaohe_assess::words::FollowUp::Completion
         }
     );
     let rebuilt = State::from_events(given.events.iter().map(Fact::from)).unwrap();
@@ -1369,32 +1421,32 @@ fn a_revoked_sanction_needs_no_follow_up() {
     let appeal_id = given.ok(
         "p002",
         "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal {
+        Command::FileAppeal(FileAppeal {
             quarter: "2026-Q1".parse().unwrap(),
             person_id: "p002".into(),
             kind: Kind::Worst,
             grounds: "有正当理由".into(),
-        },
+        }),
     )[0]
     .id;
     given.ok(
         "w01",
         "2026-04-05T09:00:00+08:00",
-        Command::AnswerAppeal {
+        Command::AnswerAppeal(AnswerAppeal {
             appeal_id,
-            overturned: true,
+            outcome: kaohe_assess::Outcome::Overturned,
             reasons: "经核实，撤销最差评定".into(),
-        },
+        }),
     );
     assert_eq!(
         given.refused(
             "s01",
             "2026-04-06T09:00:00+08:00",
-            Command::RecordTalk {
+            Command::RecordTalk(RecordTalk {
                 sanction_id: talk,
                 held_on: date(2026, 4, 6),
                 summary: "已谈话".into(),
-            }
+            })
         ),
         Refusal::SanctionRevoked(talk)
     );
@@ -1404,9 +1456,11 @@ fn a_revoked_sanction_needs_no_follow_up() {
 fn the_office_issues_and_revokes_tokens() {
     let mut given = Given::township();
     let token_id = Uuid::now_v7();
-    let issue = |person: &str| Command::IssueToken {
-        token_id,
-        person_id: person.into(),
+    let issue = |person: &str| {
+        Command::IssueToken(IssueToken {
+            token_id,
+            person_id: person.into(),
+        })
     };
     let on = "2026-02-01T09:00:00+08:00";
     assert!(matches!(
@@ -1424,25 +1478,27 @@ fn the_office_issues_and_revokes_tokens() {
         given.refused("office", on, issue("p002")),
         Refusal::TokenExists(token_id)
     );
-    let revoke = |reason: &str| Command::RevokeToken {
-        token_id,
-        reason: reason.into(),
+    let revoke = |reason: &str| {
+        Command::RevokeToken(RevokeToken {
+            token_id,
+            reason: reason.into(),
+        })
     };
     let unknown = Uuid::now_v7();
     assert_eq!(
         given.refused(
             "office",
             on,
-            Command::RevokeToken {
+            Command::RevokeToken(RevokeToken {
                 token_id: unknown,
                 reason: "遗失".into()
-            }
+            })
         ),
         Refusal::UnknownToken(unknown)
     );
     assert_eq!(
         given.refused("office", on, revoke("")),
-        Refusal::TextMissing("a revocation's reason")
+        Refusal::TextMissing(kaohe_assess::words::TextField::RevocationReason)
     );
     let revoked = given.ok("office", on, revoke("本人报告遗失"))[0].clone();
     assert_eq!(revoked.caused_by, vec![issued.id]);
@@ -1451,5 +1507,23 @@ fn the_office_issues_and_revokes_tokens() {
     assert_eq!(
         given.refused("office", on, revoke("再次")),
         Refusal::TokenRevoked(token_id)
+    );
+}
+
+#[test]
+fn deadlines_at_the_end_of_the_calendar_do_not_panic() {
+    let given = Given::township();
+    let last_month: Month = "9999-12".parse().unwrap();
+    // The nomination deadline would fall after 9999-12-31: there is none to pass.
+    assert_eq!(given.state.nomination_due(last_month), None);
+    let last_period: Period = "9999-12-3".parse().unwrap();
+    assert_eq!(
+        given.state.sheet_due_on(last_period),
+        date(9999, 12, 31),
+        "a due day beyond the calendar is its last day"
+    );
+    assert_eq!(
+        kaohe_assess::state::add_days(date(9999, 12, 30), 5, kaohe_assess::DayKind::Working),
+        date(9999, 12, 31)
     );
 }

@@ -2,6 +2,9 @@
 //! person's year with streak and pay, and each of them as of a past day.
 
 use jiff::civil::date;
+use kaohe_assess::commands::{
+    AnswerAppeal, FileAppeal, GiveOpinion, Nominate, ReadSheet, SubmitSheet,
+};
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{
@@ -22,47 +25,47 @@ fn a_leaders_month_shows_sheets_opinions_and_nominations_of_each_supervisee() {
     given.ok(
         "p001",
         "2026-03-11T18:00:00+08:00",
-        Command::SubmitSheet {
+        Command::SubmitSheet(SubmitSheet {
             period: "2026-03-1".parse().unwrap(),
-        },
+        }),
     );
     given.ok(
         "p002",
         "2026-03-16T18:00:00+08:00",
-        Command::SubmitSheet {
+        Command::SubmitSheet(SubmitSheet {
             period: "2026-03-1".parse().unwrap(),
-        },
+        }),
     );
     given.ok(
         "l01",
         "2026-03-12T09:00:00+08:00",
-        Command::ReadSheet {
+        Command::ReadSheet(ReadSheet {
             person_id: "p001".into(),
             period: "2026-03-1".parse().unwrap(),
             comment: "记录详实".into(),
-        },
+        }),
     );
     let opinion = given.ok(
         "c01",
         "2026-03-31T10:00:00+08:00",
-        Command::GiveOpinion {
+        Command::GiveOpinion(GiveOpinion {
             cadre_id: "p001".into(),
             month: "2026-03".parse().unwrap(),
             opinion: "群众反映好".into(),
-        },
+        }),
     )[0]
     .id;
     let nomination = given.ok(
         "l01",
         "2026-04-01T10:00:00+08:00",
-        Command::Nominate {
+        Command::Nominate(Nominate {
             month: "2026-03".parse().unwrap(),
             kind: Kind::Best,
             cadre_id: "p001".into(),
             reason: "记录详实".into(),
             cited_ids: vec![first, opinion],
             override_reason: None,
-        },
+        }),
     )[0]
     .id;
 
@@ -130,12 +133,12 @@ fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overtur
     let appeal_id = given.ok(
         "p002",
         "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal {
+        Command::FileAppeal(FileAppeal {
             quarter,
             person_id: "p002".into(),
             kind: Kind::Worst,
             grounds: "有正当理由".into(),
-        },
+        }),
     )[0]
     .id;
 
@@ -177,17 +180,17 @@ fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overtur
     given.ok(
         "w01",
         "2026-04-06T09:00:00+08:00",
-        Command::AnswerAppeal {
+        Command::AnswerAppeal(AnswerAppeal {
             appeal_id,
-            overturned: true,
+            outcome: kaohe_assess::Outcome::Overturned,
             reasons: "经核实，撤销最差评定".into(),
-        },
+        }),
     );
     let board = quarter_board(&given.state, quarter, date(2026, 4, 6));
     let worst = &board.designations[1];
     assert_eq!((worst.person_id.as_str(), worst.stands), ("p002", false));
     let answer = board.appeals[0].answer.as_ref().unwrap();
-    assert_eq!(answer.outcome, "overturned");
+    assert_eq!(answer.outcome, kaohe_assess::Outcome::Overturned);
     assert!(!board.appeals[0].breached);
     let revoked: Vec<&str> = board
         .sanctions
@@ -210,11 +213,13 @@ fn the_appeal_queue_counts_days_left_and_marks_breaches() {
     );
     rate_quarter(&mut given, "2026-Q1");
     publish(&mut given, "2026-Q1", "2026-04-02");
-    let appeal = |person: &str, kind| Command::FileAppeal {
-        quarter: "2026-Q1".parse().unwrap(),
-        person_id: person.into(),
-        kind,
-        grounds: "请求复评".into(),
+    let appeal = |person: &str, kind| {
+        Command::FileAppeal(FileAppeal {
+            quarter: "2026-Q1".parse().unwrap(),
+            person_id: person.into(),
+            kind,
+            grounds: "请求复评".into(),
+        })
     };
     let worst = given.ok(
         "p002",
@@ -245,11 +250,11 @@ fn the_appeal_queue_counts_days_left_and_marks_breaches() {
     given.ok(
         "w01",
         "2026-04-10T09:00:00+08:00",
-        Command::AnswerAppeal {
+        Command::AnswerAppeal(AnswerAppeal {
             appeal_id: worst,
-            overturned: false,
+            outcome: kaohe_assess::Outcome::Upheld,
             reasons: "维持原评定".into(),
-        },
+        }),
     );
     let queue = appeal_queue(&given.state, date(2026, 4, 10));
     assert_eq!(queue.open.len(), 1);
@@ -281,7 +286,7 @@ fn a_persons_year_shows_the_streak_and_the_pay_it_costs() {
         worst
             .sanctions
             .iter()
-            .any(|sanction| sanction.sanction == "bonuses_withheld")
+            .any(|sanction| sanction.sanction == kaohe_assess::SanctionKind::BonusesWithheld)
     );
     assert!(worst.pay.bonuses_withheld && worst.pay.basic_salary_only);
     assert_eq!(worst.pay.quarterly_bonus_bp, [0; 4]);
@@ -320,22 +325,22 @@ fn a_view_as_of_a_past_day_reads_the_ledger_as_it_stood_then() {
     let appeal_id = given.ok(
         "p002",
         "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal {
+        Command::FileAppeal(FileAppeal {
             quarter,
             person_id: "p002".into(),
             kind: Kind::Worst,
             grounds: "有正当理由".into(),
-        },
+        }),
     )[0]
     .id;
     given.ok(
         "w01",
         "2026-04-06T09:00:00+08:00",
-        Command::AnswerAppeal {
+        Command::AnswerAppeal(AnswerAppeal {
             appeal_id,
-            overturned: true,
+            outcome: kaohe_assess::Outcome::Overturned,
             reasons: "经核实，撤销最差评定".into(),
-        },
+        }),
     );
     let stored = given.stored();
     let zone = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();

@@ -17,6 +17,7 @@ use axum::body::Bytes;
 use http_body_util::{BodyExt, Full};
 use jiff::civil::{Date, date};
 use kaohe_assess::Command;
+use kaohe_assess::commands::{AssignRole, RegisterPerson};
 use kaohe_engine::Engine;
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_server::{AppState, Limits};
@@ -75,16 +76,16 @@ fn serve(dir: &Path) -> Result<Served> {
         for client in 0..CLIENTS {
             let person = format!("k{client:02}");
             for command in [
-                Command::RegisterPerson {
+                Command::RegisterPerson(RegisterPerson {
                     person_id: person.clone(),
                     name: format!("干部{client}"),
-                },
-                Command::AssignRole {
+                }),
+                Command::AssignRole(AssignRole {
                     person_id: person.clone(),
-                    role: "cadre".into(),
+                    role: kaohe_assess::Role::Cadre,
                     from: FIRST_DAY,
                     until: None,
-                },
+                }),
             ] {
                 engine.execute("office", command, None).await?;
             }

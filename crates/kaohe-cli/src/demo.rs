@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::Args;
+use kaohe_assess::Role;
 
 use crate::data_dir::{KEY_FILE, ledger_path};
 use crate::serve::{DEFAULT_ADDR, clock, serve};
@@ -57,16 +58,16 @@ pub fn seed_demo(args: &SeedDemoArgs) -> Result<()> {
 /// tokens: a real ledger keeps their hashes alone, and hands each token out once.
 pub const DEMO_TOKENS_FILE: &str = "demo-tokens.txt";
 
-/// One person of each role in the demo township, with the role's name in Chinese.
-pub const DEMO_PEOPLE: &[(&str, &str, &str)] = &[
-    ("p027", "cadre", "机关干部"),
-    ("p012", "area_chief", "片长"),
-    ("p001", "supervising_leader", "分管领导"),
-    ("p009", "party_secretary", "党委书记"),
-    ("p010", "mayor", "镇长"),
-    ("p011", "party_committee", "镇党委"),
-    ("office", "office", "党政办"),
-    ("p020", "discipline_inspector", "纪检"),
+/// One person of each role in the demo township.
+pub const DEMO_PEOPLE: &[(&str, Role)] = &[
+    ("p027", Role::Cadre),
+    ("p012", Role::AreaChief),
+    ("p001", Role::SupervisingLeader),
+    ("p009", Role::PartySecretary),
+    ("p010", Role::Mayor),
+    ("p011", Role::PartyCommittee),
+    ("office", Role::Office),
+    ("p020", Role::DisciplineInspector),
 ];
 
 /// The demo's tokens, one line each: `person role token`. Issued (as ledger events) the first
@@ -88,7 +89,7 @@ fn demo_tokens(data: &std::path::Path) -> Result<Vec<(String, String, String)>> 
         let mut text = String::from(
             "# The demo township's sign-in tokens, one person of each role: person role token\n",
         );
-        for (person, role, _) in DEMO_PEOPLE {
+        for (person, role) in DEMO_PEOPLE {
             let (issued, _) = runtime.block_on(engine.issue_token("office", person))?;
             text.push_str(&format!("{person} {role} {}\n", issued.text));
         }
@@ -131,8 +132,8 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             for (person, role, token) in &tokens {
                 let name = DEMO_PEOPLE
                     .iter()
-                    .find(|(known, _, _)| known == person)
-                    .map_or("", |(_, _, name)| name);
+                    .find(|(known, _)| known == person)
+                    .map_or("", |(_, role)| role.name_zh());
                 println!("  {role:<21} {person:<7} http://{local}/signin?token={token}  {name}");
             }
         },

@@ -25,9 +25,16 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use anyhow::{Context, Result, anyhow};
 use jiff::civil::{Date, Weekday, date};
+use kaohe_assess::commands::{
+    AdoptPolicy, AmendEntry, AnswerAppeal, AssignArea, AssignRole, AssignSupervision,
+    CompleteRectification, CosignDecision, FileAppeal, GiveOpinion, GiveScores, Nominate,
+    PlanRectification, ProposeDecision, PublishDecision, ReadSheet, RecordTalk, RegisterPerson,
+    SubmitSheet, WriteEntry,
+};
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
+use kaohe_assess::{Outcome, Role, SanctionKind};
 use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::note::SignerKey;
@@ -297,11 +304,11 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             town.act(
                 &leader,
                 &time,
-                Command::ReadSheet {
+                Command::ReadSheet(ReadSheet {
                     person_id: cadre.clone(),
                     period: *period,
                     comment: comment.into(),
-                },
+                }),
             )?;
         }
         read_on.retain(|(on, _, _)| *on != day);
@@ -317,11 +324,11 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             town.act(
                 "office",
                 &at(day, 8, 40),
-                Command::AssignSupervision {
-                    cadre_id: "p030".into(),
+                Command::AssignSupervision(AssignSupervision {
+                    person_id: "p030".into(),
                     leader_id: next.into(),
                     from: day,
-                },
+                }),
             )?;
         }
         let amends: Vec<_> = amend_on
@@ -334,12 +341,12 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             town.act(
                 &entry.person_id,
                 &at(day, 10, 0),
-                Command::AmendEntry {
+                Command::AmendEntry(AmendEntry {
                     entry_id,
                     did: format!("{}（更正：户数应为四户）", entry.did),
                     learned: entry.learned,
                     reason: "填写时户数笔误，据走访记录更正".into(),
-                },
+                }),
             )?;
         }
         if working(day) {
@@ -355,11 +362,11 @@ fn play(data: &Path, seed: u64) -> Result<()> {
                 let ids = town.act(
                     &cadre,
                     &time,
-                    Command::WriteEntry {
+                    Command::WriteEntry(WriteEntry {
                         date: day,
                         did,
                         learned,
-                    },
+                    }),
                 )?;
                 if town.random.chance(8) {
                     amend_on.push((
@@ -422,7 +429,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             .collect();
         for (index, (_, cadre, period)) in due.into_iter().enumerate() {
             let time = at(day, 19, (index % 60) as i8);
-            town.act(&cadre, &time, Command::SubmitSheet { period })?;
+            town.act(&cadre, &time, Command::SubmitSheet(SubmitSheet { period }))?;
             if !town.random.chance(40) {
                 read_on.push((next_working(day.tomorrow().expect("a date")), cadre, period));
             }
@@ -473,38 +480,38 @@ fn roster(town: &mut Township) -> Result<()> {
         town.act(
             "office",
             &time,
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: person(index as u32 + 1),
                 name: name.clone(),
-            },
+            }),
         )?;
     }
-    let give = |town: &mut Township, number: u32, role: &str| {
+    let give = |town: &mut Township, number: u32, role: Role| {
         town.act(
             "office",
             &time,
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: person(number),
-                role: role.into(),
+                role,
                 from: FIRST_DAY,
                 until: None,
-            },
+            }),
         )
     };
     for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
-        give(town, number, "cadre")?;
+        give(town, number, Role::Cadre)?;
     }
     for number in 1..=8 {
-        give(town, number, "supervising_leader")?;
+        give(town, number, Role::SupervisingLeader)?;
     }
-    give(town, 9, "party_secretary")?;
-    give(town, 9, "supervising_leader")?;
-    give(town, 10, "mayor")?;
-    give(town, 11, "party_committee")?;
+    give(town, 9, Role::PartySecretary)?;
+    give(town, 9, Role::SupervisingLeader)?;
+    give(town, 10, Role::Mayor)?;
+    give(town, 11, Role::PartyCommittee)?;
     for number in 12..=19 {
-        give(town, number, "area_chief")?;
+        give(town, number, Role::AreaChief)?;
     }
-    give(town, 20, "discipline_inspector")?;
+    give(town, 20, Role::DisciplineInspector)?;
     for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
         // The leaders' sheets are read by the secretary; everyone else is supervised in turn
         // by the eight.
@@ -516,39 +523,25 @@ fn roster(town: &mut Township) -> Result<()> {
         town.act(
             "office",
             &time,
-            Command::AssignSupervision {
-                cadre_id: person(number),
+            Command::AssignSupervision(AssignSupervision {
+                person_id: person(number),
                 leader_id: person(leader),
                 from: FIRST_DAY,
-            },
+            }),
         )?;
         let area = ((number - 1) % 8) as usize;
         town.act(
             "office",
             &time,
-            Command::AssignArea {
-                cadre_id: person(number),
+            Command::AssignArea(AssignArea {
+                person_id: person(number),
                 area: AREAS[area].into(),
                 chief_id: person(12 + area as u32),
                 from: FIRST_DAY,
-            },
+            }),
         )?;
     }
     town.flush(&at(FIRST_DAY, 9, 30))
-}
-
-/// The cadres `leader` supervised on some day of `month`, in roster order.
-fn supervisees(state: &State, leader: &str, month: Month) -> Vec<String> {
-    state
-        .people
-        .keys()
-        .filter(|cadre| {
-            month
-                .days()
-                .any(|day| state.supervisor_on(cadre, day) == Some(leader))
-        })
-        .cloned()
-        .collect()
 }
 
 /// The entries of `cadre` in `month`.
@@ -585,11 +578,11 @@ fn opinions(town: &mut Township, month: Month, day: Date) -> Result<()> {
             town.act(
                 &chief,
                 &time,
-                Command::GiveOpinion {
+                Command::GiveOpinion(GiveOpinion {
                     cadre_id: cadre,
                     month,
                     opinion,
-                },
+                }),
             )?;
         }
     }
@@ -599,7 +592,7 @@ fn opinions(town: &mut Township, month: Month, day: Date) -> Result<()> {
 /// Each leader names the best and the worst of the month, citing their records.
 fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
     for (index, leader) in (1..=LEADERS).map(person).enumerate() {
-        let mut cadres = supervisees(&town.state, &leader, month);
+        let mut cadres = town.state.supervisees(&leader, month);
         cadres.retain(|cadre| entries_of(&town.state, cadre, month).len() >= 2);
         if cadres.len() < 2 {
             continue;
@@ -659,14 +652,14 @@ fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
             town.act(
                 &leader,
                 &time,
-                Command::Nominate {
+                Command::Nominate(Nominate {
                     month,
                     kind,
                     cadre_id: cadre,
                     reason: reason.into(),
                     cited_ids: cited,
                     override_reason,
-                },
+                }),
             )?;
         }
     }
@@ -726,20 +719,20 @@ fn decision(town: &mut Township, quarter: kaohe_assess::period::Quarter, day: Da
     let proposal = town.act(
         "p009",
         &at(day, 9, 0),
-        Command::ProposeDecision {
+        Command::ProposeDecision(ProposeDecision {
             quarter,
             best,
             worst,
-        },
+        }),
     )?[0];
     let next = day.tomorrow().expect("a date");
     town.act(
         "p010",
         &at(next, 9, 0),
-        Command::CosignDecision {
+        Command::CosignDecision(CosignDecision {
             quarter,
             proposal_id: proposal,
-        },
+        }),
     )?;
     Ok(())
 }
@@ -758,10 +751,10 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
         town.act(
             "office",
             &at(day, 9, 0),
-            Command::PublishDecision {
+            Command::PublishDecision(PublishDecision {
                 quarter,
                 notice: "经镇党委研究，评定第一季度最好工作人员、最差工作人员，现予公示。如有异议，请于7日内向镇党委提出复评申请。".into(),
-            },
+            }),
         )?;
     }
     if day == date(2026, 4, 13) {
@@ -774,12 +767,12 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
             town.act(
                 person,
                 &at(day, 10, index as i8),
-                Command::FileAppeal {
+                Command::FileAppeal(FileAppeal {
                     quarter,
                     person_id: person.clone(),
                     kind: Kind::Worst,
                     grounds: grounds.into(),
-                },
+                }),
             )?;
         }
     }
@@ -799,16 +792,16 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
         })
         .collect();
     for (appeal_id, index) in answers {
-        let (answer_day, overturned, reasons) = if index == 0 {
+        let (answer_day, outcome, reasons) = if index == 0 {
             (
                 date(2026, 4, 16),
-                true,
+                Outcome::Overturned,
                 "经核实，申请人一月参加县委党校培训属实，下村次数少有正当理由，撤销其最差评定。",
             )
         } else {
             (
                 date(2026, 4, 19),
-                false,
+                Outcome::Upheld,
                 "经复核，评定依据充分，维持原评定。",
             )
         };
@@ -816,11 +809,11 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
             town.act(
                 "p011",
                 &at(day, 15, 0),
-                Command::AnswerAppeal {
+                Command::AnswerAppeal(AnswerAppeal {
                     appeal_id,
-                    overturned,
+                    outcome,
                     reasons: reasons.into(),
-                },
+                }),
             )?;
         }
     }
@@ -837,7 +830,11 @@ fn adopt_scoring(town: &mut Township, day: Date) -> Result<()> {
         "weights_bp": {"ideology": 2000, "ability": 3000, "discipline": 2000, "liaison": 1500, "line_work": 1500},
         "tie_break": "discipline_then_ability"
     }))?);
-    town.act("office", &at(day, 9, 0), Command::AdoptPolicy { policy })?;
+    town.act(
+        "office",
+        &at(day, 9, 0),
+        Command::AdoptPolicy(AdoptPolicy { policy }),
+    )?;
     Ok(())
 }
 
@@ -851,7 +848,7 @@ fn score(town: &mut Township, month: Month, day: Date) -> Result<()> {
         return Ok(());
     }
     for (index, leader) in (1..=LEADERS).map(person).enumerate() {
-        for cadre in supervisees(&town.state, &leader, month) {
+        for cadre in town.state.supervisees(&leader, month) {
             if entries_of(&town.state, &cadre, month).is_empty() {
                 continue;
             }
@@ -871,11 +868,11 @@ fn score(town: &mut Township, month: Month, day: Date) -> Result<()> {
             town.act(
                 &leader,
                 &at(day, 9, (index * 5) as i8),
-                Command::GiveScores {
+                Command::GiveScores(GiveScores {
                     month,
                     cadre_id: cadre,
                     scores,
-                },
+                }),
             )?;
         }
     }
@@ -898,25 +895,25 @@ fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
                 .expect("dates within range")
                 .get_days(),
         );
-        match sanction.sanction.as_str() {
-            "talk" if sanction.talk_held.is_none() && days >= 3 => acts.push((
+        match sanction.sanction {
+            SanctionKind::Talk if sanction.talk_held.is_none() && days >= 3 => acts.push((
                 "p009".into(),
-                Command::RecordTalk {
+                Command::RecordTalk(RecordTalk {
                     sanction_id: *id,
                     held_on: day,
                     summary: "指出本季度工作记录简单、下村次数少等问题，本人表示接受，将按期整改。"
                         .into(),
-                },
+                }),
             )),
-            "rectification" if sanction.plan.is_none() && days >= 5 => acts.push((
+            SanctionKind::Rectification if sanction.plan.is_none() && days >= 5 => acts.push((
                 sanction.person_id.clone(),
-                Command::PlanRectification {
+                Command::PlanRectification(PlanRectification {
                     sanction_id: *id,
                     plan: "一、每周下村不少于三次，走访情况写入工作记录；二、工作记录写明做了什么、解决了什么问题；三、一个月内补齐驻村台账。"
                         .into(),
-                },
+                }),
             )),
-            "rectification" if sanction.plan.is_some() && sanction.completed.is_none() => {
+            SanctionKind::Rectification if sanction.plan.is_some() && sanction.completed.is_none() => {
                 let after = if sanction.person_id == STRUGGLING { 35 } else { 25 };
                 if days >= after {
                     let leader = town
@@ -926,10 +923,10 @@ fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
                         .to_owned();
                     acts.push((
                         leader,
-                        Command::CompleteRectification {
+                        Command::CompleteRectification(CompleteRectification {
                             sanction_id: *id,
                             summary: "经核查，整改方案所列事项已完成，驻村台账已补齐。".into(),
-                        },
+                        }),
                     ));
                 }
             }

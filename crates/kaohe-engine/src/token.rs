@@ -6,6 +6,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use kaohe_assess::Command;
+use kaohe_assess::commands::{IssueToken, RevokeToken};
 use kaohe_store::SideWrite;
 use uuid::Uuid;
 
@@ -74,10 +75,10 @@ impl Engine {
         let executed = self
             .execute_with(
                 by,
-                Command::IssueToken {
+                Command::IssueToken(IssueToken {
                     token_id,
                     person_id: person.into(),
-                },
+                }),
                 None,
                 vec![SideWrite::PutToken {
                     id: token_id,
@@ -109,10 +110,10 @@ impl Engine {
     ) -> Result<Executed, ExecuteError> {
         self.execute_with(
             by,
-            Command::RevokeToken {
+            Command::RevokeToken(RevokeToken {
                 token_id,
                 reason: reason.into(),
-            },
+            }),
             None,
             vec![SideWrite::RemoveToken { id: token_id }],
         )

@@ -7,6 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use jiff::civil::date;
+use kaohe_assess::commands::{
+    AssignRole, AssignSupervision, CosignDecision, Nominate, ProposeDecision, RegisterPerson,
+    WriteEntry,
+};
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Command, Fact, Refusal, State};
 use kaohe_engine::{AuthError, Engine, ExecuteError, read_events};
@@ -84,31 +88,31 @@ async fn town() -> Town {
     ] {
         town.ok(
             "office",
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: person.into(),
                 name: format!("{person}名"),
-            },
+            }),
         )
         .await;
         town.ok(
             "office",
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: person.into(),
-                role: role.into(),
+                role: role.parse().unwrap(),
                 from: date(2026, 1, 1),
                 until: None,
-            },
+            }),
         )
         .await;
     }
     for cadre in ["p001", "p002"] {
         town.ok(
             "office",
-            Command::AssignSupervision {
-                cadre_id: cadre.into(),
+            Command::AssignSupervision(AssignSupervision {
+                person_id: cadre.into(),
                 leader_id: "l01".into(),
                 from: date(2026, 1, 1),
-            },
+            }),
         )
         .await;
     }
@@ -116,11 +120,11 @@ async fn town() -> Town {
 }
 
 fn entry(day: i8) -> Command {
-    Command::WriteEntry {
+    Command::WriteEntry(WriteEntry {
         date: date(2026, 3, day),
         did: format!("3月{day}日到东风村走访低保户"),
         learned: "核实了家庭收入".into(),
-    }
+    })
 }
 
 #[tokio::test]
@@ -210,20 +214,20 @@ async fn a_decision_and_its_sanctions_land_together() {
     for (person, role) in [("s01", "party_secretary"), ("m01", "mayor")] {
         town.ok(
             "office",
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: person.into(),
                 name: person.into(),
-            },
+            }),
         )
         .await;
         town.ok(
             "office",
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: person.into(),
-                role: role.into(),
+                role: role.parse().unwrap(),
                 from: date(2026, 1, 1),
                 until: None,
-            },
+            }),
         )
         .await;
     }
@@ -239,14 +243,14 @@ async fn a_decision_and_its_sanctions_land_together() {
     {
         town.ok(
             "l01",
-            Command::Nominate {
+            Command::Nominate(Nominate {
                 month: "2026-03".parse().unwrap(),
                 kind,
                 cadre_id: cadre.into(),
                 reason: "依据记录".into(),
                 cited_ids: vec![cited[index]],
                 override_reason: None,
-            },
+            }),
         )
         .await;
     }
@@ -254,11 +258,11 @@ async fn a_decision_and_its_sanctions_land_together() {
     let proposal = town
         .ok(
             "s01",
-            Command::ProposeDecision {
+            Command::ProposeDecision(ProposeDecision {
                 quarter,
                 best: vec!["p001".into()],
                 worst: vec!["p002".into()],
-            },
+            }),
         )
         .await
         .events[0]
@@ -266,10 +270,10 @@ async fn a_decision_and_its_sanctions_land_together() {
     let cosigned = town
         .ok(
             "m01",
-            Command::CosignDecision {
+            Command::CosignDecision(CosignDecision {
                 quarter,
                 proposal_id: proposal,
-            },
+            }),
         )
         .await;
     let types: Vec<&str> = cosigned
@@ -324,20 +328,20 @@ async fn concurrent_commands_share_commits_and_keep_the_state_whole() {
     for cadre in &cadres {
         town.ok(
             "office",
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: cadre.clone(),
                 name: cadre.clone(),
-            },
+            }),
         )
         .await;
         town.ok(
             "office",
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: cadre.clone(),
-                role: "cadre".into(),
+                role: kaohe_assess::Role::Cadre,
                 from: date(2026, 1, 1),
                 until: None,
-            },
+            }),
         )
         .await;
     }

@@ -8,18 +8,9 @@ use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use jiff::civil::Date;
+use kaohe_assess::Role;
 
 use crate::{ApiError, AppState};
-
-/// The roles that read and verify everything: the principal leaders, the party committee, the
-/// office and the discipline inspectors.
-pub const OVERSEERS: [&str; 5] = [
-    "party_secretary",
-    "mayor",
-    "party_committee",
-    "office",
-    "discipline_inspector",
-];
 
 /// The signed-in person of a request.
 #[derive(Clone, Debug)]
@@ -27,20 +18,20 @@ pub struct Caller {
     /// Who.
     pub person_id: String,
     /// The roles they hold today.
-    pub roles: BTreeSet<String>,
+    pub roles: BTreeSet<Role>,
     /// Today, in the organisation's zone.
     pub today: Date,
 }
 
 impl Caller {
     /// Whether they hold `role` today.
-    pub fn has(&self, role: &str) -> bool {
-        self.roles.contains(role)
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
     }
 
     /// Whether they hold any of the overseeing roles today.
     pub fn is_overseer(&self) -> bool {
-        OVERSEERS.iter().any(|role| self.has(role))
+        self.roles.iter().any(|role| role.is_overseer())
     }
 
     /// Go on only if `allowed`; otherwise a 403 saying who may.
@@ -97,10 +88,9 @@ impl FromRequestParts<AppState> for Caller {
         })?;
         let today = state.engine.today();
         let roles = state.engine.read(|ledger| {
-            kaohe_assess::decide::ASSIGNABLE_ROLES
-                .iter()
-                .filter(|role| ledger.holds(&person_id, role, today))
-                .map(|role| (*role).to_owned())
+            Role::ASSIGNABLE
+                .into_iter()
+                .filter(|role| ledger.holds(&person_id, *role, today))
                 .collect()
         });
         Ok(Caller {

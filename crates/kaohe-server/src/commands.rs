@@ -10,10 +10,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use kaohe_assess::Command;
+use kaohe_assess::commands as rules;
 use kaohe_assess::payload::Scores;
 use kaohe_assess::period::{Month, Period, Quarter};
 use kaohe_assess::policy::Policy;
 use kaohe_assess::state::Kind;
+use kaohe_assess::{Outcome, Role};
 use kaohe_engine::Executed;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -109,11 +111,11 @@ pub async fn write_entry(
     caller: Caller,
     Json(body): Json<WriteEntry>,
 ) -> Result<Response, ApiError> {
-    let command = Command::WriteEntry {
+    let command = Command::WriteEntry(rules::WriteEntry {
         date: body.date,
         did: body.did,
         learned: body.learned,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -142,12 +144,12 @@ pub async fn amend_entry(
     Path(entry_id): Path<Uuid>,
     Json(body): Json<AmendEntry>,
 ) -> Result<Response, ApiError> {
-    let command = Command::AmendEntry {
+    let command = Command::AmendEntry(rules::AmendEntry {
         entry_id,
         did: body.did,
         learned: body.learned,
         reason: body.reason,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -170,9 +172,9 @@ pub async fn submit_sheet(
     caller: Caller,
     Json(body): Json<SubmitSheet>,
 ) -> Result<Response, ApiError> {
-    let command = Command::SubmitSheet {
+    let command = Command::SubmitSheet(rules::SubmitSheet {
         period: body.period,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -212,11 +214,11 @@ pub async fn read_sheet(
     Path((person_id, period)): Path<(String, String)>,
     Json(body): Json<ReadSheet>,
 ) -> Result<Response, ApiError> {
-    let command = Command::ReadSheet {
+    let command = Command::ReadSheet(rules::ReadSheet {
         person_id,
         period: period_of(&period)?,
         comment: body.comment,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -241,11 +243,11 @@ pub async fn display_sheet(
     Path((person_id, period)): Path<(String, String)>,
     Json(body): Json<DisplaySheet>,
 ) -> Result<Response, ApiError> {
-    let command = Command::DisplaySheet {
+    let command = Command::DisplaySheet(rules::DisplaySheet {
         person_id,
         period: period_of(&period)?,
         note: body.note,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -272,11 +274,11 @@ pub async fn give_opinion(
     caller: Caller,
     Json(body): Json<GiveOpinion>,
 ) -> Result<Response, ApiError> {
-    let command = Command::GiveOpinion {
+    let command = Command::GiveOpinion(rules::GiveOpinion {
         cadre_id: body.cadre_id,
         month: body.month,
         opinion: body.opinion,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -309,14 +311,14 @@ pub async fn nominate(
     caller: Caller,
     Json(body): Json<Nominate>,
 ) -> Result<Response, ApiError> {
-    let command = Command::Nominate {
+    let command = Command::Nominate(rules::Nominate {
         month: body.month,
         kind: body.kind,
         cadre_id: body.cadre_id,
         reason: body.reason,
         cited_ids: body.cited_ids,
         override_reason: body.override_reason,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -343,11 +345,11 @@ pub async fn give_scores(
     caller: Caller,
     Json(body): Json<GiveScores>,
 ) -> Result<Response, ApiError> {
-    let command = Command::GiveScores {
+    let command = Command::GiveScores(rules::GiveScores {
         month: body.month,
         cadre_id: body.cadre_id,
         scores: body.scores,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -373,11 +375,11 @@ pub async fn propose_decision(
     Path(quarter): Path<String>,
     Json(body): Json<ProposeDecision>,
 ) -> Result<Response, ApiError> {
-    let command = Command::ProposeDecision {
+    let command = Command::ProposeDecision(rules::ProposeDecision {
         quarter: quarter_of(&quarter)?,
         best: body.best,
         worst: body.worst,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -401,10 +403,10 @@ pub async fn cosign_decision(
     Path(quarter): Path<String>,
     Json(body): Json<CosignDecision>,
 ) -> Result<Response, ApiError> {
-    let command = Command::CosignDecision {
+    let command = Command::CosignDecision(rules::CosignDecision {
         quarter: quarter_of(&quarter)?,
         proposal_id: body.proposal_id,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -428,10 +430,10 @@ pub async fn publish_decision(
     Path(quarter): Path<String>,
     Json(body): Json<PublishDecision>,
 ) -> Result<Response, ApiError> {
-    let command = Command::PublishDecision {
+    let command = Command::PublishDecision(rules::PublishDecision {
         quarter: quarter_of(&quarter)?,
         notice: body.notice,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -460,23 +462,13 @@ pub async fn file_appeal(
     caller: Caller,
     Json(body): Json<FileAppeal>,
 ) -> Result<Response, ApiError> {
-    let command = Command::FileAppeal {
+    let command = Command::FileAppeal(rules::FileAppeal {
         quarter: body.quarter,
         person_id: body.person_id,
         kind: body.kind,
         grounds: body.grounds,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
-}
-
-/// The outcome of an appeal.
-#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    /// The designation stands.
-    Upheld,
-    /// The designation is overturned; its sanctions are revoked.
-    Overturned,
 }
 
 /// `POST /v1/appeals/{appeal_id}/answer`.
@@ -501,11 +493,11 @@ pub async fn answer_appeal(
     Path(appeal_id): Path<Uuid>,
     Json(body): Json<AnswerAppeal>,
 ) -> Result<Response, ApiError> {
-    let command = Command::AnswerAppeal {
+    let command = Command::AnswerAppeal(rules::AnswerAppeal {
         appeal_id,
-        overturned: matches!(body.outcome, Outcome::Overturned),
+        outcome: body.outcome,
         reasons: body.reasons,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -531,11 +523,11 @@ pub async fn record_talk(
     Path(sanction_id): Path<Uuid>,
     Json(body): Json<RecordTalk>,
 ) -> Result<Response, ApiError> {
-    let command = Command::RecordTalk {
+    let command = Command::RecordTalk(rules::RecordTalk {
         sanction_id,
         held_on: body.held_on,
         summary: body.summary,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -559,10 +551,10 @@ pub async fn plan_rectification(
     Path(sanction_id): Path<Uuid>,
     Json(body): Json<PlanRectification>,
 ) -> Result<Response, ApiError> {
-    let command = Command::PlanRectification {
+    let command = Command::PlanRectification(rules::PlanRectification {
         sanction_id,
         plan: body.plan,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -586,10 +578,10 @@ pub async fn complete_rectification(
     Path(sanction_id): Path<Uuid>,
     Json(body): Json<CompleteRectification>,
 ) -> Result<Response, ApiError> {
-    let command = Command::CompleteRectification {
+    let command = Command::CompleteRectification(rules::CompleteRectification {
         sanction_id,
         summary: body.summary,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -613,10 +605,10 @@ pub async fn register_person(
     caller: Caller,
     Json(body): Json<RegisterPerson>,
 ) -> Result<Response, ApiError> {
-    let command = Command::RegisterPerson {
+    let command = Command::RegisterPerson(rules::RegisterPerson {
         person_id: body.person_id,
         name: body.name,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -625,7 +617,7 @@ pub async fn register_person(
 #[serde(deny_unknown_fields)]
 pub struct AssignRole {
     /// The role.
-    pub role: String,
+    pub role: Role,
     /// The first day.
     pub from: Date,
     /// The last day, inclusive; open-ended when absent.
@@ -644,12 +636,12 @@ pub async fn assign_role(
     Path(person_id): Path<String>,
     Json(body): Json<AssignRole>,
 ) -> Result<Response, ApiError> {
-    let command = Command::AssignRole {
+    let command = Command::AssignRole(rules::AssignRole {
         person_id,
         role: body.role,
         from: body.from,
         until: body.until,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -675,11 +667,11 @@ pub async fn assign_supervision(
     Path(person_id): Path<String>,
     Json(body): Json<AssignSupervision>,
 ) -> Result<Response, ApiError> {
-    let command = Command::AssignSupervision {
-        cadre_id: person_id,
+    let command = Command::AssignSupervision(rules::AssignSupervision {
+        person_id,
         leader_id: body.leader_id,
         from: body.from,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -707,12 +699,12 @@ pub async fn assign_area(
     Path(person_id): Path<String>,
     Json(body): Json<AssignArea>,
 ) -> Result<Response, ApiError> {
-    let command = Command::AssignArea {
-        cadre_id: person_id,
+    let command = Command::AssignArea(rules::AssignArea {
+        person_id,
         area: body.area,
         chief_id: body.chief_id,
         from: body.from,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 
@@ -734,9 +726,9 @@ pub async fn adopt_policy(
     caller: Caller,
     Json(body): Json<AdoptPolicy>,
 ) -> Result<Response, ApiError> {
-    let command = Command::AdoptPolicy {
+    let command = Command::AdoptPolicy(rules::AdoptPolicy {
         policy: body.policy,
-    };
+    });
     execute(&state, &caller, body.request_id, command).await
 }
 

@@ -29,7 +29,6 @@ use tower_http::timeout::TimeoutLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use auth::OVERSEERS;
 pub use error::{ApiError, PROBLEM_JSON};
 
 /// The service's limits; each is a setting with a documented default (docs/ARCHITECTURE.md).

@@ -7,6 +7,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use jiff::civil::Date;
+use kaohe_assess::Role;
 use kaohe_assess::State as Ledger;
 use kaohe_assess::period::{Month, Quarter};
 use kaohe_assess::state::Publication;
@@ -67,7 +68,7 @@ pub struct Me {
     /// Their name.
     pub name: String,
     /// The roles they hold today.
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     /// Today, in the organisation's zone.
     pub today: Date,
     /// The organisation.
@@ -102,7 +103,7 @@ pub struct RosterEntry {
     /// The name.
     pub name: String,
     /// The roles held today.
-    pub roles: Vec<String>,
+    pub roles: Vec<Role>,
     /// The supervising leader today, if any.
     pub supervisor_id: Option<String>,
 }
@@ -119,10 +120,9 @@ pub async fn roster(State(state): State<AppState>, caller: Caller) -> Json<Vec<R
             .map(|(id, person)| RosterEntry {
                 person_id: id.clone(),
                 name: person.name.clone(),
-                roles: kaohe_assess::decide::ASSIGNABLE_ROLES
-                    .iter()
-                    .filter(|role| ledger.holds(id, role, today))
-                    .map(|role| (*role).to_owned())
+                roles: Role::ASSIGNABLE
+                    .into_iter()
+                    .filter(|role| ledger.holds(id, *role, today))
                     .collect(),
                 supervisor_id: ledger.supervisor_on(id, today).map(str::to_owned),
             })
@@ -168,7 +168,7 @@ pub async fn quarter_board(
 ) -> Result<Json<QuarterBoard>, ApiError> {
     let quarter: Quarter = parse(&quarter)?;
     caller.require(
-        caller.is_overseer() || caller.has("supervising_leader"),
+        caller.is_overseer() || caller.has(Role::SupervisingLeader),
         "the quarter board is for the overseers and the supervising leaders; everyone reads the published notice",
     )?;
     Ok(Json(

@@ -6,6 +6,7 @@
 mod support;
 
 use axum::http::Method;
+use kaohe_assess::commands::{CosignDecision, ProposeDecision, PublishDecision};
 use serde_json::json;
 use support::{Answer, PEOPLE, Town, town};
 
@@ -216,7 +217,9 @@ fn every_command_is_allowed_to_exactly_the_people_the_rules_name() {
             state
                 .sanctions
                 .iter()
-                .find(|(_, sanction)| sanction.person_id == "p002" && sanction.sanction == name)
+                .find(|(_, sanction)| {
+                    sanction.person_id == "p002" && sanction.sanction.as_str() == name
+                })
                 .map(|(id, _)| id.to_string())
                 .unwrap()
         })
@@ -330,25 +333,25 @@ fn every_view_is_read_by_exactly_the_people_it_is_for() {
     town.at("2026-04-02T09:00:00+08:00");
     let proposal = town.must(
         "s01",
-        kaohe_assess::Command::ProposeDecision {
+        kaohe_assess::Command::ProposeDecision(ProposeDecision {
             quarter: "2026-Q1".parse().unwrap(),
             best: vec!["p001".into()],
             worst: vec!["p002".into()],
-        },
+        }),
     );
     let cosigned = town.must(
         "m01",
-        kaohe_assess::Command::CosignDecision {
+        kaohe_assess::Command::CosignDecision(CosignDecision {
             quarter: "2026-Q1".parse().unwrap(),
             proposal_id: proposal[0].parse().unwrap(),
-        },
+        }),
     );
     town.must(
         "office",
-        kaohe_assess::Command::PublishDecision {
+        kaohe_assess::Command::PublishDecision(PublishDecision {
             quarter: "2026-Q1".parse().unwrap(),
             notice: "现予公示".into(),
-        },
+        }),
     );
     let everyone: Vec<&str> = PEOPLE.iter().map(|(person, _)| *person).collect();
     let with = |extra: &[&'static str]| -> Vec<&'static str> {

@@ -7,6 +7,7 @@ mod support;
 use std::sync::Arc;
 
 use jiff::civil::date;
+use kaohe_assess::commands::{AssignRole, RegisterPerson};
 use kaohe_assess::{Command, Fact, State};
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::verify::LedgerVerifier;
@@ -25,19 +26,19 @@ fn sixty_four_clients_appending_share_commits_and_lose_nothing() {
     for cadre in &cadres {
         town.must(
             "office",
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: cadre.clone(),
                 name: format!("{cadre}名"),
-            },
+            }),
         );
         town.must(
             "office",
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: cadre.clone(),
-                role: "cadre".into(),
+                role: kaohe_assess::Role::Cadre,
                 from: date(2026, 1, 1),
                 until: None,
-            },
+            }),
         );
         let engine = town.state.engine.clone();
         let (issued, _) = town

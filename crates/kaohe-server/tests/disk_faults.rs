@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::http::Request;
 use jiff::civil::date;
 use kaohe_assess::Command;
+use kaohe_assess::commands::{AssignRole, RegisterPerson};
 use kaohe_engine::Engine;
 use kaohe_ledger::note::SignerKey;
 use kaohe_server::{AppState, Limits, PROBLEM_JSON};
@@ -46,16 +47,16 @@ impl Served {
             .unwrap();
         let token = runtime.block_on(async {
             for command in [
-                Command::RegisterPerson {
+                Command::RegisterPerson(RegisterPerson {
                     person_id: "p001".into(),
                     name: "张三".into(),
-                },
-                Command::AssignRole {
+                }),
+                Command::AssignRole(AssignRole {
                     person_id: "p001".into(),
-                    role: "cadre".into(),
+                    role: kaohe_assess::Role::Cadre,
                     from: date(2026, 1, 1),
                     until: None,
-                },
+                }),
             ] {
                 engine.execute("office", command, None).await.unwrap();
             }

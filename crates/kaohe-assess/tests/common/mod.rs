@@ -4,6 +4,10 @@
 #![allow(dead_code)]
 
 use jiff::civil::{Date, date};
+use kaohe_assess::commands::{
+    AssignArea, AssignRole, AssignSupervision, CosignDecision, Nominate, ProposeDecision,
+    PublishDecision, RegisterPerson, WriteEntry,
+};
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, Refusal, State, decide};
@@ -55,10 +59,10 @@ impl Given {
             given.ok(
                 "office",
                 "2026-01-02T09:00:00+08:00",
-                Command::RegisterPerson {
+                Command::RegisterPerson(RegisterPerson {
                     person_id: id.into(),
                     name: name.into(),
-                },
+                }),
             );
         }
         for (id, role) in [
@@ -72,33 +76,33 @@ impl Given {
             given.ok(
                 "office",
                 "2026-01-02T09:05:00+08:00",
-                Command::AssignRole {
+                Command::AssignRole(AssignRole {
                     person_id: id.into(),
-                    role: role.into(),
+                    role: role.parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
-                },
+                }),
             );
         }
         for cadre in ["p001", "p002"] {
             given.ok(
                 "office",
                 "2026-01-02T09:10:00+08:00",
-                Command::AssignSupervision {
-                    cadre_id: cadre.into(),
+                Command::AssignSupervision(AssignSupervision {
+                    person_id: cadre.into(),
                     leader_id: "l01".into(),
                     from: date(2026, 1, 1),
-                },
+                }),
             );
             given.ok(
                 "office",
                 "2026-01-02T09:10:00+08:00",
-                Command::AssignArea {
-                    cadre_id: cadre.into(),
+                Command::AssignArea(AssignArea {
+                    person_id: cadre.into(),
                     area: "东片".into(),
                     chief_id: "c01".into(),
                     from: date(2026, 1, 1),
-                },
+                }),
             );
         }
         given
@@ -118,20 +122,20 @@ impl Given {
         self.ok(
             "office",
             time,
-            Command::RegisterPerson {
+            Command::RegisterPerson(RegisterPerson {
                 person_id: person.into(),
                 name: name.into(),
-            },
+            }),
         );
         self.ok(
             "office",
             time,
-            Command::AssignRole {
+            Command::AssignRole(AssignRole {
                 person_id: person.into(),
-                role: role.into(),
+                role: role.parse().unwrap(),
                 from,
                 until: None,
-            },
+            }),
         );
     }
 
@@ -207,11 +211,11 @@ impl Given {
         self.ok(
             person,
             &time,
-            Command::WriteEntry {
+            Command::WriteEntry(WriteEntry {
                 date: day,
                 did: did.into(),
                 learned: "有收获".into(),
-            },
+            }),
         )[0]
         .id
     }
@@ -232,33 +236,33 @@ pub fn rate_quarter(given: &mut Given, quarter: &str) -> Vec<EventDraft> {
         given.ok(
             "l01",
             &format!("{after}T10:00:00+08:00"),
-            Command::Nominate {
+            Command::Nominate(Nominate {
                 month,
                 kind,
                 cadre_id: cadre.into(),
                 reason: "依据记录".into(),
                 cited_ids: vec![cited],
                 override_reason: None,
-            },
+            }),
         );
     }
     let proposal = given.ok(
         "s01",
         &format!("{after}T15:00:00+08:00"),
-        Command::ProposeDecision {
+        Command::ProposeDecision(ProposeDecision {
             quarter,
             best: vec!["p001".into()],
             worst: vec!["p002".into()],
-        },
+        }),
     )[0]
     .id;
     given.ok(
         "m01",
         &format!("{after}T16:00:00+08:00"),
-        Command::CosignDecision {
+        Command::CosignDecision(CosignDecision {
             quarter,
             proposal_id: proposal,
-        },
+        }),
     )
 }
 
@@ -267,9 +271,9 @@ pub fn publish(given: &mut Given, quarter: &str, on: &str) {
     given.ok(
         "office",
         &format!("{on}T09:00:00+08:00"),
-        Command::PublishDecision {
+        Command::PublishDecision(PublishDecision {
             quarter: quarter.parse().unwrap(),
             notice: "现予公示".into(),
-        },
+        }),
     );
 }

@@ -11,6 +11,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use jiff::civil::date;
+use kaohe_assess::commands::{
+    AssignRole, AssignSupervision, CosignDecision, IssueToken, Nominate, ProposeDecision,
+    RegisterPerson, WriteEntry,
+};
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
 use kaohe_engine::{Engine, verified_events};
@@ -132,28 +136,28 @@ fn roster() -> Vec<EventDraft> {
         ("s01", "party_secretary"),
         ("m01", "mayor"),
     ] {
-        commands.push(Command::RegisterPerson {
+        commands.push(Command::RegisterPerson(RegisterPerson {
             person_id: person.into(),
             name: format!("{person}名"),
-        });
-        commands.push(Command::AssignRole {
+        }));
+        commands.push(Command::AssignRole(AssignRole {
             person_id: person.into(),
-            role: role.into(),
+            role: role.parse().unwrap(),
             from: date(2026, 1, 1),
             until: None,
-        });
+        }));
     }
     for cadre in ["p001", "p002"] {
-        commands.push(Command::AssignSupervision {
-            cadre_id: cadre.into(),
+        commands.push(Command::AssignSupervision(AssignSupervision {
+            person_id: cadre.into(),
             leader_id: "l01".into(),
             from: date(2026, 1, 1),
-        });
+        }));
     }
-    commands.push(Command::IssueToken {
+    commands.push(Command::IssueToken(IssueToken {
         token_id: TOKEN_ID,
         person_id: "p001".into(),
-    });
+    }));
     let mut drafts = Vec::new();
     for (n, command) in commands.iter().enumerate() {
         for draft in decide(&state, command, &act, id(100 + n as u64)).expect("the rules accept") {
@@ -338,11 +342,11 @@ impl Run {
                 self.engine = Some(engine);
                 self.execute(
                     "p002",
-                    Command::WriteEntry {
+                    Command::WriteEntry(WriteEntry {
                         date: date(2026, 3, 31),
                         did: "31日到西河村调解土地纠纷".into(),
                         learned: "学会了先听后讲".into(),
-                    },
+                    }),
                     5,
                 )?;
             }
@@ -354,32 +358,32 @@ impl Run {
                 };
                 self.execute(
                     "l01",
-                    Command::Nominate {
+                    Command::Nominate(Nominate {
                         month: "2026-03".parse().expect("a month"),
                         kind,
                         cadre_id: cadre.into(),
                         reason: "依据记录".into(),
                         cited_ids: vec![cited],
                         override_reason: None,
-                    },
+                    }),
                     step,
                 )?;
             }
             8 => self.execute(
                 "s01",
-                Command::ProposeDecision {
+                Command::ProposeDecision(ProposeDecision {
                     quarter: "2026-Q1".parse().expect("a quarter"),
                     best: vec!["p001".into()],
                     worst: vec!["p002".into()],
-                },
+                }),
                 8,
             )?,
             9 => self.execute(
                 "m01",
-                Command::CosignDecision {
+                Command::CosignDecision(CosignDecision {
                     quarter: "2026-Q1".parse().expect("a quarter"),
                     proposal_id: request_id(8),
-                },
+                }),
                 9,
             )?,
             CLOSE => {

@@ -6,6 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
+use kaohe_assess::Role;
+use kaohe_assess::commands::{AnswerAppeal, FileAppeal};
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{AppealQueue, appeal_queue};
@@ -60,7 +62,7 @@ fn appeals_page(
         &AppealsPage {
             layout: Layout::new(state, "复评申请", Some(viewer)).with_notice(notice),
             queue,
-            can_answer: viewer.has("party_committee"),
+            can_answer: viewer.has(Role::PartyCommittee),
         },
     )
 }
@@ -90,11 +92,15 @@ pub async fn answer(
     Path(appeal_id): Path<Uuid>,
     form: FormData,
 ) -> Response {
-    let command = Command::AnswerAppeal {
+    let command = Command::AnswerAppeal(AnswerAppeal {
         appeal_id,
-        overturned: form.get("outcome") == "overturned",
+        outcome: if form.get("outcome") == "overturned" {
+            kaohe_assess::Outcome::Overturned
+        } else {
+            kaohe_assess::Outcome::Upheld
+        },
         reasons: form.get("reasons"),
-    };
+    });
     perform(&state, &viewer, command, "/appeals", |status, notice| {
         appeals_page(&state, &viewer, Some(notice), status)
     })
@@ -108,15 +114,17 @@ pub async fn file(
     form: FormData,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&form.get("quarter"))?;
-    let kind =
-        Kind::parse(&form.get("kind")).ok_or_else(|| PageError::bad_request("评定类别无效"))?;
+    let kind: Kind = form
+        .get("kind")
+        .parse()
+        .map_err(|_| PageError::bad_request("评定类别无效"))?;
     let person = form.get("person_id");
-    let command = Command::FileAppeal {
+    let command = Command::FileAppeal(FileAppeal {
         quarter,
         person_id: person.clone(),
         kind,
         grounds: form.get("grounds"),
-    };
+    });
     let back = format!("/people/{person}/{}", quarter.year());
     Ok(perform(&state, &viewer, command, &back, |status, notice| {
         // Shown on the year appealed about, or, when the person may not see it, on

@@ -7,6 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
+use kaohe_assess::Role;
+use kaohe_assess::commands::PublishDecision;
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{QuarterBoard, quarter_board};
@@ -32,8 +34,8 @@ impl BoardPage {
         kind_word(*kind)
     }
 
-    fn sanction(&self, sanction: &str) -> String {
-        kaohe_assess::summary::sanction_name(sanction).to_owned()
+    fn sanction(&self, sanction: &kaohe_assess::SanctionKind) -> &'static str {
+        sanction.name_zh()
     }
 
     fn overseer(&self) -> bool {
@@ -76,7 +78,7 @@ fn board_page(
         .engine
         .read(|ledger| quarter_board(ledger, quarter, viewer.today));
     let can_publish =
-        viewer.has("office") && board.decision.is_some() && board.publication.is_none();
+        viewer.has(Role::Office) && board.decision.is_some() && board.publication.is_none();
     render(
         status,
         &BoardPage {
@@ -98,7 +100,7 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
     viewer.require(
-        viewer.is_overseer() || viewer.has("supervising_leader"),
+        viewer.is_overseer() || viewer.has(Role::SupervisingLeader),
         "季度公示板供分管领导和书记、镇长、党委、党政办、纪检查看；公示内容人人可看",
     )?;
     Ok(board_page(
@@ -120,10 +122,10 @@ pub async fn publish(
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
     let text = form.get("notice");
-    let command = Command::PublishDecision {
+    let command = Command::PublishDecision(PublishDecision {
         quarter,
         notice: text.clone(),
-    };
+    });
     Ok(perform(
         &state,
         &viewer,

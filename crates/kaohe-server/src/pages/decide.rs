@@ -6,6 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
+use kaohe_assess::Role;
+use kaohe_assess::commands::{CosignDecision, ProposeDecision};
 use kaohe_assess::period::Quarter;
 use kaohe_assess::views::{QuarterBoard, quarter_board};
 use serde::Deserialize;
@@ -30,11 +32,8 @@ impl DecidePage {
         list.iter().any(|chosen| chosen == person)
     }
 
-    fn role(&self, role: &str) -> &'static str {
-        match role {
-            "party_secretary" => "党委书记",
-            _ => "镇长",
-        }
+    fn role(&self, role: &Role) -> &'static str {
+        role.name_zh()
     }
 }
 
@@ -60,12 +59,10 @@ fn decide_page(
         board.proposals.iter().find(|proposal| proposal.latest),
     ) {
         (None, Some(latest)) if latest.proposer_id != viewer.person_id => {
-            let other = if latest.proposer_role == "party_secretary" {
-                "mayor"
-            } else {
-                "party_secretary"
-            };
-            viewer.has(other).then_some(latest.id)
+            let other = latest.proposer_role.other_principal();
+            other
+                .is_some_and(|other| viewer.has(other))
+                .then_some(latest.id)
         }
         _ => None,
     };
@@ -91,7 +88,7 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
     viewer.require(
-        viewer.has_any(&["party_secretary", "mayor"]),
+        viewer.has_any(&Role::PRINCIPALS),
         "季度评定由党委书记、镇长共同作出",
     )?;
     Ok(decide_page(
@@ -113,11 +110,11 @@ pub async fn propose(
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
     let chosen = (form.all("best"), form.all("worst"));
-    let command = Command::ProposeDecision {
+    let command = Command::ProposeDecision(ProposeDecision {
         quarter,
         best: chosen.0.clone(),
         worst: chosen.1.clone(),
-    };
+    });
     Ok(perform(
         &state,
         &viewer,
@@ -138,10 +135,10 @@ pub async fn cosign(
     let quarter: Quarter = parse(&quarter)?;
     let proposal_id = Uuid::parse_str(&form.get("proposal_id"))
         .map_err(|_| PageError::bad_request("评定方案编号无效"))?;
-    let command = Command::CosignDecision {
+    let command = Command::CosignDecision(CosignDecision {
         quarter,
         proposal_id,
-    };
+    });
     Ok(perform(
         &state,
         &viewer,

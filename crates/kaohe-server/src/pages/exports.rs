@@ -90,7 +90,9 @@ pub fn tables(ledger: &Ledger, quarters: &[Quarter], today: jiff::civil::Date) -
                     "复评撤销"
                 }),
                 text(match appeal.and_then(|appeal| appeal.answer.as_ref()) {
-                    Some(answer) if answer.outcome == "overturned" => "已复评：撤销",
+                    Some(answer) if answer.outcome == kaohe_assess::Outcome::Overturned => {
+                        "已复评：撤销"
+                    }
                     Some(_) => "已复评：维持",
                     None if appeal.is_some() => "复评中",
                     None => "",
@@ -100,13 +102,7 @@ pub fn tables(ledger: &Ledger, quarters: &[Quarter], today: jiff::civil::Date) -
         for sanction in &board.sanctions {
             if !paid.contains(&sanction.person_id)
                 && sanction.revoked_by.is_none()
-                && [
-                    "quarterly_bonus_uplift",
-                    "year_end_bonus_uplift",
-                    "bonuses_withheld",
-                    "basic_salary_only",
-                ]
-                .contains(&sanction.sanction.as_str())
+                && sanction.sanction.affects_pay()
             {
                 paid.push(sanction.person_id.clone());
             }
@@ -114,7 +110,7 @@ pub fn tables(ledger: &Ledger, quarters: &[Quarter], today: jiff::civil::Date) -
                 text(quarter.to_string()),
                 text(sanction.person_id.clone()),
                 text(sanction.name.clone()),
-                text(kaohe_assess::summary::sanction_name(&sanction.sanction)),
+                text(sanction.sanction.name_zh()),
                 sanction
                     .bonus_bp
                     .map_or(text(""), |bp| Cell::Number(i64::from(bp) / 100)),

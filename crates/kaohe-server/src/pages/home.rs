@@ -5,8 +5,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use kaohe_assess::Role;
 use kaohe_assess::period::Period;
-use kaohe_assess::views;
+use kaohe_assess::views::{self, QuarterStage};
 
 use super::{Layout, PageError, Viewer, blocking, render, token_of, viewer_for};
 use crate::AppState;
@@ -76,51 +77,44 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
     let me = viewer.person_id.as_str();
     let mut cards = Vec::new();
     state.engine.read(|ledger| {
-        if viewer.has("cadre") {
-            let written = ledger.entry_days.contains_key(&(me.to_owned(), today));
-            let due: Vec<String> = [month, kaohe_assess::period::Month::of(today)]
-                .iter()
-                .flat_map(|month| month.periods())
-                .filter(|period: &Period| period.last_day() < today)
-                .filter(|period| !ledger.sheets.contains_key(&(me.to_owned(), *period)))
-                .map(|period| period.to_string())
-                .collect();
+        if viewer.has(Role::Cadre) {
+            let due = views::record_due(ledger, me, today);
+            let sheets: Vec<String> = due.sheets_due.iter().map(Period::to_string).collect();
             cards.push(Card {
                 title: "我的工作记录（一记）".into(),
                 lines: vec![
                     format!(
                         "今天（{today}）的记录：{}",
-                        if written { "已填写" } else { "未填写" }
+                        if due.written_today {
+                            "已填写"
+                        } else {
+                            "未填写"
+                        }
                     ),
-                    if due.is_empty() {
+                    if sheets.is_empty() {
                         "没有待上交的记录表".into()
                     } else {
-                        format!("待上交的记录表：{}", due.join("、"))
+                        format!("待上交的记录表：{}", sheets.join("、"))
                     },
                 ],
                 link: "/record".into(),
                 action: "填写记录、上交记录表",
             });
         }
-        if viewer.has("area_chief") {
-            let area: Vec<&String> = ledger
-                .people
-                .keys()
-                .filter(|cadre| ledger.chief_on(cadre, month.last_day()) == Some(me))
-                .collect();
-            let heard = ledger
-                .opinions
-                .values()
-                .filter(|opinion| opinion.chief_id == me && opinion.month == month)
-                .count();
+        if viewer.has(Role::AreaChief) {
+            let area = views::area_month(ledger, me, month);
             cards.push(Card {
                 title: format!("片区意见（{month}）"),
-                lines: vec![format!("片区人员 {} 名，已提出意见 {heard} 条", area.len())],
+                lines: vec![format!(
+                    "片区人员 {} 名，已提出意见 {} 条",
+                    area.cadres.len(),
+                    area.opinions_given
+                )],
                 link: format!("/chief/{month}"),
                 action: "提出片长意见",
             });
         }
-        if viewer.has("supervising_leader") {
+        if viewer.has(Role::SupervisingLeader) {
             let view = views::leader_month(ledger, me, month, today);
             let unread = view
                 .supervisees
@@ -144,15 +138,12 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "阅看记录表、提名最好最差",
             });
         }
-        if viewer.has_any(&["party_secretary", "mayor"]) {
-            let status = if ledger.publications.contains_key(&quarter) {
-                "已生效并公示"
-            } else if ledger.decisions.contains_key(&quarter) {
-                "已会签生效，待公示"
-            } else if ledger.latest_proposal.contains_key(&quarter) {
-                "已提出方案，待会签"
-            } else {
-                "尚未提出评定方案"
+        if viewer.has_any(&Role::PRINCIPALS) {
+            let status = match views::quarter_stage(ledger, quarter) {
+                QuarterStage::Published => "已生效并公示",
+                QuarterStage::InForce => "已会签生效，待公示",
+                QuarterStage::Proposed => "已提出方案，待会签",
+                QuarterStage::NotProposed => "尚未提出评定方案",
             };
             cards.push(Card {
                 title: format!("季度评定（{quarter}）"),
@@ -161,7 +152,7 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "提出或会签评定方案",
             });
         }
-        if viewer.has("party_committee") {
+        if viewer.has(Role::PartyCommittee) {
             let queue = views::appeal_queue(ledger, today);
             cards.push(Card {
                 title: "复评申请".into(),
@@ -174,14 +165,11 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "答复复评申请",
             });
         }
-        if viewer.has("office") {
-            let status = match (
-                ledger.decisions.contains_key(&quarter),
-                ledger.publications.contains_key(&quarter),
-            ) {
-                (true, false) => "评定已生效，待公示",
-                (true, true) => "已公示",
-                _ => "评定尚未生效",
+        if viewer.has(Role::Office) {
+            let status = match views::quarter_stage(ledger, quarter) {
+                QuarterStage::Published => "已公示",
+                QuarterStage::InForce => "评定已生效，待公示",
+                QuarterStage::Proposed | QuarterStage::NotProposed => "评定尚未生效",
             };
             cards.push(Card {
                 title: format!("季度公示（{quarter}）"),
@@ -190,7 +178,7 @@ fn home(state: &AppState, viewer: &Viewer) -> Response {
                 action: "查看公示板、发布公示",
             });
         }
-        if viewer.has("discipline_inspector") {
+        if viewer.has(Role::DisciplineInspector) {
             cards.push(Card {
                 title: "监督核验".into(),
                 lines: vec![format!("台账共 {} 条事件", ledger.events)],

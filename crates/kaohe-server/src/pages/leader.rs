@@ -7,10 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kaohe_assess::Command;
+use kaohe_assess::Role;
+use kaohe_assess::commands::{GiveOpinion, GiveScores, Nominate, ReadSheet};
 use kaohe_assess::payload::Scores;
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
-use kaohe_assess::views::{LeaderMonth, SheetStatus, leader_month};
+use kaohe_assess::views::{AreaCadre, LeaderMonth, SheetStatus, area_month, leader_month};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -139,7 +141,10 @@ pub async fn page(
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
-    viewer.require(viewer.has("supervising_leader"), "分管月评由分管领导办理")?;
+    viewer.require(
+        viewer.has(Role::SupervisingLeader),
+        "分管月评由分管领导办理",
+    )?;
     Ok(leader_page(
         &state,
         &viewer,
@@ -176,11 +181,11 @@ pub async fn read(
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
     let period: Period = parse(&form.get("period"))?;
-    let command = Command::ReadSheet {
+    let command = Command::ReadSheet(ReadSheet {
         person_id: form.get("person_id"),
         period,
         comment: form.get("comment"),
-    };
+    });
     Ok(act(&state, &viewer, month, command, NominationForm::default()).await)
 }
 
@@ -199,21 +204,24 @@ pub async fn nominate(
         override_reason: form.get("override_reason"),
         cited: form.all("cited"),
     };
-    let kind = Kind::parse(&kept.kind).ok_or_else(|| PageError::bad_request("请选择最好或最差"))?;
+    let kind: Kind = kept
+        .kind
+        .parse()
+        .map_err(|_| PageError::bad_request("请选择最好或最差"))?;
     let cited_ids = kept
         .cited
         .iter()
         .map(|id| Uuid::parse_str(id))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| PageError::bad_request("所引用的记录编号无效"))?;
-    let command = Command::Nominate {
+    let command = Command::Nominate(Nominate {
         month,
         kind,
         cadre_id: kept.cadre_id.clone(),
         reason: kept.reason.clone(),
         cited_ids,
         override_reason: Some(kept.override_reason.clone()).filter(|text| !text.trim().is_empty()),
-    };
+    });
     Ok(act(&state, &viewer, month, command, kept).await)
 }
 
@@ -240,7 +248,7 @@ pub async fn scores(
             PageError::bad_request(format!("“{}”不是分数（如 8.5）", form.get(name)))
         })
     };
-    let command = Command::GiveScores {
+    let command = Command::GiveScores(GiveScores {
         month,
         cadre_id: form.get("cadre_id"),
         scores: Scores {
@@ -250,15 +258,8 @@ pub async fn scores(
             liaison: score("liaison")?,
             line_work: score("line_work")?,
         },
-    };
+    });
     Ok(act(&state, &viewer, month, command, NominationForm::default()).await)
-}
-
-/// One cadre of a chief's area.
-struct AreaCadre {
-    person_id: String,
-    name: String,
-    opinions: Vec<String>,
 }
 
 #[derive(Template)]
@@ -279,24 +280,9 @@ fn chief_page(
     notice: Option<Notice>,
     status: StatusCode,
 ) -> Response {
-    let me = viewer.person_id.as_str();
-    let cadres = state.engine.read(|ledger| {
-        ledger
-            .people
-            .iter()
-            .filter(|(id, _)| ledger.chief_on(id, month.last_day()) == Some(me))
-            .map(|(id, person)| AreaCadre {
-                person_id: id.clone(),
-                name: person.name.clone(),
-                opinions: ledger
-                    .opinions
-                    .values()
-                    .filter(|opinion| opinion.cadre_id == *id && opinion.month == month)
-                    .map(|opinion| opinion.text.clone())
-                    .collect(),
-            })
-            .collect()
-    });
+    let cadres = state
+        .engine
+        .read(|ledger| area_month(ledger, &viewer.person_id, month).cadres);
     render(
         status,
         &ChiefPage {
@@ -318,7 +304,7 @@ pub async fn chief_page_route(
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
-    viewer.require(viewer.has("area_chief"), "片长意见由片长提出")?;
+    viewer.require(viewer.has(Role::AreaChief), "片长意见由片长提出")?;
     Ok(chief_page(
         &state,
         &viewer,
@@ -338,11 +324,11 @@ pub async fn opinion(
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
     let kept = (form.get("cadre_id"), form.get("opinion"));
-    let command = Command::GiveOpinion {
+    let command = Command::GiveOpinion(GiveOpinion {
         cadre_id: kept.0.clone(),
         month,
         opinion: kept.1.clone(),
-    };
+    });
     Ok(perform(
         &state,
         &viewer,

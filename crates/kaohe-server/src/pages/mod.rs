@@ -29,11 +29,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::civil::Date;
+use kaohe_assess::Role;
 use kaohe_assess::period::{Month, Quarter};
 use kaohe_engine::ExecuteError;
 
 use crate::AppState;
-use crate::auth::OVERSEERS;
 
 /// The session cookie: the person's token.
 pub const SESSION_COOKIE: &str = "kaohe_session";
@@ -103,34 +103,30 @@ pub struct Viewer {
     /// Their name.
     pub name: String,
     /// The roles they hold today.
-    pub roles: BTreeSet<String>,
+    pub roles: BTreeSet<Role>,
     /// Today, in the organisation's zone.
     pub today: Date,
 }
 
 impl Viewer {
     /// Whether they hold `role` today.
-    pub fn has(&self, role: &str) -> bool {
-        self.roles.contains(role)
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
     }
 
     /// Whether they hold any of `roles` today.
-    pub fn has_any(&self, roles: &[&str]) -> bool {
-        roles.iter().any(|role| self.has(role))
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|role| self.has(*role))
     }
 
     /// Their roles today, in Chinese.
     pub fn role_names(&self) -> Vec<&'static str> {
-        kaohe_assess::decide::ASSIGNABLE_ROLES
-            .iter()
-            .filter(|role| self.has(role))
-            .map(|role| kaohe_assess::summary::role_name(role))
-            .collect()
+        self.roles.iter().map(|role| role.name_zh()).collect()
     }
 
     /// Whether they read and verify everything.
     pub fn is_overseer(&self) -> bool {
-        self.has_any(&OVERSEERS)
+        self.has_any(&Role::OVERSEERS)
     }
 
     /// Go on only if `allowed`; otherwise a 403 page saying who may.
@@ -185,10 +181,9 @@ pub fn viewer_for(state: &AppState, token: &str) -> Option<Viewer> {
     state.engine.read(|ledger| {
         Some(Viewer {
             name: ledger.people.get(&person_id)?.name.clone(),
-            roles: kaohe_assess::decide::ASSIGNABLE_ROLES
-                .iter()
-                .filter(|role| ledger.holds(&person_id, role, today))
-                .map(|role| (*role).to_owned())
+            roles: Role::ASSIGNABLE
+                .into_iter()
+                .filter(|role| ledger.holds(&person_id, *role, today))
                 .collect(),
             person_id,
             today,
@@ -275,23 +270,23 @@ impl Layout {
     pub fn new(state: &AppState, title: impl Into<String>, viewer: Option<&Viewer>) -> Layout {
         let mut nav = vec![("/".to_owned(), "首页")];
         if let Some(viewer) = viewer {
-            if viewer.has("cadre") {
+            if viewer.has(Role::Cadre) {
                 nav.push(("/record".into(), "我的工作记录"));
             }
             nav.push((
                 format!("/people/{}/{}", viewer.person_id, viewer.today.year()),
                 "我的年度",
             ));
-            if viewer.has("area_chief") {
+            if viewer.has(Role::AreaChief) {
                 nav.push((format!("/chief/{}", viewer.last_month()), "片区意见"));
             }
-            if viewer.has("supervising_leader") {
+            if viewer.has(Role::SupervisingLeader) {
                 nav.push((format!("/leader/{}", viewer.last_month()), "分管月评"));
             }
-            if viewer.has_any(&["party_secretary", "mayor"]) {
+            if viewer.has_any(&Role::PRINCIPALS) {
                 nav.push((format!("/decide/{}", viewer.last_quarter()), "季度评定"));
             }
-            if viewer.is_overseer() || viewer.has("supervising_leader") {
+            if viewer.is_overseer() || viewer.has(Role::SupervisingLeader) {
                 nav.push((format!("/quarters/{}", viewer.last_quarter()), "季度公示板"));
             }
             if viewer.is_overseer() {
@@ -510,10 +505,7 @@ pub fn name_of(state: &AppState, person: &str) -> String {
 
 /// The Chinese word of best or worst.
 pub fn kind_word(kind: kaohe_assess::state::Kind) -> &'static str {
-    match kind {
-        kaohe_assess::state::Kind::Best => "最好",
-        kaohe_assess::state::Kind::Worst => "最差",
-    }
+    kind.name_zh()
 }
 
 /// The fallback for unknown paths: a problem under /v1/, a page elsewhere.

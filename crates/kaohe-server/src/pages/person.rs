@@ -8,6 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
+use kaohe_assess::Role;
+use kaohe_assess::commands::{CompleteRectification, PlanRectification, RecordTalk};
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{PersonYear, SanctionView, SheetStatus, person_year};
@@ -37,8 +39,8 @@ impl PersonPage {
         kind_word(*kind)
     }
 
-    fn sanction(&self, sanction: &str) -> String {
-        kaohe_assess::summary::sanction_name(sanction).to_owned()
+    fn sanction(&self, sanction: &kaohe_assess::SanctionKind) -> &'static str {
+        sanction.name_zh()
     }
 
     fn status(&self, status: &SheetStatus) -> &'static str {
@@ -64,28 +66,28 @@ impl PersonPage {
     }
 
     fn can_talk(&self, sanction: &SanctionView) -> bool {
-        sanction.sanction == "talk"
+        sanction.sanction == kaohe_assess::SanctionKind::Talk
             && sanction.revoked_by.is_none()
             && sanction.talk_held.is_none()
-            && self.viewer_has(&["party_secretary", "mayor"])
+            && self.viewer_has(&Role::PRINCIPALS)
     }
 
     fn can_plan(&self, sanction: &SanctionView) -> bool {
         self.own
-            && sanction.sanction == "rectification"
+            && sanction.sanction == kaohe_assess::SanctionKind::Rectification
             && sanction.revoked_by.is_none()
             && sanction.plan.is_none()
     }
 
     fn can_complete(&self, sanction: &SanctionView) -> bool {
         self.leads
-            && sanction.sanction == "rectification"
+            && sanction.sanction == kaohe_assess::SanctionKind::Rectification
             && sanction.revoked_by.is_none()
             && sanction.plan.is_some()
             && sanction.completed.is_none()
     }
 
-    fn viewer_has(&self, roles: &[&str]) -> bool {
+    fn viewer_has(&self, roles: &[Role]) -> bool {
         self.layout
             .viewer
             .as_ref()
@@ -225,11 +227,11 @@ pub async fn talk(
         .get("held_on")
         .parse()
         .map_err(|_| PageError::bad_request(format!("“{}”不是有效的日期", form.get("held_on"))))?;
-    let command = Command::RecordTalk {
+    let command = Command::RecordTalk(RecordTalk {
         sanction_id,
         held_on,
         summary: form.get("summary"),
-    };
+    });
     follow_up(&state, &viewer, sanction_id, command).await
 }
 
@@ -240,10 +242,10 @@ pub async fn plan(
     Path(sanction_id): Path<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let command = Command::PlanRectification {
+    let command = Command::PlanRectification(PlanRectification {
         sanction_id,
         plan: form.get("plan"),
-    };
+    });
     follow_up(&state, &viewer, sanction_id, command).await
 }
 
@@ -254,9 +256,9 @@ pub async fn completion(
     Path(sanction_id): Path<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let command = Command::CompleteRectification {
+    let command = Command::CompleteRectification(CompleteRectification {
         sanction_id,
         summary: form.get("summary"),
-    };
+    });
     follow_up(&state, &viewer, sanction_id, command).await
 }

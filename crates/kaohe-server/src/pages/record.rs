@@ -6,26 +6,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Command;
+use kaohe_assess::Role;
+use kaohe_assess::commands::{AmendEntry, SubmitSheet, WriteEntry};
 use kaohe_assess::period::Month;
-use kaohe_assess::views::{SheetStatus, SheetView, month_sheets};
+use kaohe_assess::views::{EntryView, SheetStatus, SheetView, month_entries, month_sheets};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{FormData, Layout, Notice, PageError, Viewer, perform, recorded_notice, render};
 use crate::AppState;
-
-/// One entry as the page shows it.
-struct EntryRow {
-    id: Uuid,
-    date: String,
-    did: String,
-    learned: String,
-    /// The text as first written, when corrected since.
-    original: Option<(String, String)>,
-    reasons: Vec<String>,
-    /// Whether its sheet was handed in (then it is corrected, not rewritten).
-    submitted: bool,
-}
 
 /// What the entry form holds.
 struct EntryForm {
@@ -42,7 +31,7 @@ struct RecordPage {
     previous: String,
     next: String,
     form: EntryForm,
-    entries: Vec<EntryRow>,
+    entries: Vec<EntryView>,
     sheets: Vec<SheetView>,
     entry_chars_max: u32,
 }
@@ -84,33 +73,7 @@ fn page_for(
 ) -> Response {
     let me = viewer.person_id.clone();
     let (entries, sheets, entry_chars_max) = state.engine.read(|ledger| {
-        let entries = ledger
-            .entry_days
-            .range((me.clone(), month.first_day())..=(me.clone(), month.last_day()))
-            .map(|(_, id)| {
-                let entry = &ledger.entries[id];
-                let latest = entry.amendments.last();
-                EntryRow {
-                    id: *id,
-                    date: entry.date.to_string(),
-                    did: latest
-                        .map_or(&entry.did, |amendment| &amendment.did)
-                        .clone(),
-                    learned: latest
-                        .map_or(&entry.learned, |amendment| &amendment.learned)
-                        .clone(),
-                    original: latest.map(|_| (entry.did.clone(), entry.learned.clone())),
-                    reasons: entry
-                        .amendments
-                        .iter()
-                        .map(|amendment| amendment.reason.clone())
-                        .collect(),
-                    submitted: ledger
-                        .sheets
-                        .contains_key(&(me.clone(), kaohe_assess::period::Period::of(entry.date))),
-                }
-            })
-            .collect::<Vec<_>>();
+        let entries = month_entries(ledger, &me, month);
         let sheets = month_sheets(ledger, &me, month, viewer.today);
         let max = ledger
             .policy_on(viewer.today)
@@ -155,7 +118,7 @@ pub async fn page(
     viewer: Viewer,
     Query(query): Query<RecordQuery>,
 ) -> Result<Response, PageError> {
-    viewer.require(viewer.has("cadre"), "工作记录由机关干部本人填写")?;
+    viewer.require(viewer.has(Role::Cadre), "工作记录由机关干部本人填写")?;
     let month = match &query.month {
         Some(month) => super::parse(month)?,
         None => Month::of(viewer.today),
@@ -192,11 +155,11 @@ pub async fn write(State(state): State<AppState>, viewer: Viewer, form: FormData
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     };
-    let command = Command::WriteEntry {
+    let command = Command::WriteEntry(WriteEntry {
         date,
         did: kept.did.clone(),
         learned: kept.learned.clone(),
-    };
+    });
     perform(
         &state,
         &viewer,
@@ -220,12 +183,12 @@ pub async fn amend(
             .get(&entry_id)
             .map_or_else(|| Month::of(viewer.today), |entry| Month::of(entry.date))
     });
-    let command = Command::AmendEntry {
+    let command = Command::AmendEntry(AmendEntry {
         entry_id,
         did: form.get("did"),
         learned: form.get("learned"),
         reason: form.get("reason"),
-    };
+    });
     perform(
         &state,
         &viewer,
@@ -253,7 +216,7 @@ pub async fn submit_sheet(
     perform(
         &state,
         &viewer,
-        Command::SubmitSheet { period },
+        Command::SubmitSheet(SubmitSheet { period }),
         &format!("/record?month={month}"),
         |status, notice| {
             page_for(

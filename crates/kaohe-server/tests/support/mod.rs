@@ -13,6 +13,10 @@ use axum::body::Body;
 use axum::http::{Method, Request};
 use jiff::civil::date;
 use kaohe_assess::Command;
+use kaohe_assess::commands::{
+    AssignArea, AssignRole, AssignSupervision, CosignDecision, FileAppeal, GiveOpinion, Nominate,
+    ProposeDecision, PublishDecision, RegisterPerson, SubmitSheet, WriteEntry,
+};
 use kaohe_engine::Engine;
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::note::SignerKey;
@@ -231,19 +235,19 @@ pub fn town_with(limits: Limits) -> Town {
         if *person != "office" {
             town.must(
                 "office",
-                Command::RegisterPerson {
+                Command::RegisterPerson(RegisterPerson {
                     person_id: (*person).into(),
                     name: format!("{person}名"),
-                },
+                }),
             );
             town.must(
                 "office",
-                Command::AssignRole {
+                Command::AssignRole(AssignRole {
                     person_id: (*person).into(),
-                    role: (*role).into(),
+                    role: (*role).parse().unwrap(),
                     from: date(2026, 1, 1),
                     until: None,
-                },
+                }),
             );
         }
         let engine = town.state.engine.clone();
@@ -260,20 +264,20 @@ pub fn town_with(limits: Limits) -> Town {
     ] {
         town.must(
             "office",
-            Command::AssignSupervision {
-                cadre_id: cadre.into(),
+            Command::AssignSupervision(AssignSupervision {
+                person_id: cadre.into(),
                 leader_id: leader.into(),
                 from: date(2026, 1, 1),
-            },
+            }),
         );
         town.must(
             "office",
-            Command::AssignArea {
-                cadre_id: cadre.into(),
+            Command::AssignArea(AssignArea {
+                person_id: cadre.into(),
                 area: area.into(),
                 chief_id: chief.into(),
                 from: date(2026, 1, 1),
-            },
+            }),
         );
     }
     // March: two entries each, the last sheet of March handed in, opinions heard.
@@ -282,11 +286,11 @@ pub fn town_with(limits: Limits) -> Town {
         for (cadre, name) in ["p001", "p002", "p003"].into_iter().zip(names) {
             let id = town.must(
                 cadre,
-                Command::WriteEntry {
+                Command::WriteEntry(WriteEntry {
                     date: date(2026, 3, day),
                     did: format!("3月{day}日到东风村走访低保户三户"),
                     learned: "核实了家庭收入变化".into(),
-                },
+                }),
             );
             town.ids.insert(name, id[0].clone());
         }
@@ -295,17 +299,17 @@ pub fn town_with(limits: Limits) -> Town {
     for (cadre, chief) in [("p001", "c01"), ("p002", "c01"), ("p003", "c02")] {
         town.must(
             cadre,
-            Command::SubmitSheet {
+            Command::SubmitSheet(SubmitSheet {
                 period: "2026-03-3".parse().unwrap(),
-            },
+            }),
         );
         let id = town.must(
             chief,
-            Command::GiveOpinion {
+            Command::GiveOpinion(GiveOpinion {
                 cadre_id: cadre.into(),
                 month: "2026-03".parse().unwrap(),
                 opinion: "群众反映较好".into(),
-            },
+            }),
         );
         town.ids.insert(
             match cadre {
@@ -323,14 +327,14 @@ pub fn town_with(limits: Limits) -> Town {
     ] {
         town.must(
             "l01",
-            Command::Nominate {
+            Command::Nominate(Nominate {
                 month: "2026-03".parse().unwrap(),
                 kind,
                 cadre_id: cadre.into(),
                 reason: "依据本月记录和片长意见".into(),
                 cited_ids: vec![town.ids[cited].parse().unwrap()],
                 override_reason: None,
-            },
+            }),
         );
     }
     town
@@ -439,36 +443,36 @@ pub fn decided() -> Town {
     town.at("2026-04-02T09:00:00+08:00");
     let proposal = town.must(
         "s01",
-        kaohe_assess::Command::ProposeDecision {
+        kaohe_assess::Command::ProposeDecision(ProposeDecision {
             quarter: "2026-Q1".parse().unwrap(),
             best: vec!["p001".into()],
             worst: vec!["p002".into()],
-        },
+        }),
     );
     let cosigned = town.must(
         "m01",
-        kaohe_assess::Command::CosignDecision {
+        kaohe_assess::Command::CosignDecision(CosignDecision {
             quarter: "2026-Q1".parse().unwrap(),
             proposal_id: proposal[0].parse().unwrap(),
-        },
+        }),
     );
     town.ids.insert("cosign", cosigned[0].clone());
     town.must(
         "office",
-        kaohe_assess::Command::PublishDecision {
+        kaohe_assess::Command::PublishDecision(PublishDecision {
             quarter: "2026-Q1".parse().unwrap(),
             notice: "现予公示".into(),
-        },
+        }),
     );
     town.at("2026-04-03T09:00:00+08:00");
     town.must(
         "p002",
-        kaohe_assess::Command::FileAppeal {
+        kaohe_assess::Command::FileAppeal(FileAppeal {
             quarter: "2026-Q1".parse().unwrap(),
             person_id: "p002".into(),
             kind: kaohe_assess::state::Kind::Worst,
             grounds: "一月外出培训".into(),
-        },
+        }),
     );
     town
 }

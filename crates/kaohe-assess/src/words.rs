@@ -1,0 +1,510 @@
+//! The words of the domain as types: roles, event types, sanctions, best and worst, the
+//! outcome of an appeal, the policy's choices, and what a refusal names. Each serialises as
+//! the word the ledger has always stored, so typed payloads keep their bytes.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A text that is not one of the words of its type.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{word:?} is not a {what}")]
+pub struct UnknownWord {
+    /// The text.
+    pub word: String,
+    /// What it should have named.
+    pub what: &'static str,
+}
+
+/// An enum of stored words: serde renames, `ALL` in declaration order, `as_str`, `Display` and
+/// `FromStr`, all from one list, so the spelling of a word is written once.
+macro_rules! words {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($what:literal) {
+            $( $(#[$variant_meta:meta])* $variant:ident = $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $( $(#[$variant_meta])* #[serde(rename = $text)] $variant, )+
+        }
+
+        impl $name {
+            /// Every one, in the order declared.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word as the ledger stores it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownWord;
+            fn from_str(text: &str) -> Result<Self, UnknownWord> {
+                match text {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(UnknownWord {
+                        word: text.into(),
+                        what: $what,
+                    }),
+                }
+            }
+        }
+    };
+}
+
+words! {
+    /// The role a person acts in (`common.schema.json#/$defs/role`).
+    pub enum Role ("role") {
+        /// 机关干部: writes daily records, hands in sheets, may appeal.
+        Cadre = "cadre",
+        /// 片长: gives opinions on the cadres of an area.
+        AreaChief = "area_chief",
+        /// 分管领导: reads supervisees' sheets, names the month's best and worst.
+        SupervisingLeader = "supervising_leader",
+        /// 党委书记: one of the two who make the quarterly decision.
+        PartySecretary = "party_secretary",
+        /// 镇长: the other of the two.
+        Mayor = "mayor",
+        /// 镇党委: answers appeals.
+        PartyCommittee = "party_committee",
+        /// 党政办: keeps the roster, publishes, issues tokens.
+        Office = "office",
+        /// 纪检: reads and verifies everything, writes nothing.
+        DisciplineInspector = "discipline_inspector",
+        /// The rules themselves, for the events they derive (sanctions and revocations).
+        System = "system",
+    }
+}
+
+impl Role {
+    /// The roles a person can be given: every one but `system`.
+    pub const ASSIGNABLE: [Role; 8] = [
+        Role::Cadre,
+        Role::AreaChief,
+        Role::SupervisingLeader,
+        Role::PartySecretary,
+        Role::Mayor,
+        Role::PartyCommittee,
+        Role::Office,
+        Role::DisciplineInspector,
+    ];
+
+    /// The roles that read and verify everything: the principal leaders, the party committee,
+    /// the office and the discipline inspectors.
+    pub const OVERSEERS: [Role; 5] = [
+        Role::PartySecretary,
+        Role::Mayor,
+        Role::PartyCommittee,
+        Role::Office,
+        Role::DisciplineInspector,
+    ];
+
+    /// The two principal leaders (主要领导) who make and co-sign the quarterly decision.
+    pub const PRINCIPALS: [Role; 2] = [Role::PartySecretary, Role::Mayor];
+
+    /// Whether a person can be given it.
+    pub fn is_assignable(self) -> bool {
+        self != Role::System
+    }
+
+    /// Whether it reads and verifies everything.
+    pub fn is_overseer(self) -> bool {
+        Role::OVERSEERS.contains(&self)
+    }
+
+    /// The other principal leader: the mayor for the secretary and the other way round.
+    pub fn other_principal(self) -> Option<Role> {
+        match self {
+            Role::PartySecretary => Some(Role::Mayor),
+            Role::Mayor => Some(Role::PartySecretary),
+            _ => None,
+        }
+    }
+
+    /// Its name in Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Role::Cadre => "机关干部",
+            Role::AreaChief => "片长",
+            Role::SupervisingLeader => "分管领导",
+            Role::PartySecretary => "党委书记",
+            Role::Mayor => "镇长",
+            Role::PartyCommittee => "镇党委",
+            Role::Office => "党政办",
+            Role::DisciplineInspector => "纪检",
+            Role::System => "系统",
+        }
+    }
+}
+
+words! {
+    /// Every event type of the ledger, with its payload schema in `schemas/payloads/`.
+    pub enum EventType ("event type") {
+        /// Event 0: the organisation, its key, its time zone and the first policy.
+        LedgerCreated = "ledger_created",
+        /// The office adopts a new policy version.
+        PolicyAdopted = "policy_adopted",
+        /// The office adds a person to the roster.
+        PersonRegistered = "person_registered",
+        /// The office gives a person a role for a span of days.
+        RoleAssigned = "role_assigned",
+        /// The office puts a cadre under a supervising leader from a date.
+        SupervisionAssigned = "supervision_assigned",
+        /// The office puts a cadre in an area under its chief from a date.
+        AreaAssigned = "area_assigned",
+        /// A cadre writes a day's entry.
+        EntryWritten = "entry_written",
+        /// A cadre corrects an entry; the original stays.
+        EntryAmended = "entry_amended",
+        /// A cadre hands in a ten-day sheet.
+        SheetSubmitted = "sheet_submitted",
+        /// The supervising leader reads a sheet.
+        SheetRead = "sheet_read",
+        /// An area chief gives an opinion on a cadre of the area for a month.
+        OpinionGiven = "opinion_given",
+        /// A supervising leader names a best or worst cadre of a month.
+        NominationMade = "nomination_made",
+        /// The secretary or the mayor proposes the quarterly decision.
+        DecisionProposed = "decision_proposed",
+        /// The other of the two co-signs it, which puts it in force.
+        DecisionCosigned = "decision_cosigned",
+        /// The office publishes a decision in force.
+        DecisionPublished = "decision_published",
+        /// Someone appeals a designation.
+        AppealFiled = "appeal_filed",
+        /// The party committee answers an appeal.
+        AppealAnswered = "appeal_answered",
+        /// A reward or penalty follows from designations.
+        SanctionImposed = "sanction_imposed",
+        /// A sanction is revoked because its cause was overturned.
+        SanctionRevoked = "sanction_revoked",
+        /// A supervising leader scores a supervisee for a month.
+        ScoresGiven = "scores_given",
+        /// The office selects a submitted sheet for display to all staff.
+        SheetDisplayed = "sheet_displayed",
+        /// A principal leader has held the talk a worst designation calls for.
+        TalkHeld = "talk_held",
+        /// The person a rectification names hands in the plan.
+        RectificationPlanned = "rectification_planned",
+        /// The supervising leader confirms the plan was carried out.
+        RectificationCompleted = "rectification_completed",
+        /// The office issued a bearer token to a person.
+        TokenIssued = "token_issued",
+        /// The office revoked a bearer token.
+        TokenRevoked = "token_revoked",
+    }
+}
+
+impl EventType {
+    /// Its name in Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            EventType::LedgerCreated => "建立台账",
+            EventType::PolicyAdopted => "通过考核办法",
+            EventType::PersonRegistered => "登记人员",
+            EventType::RoleAssigned => "任职",
+            EventType::SupervisionAssigned => "确定分管领导",
+            EventType::AreaAssigned => "划分片区",
+            EventType::EntryWritten => "工作记录",
+            EventType::EntryAmended => "更正工作记录",
+            EventType::SheetSubmitted => "上交记录表",
+            EventType::SheetRead => "阅看记录表",
+            EventType::OpinionGiven => "片长意见",
+            EventType::NominationMade => "月度提名",
+            EventType::DecisionProposed => "提出季度评定",
+            EventType::DecisionCosigned => "会签季度评定",
+            EventType::DecisionPublished => "公示季度评定",
+            EventType::AppealFiled => "复评申请",
+            EventType::AppealAnswered => "复评答复",
+            EventType::SanctionImposed => "奖惩",
+            EventType::SanctionRevoked => "撤销奖惩",
+            EventType::ScoresGiven => "量化评分",
+            EventType::SheetDisplayed => "抽选展示记录表",
+            EventType::TalkHeld => "谈话",
+            EventType::RectificationPlanned => "整改方案",
+            EventType::RectificationCompleted => "整改完成",
+            EventType::TokenIssued => "签发令牌",
+            EventType::TokenRevoked => "吊销令牌",
+        }
+    }
+}
+
+words! {
+    /// A reward or penalty (三奖惩), in the order the rules derive them and views list them.
+    pub enum SanctionKind ("sanction") {
+        /// 通报表扬: public commendation of a best worker.
+        Commendation = "commendation",
+        /// 季度奖金上浮: the best worker's extra share of the quarterly bonus.
+        QuarterlyBonusUplift = "quarterly_bonus_uplift",
+        /// 年终奖金上浮: the best worker's extra share of the year-end bonus.
+        YearEndBonusUplift = "year_end_bonus_uplift",
+        /// 主要领导谈话: a talk with a principal leader, for a worst worker.
+        Talk = "talk",
+        /// 告诫: an admonishment.
+        Admonishment = "admonishment",
+        /// 限期整改: rectification by a deadline.
+        Rectification = "rectification",
+        /// 通报批评: public criticism after consecutive worst designations.
+        PublicCriticism = "public_criticism",
+        /// 只发基本工资: basic salary only.
+        BasicSalaryOnly = "basic_salary_only",
+        /// 扣发全年季度奖和年终奖: the year's bonuses withheld.
+        BonusesWithheld = "bonuses_withheld",
+    }
+}
+
+impl SanctionKind {
+    /// Whether it changes what a person is paid (the pay view and the exports count these).
+    pub fn affects_pay(self) -> bool {
+        matches!(
+            self,
+            SanctionKind::QuarterlyBonusUplift
+                | SanctionKind::YearEndBonusUplift
+                | SanctionKind::BasicSalaryOnly
+                | SanctionKind::BonusesWithheld
+        )
+    }
+
+    /// Its name in Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            SanctionKind::Commendation => "通报表扬",
+            SanctionKind::QuarterlyBonusUplift => "季度奖金上浮",
+            SanctionKind::YearEndBonusUplift => "年终奖金上浮",
+            SanctionKind::Talk => "主要领导谈话",
+            SanctionKind::Admonishment => "告诫",
+            SanctionKind::Rectification => "限期整改",
+            SanctionKind::PublicCriticism => "通报批评",
+            SanctionKind::BasicSalaryOnly => "只发基本工资",
+            SanctionKind::BonusesWithheld => "扣发全年季度奖和年终奖",
+        }
+    }
+}
+
+words! {
+    /// Best or worst.
+    pub enum Kind ("kind (best or worst)") {
+        /// 最好.
+        Best = "best",
+        /// 最差.
+        Worst = "worst",
+    }
+}
+
+impl Kind {
+    /// Its word in Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Kind::Best => "最好",
+            Kind::Worst => "最差",
+        }
+    }
+}
+
+words! {
+    /// The party committee's answer to an appeal.
+    pub enum Outcome ("appeal outcome") {
+        /// The designation stands.
+        Upheld = "upheld",
+        /// The designation is overturned; its sanctions are revoked.
+        Overturned = "overturned",
+    }
+}
+
+words! {
+    /// How the days of an appeal's deadline are counted.
+    pub enum DayKind ("day kind") {
+        /// Every day counts.
+        Calendar = "calendar",
+        /// Monday to Friday count.
+        Working = "working",
+    }
+}
+
+words! {
+    /// Who may appeal a rating.
+    pub enum Standing ("appeal standing") {
+        /// Only the person rated.
+        RatedPerson = "rated_person",
+        /// Any staff member.
+        AnyStaff = "any_staff",
+    }
+}
+
+words! {
+    /// How equal weighted totals are ordered under numeric scoring.
+    pub enum TieBreak ("tie-break") {
+        /// The higher discipline score first, then the higher ability score, then the roster id.
+        DisciplineThenAbility = "discipline_then_ability",
+        /// The roster id alone.
+        PersonId = "person_id",
+    }
+}
+
+/// The follow-up of a sanction that a command records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowUp {
+    /// The talk a worst designation calls for.
+    Talk,
+    /// The rectification plan.
+    Plan,
+    /// The leader's confirmation that the plan was carried out.
+    Completion,
+}
+
+impl FollowUp {
+    /// Its English word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUp::Talk => "talk",
+            FollowUp::Plan => "plan",
+            FollowUp::Completion => "completion",
+        }
+    }
+
+    /// Its name in Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            FollowUp::Talk => "谈话",
+            FollowUp::Plan => "整改方案",
+            FollowUp::Completion => "整改完成确认",
+        }
+    }
+}
+
+impl fmt::Display for FollowUp {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// A text a command must not leave empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextField {
+    /// An area chief's opinion.
+    Opinion,
+    /// The public notice of a decision.
+    Notice,
+    /// The grounds of an appeal.
+    AppealGrounds,
+    /// The reasons of an answer to an appeal.
+    AnswerReasons,
+    /// The summary of a talk.
+    TalkSummary,
+    /// A rectification plan.
+    RectificationPlan,
+    /// The summary of a completed rectification.
+    CompletionSummary,
+    /// The reason a token is revoked.
+    RevocationReason,
+}
+
+impl TextField {
+    /// Its English name, as a refusal says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextField::Opinion => "an opinion",
+            TextField::Notice => "a notice",
+            TextField::AppealGrounds => "an appeal's grounds",
+            TextField::AnswerReasons => "an answer's reasons",
+            TextField::TalkSummary => "a talk's summary",
+            TextField::RectificationPlan => "a rectification plan",
+            TextField::CompletionSummary => "a completion's summary",
+            TextField::RevocationReason => "a revocation's reason",
+        }
+    }
+
+    /// Its name in Chinese.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            TextField::Opinion => "片长意见",
+            TextField::Notice => "公示内容",
+            TextField::AppealGrounds => "复评理由",
+            TextField::AnswerReasons => "答复理由",
+            TextField::TalkSummary => "谈话内容",
+            TextField::RectificationPlan => "整改方案",
+            TextField::CompletionSummary => "整改完成情况",
+            TextField::RevocationReason => "吊销理由",
+        }
+    }
+}
+
+impl fmt::Display for TextField {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_read_back_as_they_are_written() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(*role));
+            assert_eq!(
+                serde_json::to_value(role).unwrap(),
+                serde_json::Value::from(role.as_str())
+            );
+        }
+        for event_type in EventType::ALL {
+            assert_eq!(event_type.as_str().parse::<EventType>(), Ok(*event_type));
+        }
+        for sanction in SanctionKind::ALL {
+            assert_eq!(
+                serde_json::from_value::<SanctionKind>(sanction.as_str().into()).unwrap(),
+                *sanction
+            );
+        }
+        assert!("emperor".parse::<Role>().is_err());
+        assert_eq!(
+            Role::ASSIGNABLE.to_vec(),
+            Role::ALL
+                .iter()
+                .copied()
+                .filter(|role| role.is_assignable())
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn sanctions_keep_the_order_the_rules_derive_them_in() {
+        let words: Vec<&str> = SanctionKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "commendation",
+                "quarterly_bonus_uplift",
+                "year_end_bonus_uplift",
+                "talk",
+                "admonishment",
+                "rectification",
+                "public_criticism",
+                "basic_salary_only",
+                "bonuses_withheld",
+            ]
+        );
+        assert!(SanctionKind::Commendation < SanctionKind::BonusesWithheld);
+        let paid: Vec<SanctionKind> = SanctionKind::ALL
+            .iter()
+            .copied()
+            .filter(|kind| kind.affects_pay())
+            .collect();
+        assert_eq!(paid.len(), 4);
+    }
+}
