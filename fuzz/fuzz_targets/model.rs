@@ -21,7 +21,7 @@ use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::note::{Checkpoint, SignerKey};
 use kaohe_ledger::verify::{Anchors, LedgerCheck};
 use kaohe_store::fault::{Damage, IoFault, Operation, Persistence, SimulatedDisk};
-use kaohe_store::{Store, StoreOptions};
+use kaohe_store::{Expect, Store, StoreOptions};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use uuid::Uuid;
@@ -186,12 +186,15 @@ impl World {
             drafts.push(entry(n, u.int_in_range(0..=15usize)?));
         }
         // Now and then an append conditional on the size the model expects.
-        let expected = if u.arbitrary()? {
-            self.acked.keys().next_back().map(|last| last + 1)
-        } else {
-            None
+        let conditional: bool = u.arbitrary()?;
+        let expect = match self.acked.keys().next_back() {
+            Some(last) if conditional => Expect::Size(last + 1),
+            _ => Expect::Any,
         };
-        if let Ok(appended) = store.append_batch(drafts, expected, Vec::new()) {
+        let appended = store
+            .submit(drafts, expect, Vec::new())
+            .and_then(|pending| pending.wait_blocking());
+        if let Ok(appended) = appended {
             for event in appended {
                 self.acked.insert(event.position, event.leaf);
             }
@@ -278,7 +281,11 @@ impl World {
                 true
             })
             .expect("the reopened ledger reads");
-        if let Err(failure) = check.finish(Some(snapshot.check_stored_nodes())) {
+        if let Err(failure) = check.finish(Some(
+            snapshot
+                .check_stored_nodes()
+                .map_err(|error| format!("{error:?}")),
+        )) {
             panic!("the reopened ledger does not verify: {failure}");
         }
         for position in 0..size {

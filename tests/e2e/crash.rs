@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use kaohe_ledger::verify::{Anchors, LedgerCheck};
-use kaohe_store::{Store, StoreOptions};
+use kaohe_store::{Expect, Store, StoreOptions};
 use uuid::Uuid;
 
 use crate::support::{entry, ledger};
@@ -37,7 +37,7 @@ fn child_appender() {
                 let stdout = std::io::stdout();
                 for day in 0..CHILD_APPENDS_MAX / 2 {
                     let appended = store
-                        .append(entry(&format!("p{thread}"), day), None)
+                        .append(entry(&format!("p{thread}"), day), Expect::Any)
                         .unwrap();
                     let mut out = stdout.lock();
                     use std::io::Write;
@@ -122,7 +122,7 @@ fn acknowledged_events_survive_sigkill() {
                 .unwrap();
             let nodes = snapshot.check_stored_nodes();
             let report = check
-                .finish(Some(nodes))
+                .finish(Some(nodes.map_err(|error| format!("{error:?}"))))
                 .unwrap_or_else(|failure| panic!("cycle {cycle}: {failure}"));
             assert!(report.verified.size > acknowledged.len() as u64 / 2);
         }

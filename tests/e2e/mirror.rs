@@ -5,7 +5,7 @@
 
 use base64::Engine as _;
 use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_store::{ImportOptions, SideWrite, Store, StoreOptions};
+use kaohe_store::{Expect, ImportOptions, SideWrite, Store, StoreOptions};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -94,14 +94,16 @@ fn fork(data: &std::path::Path, into: &std::path::Path, altered: u64, inspector:
         caused_by: Vec::new(),
     };
     forked
-        .append_batch(
+        .submit(
             vec![carrier],
-            None,
+            Expect::Any,
             vec![SideWrite::PutToken {
                 id: Uuid::parse_str(id).unwrap(),
                 hash: *blake3::hash(&secret).as_bytes(),
             }],
         )
+        .unwrap()
+        .wait_blocking()
         .unwrap();
     drop(forked);
     std::fs::copy(data.join("ledger.key"), into.join("ledger.key")).unwrap();

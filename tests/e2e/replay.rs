@@ -3,7 +3,7 @@
 //! is a consequence the rules derived but the ledger never recorded.
 
 use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_store::{Store, StoreOptions};
+use kaohe_store::{Expect, Store, StoreOptions};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -59,7 +59,7 @@ fn replay_matches_the_demo_and_reports_a_sanction_without_cause() {
                     }),
                     caused_by: Vec::new(),
                 },
-                None,
+                Expect::Any,
             )
             .unwrap();
     }
@@ -109,7 +109,7 @@ fn play_first_quarter(dir: &std::path::Path, drop: impl Fn(&EventDraft) -> bool)
         for event in events {
             state.apply(&Fact::from(&event)).unwrap();
             if !drop(&event) {
-                store.append(event, None).unwrap();
+                store.append(event, Expect::Any).unwrap();
             }
         }
         ids

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_store::{Store, StoreOptions};
+use kaohe_store::{Expect, Store, StoreOptions};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -74,7 +74,7 @@ pub fn ledger(dir: &Path, entries: u32) -> String {
 pub fn append(dir: &Path, entries: u32) {
     let store = Store::open(&dir.join("ledger.redb"), StoreOptions::default()).unwrap();
     for day in 0..entries {
-        store.append(entry("p001", day), None).unwrap();
+        store.append(entry("p001", day), Expect::Any).unwrap();
     }
 }
 

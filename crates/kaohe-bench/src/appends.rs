@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use kaohe_ledger::event::EventDraft;
-use kaohe_store::{Store, StoreOptions};
+use kaohe_store::{Expect, Store, StoreOptions};
 
 use crate::baseline::{RawRedb, Sqlite};
 use crate::events::{Export, Township};
@@ -62,7 +62,7 @@ fn append_slice(
                     while Instant::now() < deadline {
                         let index = next.fetch_add(1, Ordering::Relaxed);
                         let Some(draft) = pool.get(index) else { break };
-                        let appended = store.append(draft.clone(), None)?;
+                        let appended = store.append(draft.clone(), Expect::Any)?;
                         anyhow::ensure!(appended.created, "a generated draft was a retry");
                         done.fetch_add(1, Ordering::Relaxed);
                     }

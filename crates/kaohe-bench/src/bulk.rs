@@ -22,6 +22,7 @@ pub fn import(path: &Path, export: &Export, threads: usize) -> Result<f64> {
         &ImportOptions {
             checkpoint: Some(export.checkpoint.clone()),
             threads,
+            ..ImportOptions::default()
         },
         StoreOptions::default(),
     )
@@ -32,7 +33,7 @@ pub fn import(path: &Path, export: &Export, threads: usize) -> Result<f64> {
 
 /// The raw baseline: the same bytes, in commits of the store's batch size.
 pub fn raw_insert(path: &Path, export: &Export) -> Result<f64> {
-    let batch = StoreOptions::default().batch_events_max;
+    let batch = ImportOptions::default().batch_events;
     let start = Instant::now();
     let raw = RawRedb::create(path)?;
     for (index, chunk) in export.events.chunks(batch).enumerate() {

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use kaohe_ledger::Hash;
 use kaohe_ledger::merkle::{self, NodeSource};
-use kaohe_store::{ReadError, Snapshot, Store, StoreOptions};
+use kaohe_store::{ImportOptions, ReadError, Snapshot, Store, StoreOptions};
 use uuid::Uuid;
 
 use crate::baseline::RawRedb;
@@ -123,10 +123,7 @@ pub fn run(dir: &Path, export: &Export, rounds: usize) -> Result<Vec<Row>> {
     let raw_rate = crate::bulk::raw_insert(&raw_path, export)?;
     let raw = RawRedb::create(&dir.join("large-raw-ids.redb"))?;
     let mut ids = Vec::with_capacity(export.events.len());
-    for chunk in export
-        .events
-        .chunks(StoreOptions::default().batch_events_max)
-    {
+    for chunk in export.events.chunks(ImportOptions::default().batch_events) {
         let keyed: Vec<(u128, &Vec<u8>)> = chunk
             .iter()
             .map(|bytes| (event_id(bytes).as_u128(), bytes))

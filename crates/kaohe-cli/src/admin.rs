@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use uuid::Uuid;
 
+use crate::output::with_causes;
+
 /// The socket's name inside a data directory.
 pub const SOCKET_FILE: &str = "admin.sock";
 
@@ -34,7 +36,7 @@ async fn handle(engine: &Engine, request: &Value) -> Value {
                 "token": issued.text,
                 "position": executed.events[0].position,
             }),
-            Err(error) => json!({"ok": false, "error": error.to_string()}),
+            Err(error) => json!({"ok": false, "error": with_causes(&error)}),
         },
         Some("revoke_token") => match Uuid::parse_str(&text("token_id")) {
             Err(_) => {
@@ -45,7 +47,7 @@ async fn handle(engine: &Engine, request: &Value) -> Value {
                 .await
             {
                 Ok(executed) => json!({"ok": true, "position": executed.events[0].position}),
-                Err(error) => json!({"ok": false, "error": error.to_string()}),
+                Err(error) => json!({"ok": false, "error": with_causes(&error)}),
             },
         },
         Some("list_tokens") => json!({"ok": true, "tokens": list(engine)}),

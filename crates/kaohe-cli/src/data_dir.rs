@@ -64,30 +64,6 @@ pub fn write_private_file(path: &Path, contents: &str) -> Result<()> {
     Ok(())
 }
 
-/// Every event of a snapshot, each checked as a verifier checks it; the first that fails is
-/// reported with advice to run `kaohe verify`.
-pub fn read_events(snapshot: &Snapshot) -> Result<Vec<kaohe_ledger::event::ParsedEvent>> {
-    let mut events = Vec::with_capacity(snapshot.size() as usize);
-    let mut failure = None;
-    snapshot.for_each_event(
-        0,
-        |position, bytes| match kaohe_ledger::event::parse_event(bytes) {
-            Ok(event) => {
-                events.push(event);
-                true
-            }
-            Err(error) => {
-                failure = Some(format!("event {position}: {error}"));
-                false
-            }
-        },
-    )?;
-    if let Some(failure) = failure {
-        bail!("the ledger does not verify ({failure}); run kaohe verify");
-    }
-    Ok(events)
-}
-
 /// Sign a checkpoint of the snapshot's size (or a past `size`).
 pub fn sign_checkpoint(
     key: &SignerKey,

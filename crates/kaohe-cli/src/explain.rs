@@ -49,7 +49,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
             .pop()
             .context("no signing key here and no stored checkpoint to prove against")?,
     };
-    let events = data_dir::read_events(&snapshot)?;
+    let events = kaohe_engine::read_events(&snapshot)?;
     let report = explain_report(
         &snapshot,
         &events,

@@ -283,7 +283,9 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
                     &ImportOptions::default(),
                     StoreOptions::default(),
                 )
-                .map_err(|error| anyhow!("the served ledger's first events: {error}"))?;
+                .map_err(|error| {
+                    anyhow::Error::new(error).context("the served ledger's first events")
+                })?;
                 if store.genesis().verifier_key != key {
                     drop(store);
                     let _ = std::fs::remove_file(&path);
@@ -298,7 +300,8 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
             Err(error) => {
                 return Ok(Poll::Refused(Refusal {
                     reason: format!(
-                        "the served events after {next} do not extend this mirror's copy: {error}"
+                        "the served events after {next} do not extend this mirror's copy: {}",
+                        crate::output::with_causes(&error)
                     ),
                     evidence: vec![("served-checkpoint.txt", note)],
                 }));

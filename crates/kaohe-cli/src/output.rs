@@ -1,5 +1,14 @@
 //! One line per check, the same layout for every command that verifies.
 
+/// An error and its causes on one line, each after a colon (as `{:#}` prints an
+/// `anyhow::Error`).
+pub fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+    anyhow::Chain::new(error)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
 /// Print a check that passed.
 pub fn passed(check: &str, detail: &str) {
     println!("ok    {check:<21} {detail}");

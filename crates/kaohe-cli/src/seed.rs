@@ -33,12 +33,12 @@ use kaohe_assess::commands::{
 };
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
-use kaohe_assess::{Act, Command, Fact, State, decide};
+use kaohe_assess::{Act, Command, State};
 use kaohe_assess::{Outcome, Role, SanctionKind};
-use kaohe_ledger::event::EventDraft;
+use kaohe_engine::{Engine, ExecuteError, Submitted};
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::note::SignerKey;
-use kaohe_store::{Store, StoreOptions};
+use kaohe_store::{Clock, Store, StoreOptions};
 use uuid::Uuid;
 
 use crate::data_dir::{self, KEY_FILE, ledger_path, write_private_file};
@@ -172,46 +172,70 @@ pub fn demo_now() -> jiff::Timestamp {
     at(LAST_DAY.tomorrow().expect("a date"), 9, 0).timestamp()
 }
 
-/// Plays the township: decides each command against the state, keeps the events to append,
-/// and appends them a day at a time with the recording clock at the end of that day.
+/// Plays the township through the engine, as the server takes commands: each command is
+/// decided against the engine's live state and its events (the act and what the rules derive)
+/// queued as one batch that lands whole at the head it was decided for, or not at all. A day's
+/// batches are queued without waiting for each commit, then awaited together; all are
+/// recorded at the time set by `record_at`.
 struct Township {
-    store: Store,
+    engine: Engine,
+    /// The recording clock of the store (and the engine).
     clock: Arc<AtomicI64>,
-    state: State,
-    pending: Vec<EventDraft>,
+    /// The commands queued since the last flush, not yet known to be durable.
+    pending: Vec<Submitted>,
+    /// The events of those commands.
+    pending_events: usize,
     random: Lcg,
 }
 
 impl Township {
+    /// Read the live state: everything decided so far.
+    fn state<R>(&self, read: impl FnOnce(&State) -> R) -> R {
+        self.engine.read(read)
+    }
+
+    /// Record what is done from now until the next flush at `time`.
+    fn record_at(&mut self, time: &jiff::Zoned) {
+        // A batch still queued would be sealed at whichever time the writer reads.
+        assert!(
+            self.pending.is_empty(),
+            "flush before the recording time moves"
+        );
+        self.clock
+            .store(time.timestamp().as_millisecond(), Ordering::SeqCst);
+    }
+
     fn act(&mut self, person: &str, time: &jiff::Zoned, command: Command) -> Result<Vec<Uuid>> {
         let mut bytes = [0u8; 10];
         bytes[..8].copy_from_slice(&self.random.next().to_le_bytes());
-        bytes[8..].copy_from_slice(&(self.pending.len() as u16).to_le_bytes());
+        bytes[8..].copy_from_slice(&(self.pending_events as u16).to_le_bytes());
         let millis = time.timestamp().as_millisecond() as u64;
         let id = uuid::Builder::from_unix_timestamp_millis(millis, &bytes).into_uuid();
         let act = Act {
             person_id: person.into(),
             time: time.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
         };
-        let events = decide(&self.state, &command, &act, id).map_err(|refusal| {
-            anyhow!("the demo's {command:?} by {person} was refused: {refusal}")
-        })?;
-        let mut ids = Vec::with_capacity(events.len());
-        for event in events {
-            self.state.apply(&Fact::from(&event))?;
-            ids.push(event.id);
-            self.pending.push(event);
-        }
+        let refused = |error| match error {
+            ExecuteError::Refused(refusal) => {
+                anyhow!("the demo's {command:?} by {person} was refused: {refusal}")
+            }
+            other => {
+                anyhow::Error::new(other).context(format!("the demo's {command:?} by {person}"))
+            }
+        };
+        let submitted = self.engine.submit(&act, &command, id).map_err(refused)?;
+        let ids = submitted.ids().collect();
+        self.pending_events += submitted.len();
+        self.pending.push(submitted);
         Ok(ids)
     }
 
-    /// Append what is pending, recorded at `time`.
-    fn flush(&mut self, time: &jiff::Zoned) -> Result<()> {
-        self.clock
-            .store(time.timestamp().as_millisecond(), Ordering::SeqCst);
-        for result in self.store.append_many(self.pending.drain(..)) {
-            result?;
+    /// Wait until every command queued is durable.
+    fn flush(&mut self) -> Result<()> {
+        for submitted in self.pending.drain(..) {
+            submitted.wait_blocking()?;
         }
+        self.pending_events = 0;
         Ok(())
     }
 }
@@ -240,10 +264,13 @@ fn play(data: &Path, seed: u64) -> Result<()> {
     let start = at(FIRST_DAY, 8, 30);
     let clock = Arc::new(AtomicI64::new(start.timestamp().as_millisecond()));
     let reading = Arc::clone(&clock);
+    // The seeder's clock: the store reads it for each event's recording time; the time of
+    // each act is the seeder's own, passed with the act.
+    let demo_clock: Clock = Arc::new(move || {
+        jiff::Timestamp::from_millisecond(reading.load(Ordering::SeqCst)).expect("a demo time")
+    });
     let options = StoreOptions {
-        clock: Arc::new(move || {
-            jiff::Timestamp::from_millisecond(reading.load(Ordering::SeqCst)).expect("a demo time")
-        }),
+        clock: Arc::clone(&demo_clock),
         ..StoreOptions::default()
     };
     let mut genesis = LedgerCreated {
@@ -262,13 +289,12 @@ fn play(data: &Path, seed: u64) -> Result<()> {
     .into_uuid();
     let store = Store::create(&ledger_path(data), &genesis, options)?;
     let mut town = Township {
-        store: store.clone(),
+        engine: Engine::open(store.clone(), demo_clock)?,
         clock,
-        state: State::default(),
         pending: Vec::new(),
+        pending_events: 0,
         random,
     };
-    town.state.apply(&Fact::from(&genesis))?;
 
     roster(&mut town)?;
     let days: Vec<Date> = FIRST_DAY
@@ -283,6 +309,8 @@ fn play(data: &Path, seed: u64) -> Result<()> {
     let mut read_on: Vec<(Date, String, Period)> = Vec::new();
     for day in &days {
         let day = *day;
+        // What is done today is recorded at the end of the day.
+        town.record_at(&at(day, 23, 0));
         // Leaders read yesterday's sheets in the morning.
         let reads: Vec<_> = read_on
             .iter()
@@ -291,10 +319,12 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             .collect();
         for (index, (_, cadre, period)) in reads.iter().enumerate() {
             let leader = town
-                .state
-                .supervisor_on(cadre, period.last_day())
-                .expect("supervised")
-                .to_owned();
+                .state(|state| {
+                    state
+                        .supervisor_on(cadre, period.last_day())
+                        .map(str::to_owned)
+                })
+                .expect("supervised");
             let comment = if town.random.chance(300) {
                 "记录详实，继续保持"
             } else {
@@ -316,10 +346,8 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             // p030 moves to another leader mid-quarter; the sheet of 11–20 February is the new
             // leader's to read.
             let leader = town
-                .state
-                .supervisor_on("p030", day)
-                .expect("supervised")
-                .to_owned();
+                .state(|state| state.supervisor_on("p030", day).map(str::to_owned))
+                .expect("supervised");
             let next = if leader == "p001" { "p002" } else { "p001" };
             town.act(
                 "office",
@@ -337,7 +365,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             .cloned()
             .collect();
         for (_, entry_id) in amends {
-            let entry = town.state.entries[&entry_id].clone();
+            let entry = town.state(|state| state.entries[&entry_id].clone());
             town.act(
                 &entry.person_id,
                 &at(day, 10, 0),
@@ -379,7 +407,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         // Sheets of periods ending today are planned now.
         if Period::of(day).last_day() == day {
             let period = Period::of(day);
-            let due = town.state.sheet_due_on(period);
+            let due = town.state(|state| state.sheet_due_on(period));
             for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
                 // A period ending in a long holiday is handed in on its last day, from home,
                 // rather than late after the holiday.
@@ -435,7 +463,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             }
         }
         planned.retain(|(on, _, _)| *on != day);
-        town.flush(&at(day, 23, 0))?;
+        town.flush()?;
         let month_ends = day.tomorrow().is_ok_and(|next| next.month() != day.month());
         if month_ends {
             // Month ends are sealed by a signed checkpoint (LEDGER.md).
@@ -446,19 +474,17 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         progress.inc(1);
     }
     progress.finish_and_clear();
-    println!(
-        "built the demo township 示范镇 (seed {seed}): {} events, {} entries, {} sheets ({} late), {} nominations, {} quarterly decisions",
-        store.head()?.size,
-        town.state.entries.len(),
-        town.state.sheets.len(),
-        town.state
-            .sheets
-            .values()
-            .filter(|sheet| sheet.late())
-            .count(),
-        town.state.nominations.len(),
-        town.state.decisions.len()
-    );
+    let size = store.head()?.size;
+    town.state(|state| {
+        println!(
+            "built the demo township 示范镇 (seed {seed}): {size} events, {} entries, {} sheets ({} late), {} nominations, {} quarterly decisions",
+            state.entries.len(),
+            state.sheets.len(),
+            state.sheets.values().filter(|sheet| sheet.late()).count(),
+            state.nominations.len(),
+            state.decisions.len()
+        )
+    });
     Ok(())
 }
 
@@ -476,6 +502,7 @@ fn roster(town: &mut Township) -> Result<()> {
         }
     }
     let time = at(FIRST_DAY, 9, 0);
+    town.record_at(&at(FIRST_DAY, 9, 30));
     for (index, name) in names.iter().enumerate() {
         town.act(
             "office",
@@ -541,7 +568,7 @@ fn roster(town: &mut Township) -> Result<()> {
             }),
         )?;
     }
-    town.flush(&at(FIRST_DAY, 9, 30))
+    town.flush()
 }
 
 /// The entries of `cadre` in `month`.
@@ -564,13 +591,14 @@ fn opinions(town: &mut Township, month: Month, day: Date) -> Result<()> {
     ];
     for chief in 12..=19u32 {
         let chief = person(chief);
-        let area: Vec<String> = town
-            .state
-            .people
-            .keys()
-            .filter(|cadre| town.state.chief_on(cadre, month.last_day()) == Some(chief.as_str()))
-            .cloned()
-            .collect();
+        let area: Vec<String> = town.state(|state| {
+            state
+                .people
+                .keys()
+                .filter(|cadre| state.chief_on(cadre, month.last_day()) == Some(chief.as_str()))
+                .cloned()
+                .collect()
+        });
         for index in 0..3 {
             let cadre = area[town.random.below(area.len() as u64) as usize].clone();
             let opinion = town.random.pick(OPINIONS).to_owned();
@@ -592,8 +620,8 @@ fn opinions(town: &mut Township, month: Month, day: Date) -> Result<()> {
 /// Each leader names the best and the worst of the month, citing their records.
 fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
     for (index, leader) in (1..=LEADERS).map(person).enumerate() {
-        let mut cadres = town.state.supervisees(&leader, month);
-        cadres.retain(|cadre| entries_of(&town.state, cadre, month).len() >= 2);
+        let mut cadres = town.state(|state| state.supervisees(&leader, month));
+        cadres.retain(|cadre| town.state(|state| entries_of(state, cadre, month)).len() >= 2);
         if cadres.len() < 2 {
             continue;
         }
@@ -610,10 +638,12 @@ fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
         // Under numeric scoring the scores name the best and the worst; now and then a leader
         // names someone else and must say why, which replay reports for review.
         let mut overrides = [None, None];
-        if let (Some(scored_best), Some(scored_worst)) = (
-            town.state.scored_choice(&leader, month, Kind::Best),
-            town.state.scored_choice(&leader, month, Kind::Worst),
-        ) {
+        if let (Some(scored_best), Some(scored_worst)) = town.state(|state| {
+            (
+                state.scored_choice(&leader, month, Kind::Best),
+                state.scored_choice(&leader, month, Kind::Worst),
+            )
+        }) {
             worst = scored_worst;
             best = scored_best;
             if town.random.chance(150) {
@@ -639,15 +669,16 @@ fn nominations(town: &mut Township, month: Month, day: Date) -> Result<()> {
                 worst_override,
             ),
         ] {
-            let entries = entries_of(&town.state, &cadre, month);
+            let entries = town.state(|state| entries_of(state, &cadre, month));
             let mut cited: Vec<Uuid> = entries.iter().rev().take(2).copied().collect();
-            cited.extend(
-                town.state
+            cited.extend(town.state(|state| {
+                state
                     .opinions
                     .iter()
                     .filter(|(_, opinion)| opinion.cadre_id == cadre && opinion.month == month)
-                    .map(|(id, _)| *id),
-            );
+                    .map(|(id, _)| *id)
+                    .collect::<Vec<_>>()
+            }));
             let time = at(day, 10, (index * 5) as i8);
             town.act(
                 &leader,
@@ -697,25 +728,18 @@ fn most_nominated(
 
 /// The secretary proposes a quarter's decision; the mayor co-signs it the next day.
 fn decision(town: &mut Township, quarter: kaohe_assess::period::Quarter, day: Date) -> Result<()> {
-    let policy = town
-        .state
-        .policy_on(quarter.last_day())
-        .expect("a policy")
-        .clone();
-    let worst = most_nominated(
-        &town.state,
-        quarter,
-        Kind::Worst,
-        policy.quarter_worst_count,
-        &[],
-    );
-    let best = most_nominated(
-        &town.state,
-        quarter,
-        Kind::Best,
-        policy.quarter_best_count,
-        &worst,
-    );
+    let (worst, best) = town.state(|state| {
+        let policy = state.policy_on(quarter.last_day()).expect("a policy");
+        let worst = most_nominated(state, quarter, Kind::Worst, policy.quarter_worst_count, &[]);
+        let best = most_nominated(
+            state,
+            quarter,
+            Kind::Best,
+            policy.quarter_best_count,
+            &worst,
+        );
+        (worst, best)
+    });
     let proposal = town.act(
         "p009",
         &at(day, 9, 0),
@@ -742,10 +766,12 @@ fn decision(town: &mut Township, quarter: kaohe_assess::period::Quarter, day: Da
 /// after its deadline.
 fn appeals(town: &mut Township, day: Date) -> Result<()> {
     let quarter = Month::of(date(2026, 3, 1)).quarter();
-    let Some(decision) = town.state.decisions.get(&quarter) else {
+    let Some(mut worst) = town.state(|state| {
+        let decision = state.decisions.get(&quarter)?;
+        Some(state.proposals[&decision.proposal_id].worst.clone())
+    }) else {
         return Ok(());
     };
-    let mut worst = town.state.proposals[&decision.proposal_id].worst.clone();
     worst.retain(|person| person != STRUGGLING);
     if day == date(2026, 4, 10) {
         town.act(
@@ -776,21 +802,22 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
             )?;
         }
     }
-    let answers: Vec<(uuid::Uuid, usize)> = town
-        .state
-        .appeals
-        .iter()
-        .filter(|(_, appeal)| appeal.quarter == quarter && appeal.answer.is_none())
-        .map(|(id, appeal)| {
-            (
-                *id,
-                worst
-                    .iter()
-                    .position(|person| *person == appeal.person_id)
-                    .unwrap_or(0),
-            )
-        })
-        .collect();
+    let answers: Vec<(uuid::Uuid, usize)> = town.state(|state| {
+        state
+            .appeals
+            .iter()
+            .filter(|(_, appeal)| appeal.quarter == quarter && appeal.answer.is_none())
+            .map(|(id, appeal)| {
+                (
+                    *id,
+                    worst
+                        .iter()
+                        .position(|person| *person == appeal.person_id)
+                        .unwrap_or(0),
+                )
+            })
+            .collect()
+    });
     for (appeal_id, index) in answers {
         let (answer_day, outcome, reasons) = if index == 0 {
             (
@@ -822,7 +849,7 @@ fn appeals(town: &mut Township, day: Date) -> Result<()> {
 
 /// The office adopts policy 2: numeric scoring on the five dimensions from 1 July.
 fn adopt_scoring(town: &mut Township, day: Date) -> Result<()> {
-    let mut policy = town.state.policies.latest().expect("a policy").clone();
+    let mut policy = town.state(|state| state.policies.latest().expect("a policy").clone());
     policy.version += 1;
     policy.effective_date = date(2026, 7, 1);
     policy.scoring = Some(serde_json::from_value(serde_json::json!({
@@ -840,16 +867,16 @@ fn adopt_scoring(town: &mut Township, day: Date) -> Result<()> {
 
 /// Under numeric scoring, each leader scores every supervisee with records that month.
 fn score(town: &mut Township, month: Month, day: Date) -> Result<()> {
-    if town
-        .state
-        .policy_on(month.last_day())
-        .is_none_or(|policy| policy.scoring.is_none())
-    {
+    if town.state(|state| {
+        state
+            .policy_on(month.last_day())
+            .is_none_or(|policy| policy.scoring.is_none())
+    }) {
         return Ok(());
     }
     for (index, leader) in (1..=LEADERS).map(person).enumerate() {
-        for cadre in town.state.supervisees(&leader, month) {
-            if entries_of(&town.state, &cadre, month).is_empty() {
+        for cadre in town.state(|state| state.supervisees(&leader, month)) {
+            if town.state(|state| entries_of(state, &cadre, month).is_empty()) {
                 continue;
             }
             let (low, spread) = if cadre == STRUGGLING {
@@ -884,7 +911,8 @@ fn score(town: &mut Township, month: Month, day: Date) -> Result<()> {
 /// confirmation after 25 (after 35 for the struggling cadre, whose rectification is late).
 fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
     let mut acts: Vec<(String, Command)> = Vec::new();
-    for (id, sanction) in &town.state.sanctions {
+    let sanctions = town.state(|state| state.sanctions.clone());
+    for (id, sanction) in &sanctions {
         if sanction.revoked_by.is_some() {
             continue;
         }
@@ -917,10 +945,12 @@ fn follow_ups(town: &mut Township, day: Date) -> Result<()> {
                 let after = if sanction.person_id == STRUGGLING { 35 } else { 25 };
                 if days >= after {
                     let leader = town
-                        .state
-                        .supervisor_on(&sanction.person_id, day)
-                        .expect("supervised")
-                        .to_owned();
+                        .state(|state| {
+                            state
+                                .supervisor_on(&sanction.person_id, day)
+                                .map(str::to_owned)
+                        })
+                        .expect("supervised");
                     acts.push((
                         leader,
                         Command::CompleteRectification(CompleteRectification {

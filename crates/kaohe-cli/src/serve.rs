@@ -69,8 +69,9 @@ pub fn serve(
         Ok(store) => store,
         Err(error @ kaohe_store::OpenError::Damaged(_)) => {
             bail!(
-                "the ledger in {} is damaged and is not served: {error}{}; run `kaohe verify {}`",
+                "the ledger in {} is damaged and is not served: {}{}; run `kaohe verify {}`",
                 data.display(),
+                crate::output::with_causes(&error),
                 crate::verify::first_bad_event(data),
                 data.display()
             )

@@ -10,10 +10,10 @@ use clap::Args;
 use kaohe_ledger::event::EVENT_BYTES_MAX;
 use kaohe_ledger::note::VerifierKey;
 use kaohe_ledger::verify::{Anchors, Check, ExportCheck, Failure, LedgerCheck, Report};
-use kaohe_store::{LedgerFile, OpenError};
+use kaohe_store::{LedgerFile, OpenError, ReadError};
 
 use crate::data_dir;
-use crate::output::{failed, passed, progress, skipped};
+use crate::output::{failed, passed, progress, skipped, with_causes};
 
 /// The longest export line read: an event at its limit, or a checkpoint line.
 const EXPORT_LINE_BYTES_MAX: usize = EVENT_BYTES_MAX + 64 * 1024;
@@ -125,13 +125,16 @@ fn verify_data_dir(
             PAGES_CHECK,
             "every page of the file's committed trees matches its checksum",
         ),
-        Err(error) => failed(PAGES_CHECK, &error.to_string()),
+        Err(error) => failed(PAGES_CHECK, &with_causes(error)),
     }
     let file = match LedgerFile::open(&path) {
         Ok(file) => file,
         Err(error) if pages.is_err() => {
             // Nothing can be read: there is no event to name.
-            println!("NOT VERIFIED: the ledger file cannot be read: {error}");
+            println!(
+                "NOT VERIFIED: the ledger file cannot be read: {}",
+                with_causes(&error)
+            );
             return Ok(None);
         }
         Err(error) => {
@@ -153,7 +156,10 @@ fn verify_data_dir(
         result = Err(Failure {
             check: Check::MerkleRoot,
             event: None,
-            message: format!("every event verifies, but the file is damaged outside them: {error}"),
+            message: format!(
+                "every event verifies, but the file is damaged outside them: {}",
+                with_causes(error)
+            ),
         });
     }
     Ok(Some((checked, result)))
@@ -200,11 +206,15 @@ pub fn check_ledger(
         check.fail(Failure {
             check: Check::Positions,
             event: Some(check.size()),
-            message: format!("the event cannot be read: {error}"),
+            message: format!("the event cannot be read: {}", with_causes(&error)),
         });
     }
     let checked = check.size();
-    let nodes = snapshot.check_stored_nodes();
+    // Damage found among the nodes is told as what is wrong; a failed read, as itself.
+    let nodes = snapshot.check_stored_nodes().map_err(|error| match error {
+        ReadError::Damaged(damage) => with_causes(&damage),
+        other => with_causes(&other),
+    });
     Ok((checked, check.finish(Some(nodes))))
 }
 

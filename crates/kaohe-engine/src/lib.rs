@@ -16,11 +16,14 @@ use std::sync::{Arc, RwLock};
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use kaohe_assess::state::ApplyError;
 use kaohe_assess::{Act, Command, Fact, Refusal, State, decide};
 use kaohe_ledger::Hash;
-use kaohe_ledger::event::{ParsedEvent, parse_event};
+use kaohe_ledger::event::{EventError, ParsedEvent, parse_event};
 use kaohe_ledger::verify::{Anchors, Failure, LedgerCheck, PreparedEvent};
-use kaohe_store::{AppendError, Clock, ReadError, SideWrite, Snapshot, Store};
+use kaohe_store::{
+    AppendError, Clock, Expect, PendingBatch, ReadError, SideWrite, Snapshot, StorageError, Store,
+};
 use uuid::Uuid;
 
 pub use token::{AuthError, IssuedToken, TOKEN_PREFIX};
@@ -61,29 +64,79 @@ pub enum ExecuteError {
     Conflict(Uuid),
     /// An event of the command would break the ledger's format (a text over its schema's
     /// length, say): the command's input is at fault.
-    #[error("the event would not be valid: {0}")]
-    Invalid(String),
-    /// The ledger could not take it now (storage failed, or an earlier failure moved the
-    /// head); trying again is safe.
-    #[error("the ledger could not record it now ({0}); nothing was recorded, try again")]
-    Unavailable(String),
-    /// The rules produced an event the ledger refuses: a bug, reported, never recorded.
-    #[error("internal: {0}")]
-    Internal(String),
+    #[error("the event would not be valid")]
+    Invalid(#[source] EventError),
+    /// The ledger could not take the events now: the commit failed (a full disk, an I/O
+    /// error), the store is closing, or an earlier failure moved the head. Trying again is
+    /// safe.
+    #[error("the ledger could not record it now; nothing was recorded, try again")]
+    Unavailable(#[source] AppendError),
+    /// The ledger could not be read now (to answer a retry, or to fold the state again after
+    /// a failure). Trying again is safe.
+    #[error("the ledger could not be read now; nothing was recorded, try again")]
+    Unreadable(#[source] ReadError),
+    /// The rules cannot fold the ledger as it is stored, though they wrote it: a bug,
+    /// reported, never served.
+    #[error("internal: the rules cannot fold the stored ledger")]
+    Internal(#[source] OpenError),
+    /// The work of the command stopped unfinished (it panicked): a bug, reported.
+    #[error("internal: the command's work stopped unfinished")]
+    Panicked(#[source] tokio::task::JoinError),
 }
 
-/// Why the engine could not start.
+impl ExecuteError {
+    /// The storage failure behind the error, if it is one: a full disk, an I/O error, a
+    /// database that stopped. Damage found on disk is not a storage failure.
+    pub fn storage(&self) -> Option<&StorageError> {
+        match self {
+            ExecuteError::Unavailable(AppendError::Storage(error))
+            | ExecuteError::Unreadable(ReadError::Storage(error)) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The error of a batch the ledger refused or could not record.
+    fn from_append(error: AppendError) -> ExecuteError {
+        match error {
+            AppendError::Invalid(invalid) => ExecuteError::Invalid(invalid),
+            AppendError::Conflict { id, .. } => ExecuteError::Conflict(id),
+            other => ExecuteError::Unavailable(other),
+        }
+    }
+
+    /// The error of a ledger that could not be read back or folded.
+    fn from_open(error: OpenError) -> ExecuteError {
+        match error {
+            OpenError::Read(error) => ExecuteError::Unreadable(error),
+            other => ExecuteError::Internal(other),
+        }
+    }
+}
+
+/// Why the engine could not start, or the events of a ledger could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     /// The ledger could not be read.
-    #[error("{0}")]
+    #[error("the ledger could not be read")]
     Read(#[from] ReadError),
     /// The ledger fails verification: a damaged or altered file, never to be served.
     #[error("the ledger does not verify ({0}); run `kaohe verify` on the data directory")]
     Damaged(Failure),
-    /// An event does not parse or the rules cannot fold it.
-    #[error("the rules cannot read the ledger: {0}")]
-    Fold(String),
+    /// A stored event does not parse.
+    #[error("event {position} does not parse; run `kaohe verify` on the data directory")]
+    Unparsable {
+        /// Its position.
+        position: u64,
+        /// Why it does not parse.
+        #[source]
+        source: EventError,
+    },
+    /// The rules cannot fold an event.
+    #[error("the rules cannot fold the ledger")]
+    Fold(#[source] ApplyError),
+    /// Event 0 names a time zone this system does not know.
+    #[error("event 0 names a time zone this system does not know")]
+    TimeZone(#[source] jiff::Error),
 }
 
 struct Live {
@@ -93,10 +146,10 @@ struct Live {
     size: u64,
     /// One more after each rebuild.
     generation: u64,
-    /// Why the state may hold events the ledger refused: a batch failed and the ledger could
-    /// not be read to fold it again. Until a rebuild succeeds, nothing is decided against the
-    /// state and it is not to be shown (`Engine::unavailable`).
-    stale: Option<String>,
+    /// Whether the state may hold events the ledger refused: a batch failed and the ledger
+    /// could not be read to fold it again. Until a rebuild succeeds, nothing is decided
+    /// against the state and it is not to be shown (`Engine::unavailable`).
+    stale: bool,
 }
 
 struct Inner {
@@ -114,27 +167,24 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
-/// Every event of a snapshot from position `from` up to `until` (exclusive), parsed.
-pub fn read_events(snapshot: &Snapshot, until: u64) -> Result<Vec<ParsedEvent>, OpenError> {
-    let mut events = Vec::with_capacity(until.min(snapshot.size()) as usize);
+/// Every event of a snapshot, parsed: the one way the events are read for the rules, by the
+/// engine, the service and the command line. An event that does not parse is reported by its
+/// position (`OpenError::Unparsable`), with advice to run `kaohe verify`.
+pub fn read_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenError> {
+    let mut events = Vec::with_capacity(snapshot.size() as usize);
     let mut failure = None;
-    snapshot.for_each_event(0, |position, bytes| {
-        if position >= until {
-            return false;
+    snapshot.for_each_event(0, |position, bytes| match parse_event(bytes) {
+        Ok(event) => {
+            events.push(event);
+            true
         }
-        match parse_event(bytes) {
-            Ok(event) => {
-                events.push(event);
-                true
-            }
-            Err(error) => {
-                failure = Some(format!("event {position}: {error}"));
-                false
-            }
+        Err(source) => {
+            failure = Some(OpenError::Unparsable { position, source });
+            false
         }
     })?;
     match failure {
-        Some(failure) => Err(OpenError::Fold(failure)),
+        Some(failure) => Err(failure),
         None => Ok(events),
     }
 }
@@ -172,30 +222,43 @@ pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenErro
     if let Err(error) = read {
         // A read that fails part way is damage at the next event, unless the disk failed.
         match error {
-            ReadError::Damaged(message) => check.fail(Failure {
+            ReadError::Damaged(damage) => check.fail(Failure {
                 check: kaohe_ledger::verify::Check::Positions,
                 event: Some(check.size()),
-                message: format!("the event cannot be read: the file is damaged: {message}"),
+                message: format!("the event cannot be read: {}", chain(&damage)),
             }),
             other => return Err(OpenError::Read(other)),
         }
     }
-    check
-        .finish(Some(snapshot.check_stored_nodes()))
-        .map_err(OpenError::Damaged)?;
+    let nodes = match snapshot.check_stored_nodes() {
+        Ok(()) => Ok(()),
+        Err(ReadError::Damaged(damage)) => Err(chain(&damage)),
+        Err(other) => return Err(OpenError::Read(other)),
+    };
+    check.finish(Some(nodes)).map_err(OpenError::Damaged)?;
     Ok(events)
 }
 
 fn fold(events: &[ParsedEvent]) -> Result<State, OpenError> {
-    State::from_events(events.iter().map(Fact::from))
-        .map_err(|error| OpenError::Fold(error.to_string()))
+    State::from_events(events.iter().map(Fact::from)).map_err(OpenError::Fold)
+}
+
+/// An error and its causes on one line, each after a colon, for messages kept as text.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 impl Engine {
     /// Fold the ledger into the live state. `clock` gives the time of every act.
     pub fn open(store: Store, clock: Clock) -> Result<Engine, OpenError> {
-        let zone = TimeZone::get(&store.genesis().time_zone)
-            .map_err(|error| OpenError::Fold(format!("time zone: {error}")))?;
+        let zone = TimeZone::get(&store.genesis().time_zone).map_err(OpenError::TimeZone)?;
         let snapshot = store.snapshot()?;
         let state = fold(&verified_events(&snapshot)?)?;
         Ok(Engine {
@@ -207,7 +270,7 @@ impl Engine {
                     state,
                     size: snapshot.size(),
                     generation: 0,
-                    stale: None,
+                    stale: false,
                 }),
                 stale: std::sync::atomic::AtomicBool::new(false),
             }),
@@ -245,7 +308,7 @@ impl Engine {
     /// failed and the ledger could not be read back to fold the state again, so the state may
     /// hold events the ledger refused. Each call tries that fold again first, so the engine is
     /// available again as soon as the ledger can be read.
-    pub fn unavailable(&self) -> Option<String> {
+    pub fn unavailable(&self) -> Option<ExecuteError> {
         if !self.may_be_unavailable() {
             return None;
         }
@@ -255,10 +318,10 @@ impl Engine {
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         // Another request may have rebuilt it while this one waited for the lock.
-        live.stale.as_ref()?;
-        self.rebuild_locked(&mut live)
-            .err()
-            .map(|error| error.to_string())
+        if !live.stale {
+            return None;
+        }
+        self.rebuild_locked(&mut live).err()
     }
 
     /// Read the live state: everything decided so far, durable or about to be. Check
@@ -276,7 +339,7 @@ impl Engine {
     /// Reads the whole ledger; call it off the async threads.
     pub fn state_as_of(&self, day: Date) -> Result<State, OpenError> {
         let snapshot = self.inner.store.snapshot()?;
-        let events = read_events(&snapshot, snapshot.size())?;
+        let events = read_events(&snapshot)?;
         let size = kaohe_assess::views::recorded_through(&events, day, &self.inner.zone);
         fold(&events[..size])
     }
@@ -306,15 +369,14 @@ impl Engine {
                 return Err(ExecuteError::BadRequestId(id));
             }
             let store = self.inner.store.clone();
-            let found = blocking(move || store.snapshot()?.position_of(id)).await?;
+            let found = blocking(move || store.snapshot()?.position_of(id))
+                .await?
+                .map_err(ExecuteError::Unreadable)?;
             if let Some(position) = found {
                 let engine = self.clone();
                 let actor = actor.to_owned();
-                return tokio::task::spawn_blocking(move || {
-                    engine.answer_retry(&actor, &command, id, position)
-                })
-                .await
-                .map_err(|error| ExecuteError::Internal(error.to_string()))?;
+                return blocking(move || engine.answer_retry(&actor, &command, id, position))
+                    .await?;
             }
         }
         let now = self.now();
@@ -332,77 +394,79 @@ impl Engine {
                 .strftime("%Y-%m-%dT%H:%M:%S%:z")
                 .to_string(),
         };
+        let engine = self.clone();
+        blocking(move || engine.submit_with(&act, &command, id, side))
+            .await??
+            .wait()
+            .await
+    }
+
+    /// Decide `command` by `act` (who, and when by the organisation's clock) against the live
+    /// state, with `id` as the act's event id, fold its events into the state and queue them
+    /// for the writer as one batch that lands at the size the state stands at, or not at all.
+    /// Returns at once, the commit pending: wait on what it returns. This is what `execute`
+    /// does once it has the time of the act and an id; a caller that plays many acts (the
+    /// demo township) queues them one after another and waits for them together. It takes
+    /// the engine's lock and may wait for room in the writer's queue: call it off the async
+    /// threads.
+    pub fn submit(
+        &self,
+        act: &Act,
+        command: &Command,
+        id: Uuid,
+    ) -> Result<Submitted, ExecuteError> {
+        self.submit_with(act, command, id, Vec::new())
+    }
+
+    fn submit_with(
+        &self,
+        act: &Act,
+        command: &Command,
+        id: Uuid,
+        side: Vec<SideWrite>,
+    ) -> Result<Submitted, ExecuteError> {
         // Decide, fold and queue under the lock, so that batches reach the writer in the order
         // they were decided, each expecting the head the one before it leaves.
-        let engine = self.clone();
-        let (pending, types, generation) = tokio::task::spawn_blocking(move || {
-            let mut live = engine
-                .inner
-                .live
-                .write()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            if live.stale.is_some() {
-                // Never decide against a state that may hold refused events.
-                engine.rebuild_locked(&mut live)?;
-            }
-            let drafts = decide(&live.state, &command, &act, id)?;
-            let types: Vec<String> = drafts
-                .iter()
-                .map(|draft| draft.event_type.clone())
-                .collect();
-            let expected = live.size;
-            let count = drafts.len() as u64;
-            for draft in &drafts {
-                live.state
-                    .apply(&Fact::from(draft))
-                    .expect("an event the rules decided folds into the state");
-            }
-            match engine
-                .inner
-                .store
-                .submit_batch(drafts, Some(expected), side)
-            {
-                Ok(pending) => {
-                    live.size += count;
-                    Ok((pending, types, live.generation))
-                }
-                Err(error) => {
-                    // Refused before it was queued: fold the ledger again, still under the lock.
-                    engine.rebuild_locked(&mut live)?;
-                    Err(match error {
-                        AppendError::Invalid(invalid) => ExecuteError::Invalid(invalid.to_string()),
-                        other => ExecuteError::Unavailable(other.to_string()),
-                    })
-                }
-            }
-        })
-        .await
-        .map_err(|error| ExecuteError::Internal(error.to_string()))??;
-        match pending.wait().await {
-            Ok(appended) => Ok(Executed {
-                events: appended
-                    .into_iter()
-                    .zip(types)
-                    .map(|(appended, event_type)| Recorded {
-                        position: appended.position,
-                        id: appended.id,
-                        event_type,
-                        leaf: appended.leaf,
-                    })
-                    .collect(),
-                created: true,
-            }),
-            Err(error) => {
-                // The live state holds events the ledger does not: rebuild it from the ledger.
-                let engine = self.clone();
-                tokio::task::spawn_blocking(move || engine.rebuild(generation))
-                    .await
-                    .map_err(|error| ExecuteError::Internal(error.to_string()))??;
-                Err(match error {
-                    AppendError::Invalid(invalid) => ExecuteError::Invalid(invalid.to_string()),
-                    AppendError::Conflict { id, .. } => ExecuteError::Conflict(id),
-                    other => ExecuteError::Unavailable(other.to_string()),
+        let mut live = self
+            .inner
+            .live
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if live.stale {
+            // Never decide against a state that may hold refused events.
+            self.rebuild_locked(&mut live)?;
+        }
+        let drafts = decide(&live.state, command, act, id)?;
+        let events: Vec<(Uuid, String)> = drafts
+            .iter()
+            .map(|draft| (draft.id, draft.event_type.clone()))
+            .collect();
+        let expected = live.size;
+        for draft in &drafts {
+            live.state
+                .apply(&Fact::from(draft))
+                .expect("an event the rules decided folds into the state");
+        }
+        match self
+            .inner
+            .store
+            .submit(drafts, Expect::Size(expected), side)
+        {
+            Ok(pending) => {
+                live.size += events.len() as u64;
+                Ok(Submitted {
+                    engine: self.clone(),
+                    pending,
+                    events,
+                    generation: live.generation,
                 })
+            }
+            Err(error) => {
+                // Refused before it was queued: fold the ledger again, still under the lock.
+                // A rebuild that cannot read the ledger marks the state stale (`unavailable`
+                // says why); the answer is why the batch was refused.
+                self.rebuild_locked(&mut live).ok();
+                Err(ExecuteError::from_append(error))
             }
         }
     }
@@ -429,33 +493,21 @@ impl Engine {
                 .inner
                 .store
                 .snapshot()
-                .map_err(|error| ExecuteError::Unavailable(error.to_string()))?;
-            let events = read_events(&snapshot, snapshot.size()).map_err(|error| match error {
-                OpenError::Read(error) => ExecuteError::Unavailable(error.to_string()),
-                other => ExecuteError::Internal(other.to_string()),
-            })?;
-            let state = fold(&events).map_err(|error| ExecuteError::Internal(error.to_string()))?;
+                .map_err(ExecuteError::Unreadable)?;
+            let events = read_events(&snapshot).map_err(ExecuteError::from_open)?;
+            let state = fold(&events).map_err(ExecuteError::from_open)?;
             Ok((state, snapshot.size()))
         })();
         live.generation += 1;
-        match folded {
-            Ok((state, size)) => {
-                live.state = state;
-                live.size = size;
-                live.stale = None;
-                self.inner
-                    .stale
-                    .store(false, std::sync::atomic::Ordering::SeqCst);
-                Ok(())
-            }
-            Err(error) => {
-                live.stale = Some(error.to_string());
-                self.inner
-                    .stale
-                    .store(true, std::sync::atomic::Ordering::SeqCst);
-                Err(error)
-            }
-        }
+        let stale = folded.is_err();
+        live.stale = stale;
+        self.inner
+            .stale
+            .store(stale, std::sync::atomic::Ordering::SeqCst);
+        let (state, size) = folded?;
+        live.state = state;
+        live.size = size;
+        Ok(())
     }
 
     /// A request whose id is already in the ledger at `position`: decide it again against the
@@ -468,14 +520,13 @@ impl Engine {
         id: Uuid,
         position: u64,
     ) -> Result<Executed, ExecuteError> {
-        let unavailable = |error: OpenError| ExecuteError::Unavailable(error.to_string());
         let snapshot = self
             .inner
             .store
             .snapshot()
-            .map_err(|error| ExecuteError::Unavailable(error.to_string()))?;
-        let events = read_events(&snapshot, snapshot.size()).map_err(unavailable)?;
-        let before = fold(&events[..position as usize]).map_err(unavailable)?;
+            .map_err(ExecuteError::Unreadable)?;
+        let events = read_events(&snapshot).map_err(ExecuteError::from_open)?;
+        let before = fold(&events[..position as usize]).map_err(ExecuteError::from_open)?;
         let stored = &events[position as usize];
         let act = Act {
             person_id: actor.into(),
@@ -505,7 +556,7 @@ impl Engine {
                 leaf: kaohe_ledger::hash::leaf_hash(
                     &snapshot
                         .event(event.position)
-                        .map_err(|error| ExecuteError::Unavailable(error.to_string()))?,
+                        .map_err(ExecuteError::Unreadable)?,
                 ),
             });
         }
@@ -516,13 +567,92 @@ impl Engine {
     }
 }
 
+/// A command decided, folded into the live state and queued for the writer: wait on it for
+/// the answer, given once its commit is durable. If the batch fails, waiting folds the live
+/// state again from the ledger before it answers.
+#[must_use = "a submitted command is answered only once waited on"]
+pub struct Submitted {
+    engine: Engine,
+    pending: PendingBatch,
+    /// Each event's id and type, the act first.
+    events: Vec<(Uuid, String)>,
+    /// The live state's generation when the batch was queued.
+    generation: u64,
+}
+
+impl Submitted {
+    /// The ids of the events, the act's first, then those the rules derived from it.
+    pub fn ids(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.events.iter().map(|(id, _)| *id)
+    }
+
+    /// The number of events.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether the command has no events (never: a command records at least its act).
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Wait for the answer without blocking the runtime's threads.
+    pub async fn wait(self) -> Result<Executed, ExecuteError> {
+        let Submitted {
+            engine,
+            pending,
+            events,
+            generation,
+        } = self;
+        match pending.wait().await {
+            Ok(appended) => Ok(executed(appended, events)),
+            Err(error) => {
+                // The live state holds events the ledger does not: fold it again from the
+                // ledger. A rebuild that cannot read the ledger marks the state stale
+                // (`Engine::unavailable` says why); the answer is why the batch failed.
+                blocking(move || engine.rebuild(generation)).await?.ok();
+                Err(ExecuteError::from_append(error))
+            }
+        }
+    }
+
+    /// Wait for the answer on a thread outside a runtime.
+    pub fn wait_blocking(self) -> Result<Executed, ExecuteError> {
+        match self.pending.wait_blocking() {
+            Ok(appended) => Ok(executed(appended, self.events)),
+            Err(error) => {
+                // As `wait` does: fold the state again, and answer why the batch failed.
+                self.engine.rebuild(self.generation).ok();
+                Err(ExecuteError::from_append(error))
+            }
+        }
+    }
+}
+
+/// What a durable batch recorded, each event with the type it was decided as.
+fn executed(appended: Vec<kaohe_store::Appended>, events: Vec<(Uuid, String)>) -> Executed {
+    Executed {
+        events: appended
+            .into_iter()
+            .zip(events)
+            .map(|(appended, (_, event_type))| Recorded {
+                position: appended.position,
+                id: appended.id,
+                event_type,
+                leaf: appended.leaf,
+            })
+            .collect(),
+        created: true,
+    }
+}
+
+/// Run `work` on a blocking thread; a panic there is `ExecuteError::Panicked`.
 async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, ReadError> + Send + 'static,
+    work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, ExecuteError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|error| ExecuteError::Internal(error.to_string()))?
-        .map_err(|error| ExecuteError::Unavailable(error.to_string()))
+        .map_err(ExecuteError::Panicked)
 }
 
 /// Random bytes for ids and secrets, from the operating system.

@@ -10,7 +10,7 @@ use kaohe_assess::state::Kind;
 use kaohe_ledger::event::ParsedEvent;
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::verify_inclusion;
-use kaohe_ledger::note::{Checkpoint, VerifierKey};
+use kaohe_ledger::note::{Checkpoint, NoteError, VerifierKey};
 use kaohe_store::Snapshot;
 use serde::Serialize;
 use uuid::Uuid;
@@ -188,16 +188,16 @@ pub struct ExplainReport {
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     /// No such event, or too many steps.
-    #[error("{0}")]
+    #[error(transparent)]
     Explain(#[from] ExplainError),
     /// The checkpoint does not verify with the ledger's key.
-    #[error("the checkpoint does not verify with the ledger's key: {0}")]
-    Checkpoint(String),
+    #[error("the checkpoint does not verify with the ledger's key")]
+    Checkpoint(#[source] NoteError),
     /// A proof failed: the ledger does not hold what the checkpoint vouches for.
     #[error("the proof of event {0} fails against the signed checkpoint")]
     ProofFailed(u64),
     /// The ledger could not be read.
-    #[error("{0}")]
+    #[error(transparent)]
     Read(#[from] kaohe_store::ReadError),
 }
 
@@ -212,8 +212,7 @@ pub fn explain_report(
     checkpoint: &str,
     key: &VerifierKey,
 ) -> Result<ExplainReport, ReportError> {
-    let opened = Checkpoint::open(checkpoint, key)
-        .map_err(|error| ReportError::Checkpoint(error.to_string()))?;
+    let opened = Checkpoint::open(checkpoint, key).map_err(ReportError::Checkpoint)?;
     let explanation = explain(events, target, person)?;
     let mut steps = Vec::with_capacity(explanation.steps.len());
     let mut proven = 0;

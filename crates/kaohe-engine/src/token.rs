@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use kaohe_assess::Command;
 use kaohe_assess::commands::{IssueToken, RevokeToken};
-use kaohe_store::SideWrite;
+use kaohe_store::{ReadError, SideWrite};
 use uuid::Uuid;
 
 use crate::{Engine, ExecuteError, Executed, random_bytes};
@@ -27,7 +27,7 @@ pub struct IssuedToken {
 }
 
 /// Why a token signs no one in. A client is told only that the token is not valid.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     /// Not a token of this format.
     #[error("not a kaohe token")]
@@ -42,8 +42,8 @@ pub enum AuthError {
     #[error("the token's secret does not match")]
     Mismatch,
     /// The token table could not be read.
-    #[error("storage: {0}")]
-    Storage(String),
+    #[error("the token table could not be read")]
+    Storage(#[source] ReadError),
 }
 
 fn parse(text: &str) -> Result<(Uuid, [u8; 32]), AuthError> {
@@ -133,7 +133,7 @@ impl Engine {
             .store()
             .snapshot()
             .and_then(|snapshot| snapshot.token_hash(id))
-            .map_err(|error| AuthError::Storage(error.to_string()))?
+            .map_err(AuthError::Storage)?
             .ok_or(AuthError::Unknown)?;
         // blake3::Hash compares in constant time.
         if blake3::hash(&secret) == blake3::Hash::from_bytes(stored) {

@@ -78,8 +78,8 @@ impl FromRequestParts<AppState> for Caller {
                 )
             })?;
         let person_id = state.engine.authenticate(token.trim()).map_err(|error| {
-            if let kaohe_engine::AuthError::Storage(detail) = error {
-                return ApiError::internal(detail);
+            if let kaohe_engine::AuthError::Storage(_) = error {
+                return ApiError::internal(crate::error::Chain(&error));
             }
             ApiError::unauthenticated(
                 "invalid_token",

@@ -73,7 +73,7 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, code, detail)
     }
 
-    /// A 500 whose detail is logged, not sent.
+    /// A 500 whose detail is logged, not sent. Pass an error with its causes as `Chain`.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         eprintln!("internal error: {detail}");
         ApiError::new(
@@ -84,13 +84,28 @@ impl ApiError {
     }
 }
 
+/// An error and its causes, one after another, for the log.
+pub struct Chain<'a>(pub &'a dyn std::error::Error);
+
+impl std::fmt::Display for Chain<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(formatter, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
+
 impl From<ReadError> for ApiError {
     fn from(error: ReadError) -> Self {
         match error {
-            ReadError::OutOfRange(detail) => {
-                ApiError::new(StatusCode::NOT_FOUND, "out_of_range", detail)
+            ReadError::OutOfRange(range) => {
+                ApiError::new(StatusCode::NOT_FOUND, "out_of_range", range.to_string())
             }
-            ReadError::Storage(detail) | ReadError::Damaged(detail) => ApiError::internal(detail),
+            ReadError::Storage(_) | ReadError::Damaged(_) => ApiError::internal(Chain(&error)),
         }
     }
 }
@@ -99,7 +114,7 @@ impl From<kaohe_engine::OpenError> for ApiError {
     fn from(error: kaohe_engine::OpenError) -> Self {
         match error {
             kaohe_engine::OpenError::Read(error) => error.into(),
-            other => ApiError::internal(other),
+            other => ApiError::internal(Chain(&other)),
         }
     }
 }
@@ -116,10 +131,10 @@ impl From<ExecuteError> for ApiError {
                 };
                 ApiError::new(status, refusal.code(), refusal.to_string())
             }
-            ExecuteError::Invalid(_) => ApiError::new(
+            ExecuteError::Invalid(ref invalid) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_event",
-                error.to_string(),
+                format!("{error}: {invalid}"),
             ),
             ExecuteError::BadRequestId(_) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -131,12 +146,15 @@ impl From<ExecuteError> for ApiError {
                 "request_id_conflict",
                 error.to_string(),
             ),
-            ExecuteError::Unavailable(_) => ApiError::new(
+            // A full disk, an I/O error or a store closing: trying again later may succeed.
+            ExecuteError::Unavailable(_) | ExecuteError::Unreadable(_) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 error.to_string(),
             ),
-            ExecuteError::Internal(detail) => ApiError::internal(detail),
+            ExecuteError::Internal(_) | ExecuteError::Panicked(_) => {
+                ApiError::internal(Chain(&error))
+            }
         }
     }
 }
@@ -156,7 +174,7 @@ impl From<kaohe_engine::report::ReportError> for ApiError {
             ),
             ReportError::Read(error) => error.into(),
             // A failed proof or checkpoint is damage to report, never to serve as valid.
-            other => ApiError::internal(other),
+            other => ApiError::internal(Chain(&other)),
         }
     }
 }

@@ -156,14 +156,12 @@ async fn refuse_while_unavailable(
     // While unavailable, each request tries to fold the ledger again.
     let unavailable = tokio::task::spawn_blocking(move || engine.unavailable())
         .await
-        .unwrap_or_else(|error| Some(error.to_string()));
+        .unwrap_or_else(|error| Some(kaohe_engine::ExecuteError::Panicked(error)));
     match unavailable {
-        Some(why) => ApiError::new(
+        Some(_) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
-            format!(
-                "the ledger cannot be read now ({why}); nothing is shown or recorded until it can"
-            ),
+            "the ledger cannot be read now; nothing is shown or recorded until it can",
         )
         .into_response(),
         None => next.run(request).await,

@@ -320,7 +320,7 @@ pub(crate) async fn replayed(
     let engine = state.engine.clone();
     blocking(move || {
         let snapshot = engine.store().snapshot()?;
-        let events = kaohe_engine::read_events(&snapshot, snapshot.size())?;
+        let events = kaohe_engine::read_events(&snapshot)?;
         let ledger = Ledger::from_events(events.iter().map(kaohe_assess::Fact::from))
             .map_err(ApiError::internal)?;
         Ok(ledger
@@ -341,7 +341,7 @@ pub(crate) async fn explained(
     let app = state.clone();
     blocking(move || {
         let snapshot = app.engine.store().snapshot()?;
-        let events = kaohe_engine::read_events(&snapshot, snapshot.size())?;
+        let events = kaohe_engine::read_events(&snapshot)?;
         let checkpoint = checkpoint_for(&app, &snapshot, snapshot.size())?;
         Ok(explain_report(
             &snapshot,

@@ -1,6 +1,7 @@
-//! The service on a disk that fails: a write that cannot be made durable is answered 503, and
-//! while the engine cannot read the ledger back every request is answered 503, nothing shown
-//! and nothing recorded, until the ledger can be read again.
+//! The service on a disk that fails: a write that cannot be made durable is answered 503 (a
+//! full disk as any other storage failure), and while the engine cannot read the ledger back
+//! every request is answered 503, nothing shown and nothing recorded, until the ledger can be
+//! read again.
 
 mod support;
 
@@ -11,11 +12,11 @@ use axum::http::Request;
 use jiff::civil::date;
 use kaohe_assess::Command;
 use kaohe_assess::commands::{AssignRole, RegisterPerson};
-use kaohe_engine::Engine;
+use kaohe_engine::{Engine, ExecuteError};
 use kaohe_ledger::note::SignerKey;
-use kaohe_server::{AppState, Limits, PROBLEM_JSON};
+use kaohe_server::{ApiError, AppState, Limits, PROBLEM_JSON};
 use kaohe_store::fault::{IoFault, Operation, Persistence, SimulatedDisk};
-use kaohe_store::{Store, StoreOptions};
+use kaohe_store::{AppendError, StorageError, Store, StoreOptions};
 use serde_json::Value;
 
 struct Served {
@@ -189,4 +190,41 @@ fn a_failing_disk_is_answered_503_and_nothing_stale_is_shown() {
     };
     let (status, _, me) = restarted.send("GET", "/v1/me", None);
     assert_eq!(status, 200, "{me}");
+}
+
+#[test]
+fn a_full_disk_is_answered_503_as_any_storage_failure() {
+    let served = Served::new();
+    // No room beyond what the file holds now: tokens are issued until the file must grow.
+    served.disk.fill_at(served.disk.live_image().len() as u64);
+    let engine = &served.state.engine;
+    let mut refused = None;
+    for _ in 0..10_000 {
+        if let Err(error) = served
+            .runtime
+            .block_on(engine.issue_token("office", "p001"))
+        {
+            refused = Some(error);
+            break;
+        }
+    }
+    let refused = refused.expect("the disk never filled");
+    assert!(
+        matches!(
+            &refused,
+            ExecuteError::Unavailable(AppendError::Storage(StorageError::DiskFull(_)))
+        ),
+        "{refused:?}"
+    );
+    assert!(matches!(refused.storage(), Some(StorageError::DiskFull(_))));
+    // The error, as the service answers it: 503 `unavailable`, nothing internal in it.
+    let answer = ApiError::from(refused);
+    assert_eq!(answer.status, 503);
+    assert_eq!(answer.code, "unavailable");
+
+    // redb stops after the failed write: the next command is answered the same way.
+    let (status, content_type, problem) = served.send("POST", "/v1/entries", Some(ENTRY));
+    assert_eq!(status, 503, "{problem}");
+    assert_eq!(content_type, PROBLEM_JSON);
+    assert_eq!(problem["code"], "unavailable", "{problem}");
 }

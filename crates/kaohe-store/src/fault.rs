@@ -1,7 +1,7 @@
 //! A simulated disk for tests of crashes and I/O errors (the `fault-injection` feature): a
 //! redb storage backend in memory that keeps what was made durable apart from what was
 //! written since the last sync, loses or tears the unsynced writes at a chosen sync as a power
-//! loss would, and fails chosen reads, writes or syncs.
+//! loss would, fails chosen reads, writes or syncs, and can be made full.
 //!
 //! Model: every write and every change of length goes to the live image at once (what the
 //! program reads back, as from the operating system's page cache) and into the list of
@@ -134,6 +134,9 @@ struct DiskState {
     /// What the disk held after the power failed.
     crash_image: Option<Vec<u8>>,
     faults: Vec<IoFault>,
+    /// The most bytes the file may hold: a write or a change of length beyond it fails as on
+    /// a full disk.
+    capacity: Option<u64>,
     /// Failures injected so far.
     failures: u64,
     /// The next sync waits until released.
@@ -171,6 +174,15 @@ impl DiskState {
                 "simulated I/O error: {} {count}",
                 operation.name()
             )));
+        }
+        Ok(())
+    }
+
+    /// Fail, as a full disk does, a change that would make the file longer than the capacity.
+    fn room_for(&mut self, length: u64) -> Result<(), std::io::Error> {
+        if self.capacity.is_some_and(|capacity| length > capacity) {
+            self.failures += 1;
+            return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
         }
         Ok(())
     }
@@ -240,9 +252,18 @@ impl SimulatedDisk {
         self.state().faults.push(fault);
     }
 
-    /// Stop injecting failures: the calls from now on succeed (a dead disk stays dead).
+    /// Stop injecting failures: the calls from now on succeed (a dead disk stays dead), and
+    /// the disk has room again.
     pub fn lift_faults(&self) {
-        self.state().faults.clear();
+        let mut state = self.state();
+        state.faults.clear();
+        state.capacity = None;
+    }
+
+    /// Fill the disk: from now on, a write or a change of length that would make the file
+    /// longer than `bytes` fails with `ErrorKind::StorageFull`, as on a full disk.
+    pub fn fill_at(&self, bytes: u64) {
+        self.state().capacity = Some(bytes);
     }
 
     /// Calls of `operation` so far, failed ones included.
@@ -454,6 +475,10 @@ impl redb::StorageBackend for SimulatedDisk {
     fn set_len(&self, len: u64) -> Result<(), std::io::Error> {
         let mut state = self.state();
         self.call(&mut state, Operation::SetLen)?;
+        if let Err(error) = state.room_for(len) {
+            self.shared.1.notify_all();
+            return Err(error);
+        }
         state.live.resize(to_usize(len), 0);
         state.pending.push(Pending::SetLen(len));
         Ok(())
@@ -492,6 +517,11 @@ impl redb::StorageBackend for SimulatedDisk {
     fn write(&self, offset: u64, data: &[u8]) -> Result<(), std::io::Error> {
         let mut state = self.state();
         self.call(&mut state, Operation::Write)?;
+        let end = offset + data.len() as u64;
+        if let Err(error) = state.room_for(end) {
+            self.shared.1.notify_all();
+            return Err(error);
+        }
         write_at(&mut state.live, offset, data);
         state.pending.push(Pending::Write {
             offset,
@@ -606,6 +636,23 @@ mod tests {
         assert!(disk.sync_data().is_ok());
         assert_eq!(disk.durable_image(), vec![1, 0, 1, 0]);
         assert_eq!(disk.failures(), 3);
+    }
+
+    #[test]
+    fn a_full_disk_fails_what_would_grow_the_file_with_storage_full() {
+        let disk = SimulatedDisk::from_image(vec![0; 4]);
+        disk.fill_at(6);
+        assert!(disk.write(0, &[1, 1, 1, 1, 1, 1]).is_ok());
+        let error = disk.write(4, &[2, 2, 2]).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::StorageFull);
+        assert_eq!(
+            disk.set_len(7).unwrap_err().kind(),
+            std::io::ErrorKind::StorageFull
+        );
+        assert!(disk.set_len(2).is_ok());
+        assert_eq!(disk.failures(), 2);
+        disk.lift_faults();
+        assert!(disk.set_len(64).is_ok());
     }
 
     #[test]

@@ -13,9 +13,10 @@ use kaohe_ledger::verify::{
 };
 use redb::Database;
 
+use crate::error::{Damage, Fault, Location, StorageError, fault};
 use crate::tables::{CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION};
 use crate::writer::{WriterState, begin};
-use crate::{OpenError, STORE_FORMAT_VERSION, Store, StoreOptions, map_open_error, storage};
+use crate::{OpenError, STORE_FORMAT_VERSION, Store, StoreOptions, map_open_error};
 
 /// How an import runs.
 #[derive(Clone, Debug)]
@@ -26,6 +27,8 @@ pub struct ImportOptions {
     /// Threads that check events; with more than one, checking the next batch also overlaps
     /// with writing and committing the last.
     pub threads: usize,
+    /// The events checked and written in each commit (the last may hold fewer).
+    pub batch_events: usize,
 }
 
 impl Default for ImportOptions {
@@ -33,6 +36,7 @@ impl Default for ImportOptions {
         ImportOptions {
             checkpoint: None,
             threads: std::thread::available_parallelism().map_or(1, usize::from),
+            batch_events: 1024,
         }
     }
 }
@@ -41,18 +45,31 @@ impl Default for ImportOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The ledger file could not be created.
-    #[error("{0}")]
+    #[error(transparent)]
     Open(#[from] OpenError),
     /// An event, or the checkpoint, fails verification.
     #[error("the export does not verify: {0}")]
     Invalid(Failure),
-    /// The database or the file system failed.
-    #[error("storage: {0}")]
-    Storage(String),
+    /// The database or the file system failed while the events were written.
+    #[error("the imported events could not be written")]
+    Storage(#[source] StorageError),
+    /// The new file was found damaged while the events were written.
+    #[error("the new ledger file is damaged")]
+    Damaged(#[source] Damage),
 }
 
-fn failed<E: std::fmt::Display>(error: E) -> ImportError {
-    ImportError::Storage(storage(error))
+impl From<Fault> for ImportError {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::Storage(error) => ImportError::Storage(error),
+            Fault::Damaged(damage) => ImportError::Damaged(damage),
+        }
+    }
+}
+
+/// A redb failure during the import.
+fn failed(error: impl Into<redb::Error>) -> ImportError {
+    fault(error).into()
 }
 
 /// One event ready to write: its bytes, what checking it alone found, its content digest.
@@ -127,7 +144,7 @@ impl Writing {
         db: &Database,
         batch: &[Ready<B>],
     ) -> Result<(), ImportError> {
-        let txn = begin(db).map_err(ImportError::Storage)?;
+        let txn = begin(db)?;
         {
             if self.frontier.size() == 0 {
                 let mut meta = txn.open_table(META).map_err(failed)?;
@@ -167,7 +184,8 @@ impl Writing {
                 self.last_recorded = Some(event.recorded_time);
             }
         }
-        txn.commit().map_err(failed)
+        txn.commit().map_err(failed)?;
+        Ok(())
     }
 }
 
@@ -184,8 +202,8 @@ impl Store {
     /// exact bytes (an export's event lines). Each event passes the checks verification makes
     /// (canonical form, schema, position, chain link, unique id, causes, recording time, event
     /// 0) before it is written; events are written with their ids and Merkle nodes in commits
-    /// of `batch_events_max`, with the durability of appends. If anything fails, the file is
-    /// removed.
+    /// of `ImportOptions::batch_events`, with the durability of appends. If anything fails,
+    /// the file is removed.
     pub fn import<B: AsRef<[u8]> + Send + Sync>(
         path: &Path,
         events: impl IntoIterator<Item = B>,
@@ -193,15 +211,15 @@ impl Store {
         options: StoreOptions,
     ) -> Result<Store, ImportError> {
         if path.exists() {
-            return Err(OpenError::AlreadyExists(path.display().to_string()).into());
+            return Err(OpenError::AlreadyExists(Location::File(path.to_path_buf())).into());
         }
         let db = Database::create(path).map_err(|error| map_open_error(path, error))?;
-        let imported =
-            import_into(&db, events, import, options.batch_events_max).and_then(|imported| {
-                let time_zone = jiff::tz::TimeZone::get(&imported.genesis.time_zone)
-                    .map_err(|error| ImportError::Storage(error.to_string()))?;
-                Ok((imported, time_zone))
-            });
+        let imported = import_into(&db, events, import).and_then(|imported| {
+            // Verification checked the time zone event 0 names.
+            let time_zone = jiff::tz::TimeZone::get(&imported.genesis.time_zone)
+                .map_err(|error| ImportError::Damaged(Damage::TimeZone(error)))?;
+            Ok((imported, time_zone))
+        });
         match imported {
             Ok((imported, time_zone)) => {
                 let state = WriterState::resume(
@@ -225,7 +243,6 @@ fn import_into<B: AsRef<[u8]> + Send + Sync>(
     db: &Database,
     events: impl IntoIterator<Item = B>,
     import: &ImportOptions,
-    batch_events_max: usize,
 ) -> Result<Imported, ImportError> {
     let sizes = import.checkpoint.as_deref().and_then(checkpoint_size);
     let mut writing = Writing {
@@ -234,9 +251,9 @@ fn import_into<B: AsRef<[u8]> + Send + Sync>(
         last_leaf: Hash::ZERO,
         last_recorded: None,
     };
-    let batch_events_max = batch_events_max.max(1);
+    let batch_events = import.batch_events.max(1);
     let mut events = events.into_iter();
-    let mut next_batch = || -> Vec<B> { events.by_ref().take(batch_events_max).collect() };
+    let mut next_batch = || -> Vec<B> { events.by_ref().take(batch_events).collect() };
     if import.threads <= 1 {
         loop {
             let batch = next_batch();
@@ -300,7 +317,7 @@ fn finish(
         }
         let checked =
             check_checkpoint(&verified, text, Check::MerkleRoot).map_err(ImportError::Invalid)?;
-        let txn = begin(db).map_err(ImportError::Storage)?;
+        let txn = begin(db)?;
         {
             let mut table = txn.open_table(CHECKPOINTS).map_err(failed)?;
             table.insert(checked.size, text).map_err(failed)?;

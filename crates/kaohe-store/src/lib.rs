@@ -3,12 +3,17 @@
 //!
 //! Architecture Invariant: nothing outside this crate names a redb type.
 
+mod error;
 #[cfg(feature = "fault-injection")]
 pub mod fault;
 mod import;
 mod tables;
 mod writer;
 
+pub use error::{
+    AppendError, Damage, DatabaseError, GenesisError, Location, Misfit, OpenError, OutOfRange,
+    ReadError, StorageError,
+};
 pub use import::{ImportError, ImportOptions};
 
 use std::path::Path;
@@ -18,17 +23,18 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use kaohe_ledger::Hash;
-use kaohe_ledger::event::{EventDraft, EventError, ParsedEvent, parse_event};
+use kaohe_ledger::event::{EventDraft, ParsedEvent, parse_event};
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::{self, Frontier, NodeSource, ProofError};
 use kaohe_ledger::verify::{Genesis, genesis_of};
 use redb::{Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 use uuid::Uuid;
 
+use crate::error::{Fault, fault, table_fault};
 use crate::tables::{
     CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, TOKENS,
 };
-pub use crate::writer::{BATCH_EVENTS_MAX, SideWrite};
+pub use crate::writer::{BATCH_EVENTS_MAX, Expect, SideWrite};
 use crate::writer::{Request, WriterState};
 
 /// The name of the ledger file inside a data directory.
@@ -44,9 +50,10 @@ pub type Clock = Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
 pub struct StoreOptions {
     /// Where recording times come from.
     pub clock: Clock,
-    /// The most appends folded into one commit.
-    pub batch_events_max: usize,
-    /// The most appends waiting for the writer; further appenders wait for room.
+    /// The most requests the writer folds into one commit: each is one batch of drafts (up to
+    /// `BATCH_EVENTS_MAX` events), sealed events to append, or a checkpoint to store.
+    pub commit_requests_max: usize,
+    /// The most requests waiting for the writer; further submitters wait for room.
     pub queue_depth: usize,
     /// The bytes of the file redb keeps cached in memory (its read cache and write buffer).
     pub cache_bytes: usize,
@@ -60,7 +67,7 @@ impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
             clock: Arc::new(jiff::Timestamp::now),
-            batch_events_max: 1024,
+            commit_requests_max: 1024,
             queue_depth: 4096,
             cache_bytes: 1 << 30,
             check_pages_on_open: false,
@@ -76,94 +83,6 @@ impl StoreOptions {
             .set_check_integrity_on_open(self.check_pages_on_open);
         builder
     }
-}
-
-/// Why a store could not be created or opened.
-#[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    /// `create` found a ledger file already there.
-    #[error("a ledger already exists at {0}")]
-    AlreadyExists(String),
-    /// `open` found no ledger file.
-    #[error("no ledger at {0}: create one with `kaohe init`")]
-    NotFound(String),
-    /// Another process has the ledger open.
-    #[error("the ledger at {0} is open in another process (a running `kaohe serve`?)")]
-    InUse(String),
-    /// The first event was refused.
-    #[error("event 0 is invalid: {0}")]
-    InvalidGenesis(String),
-    /// The stored ledger fails the checks made on opening.
-    #[error("the stored ledger is damaged: {0}")]
-    Damaged(String),
-    /// The file was written by a newer or unknown storage format.
-    #[error("unsupported storage format version {0}")]
-    UnsupportedFormat(u64),
-    /// The database or the file system failed.
-    #[error("storage: {0}")]
-    Storage(String),
-}
-
-/// Why an append was refused; nothing was appended.
-#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
-pub enum AppendError {
-    /// The draft fails the event checks.
-    #[error("{0}")]
-    Invalid(#[from] EventError),
-    /// The id is taken by an event with other content.
-    #[error("event id {id} is already used at position {position} with different content")]
-    Conflict {
-        /// The id.
-        id: Uuid,
-        /// Where the existing event stands.
-        position: u64,
-    },
-    /// The append was conditional on a head that has moved.
-    #[error("expected the ledger to have {expected} events, it has {actual}")]
-    HeadMoved {
-        /// The size the caller expected.
-        expected: u64,
-        /// The size it has.
-        actual: u64,
-    },
-    /// Sealed events that do not extend the ledger where it ends.
-    #[error("not an extension of this ledger: {0}")]
-    NotAnExtension(String),
-    /// A batch with no events, or more than `BATCH_EVENTS_MAX`.
-    #[error("a batch holds 1 to {max} events, not {0}", max = BATCH_EVENTS_MAX)]
-    BatchSize(usize),
-    /// The commit failed; the append is not in the ledger.
-    #[error("storage: {0}")]
-    Storage(String),
-    /// The store is closing.
-    #[error("the store is closed")]
-    Closed,
-}
-
-/// Why a read failed.
-#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone)]
-pub enum ReadError {
-    /// The position or size asked for is beyond the ledger.
-    #[error("{0}")]
-    OutOfRange(String),
-    /// The database failed.
-    #[error("storage: {0}")]
-    Storage(String),
-    /// The file holds pages redb cannot read as it wrote them: damage on disk.
-    #[error("the file is damaged: {0}")]
-    Damaged(String),
-}
-
-/// A read that failed: damage redb noticed, or a storage failure.
-fn read_error(error: redb::StorageError) -> ReadError {
-    match error {
-        redb::StorageError::Corrupted(message) => ReadError::Damaged(message),
-        other => ReadError::Storage(other.to_string()),
-    }
-}
-
-pub(crate) fn storage<E: std::fmt::Display>(error: E) -> String {
-    error.to_string()
 }
 
 /// What an append returns once the event is durable.
@@ -232,57 +151,36 @@ impl Drop for Inner {
     }
 }
 
-fn map_open_error(path: &Path, error: redb::DatabaseError) -> OpenError {
+/// Opening a file another process holds is `InUse`; anything else is sorted as `fault` sorts it.
+pub(crate) fn map_open_error(path: &Path, error: redb::DatabaseError) -> OpenError {
     match error {
-        redb::DatabaseError::DatabaseAlreadyOpen => OpenError::InUse(path.display().to_string()),
-        other => map_database_error(other),
-    }
-}
-
-/// A file redb finds altered or cut short is damaged; anything else is a storage failure.
-fn map_database_error(error: redb::DatabaseError) -> OpenError {
-    match error {
-        redb::DatabaseError::Storage(redb::StorageError::Corrupted(message)) => {
-            OpenError::Damaged(format!("the file's pages are damaged: {message}"))
+        redb::DatabaseError::DatabaseAlreadyOpen => {
+            OpenError::InUse(Location::File(path.to_path_buf()))
         }
-        other => OpenError::Storage(other.to_string()),
+        other => fault(other).into(),
     }
 }
 
-/// A table that cannot be opened on opening: missing or damaged, unless the storage failed.
-fn open_table_error(error: redb::TableError) -> OpenError {
-    match error {
-        redb::TableError::Storage(error) => open_storage_error(error),
-        other => OpenError::Damaged(other.to_string()),
-    }
+/// Storage given as a backend: its length, or why it cannot be read.
+fn backend_length(backend: &impl redb::StorageBackend) -> Result<u64, OpenError> {
+    backend
+        .len()
+        .map_err(|error| OpenError::Storage(StorageError::from_io(error)))
 }
-
-/// A read that failed on opening: damage redb noticed, or a storage failure.
-fn open_storage_error(error: redb::StorageError) -> OpenError {
-    match error {
-        redb::StorageError::Corrupted(message) => {
-            OpenError::Damaged(format!("the file's pages are damaged: {message}"))
-        }
-        other => OpenError::Storage(other.to_string()),
-    }
-}
-
-/// The name storage given as a backend goes by in messages.
-const BACKEND_NAME: &str = "the given storage";
 
 /// Check that `genesis` can be event 0 and return the time zone it names.
 fn check_genesis(genesis: &EventDraft) -> Result<jiff::tz::TimeZone, OpenError> {
+    let invalid = OpenError::InvalidGenesis;
     genesis
         .check()
-        .map_err(|error| OpenError::InvalidGenesis(error.to_string()))?;
+        .map_err(|error| invalid(GenesisError::Event(error)))?;
     if genesis.event_type != "ledger_created" {
-        return Err(OpenError::InvalidGenesis(
-            "event 0 must be ledger_created".into(),
-        ));
+        return Err(invalid(GenesisError::NotLedgerCreated {
+            event_type: genesis.event_type.clone(),
+        }));
     }
     let time_zone = genesis.payload["time_zone"].as_str().unwrap_or_default();
-    jiff::tz::TimeZone::get(time_zone)
-        .map_err(|error| OpenError::InvalidGenesis(format!("time_zone: {error}")))
+    jiff::tz::TimeZone::get(time_zone).map_err(|error| invalid(GenesisError::TimeZone(error)))
 }
 
 impl Store {
@@ -293,7 +191,7 @@ impl Store {
         options: StoreOptions,
     ) -> Result<Store, OpenError> {
         if path.exists() {
-            return Err(OpenError::AlreadyExists(path.display().to_string()));
+            return Err(OpenError::AlreadyExists(Location::File(path.to_path_buf())));
         }
         let time_zone = check_genesis(genesis)?;
         let db = options
@@ -310,17 +208,14 @@ impl Store {
         genesis: &EventDraft,
         options: StoreOptions,
     ) -> Result<Store, OpenError> {
-        let length = backend
-            .len()
-            .map_err(|error| OpenError::Storage(storage(error)))?;
-        if length > 0 {
-            return Err(OpenError::AlreadyExists(BACKEND_NAME.into()));
+        if backend_length(&backend)? > 0 {
+            return Err(OpenError::AlreadyExists(Location::Backend));
         }
         let time_zone = check_genesis(genesis)?;
         let db = options
             .builder()
             .create_with_backend(backend)
-            .map_err(map_database_error)?;
+            .map_err(|error| OpenError::from(fault(error)))?;
         Store::create_in(db, time_zone, genesis, options)
     }
 
@@ -332,15 +227,15 @@ impl Store {
     ) -> Result<Store, OpenError> {
         let db = Arc::new(db);
         let mut state = WriterState::empty(time_zone);
+        let invalid = OpenError::InvalidGenesis;
         let sealed = state
             .seal_next(genesis, &options.clock)
-            .map_err(|error| OpenError::InvalidGenesis(error.to_string()))?;
-        let genesis_info = genesis_of(
-            &parse_event(&sealed.bytes)
-                .map_err(|error| OpenError::InvalidGenesis(error.to_string()))?,
-        )
-        .map_err(|failure| OpenError::InvalidGenesis(failure.to_string()))?;
-        writer::write_first(&db, &mut state, &sealed, genesis).map_err(OpenError::Storage)?;
+            .map_err(|error| invalid(GenesisError::Event(error)))?;
+        let parsed =
+            parse_event(&sealed.bytes).map_err(|error| invalid(GenesisError::Event(error)))?;
+        let genesis_info =
+            genesis_of(&parsed).map_err(|failure| invalid(GenesisError::Refused(failure)))?;
+        writer::write_first(&db, &mut state, &sealed, genesis)?;
         Ok(Store::start(db, state, genesis_info, options))
     }
 
@@ -348,7 +243,7 @@ impl Store {
     /// before it, and both match their stored leaf hashes.
     pub fn open(path: &Path, options: StoreOptions) -> Result<Store, OpenError> {
         if !path.exists() {
-            return Err(OpenError::NotFound(path.display().to_string()));
+            return Err(OpenError::NotFound(Location::File(path.to_path_buf())));
         }
         let db = options
             .builder()
@@ -363,66 +258,60 @@ impl Store {
         backend: impl redb::StorageBackend,
         options: StoreOptions,
     ) -> Result<Store, OpenError> {
-        let length = backend
-            .len()
-            .map_err(|error| OpenError::Storage(storage(error)))?;
-        if length == 0 {
-            return Err(OpenError::NotFound(BACKEND_NAME.into()));
+        if backend_length(&backend)? == 0 {
+            return Err(OpenError::NotFound(Location::Backend));
         }
         let db = options
             .builder()
             .create_with_backend(backend)
-            .map_err(map_database_error)?;
+            .map_err(|error| OpenError::from(fault(error)))?;
         Store::open_in(db, options)
     }
 
     fn open_in(db: Database, options: StoreOptions) -> Result<Store, OpenError> {
         let db = Arc::new(db);
-        let read = db
-            .begin_read()
-            .map_err(|e| OpenError::Storage(storage(e)))?;
-        let damaged = |message: String| OpenError::Damaged(message);
-        let meta = read.open_table(META).map_err(open_table_error)?;
+        let read = db.begin_read().map_err(fault)?;
+        let damaged = |damage: Damage| OpenError::Damaged(damage);
+        let meta = read.open_table(META).map_err(table_fault)?;
         let version = meta
             .get(META_FORMAT_VERSION)
-            .map_err(open_storage_error)?
+            .map_err(fault)?
             .map(|value| value.value())
-            .ok_or_else(|| damaged("no format version".into()))?;
+            .ok_or(damaged(Damage::NoFormatVersion))?;
         if version != STORE_FORMAT_VERSION {
             return Err(OpenError::UnsupportedFormat(version));
         }
-        let events = read.open_table(EVENTS).map_err(open_table_error)?;
-        let ids = read.open_table(EVENT_IDS).map_err(open_table_error)?;
-        let size = events.len().map_err(open_storage_error)?;
+        let events = read.open_table(EVENTS).map_err(table_fault)?;
+        let ids = read.open_table(EVENT_IDS).map_err(table_fault)?;
+        let size = events.len().map_err(fault)?;
         if size == 0 {
-            return Err(damaged("the ledger has no events".into()));
+            return Err(damaged(Damage::NoEvents));
         }
-        if ids.len().map_err(open_storage_error)? != size {
-            return Err(damaged(
-                "the id index and the events differ in count".into(),
-            ));
+        let id_count = ids.len().map_err(fault)?;
+        if id_count != size {
+            return Err(damaged(Damage::IdCount {
+                events: size,
+                ids: id_count,
+            }));
         }
-        let nodes = Nodes::new(&read).map_err(OpenError::Storage)?;
+        let nodes = Nodes::new(&read)?;
         let read_event = |position: u64| -> Result<(ParsedEvent, Hash), OpenError> {
             let bytes = events
                 .get(position)
-                .map_err(open_storage_error)?
-                .ok_or_else(|| damaged(format!("event {position} is missing")))?;
+                .map_err(fault)?
+                .ok_or(damaged(Damage::MissingEvent(position)))?;
             let bytes = bytes.value();
             let parsed = parse_event(bytes)
-                .map_err(|error| damaged(format!("event {position}: {error}")))?;
+                .map_err(|source| damaged(Damage::Unparsable { position, source }))?;
             if parsed.position != position {
-                return Err(damaged(format!(
-                    "event {position} says it is at {}",
-                    parsed.position
-                )));
+                return Err(damaged(Damage::Misplaced {
+                    position,
+                    stated: parsed.position,
+                }));
             }
             let leaf = leaf_hash(bytes);
-            let stored = nodes.node(0, position).map_err(OpenError::Storage)?;
-            if stored != leaf {
-                return Err(damaged(format!(
-                    "event {position} does not match its stored leaf hash"
-                )));
+            if nodes.node(0, position)? != leaf {
+                return Err(damaged(Damage::WrongLeaf(position)));
             }
             Ok((parsed, leaf))
         };
@@ -430,18 +319,14 @@ impl Store {
         if size > 1 {
             let (_, previous_leaf) = read_event(size - 2)?;
             if head.previous_hash != previous_leaf {
-                return Err(damaged(format!(
-                    "event {} does not link to event {}",
-                    size - 1,
-                    size - 2
-                )));
+                return Err(damaged(Damage::BrokenLink(size - 1)));
             }
         }
         let (first, _) = read_event(0)?;
-        let genesis = genesis_of(&first).map_err(|failure| damaged(failure.to_string()))?;
-        let frontier = Frontier::load(&nodes, size).map_err(OpenError::Storage)?;
+        let genesis = genesis_of(&first).map_err(|failure| damaged(Damage::Genesis(failure)))?;
+        let frontier = Frontier::load(&nodes, size)?;
         let time_zone = jiff::tz::TimeZone::get(&genesis.time_zone)
-            .map_err(|error| damaged(format!("time zone: {error}")))?;
+            .map_err(|error| damaged(Damage::TimeZone(error)))?;
         let state = WriterState::resume(frontier, head_leaf, head.recorded_time, time_zone);
         drop((events, ids, meta, nodes));
         drop(read);
@@ -494,90 +379,35 @@ impl Store {
             .map_err(|_| AppendError::Closed)
     }
 
-    /// Append a draft and return once it is durable. With `expected_size`, append only if the
-    /// ledger has exactly that many events. A retry with the same id and content answers the
-    /// event already there; the same id with other content is a conflict.
-    pub fn append(
-        &self,
-        draft: EventDraft,
-        expected_size: Option<u64>,
-    ) -> Result<Appended, AppendError> {
-        let (request, reply) = Request::append(vec![draft], expected_size, Vec::new())?;
-        self.send(request)?;
-        let mut appended = reply.blocking_recv().map_err(|_| AppendError::Closed)??;
-        Ok(appended.pop().expect("one event, one answer"))
-    }
-
-    /// Append many drafts, queued all at once so that the writer folds them into as few
-    /// commits as its batch limit allows; one result per draft, in order, each answered only
-    /// once durable. A refused draft does not stop the others.
-    pub fn append_many(
-        &self,
-        drafts: impl IntoIterator<Item = EventDraft>,
-    ) -> Vec<Result<Appended, AppendError>> {
-        let pending: Vec<_> = drafts
-            .into_iter()
-            .map(|draft| {
-                let (request, reply) = Request::append(vec![draft], None, Vec::new())?;
-                self.send(request)?;
-                Ok(reply)
-            })
-            .collect();
-        pending
-            .into_iter()
-            .map(|reply: Result<_, AppendError>| {
-                let mut appended = reply?.blocking_recv().map_err(|_| AppendError::Closed)??;
-                Ok(appended.pop().expect("one event, one answer"))
-            })
-            .collect()
-    }
-
-    /// `append` for async callers: waits without blocking the runtime's threads.
-    pub async fn append_async(
-        &self,
-        draft: EventDraft,
-        expected_size: Option<u64>,
-    ) -> Result<Appended, AppendError> {
-        let mut appended = self
-            .append_batch_async(vec![draft], expected_size, Vec::new())
-            .await?;
-        Ok(appended.pop().expect("one event, one answer"))
-    }
-
-    /// Append `drafts` together, at consecutive positions in one commit, or none of them,
-    /// with `side` writes in the same transaction; returns once durable. With
-    /// `expected_size`, only if the ledger has exactly that many events. A retry of the whole
-    /// batch is answered from the ledger; reusing any id with other content is a conflict.
-    pub async fn append_batch_async(
+    /// Queue `drafts` for the writer, to be appended together at consecutive positions in one
+    /// commit, or not at all, with `side` writes in the same transaction, and return what to
+    /// wait on for the answer, given only once the commit is durable. With `Expect::Size(n)`
+    /// the batch lands at position `n` or not at all. A retry of the whole batch (the same ids
+    /// and contents) is answered from the ledger; reusing any id with other content is a
+    /// conflict.
+    ///
+    /// This is the one way drafts are appended. The drafts are checked here, on the caller's
+    /// thread (schema validation is the costly part, and it runs in parallel there). Batches
+    /// reach the writer in the order they are submitted, so a caller that decides under its
+    /// own lock can submit under it and keep that order. Blocks while the writer's queue is
+    /// full: async callers submit from a blocking thread.
+    pub fn submit(
         &self,
         drafts: Vec<EventDraft>,
-        expected_size: Option<u64>,
-        side: Vec<SideWrite>,
-    ) -> Result<Vec<Appended>, AppendError> {
-        let (request, reply) = Request::append(drafts, expected_size, side)?;
-        // The queue has a bound; a full queue briefly blocks the sender, which is the back
-        // pressure wanted, so hand that wait to a blocking thread.
-        let sender = self.inner.sender.clone().ok_or(AppendError::Closed)?;
-        tokio::task::spawn_blocking(move || sender.send(request))
-            .await
-            .map_err(|_| AppendError::Closed)?
-            .map_err(|_| AppendError::Closed)?;
-        reply.await.map_err(|_| AppendError::Closed)?
-    }
-
-    /// Queue `drafts` for the writer now, as `append_batch` does, and return what to wait on
-    /// for the answer. Requests reach the writer in the order they are submitted, so a
-    /// caller that decides under its own lock can submit under it and keep that order. Blocks
-    /// while the writer's queue is full.
-    pub fn submit_batch(
-        &self,
-        drafts: Vec<EventDraft>,
-        expected_size: Option<u64>,
+        expect: Expect,
         side: Vec<SideWrite>,
     ) -> Result<PendingBatch, AppendError> {
-        let (request, reply) = Request::append(drafts, expected_size, side)?;
+        let (request, reply) = Request::append(drafts, expect, side)?;
         self.send(request)?;
         Ok(PendingBatch { reply })
+    }
+
+    /// Append one draft, as `submit` does, and wait until it is durable.
+    pub fn append(&self, draft: EventDraft, expect: Expect) -> Result<Appended, AppendError> {
+        let mut appended = self
+            .submit(vec![draft], expect, Vec::new())?
+            .wait_blocking()?;
+        Ok(appended.pop().expect("one event, one answer"))
     }
 
     /// Append events sealed elsewhere (a mirrored ledger's), byte for byte, all or none, once
@@ -590,18 +420,6 @@ impl Store {
     /// before appending.
     pub fn append_sealed(&self, events: Vec<Vec<u8>>) -> Result<u64, AppendError> {
         let (request, reply) = Request::sealed(events)?;
-        self.send(request)?;
-        reply.blocking_recv().map_err(|_| AppendError::Closed)?
-    }
-
-    /// `append_batch_async` for threads outside a runtime.
-    pub fn append_batch(
-        &self,
-        drafts: Vec<EventDraft>,
-        expected_size: Option<u64>,
-        side: Vec<SideWrite>,
-    ) -> Result<Vec<Appended>, AppendError> {
-        let (request, reply) = Request::append(drafts, expected_size, side)?;
         self.send(request)?;
         reply.blocking_recv().map_err(|_| AppendError::Closed)?
     }
@@ -634,7 +452,7 @@ impl LedgerFile {
     /// Open the ledger file at `path` for reading.
     pub fn open(path: &Path) -> Result<LedgerFile, OpenError> {
         if !path.exists() {
-            return Err(OpenError::NotFound(path.display().to_string()));
+            return Err(OpenError::NotFound(Location::File(path.to_path_buf())));
         }
         let db = Database::open(path).map_err(|error| map_open_error(path, error))?;
         Ok(LedgerFile { db })
@@ -645,7 +463,7 @@ impl LedgerFile {
     /// It reads the whole file.
     pub fn check_pages(path: &Path) -> Result<(), OpenError> {
         if !path.exists() {
-            return Err(OpenError::NotFound(path.display().to_string()));
+            return Err(OpenError::NotFound(Location::File(path.to_path_buf())));
         }
         let db = redb::Builder::new()
             .set_check_integrity_on_open(true)
@@ -695,46 +513,41 @@ struct Nodes {
 }
 
 impl Nodes {
-    fn new(read: &ReadTransaction) -> Result<Nodes, String> {
+    fn new(read: &ReadTransaction) -> Result<Nodes, Fault> {
         Ok(Nodes {
-            table: read.open_table(MERKLE_NODES).map_err(storage)?,
+            table: read.open_table(MERKLE_NODES).map_err(table_fault)?,
         })
     }
 }
 
 impl NodeSource for Nodes {
-    type Error = String;
-    fn node(&self, level: u8, index: u64) -> Result<Hash, String> {
+    type Error = Fault;
+    fn node(&self, level: u8, index: u64) -> Result<Hash, Fault> {
         self.table
             .get((level, index))
-            .map_err(storage)?
+            .map_err(fault)?
             .map(|value| Hash(value.value()))
-            .ok_or_else(|| format!("Merkle node ({level}, {index}) is missing"))
+            .ok_or(Fault::Damaged(Damage::MissingNode { level, index }))
     }
 }
 
-fn proof_error(error: ProofError<String>) -> ReadError {
+/// A proof that could not be built: the range asked for, or a failed read.
+fn proof_error(error: ProofError<Fault>, out_of_range: OutOfRange) -> ReadError {
     match error {
-        ProofError::OutOfRange(message) => ReadError::OutOfRange(message),
-        ProofError::Source(message) => ReadError::Storage(message),
+        ProofError::OutOfRange(_) => ReadError::OutOfRange(out_of_range),
+        ProofError::Source(fault) => fault.into(),
     }
 }
 
 impl Snapshot {
     fn of(db: &Database) -> Result<Snapshot, ReadError> {
-        let read = db
-            .begin_read()
-            .map_err(|e| ReadError::Storage(storage(e)))?;
-        let failed = |e: redb::TableError| match e {
-            redb::TableError::Storage(e) => read_error(e),
-            other => ReadError::Damaged(other.to_string()),
-        };
+        let read = db.begin_read().map_err(fault)?;
         // The tables are opened once here rather than at every read: opening one cost more
         // than the point read itself.
-        let events = read.open_table(EVENTS).map_err(failed)?;
-        let ids = read.open_table(EVENT_IDS).map_err(failed)?;
-        let nodes = Nodes::new(&read).map_err(ReadError::Storage)?;
-        let size = events.len().map_err(read_error)?;
+        let events = read.open_table(EVENTS).map_err(table_fault)?;
+        let ids = read.open_table(EVENT_IDS).map_err(table_fault)?;
+        let nodes = Nodes::new(&read)?;
+        let size = events.len().map_err(fault)?;
         Ok(Snapshot {
             events,
             ids,
@@ -749,49 +562,51 @@ impl Snapshot {
         self.size
     }
 
-    fn nodes(&self) -> Result<&Nodes, ReadError> {
-        Ok(&self.nodes)
-    }
-
     /// The head: size, root and last leaf.
     pub fn head(&self) -> Result<Head, ReadError> {
-        let nodes = self.nodes()?;
         Ok(Head {
             size: self.size,
-            root: merkle::root(nodes, self.size).map_err(ReadError::Storage)?,
-            last_leaf: nodes.node(0, self.size - 1).map_err(ReadError::Storage)?,
+            root: merkle::root(&self.nodes, self.size)?,
+            last_leaf: self.nodes.node(0, self.size - 1)?,
         })
+    }
+
+    fn check_size(&self, asked: u64) -> Result<(), ReadError> {
+        if asked > self.size {
+            return Err(OutOfRange::Size {
+                asked,
+                size: self.size,
+            }
+            .into());
+        }
+        Ok(())
     }
 
     /// The root at a past size.
     pub fn root_at(&self, size: u64) -> Result<Hash, ReadError> {
-        if size > self.size {
-            return Err(ReadError::OutOfRange(format!(
-                "the ledger has {} events, not {size}",
-                self.size
-            )));
-        }
-        merkle::root(self.nodes()?, size).map_err(ReadError::Storage)
+        self.check_size(size)?;
+        Ok(merkle::root(&self.nodes, size)?)
     }
 
     /// The stored leaf hash of the event at `position`.
     pub fn leaf(&self, position: u64) -> Result<Hash, ReadError> {
         self.check_position(position)?;
-        self.nodes()?.node(0, position).map_err(ReadError::Storage)
+        Ok(self.nodes.node(0, position)?)
     }
 
     /// The stored hash of the perfect subtree `(level, index)` (docs/FORMAT.md, section 9):
     /// what roots and proofs are built from, for tools that build or count them outside.
     pub fn node(&self, level: u8, index: u64) -> Result<Hash, ReadError> {
-        self.nodes()?.node(level, index).map_err(ReadError::Storage)
+        Ok(self.nodes.node(level, index)?)
     }
 
     fn check_position(&self, position: u64) -> Result<(), ReadError> {
         if position >= self.size {
-            return Err(ReadError::OutOfRange(format!(
-                "no event {position}: the ledger has {} events",
-                self.size
-            )));
+            return Err(OutOfRange::Position {
+                position,
+                size: self.size,
+            }
+            .into());
         }
         Ok(())
     }
@@ -802,8 +617,8 @@ impl Snapshot {
         let value = self
             .events
             .get(position)
-            .map_err(read_error)?
-            .ok_or_else(|| ReadError::Storage(format!("event {position} is missing")))?;
+            .map_err(fault)?
+            .ok_or(ReadError::Damaged(Damage::MissingEvent(position)))?;
         Ok(value.value().to_vec())
     }
 
@@ -812,7 +627,7 @@ impl Snapshot {
         let found = self
             .ids
             .get(id.as_u128())
-            .map_err(|e| ReadError::Storage(storage(e)))?
+            .map_err(fault)?
             .map(|value| value.value().0);
         Ok(found.filter(|position| *position < self.size))
     }
@@ -823,8 +638,8 @@ impl Snapshot {
         from: u64,
         mut visit: impl FnMut(u64, &[u8]) -> bool,
     ) -> Result<(), ReadError> {
-        for entry in self.events.range(from..self.size).map_err(read_error)? {
-            let (key, value) = entry.map_err(read_error)?;
+        for entry in self.events.range(from..self.size).map_err(fault)? {
+            let (key, value) = entry.map_err(fault)?;
             if !visit(key.value(), value.value()) {
                 break;
             }
@@ -834,24 +649,17 @@ impl Snapshot {
 
     /// The RFC 9162 inclusion proof of event `position` in the ledger of `size` events.
     pub fn inclusion_proof(&self, position: u64, size: u64) -> Result<Vec<Hash>, ReadError> {
-        if size > self.size {
-            return Err(ReadError::OutOfRange(format!(
-                "the ledger has {} events, not {size}",
-                self.size
-            )));
-        }
-        merkle::inclusion_proof(self.nodes()?, position, size).map_err(proof_error)
+        self.check_size(size)?;
+        merkle::inclusion_proof(&self.nodes, position, size)
+            .map_err(|error| proof_error(error, OutOfRange::NotInTree { position, size }))
     }
 
     /// The RFC 9162 consistency proof from size `old_size` to `new_size`.
     pub fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<Vec<Hash>, ReadError> {
-        if new_size > self.size {
-            return Err(ReadError::OutOfRange(format!(
-                "the ledger has {} events, not {new_size}",
-                self.size
-            )));
-        }
-        merkle::consistency_proof(self.nodes()?, old_size, new_size).map_err(proof_error)
+        self.check_size(new_size)?;
+        merkle::consistency_proof(&self.nodes, old_size, new_size).map_err(|error| {
+            proof_error(error, OutOfRange::NoConsistencyProof { old_size, new_size })
+        })
     }
 
     /// The stored hash of the bearer token `id`, if it was issued and not revoked.
@@ -860,23 +668,20 @@ impl Snapshot {
             Ok(table) => table,
             // A ledger file from before tokens existed has no table: no token is issued.
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(error) => return Err(ReadError::Storage(storage(error))),
+            Err(error) => return Err(table_fault(error).into()),
         };
         Ok(table
             .get(id.as_u128())
-            .map_err(|e| ReadError::Storage(storage(e)))?
+            .map_err(fault)?
             .map(|value| value.value()))
     }
 
     /// Every stored checkpoint, by size, oldest first.
     pub fn checkpoints(&self) -> Result<Vec<(u64, String)>, ReadError> {
-        let table = self
-            .read
-            .open_table(CHECKPOINTS)
-            .map_err(|e| ReadError::Storage(storage(e)))?;
+        let table = self.read.open_table(CHECKPOINTS).map_err(table_fault)?;
         let mut all = Vec::new();
-        for entry in table.iter().map_err(|e| ReadError::Storage(storage(e)))? {
-            let (key, value) = entry.map_err(|e| ReadError::Storage(storage(e)))?;
+        for entry in table.iter().map_err(fault)? {
+            let (key, value) = entry.map_err(fault)?;
             all.push((key.value(), value.value().to_owned()));
         }
         Ok(all)
@@ -884,25 +689,25 @@ impl Snapshot {
 
     /// Check every stored Merkle node: each leaf is the hash of its event, each higher node
     /// the hash of its two children, and there are exactly as many as the size implies. One
-    /// sequential pass per level.
-    pub fn check_stored_nodes(&self) -> Result<(), String> {
-        let nodes = self.nodes().map_err(|e| e.to_string())?;
-        let events = &self.events;
-        let mut leaves = nodes
-            .table
-            .range((0u8, 0u64)..(0u8, self.size))
-            .map_err(storage)?;
-        for entry in events.range(0..self.size).map_err(storage)? {
-            let (position, bytes) = entry.map_err(storage)?;
+    /// sequential pass per level. What is wrong is `ReadError::Damaged`.
+    pub fn check_stored_nodes(&self) -> Result<(), ReadError> {
+        let damaged = |damage: Damage| Err(ReadError::Damaged(damage));
+        let table = &self.nodes.table;
+        let mut leaves = table.range((0u8, 0u64)..(0u8, self.size)).map_err(fault)?;
+        for entry in self.events.range(0..self.size).map_err(fault)? {
+            let (position, bytes) = entry.map_err(fault)?;
             let position = position.value();
             let stored = match leaves.next() {
-                Some(entry) => entry.map_err(storage)?.1.value(),
-                None => return Err(format!("the leaf hash of event {position} is missing")),
+                Some(entry) => entry.map_err(fault)?.1.value(),
+                None => {
+                    return damaged(Damage::MissingNode {
+                        level: 0,
+                        index: position,
+                    });
+                }
             };
             if Hash(stored) != leaf_hash(bytes.value()) {
-                return Err(format!(
-                    "the stored leaf hash of event {position} is not its hash"
-                ));
+                return damaged(Damage::WrongLeaf(position));
             }
         }
         let mut width = self.size;
@@ -911,43 +716,47 @@ impl Snapshot {
             if width == 0 {
                 break;
             }
-            let mut children = nodes
-                .table
+            let mut children = table
                 .range((level - 1, 0u64)..(level - 1, 2 * width))
-                .map_err(storage)?;
-            let parents = nodes
-                .table
-                .range((level, 0u64)..(level, width))
-                .map_err(storage)?;
+                .map_err(fault)?;
+            let parents = table.range((level, 0u64)..(level, width)).map_err(fault)?;
             let mut count = 0u64;
+            let mut taken = 0u64;
             for entry in parents {
-                let (key, parent) = entry.map_err(storage)?;
+                let (key, parent) = entry.map_err(fault)?;
                 let (_, index) = key.value();
-                let mut child = || -> Result<Hash, String> {
+                let mut child = || -> Result<Hash, ReadError> {
+                    let next = taken;
+                    taken += 1;
                     match children.next() {
-                        Some(entry) => Ok(Hash(entry.map_err(storage)?.1.value())),
-                        None => Err(format!("a child of node ({level}, {index}) is missing")),
+                        Some(entry) => Ok(Hash(entry.map_err(fault)?.1.value())),
+                        None => Err(ReadError::Damaged(Damage::MissingNode {
+                            level: level - 1,
+                            index: next,
+                        })),
                     }
                 };
                 let (left, right) = (child()?, child()?);
                 if index != count
                     || Hash(parent.value()) != kaohe_ledger::hash::node_hash(&left, &right)
                 {
-                    return Err(format!("stored Merkle node ({level}, {index}) is wrong"));
+                    return damaged(Damage::WrongNode { level, index });
                 }
                 count += 1;
             }
             if count != width {
-                return Err(format!(
-                    "level {level} has {count} stored nodes, {width} expected"
-                ));
+                return damaged(Damage::NodeCount {
+                    level,
+                    count,
+                    expected: width,
+                });
             }
         }
         // A tree of n leaves has 2n - popcount(n) perfect-subtree nodes; more means stray nodes.
         let expected = 2 * self.size - u64::from(self.size.count_ones());
-        let count = nodes.table.len().map_err(storage)?;
+        let count = table.len().map_err(fault)?;
         if count != expected {
-            return Err(format!("{count} Merkle nodes stored, {expected} expected"));
+            return damaged(Damage::StrayNodes { count, expected });
         }
         Ok(())
     }

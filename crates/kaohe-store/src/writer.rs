@@ -5,15 +5,16 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::Receiver;
 
 use kaohe_ledger::Hash;
-use kaohe_ledger::event::{EventDraft, ParsedEvent, SealedEvent};
+use kaohe_ledger::event::{EventDraft, EventError, ParsedEvent, SealedEvent};
 use kaohe_ledger::merkle::Frontier;
 use redb::{Database, ReadableTable, WriteTransaction};
 use tokio::sync::oneshot;
 
+use crate::error::{Fault, GenesisError, Misfit, fault};
 use crate::tables::{
     CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, TOKENS,
 };
-use crate::{AppendError, Appended, Clock, STORE_FORMAT_VERSION, Stats, StoreOptions, storage};
+use crate::{AppendError, Appended, Clock, OpenError, STORE_FORMAT_VERSION, Stats, StoreOptions};
 
 type Reply<T> = oneshot::Sender<Result<T, AppendError>>;
 
@@ -22,6 +23,16 @@ pub(crate) type BatchAnswer = Result<Vec<Appended>, AppendError>;
 
 /// The most events one request may append together.
 pub const BATCH_EVENTS_MAX: usize = 256;
+
+/// Where a batch of drafts may land.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// At position `n`: the ledger must hold exactly `n` events when the writer reaches the
+    /// batch, or the batch is refused (`AppendError::HeadMoved`) and nothing of it appended.
+    Size(u64),
+    /// Wherever the ledger ends when the writer reaches it.
+    Any,
+}
 
 /// A write outside the ledger that goes into the same transaction as a batch of events.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +56,7 @@ pub(crate) enum Request {
     /// Events appended together, at consecutive positions, or not at all.
     Append {
         drafts: Vec<(EventDraft, Hash)>,
-        expected_size: Option<u64>,
+        expect: Expect,
         side: Vec<SideWrite>,
         reply: Reply<Vec<Appended>>,
     },
@@ -66,7 +77,7 @@ impl Request {
     /// runs in parallel there), then build the request.
     pub(crate) fn append(
         drafts: Vec<EventDraft>,
-        expected_size: Option<u64>,
+        expect: Expect,
         side: Vec<SideWrite>,
     ) -> Result<(Request, oneshot::Receiver<BatchAnswer>), AppendError> {
         if drafts.is_empty() || drafts.len() > BATCH_EVENTS_MAX {
@@ -89,7 +100,7 @@ impl Request {
         Ok((
             Request::Append {
                 drafts: checked,
-                expected_size,
+                expect,
                 side,
                 reply,
             },
@@ -176,7 +187,7 @@ impl WriterState {
         &mut self,
         draft: &EventDraft,
         clock: &Clock,
-    ) -> Result<SealedEvent, AppendError> {
+    ) -> Result<SealedEvent, EventError> {
         let now = clock()
             .round(jiff::Unit::Millisecond)
             .unwrap_or_else(|_| clock());
@@ -205,22 +216,22 @@ impl WriterState {
         txn: &WriteTransaction,
         sealed: &SealedEvent,
         digest: &Hash,
-    ) -> Result<(), String> {
+    ) -> Result<(), Fault> {
         debug_assert_eq!(sealed.position, self.frontier.size());
-        let mut events = txn.open_table(EVENTS).map_err(storage)?;
-        let mut ids = txn.open_table(EVENT_IDS).map_err(storage)?;
-        let mut nodes = txn.open_table(MERKLE_NODES).map_err(storage)?;
+        let mut events = txn.open_table(EVENTS).map_err(fault)?;
+        let mut ids = txn.open_table(EVENT_IDS).map_err(fault)?;
+        let mut nodes = txn.open_table(MERKLE_NODES).map_err(fault)?;
         events
             .insert(sealed.position, sealed.bytes.as_slice())
-            .map_err(storage)?;
+            .map_err(fault)?;
         ids.insert(sealed.id.as_u128(), (sealed.position, digest.0))
-            .map_err(storage)?;
+            .map_err(fault)?;
         let mut result = Ok(());
         self.frontier.push(sealed.leaf, |level, index, hash| {
             if result.is_ok()
                 && let Err(error) = nodes.insert((level, index), hash.0)
             {
-                result = Err(storage(error));
+                result = Err(fault(error));
             }
         });
         result?;
@@ -229,12 +240,12 @@ impl WriterState {
     }
 }
 
-pub(crate) fn begin(db: &Database) -> Result<WriteTransaction, String> {
-    let mut txn = db.begin_write().map_err(storage)?;
+pub(crate) fn begin(db: &Database) -> Result<WriteTransaction, Fault> {
+    let mut txn = db.begin_write().map_err(fault)?;
     // Immediate durability is redb's default; two-phase commit closes the window in which a
     // torn commit slot could be taken for valid.
     txn.set_durability(redb::Durability::Immediate)
-        .map_err(storage)?;
+        .map_err(fault)?;
     txn.set_two_phase_commit(true);
     Ok(txn)
 }
@@ -245,19 +256,22 @@ pub(crate) fn write_first(
     state: &mut WriterState,
     sealed: &SealedEvent,
     draft: &EventDraft,
-) -> Result<(), String> {
+) -> Result<(), OpenError> {
+    let digest = draft
+        .content_digest()
+        .map_err(|error| OpenError::InvalidGenesis(GenesisError::Event(error)))?;
     let txn = begin(db)?;
     {
-        let mut meta = txn.open_table(META).map_err(storage)?;
+        let mut meta = txn.open_table(META).map_err(fault)?;
         meta.insert(META_FORMAT_VERSION, STORE_FORMAT_VERSION)
-            .map_err(storage)?;
+            .map_err(fault)?;
         // Create every table so that readers of a new ledger find them all.
-        txn.open_table(CHECKPOINTS).map_err(storage)?;
-        txn.open_table(TOKENS).map_err(storage)?;
+        txn.open_table(CHECKPOINTS).map_err(fault)?;
+        txn.open_table(TOKENS).map_err(fault)?;
     }
-    let digest = draft.content_digest().map_err(|e| e.to_string())?;
     state.insert(&txn, sealed, &digest)?;
-    txn.commit().map_err(storage)
+    txn.commit().map_err(fault)?;
+    Ok(())
 }
 
 /// The writer loop: runs until every sender is gone.
@@ -270,7 +284,7 @@ pub(crate) fn run(
 ) {
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
-        while batch.len() < options.batch_events_max {
+        while batch.len() < options.commit_requests_max {
             match receiver.try_recv() {
                 Ok(request) => batch.push(request),
                 Err(_) => break,
@@ -280,10 +294,60 @@ pub(crate) fn run(
     }
 }
 
+/// An answer owed to one request of a commit, sent only once the commit is durable.
 enum Answer {
     Append(Reply<Vec<Appended>>, Result<Vec<Appended>, AppendError>),
     Sealed(Reply<u64>, Result<u64, AppendError>),
     Checkpoint(Reply<()>, Result<(), AppendError>),
+}
+
+impl Answer {
+    /// Send the answer kept for a durable commit.
+    fn send(self) {
+        // An appender that stopped waiting does not undo a durable append.
+        match self {
+            Answer::Append(reply, result) => drop(reply.send(result)),
+            Answer::Checkpoint(reply, result) => drop(reply.send(result)),
+            Answer::Sealed(reply, result) => drop(reply.send(result)),
+        }
+    }
+
+    /// Send `error` instead: the commit failed, so nothing of it is in the ledger.
+    fn fail(self, error: &AppendError) {
+        match self {
+            Answer::Append(reply, _) => drop(reply.send(Err(error.clone()))),
+            Answer::Checkpoint(reply, _) => drop(reply.send(Err(error.clone()))),
+            Answer::Sealed(reply, _) => drop(reply.send(Err(error.clone()))),
+        }
+    }
+}
+
+/// Why one request of a commit was not written.
+enum NotWritten {
+    /// The request is refused, before anything of it was put in the transaction; the commit
+    /// goes on without it.
+    Refused(AppendError),
+    /// The transaction failed: nothing of the commit will be written.
+    Failed(Fault),
+}
+
+impl From<Fault> for NotWritten {
+    fn from(fault: Fault) -> Self {
+        NotWritten::Failed(fault)
+    }
+}
+
+/// What a request's writes came to inside a commit's transaction.
+type Written<T> = Result<T, NotWritten>;
+
+/// Split what a request came to into the answer it is owed if the commit goes through, or the
+/// failure that ends the commit.
+fn settle<T>(written: Written<T>) -> Result<Result<T, AppendError>, Fault> {
+    match written {
+        Ok(value) => Ok(Ok(value)),
+        Err(NotWritten::Refused(error)) => Ok(Err(error)),
+        Err(NotWritten::Failed(fault)) => Err(fault),
+    }
 }
 
 fn commit_batch(
@@ -297,25 +361,23 @@ fn commit_batch(
     let mut answers = Vec::with_capacity(batch.len());
     let mut created = 0u64;
     let mut pending = batch.into_iter();
-    let outcome = (|| -> Result<(), String> {
+    let outcome = (|| -> Result<(), Fault> {
         let txn = begin(db)?;
         for request in pending.by_ref() {
             match request {
                 Request::Append {
                     drafts,
-                    expected_size,
+                    expect,
                     side,
                     reply,
                 } => {
-                    let result = append_batch(&txn, state, &drafts, expected_size, &side, clock);
-                    let result = match result {
+                    let written = append_batch(&txn, state, &drafts, expect, &side, clock);
+                    let result = match settle(written) {
                         Ok(result) => result,
-                        Err(error) => {
-                            answers.push(Answer::Append(
-                                reply,
-                                Err(AppendError::Storage(error.clone())),
-                            ));
-                            return Err(error);
+                        Err(fault) => {
+                            // Answered below, with every other request, with the failure.
+                            answers.push(Answer::Append(reply, Err(AppendError::Closed)));
+                            return Err(fault);
                         }
                     };
                     if let Ok(appended) = &result {
@@ -328,12 +390,20 @@ fn commit_batch(
                     note_text,
                     reply,
                 } => {
-                    let mut table = txn.open_table(CHECKPOINTS).map_err(storage)?;
-                    table.insert(size, note_text.as_str()).map_err(storage)?;
                     answers.push(Answer::Checkpoint(reply, Ok(())));
+                    let mut table = txn.open_table(CHECKPOINTS).map_err(fault)?;
+                    table.insert(size, note_text.as_str()).map_err(fault)?;
                 }
                 Request::Sealed { events, reply } => {
-                    let result = append_sealed(&txn, state, &events)?;
+                    let written = append_sealed(&txn, state, &events);
+                    let result = match settle(written) {
+                        Ok(result) => result,
+                        Err(fault) => {
+                            // Answered below, with every other request, with the failure.
+                            answers.push(Answer::Sealed(reply, Err(AppendError::Closed)));
+                            return Err(fault);
+                        }
+                    };
                     if let Ok(size) = &result {
                         created += events.len() as u64;
                         debug_assert_eq!(*size, state.frontier.size());
@@ -342,76 +412,58 @@ fn commit_batch(
                 }
             }
         }
-        txn.commit().map_err(storage)
+        txn.commit().map_err(fault)?;
+        Ok(())
     })();
     match outcome {
         Ok(()) => {
             stats.commits.fetch_add(1, Ordering::Relaxed);
             stats.appended.fetch_add(created, Ordering::Relaxed);
-            for answer in answers {
-                // An appender that stopped waiting does not undo a durable append.
-                match answer {
-                    Answer::Append(reply, result) => drop(reply.send(result)),
-                    Answer::Checkpoint(reply, result) => drop(reply.send(result)),
-                    Answer::Sealed(reply, result) => drop(reply.send(result)),
-                }
-            }
+            answers.into_iter().for_each(Answer::send);
         }
-        Err(error) => {
+        Err(fault) => {
             // Nothing of this batch is in the ledger: forget it and tell every appender,
-            // including those whose requests were never reached.
+            // including those whose requests were never reached, why.
             *state = before;
+            let error = AppendError::from(fault);
             for request in pending {
-                answers.push(match request {
-                    Request::Append { reply, .. } => {
-                        Answer::Append(reply, Err(AppendError::Closed))
-                    }
-                    Request::Checkpoint { reply, .. } => Answer::Checkpoint(reply, Ok(())),
-                    Request::Sealed { reply, .. } => Answer::Sealed(reply, Ok(0)),
-                });
+                match request {
+                    Request::Append { reply, .. } => drop(reply.send(Err(error.clone()))),
+                    Request::Checkpoint { reply, .. } => drop(reply.send(Err(error.clone()))),
+                    Request::Sealed { reply, .. } => drop(reply.send(Err(error.clone()))),
+                }
             }
             for answer in answers {
-                match answer {
-                    Answer::Append(reply, _) => {
-                        drop(reply.send(Err(AppendError::Storage(error.clone()))))
-                    }
-                    Answer::Checkpoint(reply, _) => {
-                        drop(reply.send(Err(AppendError::Storage(error.clone()))))
-                    }
-                    Answer::Sealed(reply, _) => {
-                        drop(reply.send(Err(AppendError::Storage(error.clone()))))
-                    }
-                }
+                answer.fail(&error);
             }
         }
     }
 }
 
-/// One request's events inside the commit's transaction, all or none. The outer error is a
-/// storage failure that aborts the whole commit; the inner one refuses only this request,
-/// before anything of it was inserted.
+/// One request's events inside the commit's transaction, all or none: refused alone, before
+/// anything of it was inserted, or failing the whole commit.
 fn append_batch(
     txn: &WriteTransaction,
     state: &mut WriterState,
     drafts: &[(EventDraft, Hash)],
-    expected_size: Option<u64>,
+    expect: Expect,
     side: &[SideWrite],
     clock: &Clock,
-) -> Result<Result<Vec<Appended>, AppendError>, String> {
+) -> Written<Vec<Appended>> {
     // A retry of the whole request is answered from the ledger; a request that reuses any id
     // with other content, or only some of its ids, is a conflict.
     let mut existing = Vec::with_capacity(drafts.len());
     {
-        let ids = txn.open_table(EVENT_IDS).map_err(storage)?;
+        let ids = txn.open_table(EVENT_IDS).map_err(fault)?;
         for (draft, digest) in drafts {
             let found = ids
                 .get(draft.id.as_u128())
-                .map_err(storage)?
+                .map_err(fault)?
                 .map(|value| value.value());
             if let Some((position, stored_digest)) = found
                 && stored_digest != digest.0
             {
-                return Ok(Err(AppendError::Conflict {
+                return Err(NotWritten::Refused(AppendError::Conflict {
                     id: draft.id,
                     position,
                 }));
@@ -420,15 +472,18 @@ fn append_batch(
         }
     }
     if existing.iter().all(Option::is_some) {
-        let nodes = txn.open_table(MERKLE_NODES).map_err(storage)?;
+        let nodes = txn.open_table(MERKLE_NODES).map_err(fault)?;
         let mut answers = Vec::with_capacity(drafts.len());
         for ((draft, _), position) in drafts.iter().zip(existing) {
             let position = position.expect("all found");
             let leaf = nodes
                 .get((0u8, position))
-                .map_err(storage)?
+                .map_err(fault)?
                 .map(|value| Hash(value.value()))
-                .ok_or_else(|| format!("the leaf of event {position} is missing"))?;
+                .ok_or(Fault::Damaged(crate::Damage::MissingNode {
+                    level: 0,
+                    index: position,
+                }))?;
             answers.push(Appended {
                 position,
                 id: draft.id,
@@ -436,23 +491,23 @@ fn append_batch(
                 created: false,
             });
         }
-        return Ok(Ok(answers));
+        return Ok(answers);
     }
     if let Some(((draft, _), Some(position))) = drafts
         .iter()
         .zip(&existing)
         .find(|(_, position)| position.is_some())
     {
-        return Ok(Err(AppendError::Conflict {
+        return Err(NotWritten::Refused(AppendError::Conflict {
             id: draft.id,
             position: *position,
         }));
     }
     let size = state.frontier.size();
-    if let Some(expected) = expected_size
+    if let Expect::Size(expected) = expect
         && expected != size
     {
-        return Ok(Err(AppendError::HeadMoved {
+        return Err(NotWritten::Refused(AppendError::HeadMoved {
             expected,
             actual: size,
         }));
@@ -461,13 +516,11 @@ fn append_batch(
     let mut sealing = state.clone();
     let mut sealed = Vec::with_capacity(drafts.len());
     for (draft, digest) in drafts {
-        match sealing.seal_next(draft, clock) {
-            Ok(one) => {
-                sealing.advance(&one);
-                sealed.push((one, digest));
-            }
-            Err(error) => return Ok(Err(error)),
-        }
+        let one = sealing
+            .seal_next(draft, clock)
+            .map_err(|error| NotWritten::Refused(error.into()))?;
+        sealing.advance(&one);
+        sealed.push((one, digest));
     }
     let mut next = state.clone();
     next.last_recorded = sealing.last_recorded;
@@ -482,54 +535,52 @@ fn append_batch(
         });
     }
     if !side.is_empty() {
-        let mut tokens = txn.open_table(TOKENS).map_err(storage)?;
+        let mut tokens = txn.open_table(TOKENS).map_err(fault)?;
         for write in side {
             match write {
                 SideWrite::PutToken { id, hash } => {
-                    tokens.insert(id.as_u128(), *hash).map_err(storage)?;
+                    tokens.insert(id.as_u128(), *hash).map_err(fault)?;
                 }
                 SideWrite::RemoveToken { id } => {
-                    tokens.remove(id.as_u128()).map_err(storage)?;
+                    tokens.remove(id.as_u128()).map_err(fault)?;
                 }
             }
         }
     }
     *state = next;
-    Ok(Ok(answers))
+    Ok(answers)
 }
 
 /// Events sealed elsewhere, inside the commit's transaction, all or none: each must stand at
 /// the next position, link to the event before it, keep recording times from going back, and
-/// use an id not yet in the ledger. The outer error aborts the commit; the inner one refuses
-/// only this request, before anything of it was inserted.
+/// use an id not yet in the ledger. Refused alone, before anything of it was inserted, or
+/// failing the whole commit.
 fn append_sealed(
     txn: &WriteTransaction,
     state: &mut WriterState,
     events: &[(ParsedEvent, Vec<u8>, Hash)],
-) -> Result<Result<u64, AppendError>, String> {
-    let refused = |message: String| Ok(Err(AppendError::NotAnExtension(message)));
+) -> Written<u64> {
+    let refused = |misfit: Misfit| Err(NotWritten::Refused(AppendError::NotAnExtension(misfit)));
     let mut next = state.clone();
     let mut sealed = Vec::with_capacity(events.len());
     {
-        let ids = txn.open_table(EVENT_IDS).map_err(storage)?;
+        let ids = txn.open_table(EVENT_IDS).map_err(fault)?;
         for (offset, (parsed, bytes, _)) in events.iter().enumerate() {
             let position = state.frontier.size() + offset as u64;
             if parsed.position != position {
-                return refused(format!(
-                    "event {} arrives where event {position} belongs",
-                    parsed.position
-                ));
+                return refused(Misfit::Position {
+                    position,
+                    stated: parsed.position,
+                });
             }
             if parsed.event_type == "ledger_created" {
-                return refused(format!("event {position} would create the ledger again"));
+                return refused(Misfit::Genesis(position));
             }
             let previous = sealed
                 .last()
                 .map_or(state.last_leaf, |last: &SealedEvent| last.leaf);
             if parsed.previous_hash != previous {
-                return refused(format!(
-                    "event {position} does not link to the event before it"
-                ));
+                return refused(Misfit::Link(position));
             }
             let before = sealed
                 .len()
@@ -538,12 +589,13 @@ fn append_sealed(
                     Some(events[index].0.recorded_time)
                 });
             if before.is_some_and(|before| parsed.recorded_time < before) {
-                return refused(format!(
-                    "event {position} was recorded before the one before it"
-                ));
+                return refused(Misfit::RecordedTime(position));
             }
-            if ids.get(parsed.id.as_u128()).map_err(storage)?.is_some() {
-                return refused(format!("event {position} reuses the id {}", parsed.id));
+            if ids.get(parsed.id.as_u128()).map_err(fault)?.is_some() {
+                return refused(Misfit::ReusedId {
+                    position,
+                    id: parsed.id,
+                });
             }
             sealed.push(SealedEvent {
                 position,
@@ -558,5 +610,5 @@ fn append_sealed(
         next.last_recorded = Some(parsed.recorded_time);
     }
     *state = next;
-    Ok(Ok(state.frontier.size()))
+    Ok(state.frontier.size())
 }

@@ -5,7 +5,7 @@ use kaohe_ledger::event::{Actor, EventDraft};
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::note::{Checkpoint, SignerKey};
 use kaohe_ledger::verify::{Check, LedgerVerifier};
-use kaohe_store::{ImportError, ImportOptions, OpenError, Store, StoreOptions};
+use kaohe_store::{Expect, ImportError, ImportOptions, OpenError, Store, StoreOptions};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -47,13 +47,21 @@ fn export(dir: &tempfile::TempDir, size: u32) -> (Vec<Vec<u8>>, String) {
         &dir.path().join("source.redb"),
         &genesis(),
         StoreOptions {
-            batch_events_max: 7,
+            commit_requests_max: 7,
             ..StoreOptions::default()
         },
     )
     .unwrap();
-    for result in store.append_many((1..size).map(entry)) {
-        result.unwrap();
+    // Queued all at once, so that the writer folds them into commits of seven.
+    let pending: Vec<_> = (1..size)
+        .map(|n| {
+            store
+                .submit(vec![entry(n)], Expect::Any, Vec::new())
+                .unwrap()
+        })
+        .collect();
+    for batch in pending {
+        batch.wait_blocking().unwrap();
     }
     let snapshot = store.snapshot().unwrap();
     let mut events = Vec::new();
@@ -78,14 +86,8 @@ fn options(checkpoint: Option<&str>, threads: usize) -> ImportOptions {
     ImportOptions {
         checkpoint: checkpoint.map(str::to_owned),
         threads,
-    }
-}
-
-/// Small commits, so that a ledger of a few dozen events spans several batches.
-fn small_batches() -> StoreOptions {
-    StoreOptions {
-        batch_events_max: 5,
-        ..StoreOptions::default()
+        // Small commits, so that a ledger of a few dozen events spans several batches.
+        batch_events: 5,
     }
 }
 
@@ -99,7 +101,7 @@ fn an_import_holds_the_same_events_nodes_and_ids_and_appends_go_on() {
             &path,
             &events,
             &options(Some(&checkpoint), threads),
-            small_batches(),
+            StoreOptions::default(),
         )
         .unwrap();
         let snapshot = store.snapshot().unwrap();
@@ -115,7 +117,7 @@ fn an_import_holds_the_same_events_nodes_and_ids_and_appends_go_on() {
         let id = kaohe_ledger::event::parse_event(&events[17]).unwrap().id;
         assert_eq!(snapshot.position_of(id).unwrap(), Some(17));
         // A retry of an imported event is answered from the ledger, as after an append.
-        let appended = store.append(entry(1), None).unwrap();
+        let appended = store.append(entry(1), Expect::Any).unwrap();
         assert_eq!(appended.position, 40);
         drop(snapshot);
         drop(store);
@@ -145,7 +147,7 @@ fn a_retried_import_event_is_answered_not_appended() {
     )
     .unwrap();
     let draft = entry(3);
-    source.append(draft.clone(), None).unwrap();
+    source.append(draft.clone(), Expect::Any).unwrap();
     let snapshot = source.snapshot().unwrap();
     let events: Vec<Vec<u8>> = (0..2).map(|p| snapshot.event(p).unwrap()).collect();
     let store = Store::import(
@@ -155,14 +157,19 @@ fn a_retried_import_event_is_answered_not_appended() {
         StoreOptions::default(),
     )
     .unwrap();
-    let again = store.append(draft, None).unwrap();
+    let again = store.append(draft, Expect::Any).unwrap();
     assert_eq!((again.position, again.created), (1, false));
 }
 
 fn refused(events: &[Vec<u8>], checkpoint: Option<&str>) -> ImportError {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("imported.redb");
-    let error = match Store::import(&path, events, &options(checkpoint, 2), small_batches()) {
+    let error = match Store::import(
+        &path,
+        events,
+        &options(checkpoint, 2),
+        StoreOptions::default(),
+    ) {
         Ok(_) => panic!("the import was accepted"),
         Err(error) => error,
     };

@@ -10,7 +10,7 @@ use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::{naive_root, verify_consistency, verify_inclusion};
 use kaohe_ledger::note::SignerKey;
 use kaohe_ledger::verify::LedgerVerifier;
-use kaohe_store::{AppendError, OpenError, Store, StoreOptions};
+use kaohe_store::{AppendError, Appended, Expect, OpenError, SideWrite, Store, StoreOptions};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -51,6 +51,16 @@ fn new_store(dir: &tempfile::TempDir) -> Store {
     .unwrap()
 }
 
+/// Submit `drafts` as one batch and wait until it is durable or refused.
+fn append_batch(
+    store: &Store,
+    drafts: Vec<EventDraft>,
+    expect: Expect,
+    side: Vec<SideWrite>,
+) -> Result<Vec<Appended>, AppendError> {
+    store.submit(drafts, expect, side)?.wait_blocking()
+}
+
 fn verify_all(store: &Store) -> kaohe_ledger::verify::Verified {
     let snapshot = store.snapshot().unwrap();
     let mut verifier = LedgerVerifier::new([]);
@@ -72,7 +82,7 @@ fn appends_are_numbered_linked_and_read_back() {
     let store = new_store(&dir);
     let drafts: Vec<EventDraft> = (0..20).map(entry).collect();
     for (index, draft) in drafts.iter().enumerate() {
-        let appended = store.append(draft.clone(), None).unwrap();
+        let appended = store.append(draft.clone(), Expect::Any).unwrap();
         assert_eq!(appended.position, index as u64 + 1);
         assert!(appended.created);
     }
@@ -91,23 +101,21 @@ fn a_retry_is_answered_from_the_ledger_and_other_content_is_a_conflict() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(&dir);
     let draft = entry(1);
-    let first = store.append(draft.clone(), None).unwrap();
-    let again = store.append(draft.clone(), None).unwrap();
+    let first = store.append(draft.clone(), Expect::Any).unwrap();
+    let again = store.append(draft.clone(), Expect::Any).unwrap();
     assert_eq!(
         (again.position, again.leaf, again.created),
         (first.position, first.leaf, false)
     );
     let mut changed = draft.clone();
     changed.payload["did"] = json!("改过的内容");
-    assert_eq!(
-        store.append(changed, None),
-        Err(AppendError::Conflict {
-            id: draft.id,
-            position: 1
-        })
+    let conflict = store.append(changed, Expect::Any);
+    assert!(
+        matches!(conflict, Err(AppendError::Conflict { id, position: 1 }) if id == draft.id),
+        "{conflict:?}"
     );
     // A retry that also names the old expected size is still answered, not refused.
-    assert_eq!(store.append(draft, Some(1)).unwrap().position, 1);
+    assert_eq!(store.append(draft, Expect::Size(1)).unwrap().position, 1);
     assert_eq!(store.snapshot().unwrap().size(), 2);
     assert_eq!(store.stats().appended(), 1);
 }
@@ -116,13 +124,17 @@ fn a_retry_is_answered_from_the_ledger_and_other_content_is_a_conflict() {
 fn a_conditional_append_needs_the_expected_head() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(&dir);
-    assert_eq!(store.append(entry(1), Some(1)).unwrap().position, 1);
-    assert_eq!(
-        store.append(entry(2), Some(1)),
-        Err(AppendError::HeadMoved {
-            expected: 1,
-            actual: 2
-        })
+    assert_eq!(store.append(entry(1), Expect::Size(1)).unwrap().position, 1);
+    let moved = store.append(entry(2), Expect::Size(1));
+    assert!(
+        matches!(
+            moved,
+            Err(AppendError::HeadMoved {
+                expected: 1,
+                actual: 2
+            })
+        ),
+        "{moved:?}"
     );
     assert_eq!(store.snapshot().unwrap().size(), 2);
 }
@@ -134,31 +146,31 @@ fn invalid_drafts_are_refused_and_nothing_is_written() {
     let mut bad = entry(1);
     bad.payload["did"] = json!("");
     assert!(matches!(
-        store.append(bad, None),
+        store.append(bad, Expect::Any),
         Err(AppendError::Invalid(_))
     ));
     let mut float = entry(1);
     float.payload["score"] = json!(1.5);
     assert!(matches!(
-        store.append(float, None),
+        store.append(float, Expect::Any),
         Err(AppendError::Invalid(_))
     ));
     let mut huge = entry(1);
     huge.payload["did"] = json!("x".repeat(100_000));
     assert!(matches!(
-        store.append(huge, None),
+        store.append(huge, Expect::Any),
         Err(AppendError::Invalid(_))
     ));
     let mut beyond = entry(1);
     beyond.payload["did"] = json!(9_007_199_254_740_992u64);
     assert!(matches!(
-        store.append(beyond, None),
+        store.append(beyond, Expect::Any),
         Err(AppendError::Invalid(_))
     ));
     let mut second_genesis = genesis();
     second_genesis.id = Uuid::now_v7();
     assert!(matches!(
-        store.append(second_genesis, None),
+        store.append(second_genesis, Expect::Any),
         Err(AppendError::Invalid(_))
     ));
     assert_eq!(store.snapshot().unwrap().size(), 1);
@@ -183,7 +195,7 @@ fn appenders_share_commits(threads: usize, per_thread: u32) {
             let store = store.clone();
             scope.spawn(move || {
                 for day in 0..per_thread {
-                    store.append(entry(day), None).unwrap();
+                    store.append(entry(day), Expect::Any).unwrap();
                 }
             });
         }
@@ -215,9 +227,9 @@ fn recorded_times_never_go_back_even_when_the_clock_does() {
         ..StoreOptions::default()
     };
     let store = Store::create(&dir.path().join("ledger.redb"), &genesis(), options).unwrap();
-    store.append(entry(1), None).unwrap();
+    store.append(entry(1), Expect::Any).unwrap();
     now.fetch_sub(3600, Ordering::SeqCst);
-    store.append(entry(2), None).unwrap();
+    store.append(entry(2), Expect::Any).unwrap();
     let snapshot = store.snapshot().unwrap();
     let time = |position| {
         let value: serde_json::Value =
@@ -236,13 +248,13 @@ fn a_reopened_ledger_continues_the_same_chain() {
     let head = {
         let store = new_store(&dir);
         for day in 0..13 {
-            store.append(entry(day), None).unwrap();
+            store.append(entry(day), Expect::Any).unwrap();
         }
         store.head().unwrap()
     };
     let store = Store::open(&path, StoreOptions::default()).unwrap();
     assert_eq!(store.head().unwrap(), head);
-    store.append(entry(99), None).unwrap();
+    store.append(entry(99), Expect::Any).unwrap();
     assert_eq!(verify_all(&store).size, 15);
     assert!(matches!(
         Store::create(&path, &genesis(), StoreOptions::default()),
@@ -264,7 +276,7 @@ fn proofs_from_stored_nodes_match_a_naive_recomputation() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(&dir);
     for day in 0..70 {
-        store.append(entry(day), None).unwrap();
+        store.append(entry(day), Expect::Any).unwrap();
     }
     let snapshot = store.snapshot().unwrap();
     let leaves: Vec<_> = (0..snapshot.size())
@@ -292,7 +304,7 @@ fn checkpoints_are_stored_by_size() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(&dir);
     store.put_checkpoint(1, "first\n".into()).unwrap();
-    store.append(entry(1), None).unwrap();
+    store.append(entry(1), Expect::Any).unwrap();
     store.put_checkpoint(2, "second\n".into()).unwrap();
     assert_eq!(
         store.snapshot().unwrap().checkpoints().unwrap(),
@@ -301,14 +313,25 @@ fn checkpoints_are_stored_by_size() {
 }
 
 #[test]
-fn many_appends_queued_at_once_share_few_commits() {
+fn many_batches_queued_at_once_share_few_commits() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(&dir);
     let mut drafts: Vec<EventDraft> = (0..3000).map(entry).collect();
     let mut bad = entry(1);
     bad.payload["did"] = json!("");
     drafts.insert(1500, bad);
-    let results = store.append_many(drafts);
+    // Every batch is queued before any answer is awaited.
+    let pending: Vec<_> = drafts
+        .into_iter()
+        .map(|draft| store.submit(vec![draft], Expect::Any, Vec::new()))
+        .collect();
+    let results: Vec<Result<Appended, AppendError>> = pending
+        .into_iter()
+        .map(|pending| {
+            let mut appended = pending?.wait_blocking()?;
+            Ok(appended.pop().unwrap())
+        })
+        .collect();
     assert_eq!(results.len(), 3001);
     assert!(matches!(results[1500], Err(AppendError::Invalid(_))));
     let positions: Vec<u64> = results
@@ -331,16 +354,16 @@ fn a_batch_lands_whole_at_consecutive_positions_or_not_at_all() {
     let store = new_store(&dir);
     let batch: Vec<EventDraft> = (0..3).map(entry).collect();
     let token = Uuid::now_v7();
-    let appended = store
-        .append_batch(
-            batch.clone(),
-            Some(1),
-            vec![kaohe_store::SideWrite::PutToken {
-                id: token,
-                hash: [9; 32],
-            }],
-        )
-        .unwrap();
+    let appended = append_batch(
+        &store,
+        batch.clone(),
+        Expect::Size(1),
+        vec![SideWrite::PutToken {
+            id: token,
+            hash: [9; 32],
+        }],
+    )
+    .unwrap();
     let positions: Vec<u64> = appended.iter().map(|one| one.position).collect();
     assert_eq!(positions, [1, 2, 3]);
     assert!(appended.iter().all(|one| one.created));
@@ -350,15 +373,13 @@ fn a_batch_lands_whole_at_consecutive_positions_or_not_at_all() {
     );
 
     // The whole batch again: answered from the ledger, nothing appended.
-    let again = store
-        .append_batch(batch.clone(), Some(1), Vec::new())
-        .unwrap();
+    let again = append_batch(&store, batch.clone(), Expect::Size(1), Vec::new()).unwrap();
     assert!(again.iter().all(|one| !one.created));
     assert_eq!(store.head().unwrap().size, 4);
 
     // Part of it again with a new event: a conflict, and the new event is not appended.
     let mut mixed = vec![batch[0].clone(), entry(9)];
-    let refused = store.append_batch(mixed.clone(), None, Vec::new());
+    let refused = append_batch(&store, mixed.clone(), Expect::Any, Vec::new());
     assert!(matches!(
         refused,
         Err(AppendError::Conflict { position: 1, .. })
@@ -366,35 +387,39 @@ fn a_batch_lands_whole_at_consecutive_positions_or_not_at_all() {
     // A head that moved: refused, nothing of it appended, no side write made.
     mixed.remove(0);
     let other = Uuid::now_v7();
-    let refused = store.append_batch(
+    let refused = append_batch(
+        &store,
         mixed,
-        Some(3),
-        vec![kaohe_store::SideWrite::PutToken {
+        Expect::Size(3),
+        vec![SideWrite::PutToken {
             id: other,
             hash: [1; 32],
         }],
     );
-    assert_eq!(
-        refused,
-        Err(AppendError::HeadMoved {
-            expected: 3,
-            actual: 4
-        })
+    assert!(
+        matches!(
+            refused,
+            Err(AppendError::HeadMoved {
+                expected: 3,
+                actual: 4
+            })
+        ),
+        "{refused:?}"
     );
     assert_eq!(store.head().unwrap().size, 4);
     assert_eq!(store.snapshot().unwrap().token_hash(other).unwrap(), None);
 
     // A token forgotten with its revocation.
-    store
-        .append_batch(
-            vec![entry(10)],
-            None,
-            vec![kaohe_store::SideWrite::RemoveToken { id: token }],
-        )
-        .unwrap();
+    append_batch(
+        &store,
+        vec![entry(10)],
+        Expect::Any,
+        vec![SideWrite::RemoveToken { id: token }],
+    )
+    .unwrap();
     assert_eq!(store.snapshot().unwrap().token_hash(token).unwrap(), None);
     assert!(matches!(
-        store.append_batch(Vec::new(), None, Vec::new()),
+        append_batch(&store, Vec::new(), Expect::Any, Vec::new()),
         Err(AppendError::BatchSize(0))
     ));
     verify_all(&store);
@@ -406,7 +431,7 @@ fn an_invalid_event_refuses_its_whole_batch() {
     let store = new_store(&dir);
     let mut bad = entry(2);
     bad.payload["date"] = json!("2026-02-30");
-    let refused = store.append_batch(vec![entry(1), bad], None, Vec::new());
+    let refused = append_batch(&store, vec![entry(1), bad], Expect::Any, Vec::new());
     assert!(
         matches!(refused, Err(AppendError::Invalid(_))),
         "{refused:?}"
@@ -418,8 +443,8 @@ fn an_invalid_event_refuses_its_whole_batch() {
 fn sealed_events_extend_a_copy_byte_for_byte_and_nothing_else_does() {
     let dir = tempfile::tempdir().unwrap();
     let source = new_store(&dir);
-    for result in source.append_many((0..20).map(entry)) {
-        result.unwrap();
+    for draft in (0..20).map(entry) {
+        source.append(draft, Expect::Any).unwrap();
     }
     let snapshot = source.snapshot().unwrap();
     let bytes: Vec<Vec<u8>> = (0..21)
@@ -433,7 +458,7 @@ fn sealed_events_extend_a_copy_byte_for_byte_and_nothing_else_does() {
         StoreOptions::default(),
     )
     .unwrap();
-    assert_eq!(copy.append_sealed(bytes[5..12].to_vec()), Ok(12));
+    assert_eq!(copy.append_sealed(bytes[5..12].to_vec()).unwrap(), 12);
     // Out of place, altered, or from another ledger: refused, nothing appended.
     assert!(matches!(
         copy.append_sealed(bytes[13..15].to_vec()),
@@ -453,7 +478,7 @@ fn sealed_events_extend_a_copy_byte_for_byte_and_nothing_else_does() {
     ));
     let other_dir = tempfile::tempdir().unwrap();
     let other = new_store(&other_dir);
-    other.append(entry(99), None).unwrap();
+    other.append(entry(99), Expect::Any).unwrap();
     let foreign = other.snapshot().unwrap().event(1).unwrap();
     let foreign_at_12 = {
         // Re-place the foreign event at position 12: it still does not link.
@@ -470,7 +495,7 @@ fn sealed_events_extend_a_copy_byte_for_byte_and_nothing_else_does() {
         Err(AppendError::BatchSize(0))
     ));
     assert_eq!(copy.head().unwrap().size, 12);
-    assert_eq!(copy.append_sealed(bytes[12..].to_vec()), Ok(21));
+    assert_eq!(copy.append_sealed(bytes[12..].to_vec()).unwrap(), 21);
     let copied = copy.snapshot().unwrap();
     for (position, event) in bytes.iter().enumerate() {
         assert_eq!(copied.event(position as u64).unwrap(), *event);

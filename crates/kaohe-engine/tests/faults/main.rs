@@ -1,9 +1,10 @@
 //! The storage fault suites: the ledger on a simulated disk that loses power at every sync
-//! point of a scripted workload (`crash`) and fails reads, writes and syncs at every point
-//! (`io_errors`). Each prints what it ran. A quick slice runs by default; set
-//! `KAOHE_FAULTS_FULL=1` for every point with every variant.
+//! point of a scripted workload (`crash`), fails reads, writes and syncs at every point
+//! (`io_errors`), and fills up (`full_disk`). Each prints what it ran. A quick slice runs by
+//! default; set `KAOHE_FAULTS_FULL=1` for every point with every variant.
 
 mod crash;
+mod full_disk;
 mod io_errors;
 mod workload;
 

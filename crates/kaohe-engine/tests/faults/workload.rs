@@ -24,7 +24,7 @@ use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::note::{Checkpoint, SignerKey};
 use kaohe_store::fault::{Operation, SimulatedDisk};
-use kaohe_store::{Appended, OpenError, SideWrite, Store, StoreOptions};
+use kaohe_store::{Appended, Expect, OpenError, SideWrite, Store, StoreOptions};
 use uuid::Uuid;
 
 /// The steps, by name, in order. Each is one commit or a few, and the last closes the store.
@@ -51,7 +51,7 @@ pub const TOKEN_ID: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_
 const TOKEN_HASH: [u8; 32] = [0x5a; 32];
 
 /// A fixed UUID version 7 for the `n`-th id the workload chooses.
-fn id(n: u64) -> Uuid {
+pub fn id(n: u64) -> Uuid {
     let mut random = [0u8; 10];
     random[..8].copy_from_slice(&n.to_be_bytes());
     uuid::Builder::from_unix_timestamp_millis(1_767_225_600_000 + n, &random).into_uuid()
@@ -61,7 +61,7 @@ fn signer() -> SignerKey {
     SignerKey::from_seed("kaohe.test/faults", [7; 32]).expect("a valid key")
 }
 
-fn genesis() -> EventDraft {
+pub fn genesis() -> EventDraft {
     let mut draft = LedgerCreated {
         organisation: "示范镇",
         key: &signer().verifier(),
@@ -98,7 +98,7 @@ const STEP_TIMES: [&str; 12] = [
 ];
 
 /// A cadre's daily entry, appended straight through the store.
-fn entry(n: u64, person: &str, day: i8) -> EventDraft {
+pub fn entry(n: u64, person: &str, day: i8) -> EventDraft {
     let day_text = format!("2026-03-{day:02}");
     EventDraft {
         id: id(n),
@@ -308,21 +308,22 @@ impl Run {
             1 => {
                 let appended = self
                     .open_store()?
-                    .append_batch(
+                    .submit(
                         roster(),
-                        Some(1),
+                        Expect::Size(1),
                         vec![SideWrite::PutToken {
                             id: TOKEN_ID,
                             hash: TOKEN_HASH,
                         }],
                     )
+                    .and_then(|pending| pending.wait_blocking())
                     .map_err(|error| error.to_string())?;
                 self.ack(&appended);
             }
             2 => {
                 let appended = self
                     .open_store()?
-                    .append(entry(200, "p001", 31), None)
+                    .append(entry(200, "p001", 31), Expect::Any)
                     .map_err(|error| error.to_string())?;
                 self.ack(&[appended]);
             }
@@ -403,7 +404,7 @@ impl Run {
         let failures_before = self.disk.failures();
         let hold = self.disk.hold_next_sync();
         let first = store
-            .submit_batch(vec![entry(300, "p001", 29)], None, Vec::new())
+            .submit(vec![entry(300, "p001", 29)], Expect::Any, Vec::new())
             .map_err(|error| error.to_string())?;
         let held = hold.wait_until_held(std::time::Duration::from_secs(10));
         if !held && !self.disk.crashed() && self.disk.failures() == failures_before {
@@ -414,7 +415,7 @@ impl Run {
         for (n, person, day) in [(301, "p001", 30), (302, "p002", 29), (303, "p002", 30)] {
             rest.push(
                 store
-                    .submit_batch(vec![entry(n, person, day)], None, Vec::new())
+                    .submit(vec![entry(n, person, day)], Expect::Any, Vec::new())
                     .map_err(|error| error.to_string()),
             );
         }

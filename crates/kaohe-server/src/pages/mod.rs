@@ -323,9 +323,11 @@ pub fn refused(error: ExecuteError) -> (StatusCode, Notice) {
     let text = match &error {
         ExecuteError::Refused(refusal) => format!("未记录：{}", refusal.in_chinese()),
         ExecuteError::Invalid(detail) => format!("未记录：内容不符合台账格式（{detail}）"),
-        ExecuteError::Unavailable(_) => "未记录：台账暂时无法写入，请稍后再试".into(),
+        ExecuteError::Unavailable(_) | ExecuteError::Unreadable(_) => {
+            "未记录：台账暂时无法写入，请稍后再试".into()
+        }
         ExecuteError::Conflict(_) | ExecuteError::BadRequestId(_) => "未记录：请求编号重复".into(),
-        ExecuteError::Internal(_) => "未记录：服务器出错".into(),
+        ExecuteError::Internal(_) | ExecuteError::Panicked(_) => "未记录：服务器出错".into(),
     };
     (
         crate::ApiError::from(error).status,
