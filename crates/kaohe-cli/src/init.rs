@@ -87,6 +87,7 @@ pub fn run(args: &InitArgs) -> Result<()> {
     let key = SignerKey::from_seed(&origin, seed)
         .with_context(|| format!("origin {origin:?} cannot name a key (no spaces or '+')"))?;
     let genesis = LedgerCreated {
+        id: Uuid::now_v7(),
         organisation: &args.org,
         key: &key.verifier(),
         time_zone: &args.time_zone,

@@ -31,9 +31,12 @@ pub fn default_policy(effective_date: &str) -> Value {
     })
 }
 
-/// What event 0 states.
+/// What event 0 states. The caller chooses the id and the time, as for every other event:
+/// this crate never reads the clock.
 #[derive(Clone, Debug)]
 pub struct LedgerCreated<'a> {
+    /// Event 0's id, a UUID version 7.
+    pub id: Uuid,
     /// The organisation's name.
     pub organisation: &'a str,
     /// The ledger's checkpoint verifier key; its name is the origin.
@@ -52,7 +55,7 @@ impl LedgerCreated<'_> {
     /// The draft of event 0.
     pub fn draft(&self) -> EventDraft {
         EventDraft {
-            id: Uuid::now_v7(),
+            id: self.id,
             event_type: "ledger_created".into(),
             payload_version: 1,
             business_time: self.business_time.into(),

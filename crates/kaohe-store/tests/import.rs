@@ -15,6 +15,7 @@ fn key() -> SignerKey {
 
 fn genesis() -> EventDraft {
     LedgerCreated {
+        id: Uuid::now_v7(),
         organisation: "示范镇",
         key: &key().verifier(),
         time_zone: "Asia/Shanghai",

@@ -58,7 +58,8 @@ fn signer() -> SignerKey {
 }
 
 fn genesis() -> EventDraft {
-    let mut draft = LedgerCreated {
+    LedgerCreated {
+        id: id(0),
         organisation: "示范镇",
         key: &signer().verifier(),
         time_zone: "Asia/Shanghai",
@@ -66,9 +67,7 @@ fn genesis() -> EventDraft {
         business_time: "2026-01-01T08:00:00+08:00",
         person_id: "office",
     }
-    .draft();
-    draft.id = id(0);
-    draft
+    .draft()
 }
 
 fn millis(time: &str) -> i64 {
