@@ -212,7 +212,6 @@ impl World {
             origin: store.genesis().origin.clone(),
             size,
             root,
-            extensions: Vec::new(),
         }
         .sign(&signer())
         .expect("the key signs");

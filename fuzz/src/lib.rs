@@ -209,7 +209,6 @@ impl Fixture {
                 origin: ORIGIN.into(),
                 size,
                 root: ledgers[ledger].root_at(size),
-                extensions: Vec::new(),
             };
             let note = checkpoint.sign(&signer).expect("fixture checkpoint signs");
             checkpoints.push(SignedCheckpoint {

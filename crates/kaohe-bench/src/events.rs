@@ -245,7 +245,6 @@ impl Export {
             origin: ORIGIN.into(),
             size,
             root: tree.root(),
-            extensions: Vec::new(),
         }
         .sign(&Township::key())
         .expect("the checkpoint signs");

@@ -66,7 +66,6 @@ pub(crate) fn checkpoint_for(
         origin: state.engine.store().genesis().origin.clone(),
         size,
         root: snapshot.root_at(size)?,
-        extensions: Vec::new(),
     };
     checkpoint.sign(signer).map_err(ApiError::internal)
 }

@@ -439,7 +439,6 @@ impl Run {
             origin: store.genesis().origin.clone(),
             size,
             root: snapshot.root_at(size).map_err(|error| error.to_string())?,
-            extensions: Vec::new(),
         }
         .sign(&signer())
         .map_err(|error| error.to_string())?;
