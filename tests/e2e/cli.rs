@@ -109,6 +109,22 @@ fn bad_arguments_get_clear_errors_and_write_nothing() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown time zone"), "{stderr}");
+    // The IANA name spelled otherwise: an outside verifier's case-sensitive lookup would fail.
+    let (code, _, stderr) = run(&[
+        "init",
+        "--data",
+        data.to_str().unwrap(),
+        "--org",
+        "示范镇",
+        "--time-zone",
+        "asia/shanghai",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("not spelled as the IANA time zone database spells it: Asia/Shanghai"),
+        "{stderr}"
+    );
+    assert!(!data.join("ledger.key").exists() && !data.join("ledger.redb").exists());
     let (code, _, stderr) = run(&["verify", root.path().join("nothing").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot open"), "{stderr}");

@@ -48,8 +48,7 @@ pub fn run(args: &InitArgs) -> Result<()> {
             args.data.display()
         );
     }
-    let time_zone = jiff::tz::TimeZone::get(&args.time_zone)
-        .with_context(|| format!("unknown time zone {}", args.time_zone))?;
+    let time_zone = kaohe_ledger::genesis::time_zone(&args.time_zone)?;
     let business_time = match &args.business_time {
         Some(text) => {
             text.parse::<jiff::Timestamp>().with_context(|| {

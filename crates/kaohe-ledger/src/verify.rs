@@ -442,9 +442,7 @@ pub fn genesis_of(event: &crate::event::ParsedEvent) -> Result<Genesis, Failure>
         )));
     }
     let time_zone = text("time_zone");
-    if jiff::tz::TimeZone::get(&time_zone).is_err() {
-        return Err(bad(format!("unknown time zone {time_zone}")));
-    }
+    crate::genesis::time_zone(&time_zone).map_err(|error| bad(error.to_string()))?;
     Ok(Genesis {
         organisation: text("organisation"),
         origin,
