@@ -253,7 +253,13 @@ fn print_report(checked: u64, result: Result<Report, Failure>) -> ExitCode {
         Check::Causes.name(),
         &format!("{} references to earlier events", verified.cause_count),
     );
-    passed(Check::RecordedTimes.name(), "never go back");
+    passed(
+        Check::RecordedTimes.name(),
+        &format!(
+            "in the offset of {}, never going back",
+            verified.genesis.time_zone
+        ),
+    );
     passed(
         Check::Genesis.name(),
         &format!(

@@ -27,7 +27,7 @@ pub enum Check {
     HashChain,
     /// Every `caused_by` id names an earlier event.
     Causes,
-    /// Recording times never go back.
+    /// Recording times are written in the organisation's offset and never go back.
     RecordedTimes,
     /// Event 0 creates the ledger and only event 0 does.
     Genesis,
@@ -218,6 +218,7 @@ pub struct LedgerVerifier {
     ids: HashSet<Uuid>,
     last_recorded: Option<jiff::Timestamp>,
     genesis: Option<Genesis>,
+    time_zone: Option<jiff::tz::TimeZone>,
     roots_wanted: Vec<u64>,
     roots_at: BTreeMap<u64, Hash>,
     cause_count: u64,
@@ -237,6 +238,7 @@ impl LedgerVerifier {
             ids: HashSet::new(),
             last_recorded: None,
             genesis: None,
+            time_zone: None,
             roots_wanted,
             roots_at: BTreeMap::new(),
             cause_count: 0,
@@ -333,6 +335,17 @@ impl LedgerVerifier {
             }
         }
         self.cause_count += event.caused_by.len() as u64;
+        if expected == 0 {
+            let genesis = genesis_of(event)?;
+            self.time_zone = Some(
+                crate::genesis::time_zone(&genesis.time_zone).expect("genesis_of checked the zone"),
+            );
+            self.genesis = Some(genesis);
+        }
+        if compare && let (Some(zone), Some(genesis)) = (&self.time_zone, &self.genesis) {
+            recorded_in_zone(event, zone, &genesis.time_zone)
+                .map_err(|message| fail(Check::RecordedTimes, Some(expected), message))?;
+        }
         if let Some(last) = self.last_recorded
             && event.recorded_time < last
             && compare
@@ -347,9 +360,7 @@ impl LedgerVerifier {
             ));
         }
         self.last_recorded = Some(event.recorded_time);
-        if expected == 0 {
-            self.genesis = Some(genesis_of(event)?);
-        } else if event.event_type == "ledger_created" {
+        if expected > 0 && event.event_type == "ledger_created" {
             return Err(fail(
                 Check::Genesis,
                 Some(expected),
@@ -391,6 +402,45 @@ impl LedgerVerifier {
             roots_at: self.roots_at,
             cause_count: self.cause_count,
         })
+    }
+}
+
+/// Check that an event's `recorded_time` is written as the ledger's writer writes it: in the
+/// offset the organisation's time zone has at that instant, `+00:00` when it is zero. The
+/// schema has fixed the rest of its form (`YYYY-MM-DDTHH:MM:SS.mmm±hh:mm`).
+fn recorded_in_zone(
+    event: &ParsedEvent,
+    zone: &jiff::tz::TimeZone,
+    zone_name: &str,
+) -> Result<(), String> {
+    let text = event.value["recorded_time"]
+        .as_str()
+        .expect("schema: recorded_time");
+    let (sign, digits) = text[text.len() - 6..].split_at(1);
+    let field = |range: std::ops::Range<usize>| -> i32 {
+        digits[range].parse().expect("schema: offset digits")
+    };
+    let magnitude = field(0..2) * 3600 + field(3..5) * 60;
+    let stated = if sign == "-" { -magnitude } else { magnitude };
+    let expected = zone.to_offset(event.recorded_time).seconds();
+    if stated == expected && !(sign == "-" && magnitude == 0) {
+        return Ok(());
+    }
+    Err(format!(
+        "recorded_time {text} is not written in the organisation's time zone {zone_name}, whose offset at that instant is {}",
+        offset_text(expected)
+    ))
+}
+
+/// An offset from UTC in seconds as `±hh:mm`, or `±hh:mm:ss` when it has seconds.
+fn offset_text(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let magnitude = seconds.unsigned_abs();
+    let (hours, minutes, rest) = (magnitude / 3600, magnitude / 60 % 60, magnitude % 60);
+    if rest == 0 {
+        format!("{sign}{hours:02}:{minutes:02}")
+    } else {
+        format!("{sign}{hours:02}:{minutes:02}:{rest:02}")
     }
 }
 

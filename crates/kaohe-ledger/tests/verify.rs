@@ -3,8 +3,10 @@
 //! rule, and the verdict each one gets.
 
 use kaohe_ledger::Hash;
+use kaohe_ledger::canonical::to_canonical;
 use kaohe_ledger::event::{Actor, EventDraft};
 use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::MemoryTree;
 use kaohe_ledger::note::{Checkpoint, SignerKey};
 use kaohe_ledger::verify::{
@@ -56,18 +58,19 @@ fn recorded(n: usize) -> String {
     format!("2026-03-02T18:00:{n:02}.000+08:00")
 }
 
-/// Seal `drafts` in order, event `n` recorded at `recorded_at(n)`, into their canonical bytes.
+/// Seal `drafts` in order, event `n` recorded at `recorded_at(n)`, into their canonical bytes,
+/// linked and hashed as a writer would, but without the writer's checks: the ledgers here
+/// break rules on purpose.
 fn seal(drafts: &[EventDraft], recorded_at: impl Fn(usize) -> String) -> Vec<Vec<u8>> {
     let mut previous = Hash::ZERO;
     drafts
         .iter()
         .enumerate()
         .map(|(position, draft)| {
-            let sealed = draft
-                .seal(position as u64, &previous, &recorded_at(position))
-                .unwrap();
-            previous = sealed.leaf;
-            sealed.bytes
+            let value = draft.to_value(position as u64, &previous, &recorded_at(position));
+            let bytes = to_canonical(&value).unwrap();
+            previous = leaf_hash(&bytes);
+            bytes
         })
         .collect()
 }
@@ -76,7 +79,7 @@ fn seal(drafts: &[EventDraft], recorded_at: impl Fn(usize) -> String) -> Vec<Vec
 fn signed_note(events: &[Vec<u8>]) -> String {
     let mut tree = MemoryTree::new();
     for event in events {
-        tree.push(kaohe_ledger::hash::leaf_hash(event));
+        tree.push(leaf_hash(event));
     }
     Checkpoint {
         origin: ORIGIN.into(),
@@ -135,4 +138,102 @@ fn the_time_zone_must_be_spelled_as_the_iana_database_spells_it() {
             .starts_with("unknown time zone Asia/Beijing"),
         "{failure}"
     );
+}
+
+#[test]
+fn recording_times_are_written_as_the_writer_writes_them() {
+    let events = |third: &str| {
+        let drafts = [genesis("Asia/Shanghai"), entry(1), entry(2), entry(3)];
+        let third = third.to_owned();
+        seal(
+            &drafts,
+            move |n| {
+                if n == 2 { third.clone() } else { recorded(n) }
+            },
+        )
+    };
+    // The same instant as the writer writes it verifies; every other spelling is refused.
+    verify(&export(&events("2026-03-02T18:00:02.000+08:00"))).unwrap();
+    for (spelling, rule) in [
+        ("2026-03-02T10:00:02.000Z", "event schema"),
+        ("2026-03-02T10:00:02.000+00:00", "offset"),
+        ("2026-03-02T19:00:02.000+09:00", "offset"),
+        ("2026-03-02T18:00:02.000000000+08:00", "event schema"),
+        ("2026-03-02T18:00:02+08:00", "event schema"),
+        ("2026-03-02T18:00:02.0+08:00", "event schema"),
+        ("2026-03-02t18:00:02.000+08:00", "event schema"),
+    ] {
+        let failure = verify(&export(&events(spelling))).unwrap_err();
+        assert_eq!(failure.event, Some(2), "{spelling}: {failure}");
+        if rule == "offset" {
+            assert_eq!(failure.check, Check::RecordedTimes, "{spelling}: {failure}");
+            assert_eq!(
+                failure.message,
+                format!(
+                    "recorded_time {spelling} is not written in the organisation's time zone Asia/Shanghai, whose offset at that instant is +08:00"
+                )
+            );
+        } else {
+            assert_eq!(failure.check, Check::Schema, "{spelling}: {failure}");
+            assert!(
+                failure.message.starts_with("schema: /recorded_time: "),
+                "{spelling}: {failure}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_zero_offset_is_written_plus_zero() {
+    let drafts = [genesis("UTC"), entry(1)];
+    let at = |sign: &'static str| move |n: usize| format!("2026-03-02T10:00:{n:02}.000{sign}00:00");
+    verify(&export(&seal(&drafts, at("+")))).unwrap();
+    let failure = verify(&export(&seal(&drafts, at("-")))).unwrap_err();
+    assert_eq!(
+        (failure.check, failure.event),
+        (Check::RecordedTimes, Some(0))
+    );
+}
+
+#[test]
+fn business_times_are_rfc_3339_with_an_offset_and_no_leap_second() {
+    let with = |business_time: &str| {
+        let mut third = entry(2);
+        third.business_time = business_time.into();
+        export(&seal(
+            &[genesis("Asia/Shanghai"), entry(1), third],
+            recorded,
+        ))
+    };
+    for accepted in [
+        "2026-03-02T18:00:00+08:00",
+        "2026-03-02T10:00:00Z",
+        "2026-03-02T05:00:00.123456789-05:00",
+        "2026-03-02T18:00:00.5+08:00",
+        "2026-03-02T10:00:00-00:00",
+    ] {
+        verify(&with(accepted)).unwrap_or_else(|failure| panic!("{accepted}: {failure}"));
+    }
+    for refused in [
+        "2026-03-02T23:59:60Z",
+        "2026-03-02t10:00:00z",
+        "2026-03-02T10:00:00.1234567891Z",
+        "2026-03-02T10:00:00",
+        "2026-03-02T10:00Z",
+        "2026-02-30T10:00:00Z",
+        "2026-03-02T24:00:00Z",
+        "2026-03-02T10:00:00+24:00",
+        "9999-12-31T23:59:59Z",
+    ] {
+        let failure = verify(&with(refused)).unwrap_err();
+        assert_eq!(
+            (failure.check, failure.event),
+            (Check::Schema, Some(2)),
+            "{refused}: {failure}"
+        );
+        assert!(
+            failure.message.starts_with("schema: /business_time: "),
+            "{refused}: {failure}"
+        );
+    }
 }
