@@ -404,6 +404,112 @@ mod tests {
         assert!(validate_event(&long).unwrap_err().chars().count() <= EXPLANATION_CHARS_MAX + 1);
     }
 
+    /// Every object of `schema` that has a `pattern`, with where it is.
+    fn patterned<'a>(schema: &'a Value, place: String, found: &mut Vec<(String, &'a Value)>) {
+        match schema {
+            Value::Object(members) => {
+                if members.contains_key("pattern") {
+                    found.push((place.clone(), schema));
+                }
+                for (name, member) in members {
+                    patterned(member, format!("{place}/{name}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    patterned(item, format!("{place}/{index}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_pattern_is_anchored_and_refuses_a_line_feed_besides() {
+        let newline = serde_json::json!({"pattern": "\\n"});
+        for (path, _) in SCHEMA_FILES {
+            let schema = schema_file(path);
+            let mut found = Vec::new();
+            patterned(&schema, (*path).to_owned(), &mut found);
+            for (place, object) in found {
+                if *object == newline {
+                    continue;
+                }
+                let pattern = object["pattern"].as_str().unwrap();
+                assert!(
+                    pattern.starts_with('^') && pattern.ends_with('$'),
+                    "{place}: {pattern}"
+                );
+                assert_eq!(object["not"], newline, "{place}: no line feed refusal");
+            }
+        }
+    }
+
+    /// The committed event schema as an engine reads it whose `$` also matches before a final
+    /// line feed (Python's `re`, PCRE, Perl): every pattern's closing `$` made `\n?$`.
+    fn as_a_lax_engine_reads_it(schema: &mut Value) {
+        match schema {
+            Value::Object(members) => {
+                if let Some(Value::String(pattern)) = members.get_mut("pattern")
+                    && let Some(body) = pattern.strip_suffix('$')
+                {
+                    *pattern = format!("{body}\\n?$");
+                }
+                members.values_mut().for_each(as_a_lax_engine_reads_it);
+            }
+            Value::Array(items) => items.iter_mut().for_each(as_a_lax_engine_reads_it),
+            _ => {}
+        }
+    }
+
+    /// Every string in `value`, as a JSON pointer.
+    fn strings(value: &Value, place: String, found: &mut Vec<String>) {
+        match value {
+            Value::String(_) => found.push(place),
+            Value::Object(members) => {
+                for (name, member) in members {
+                    strings(member, format!("{place}/{name}"), found);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    strings(item, format!("{place}/{index}"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn an_engine_whose_dollar_admits_a_final_line_feed_judges_alike() {
+        let mut lax = schema_file("event.schema.json");
+        as_a_lax_engine_reads_it(&mut lax);
+        let lax = jsonschema::options()
+            .should_validate_formats(true)
+            .with_retriever(NoRetrieval)
+            .build(&lax)
+            .unwrap();
+        let examples: Value =
+            serde_json::from_str(include_str!("../../../schemas/examples.json")).unwrap();
+        let mut refused = 0;
+        for (event_type, _, _) in EVENT_TYPES {
+            let valid = &examples[*event_type]["valid"][0]["payload"];
+            let event = crate::event::example_event(event_type, valid);
+            let mut places = Vec::new();
+            strings(&event, String::new(), &mut places);
+            for place in places {
+                let mut altered = event.clone();
+                let text = altered.pointer_mut(&place).unwrap();
+                *text = Value::String(format!("{}\n", text.as_str().unwrap()));
+                let strict = EVENT_VALIDATOR.is_valid(&altered);
+                assert_eq!(lax.is_valid(&altered), strict, "{event_type} {place}");
+                refused += usize::from(!strict);
+            }
+        }
+        // The patterned members (ids, times, hashes, periods, ...) were all tried.
+        assert!(refused > 100, "{refused}");
+    }
+
     #[test]
     fn schema_examples_are_judged_as_labelled() {
         let examples: Value =
