@@ -10,7 +10,7 @@ use clap::Args;
 use kaohe_ledger::event::EVENT_BYTES_MAX;
 use kaohe_ledger::note::VerifierKey;
 use kaohe_ledger::verify::{Anchors, Check, ExportCheck, Failure, LedgerCheck, Report};
-use kaohe_store::{LedgerFile, OpenError};
+use kaohe_store::{LedgerFile, OpenError, ReadError};
 
 use crate::data_dir;
 use crate::output::{failed, passed, progress, skipped};
@@ -125,13 +125,13 @@ fn verify_data_dir(
             PAGES_CHECK,
             "every page of the file's committed trees matches its checksum",
         ),
-        Err(error) => failed(PAGES_CHECK, &error.to_string()),
+        Err(error) => failed(PAGES_CHECK, &pages_verdict(error)),
     }
     let file = match LedgerFile::open(&path) {
         Ok(file) => file,
-        Err(error) if pages.is_err() => {
+        Err(_) if pages.is_err() => {
             // Nothing can be read: there is no event to name.
-            println!("NOT VERIFIED: the ledger file cannot be read: {error}");
+            println!("NOT VERIFIED: {UNREADABLE}");
             return Ok(None);
         }
         Err(error) => {
@@ -141,8 +141,8 @@ fn verify_data_dir(
     };
     let (checked, mut result) = match check_ledger(&file, anchors) {
         Ok(outcome) => outcome,
-        Err(error) if pages.is_err() => {
-            println!("NOT VERIFIED: the ledger file cannot be read: {error:#}");
+        Err(_) if pages.is_err() => {
+            println!("NOT VERIFIED: {UNREADABLE}");
             return Ok(None);
         }
         Err(error) => return Err(error),
@@ -153,7 +153,10 @@ fn verify_data_dir(
         result = Err(Failure {
             check: Check::MerkleRoot,
             event: None,
-            message: format!("every event verifies, but the file is damaged outside them: {error}"),
+            message: format!(
+                "every event verifies, but not the rest of the file: {}",
+                pages_verdict(error)
+            ),
         });
     }
     Ok(Some((checked, result)))
@@ -174,6 +177,24 @@ pub fn first_bad_event(data: &std::path::Path) -> String {
 
 /// The name of the line that reports the file's page checksums.
 const PAGES_CHECK: &str = "file pages";
+
+/// The verdict on a file whose damaged pages keep it from being read at all.
+const UNREADABLE: &str = "the ledger file cannot be read: its pages are damaged";
+
+/// What the page check found, in kaohe's words: the storage library's own message says where
+/// in its structures it stopped, which means nothing to the reader of a verdict.
+fn pages_verdict(error: &OpenError) -> String {
+    match error {
+        OpenError::Damaged(_) => {
+            "a page of the file does not match its checksum, or the file is cut short: the file is damaged".into()
+        }
+        OpenError::UnsupportedFormat(version) => {
+            format!("the file has storage format version {version}, which this kaohe does not know")
+        }
+        OpenError::Storage(_) => "the file could not be read to check its pages".into(),
+        other => other.to_string(),
+    }
+}
 
 /// Every event of the file through the verifier, then its checkpoints and Merkle nodes. A
 /// read that fails part way stops the pass at the event that could not be read.
@@ -197,10 +218,14 @@ pub fn check_ledger(
     });
     progress.finish_and_clear();
     if let Err(error) = read {
+        let why = match error {
+            ReadError::Damaged(_) => "the page that holds it is damaged",
+            ReadError::Storage(_) | ReadError::OutOfRange(_) => "reading the file failed",
+        };
         check.fail(Failure {
             check: Check::Positions,
             event: Some(check.size()),
-            message: format!("the event cannot be read: {error}"),
+            message: format!("the event cannot be read from the file: {why}"),
         });
     }
     let checked = check.size();

@@ -298,9 +298,15 @@ static DIAGNOSTIC_VALIDATORS: LazyLock<Vec<(&'static str, u64, jsonschema::Valid
         validators
     });
 
-/// The longest explanation returned; a long one is cut, as the value it quotes may be large.
+/// The longest explanation returned; a longer one is cut.
 const EXPLANATION_CHARS_MAX: usize = 300;
+/// The most characters of a refused value an explanation quotes; the rest is cut, so that the
+/// rule broken always shows.
+const QUOTED_CHARS_MAX: usize = 60;
 
+/// A refusal in kaohe's words: the place (a JSON pointer), the value when it is a scalar, and
+/// the rule it breaks. The validator's own message is never shown, so the words stay the same
+/// whatever validator checks the schema (FORMAT.md 8 lists them).
 fn explain(prefix: &str, error: &jsonschema::ValidationError<'_>) -> String {
     let place = format!("{prefix}{}", error.instance_path());
     let place = if place.is_empty() {
@@ -308,12 +314,88 @@ fn explain(prefix: &str, error: &jsonschema::ValidationError<'_>) -> String {
     } else {
         place
     };
-    let mut text = format!("{place}: {error}");
+    let subject = match error.instance().as_ref() {
+        Value::Object(_) | Value::Array(_) => String::new(),
+        scalar => {
+            let mut text = scalar.to_string();
+            if let Some((cut, _)) = text.char_indices().nth(QUOTED_CHARS_MAX) {
+                text.truncate(cut);
+                text.push('…');
+            }
+            text + " "
+        }
+    };
+    let mut text = format!("{place}: {subject}{}", rule_broken(error.kind()));
     if let Some((cut, _)) = text.char_indices().nth(EXPLANATION_CHARS_MAX) {
         text.truncate(cut);
         text.push('…');
     }
     text
+}
+
+/// What a value fails to be, by the schema keyword it breaks.
+fn rule_broken(kind: &jsonschema::error::ValidationErrorKind) -> String {
+    use jsonschema::error::{TypeKind, ValidationErrorKind as Kind};
+    let json_type = |json_type: jsonschema::JsonType| match json_type {
+        jsonschema::JsonType::Null => "null",
+        jsonschema::JsonType::Boolean => "true or false",
+        jsonschema::JsonType::Integer => "an integer",
+        jsonschema::JsonType::Number => "a number",
+        jsonschema::JsonType::String => "a string",
+        jsonschema::JsonType::Array => "an array",
+        jsonschema::JsonType::Object => "an object",
+    };
+    match kind {
+        Kind::Type {
+            kind: TypeKind::Single(single),
+        } => format!("must be {}", json_type(*single)),
+        Kind::Type {
+            kind: TypeKind::Multiple(types),
+        } => format!(
+            "must be {}",
+            types.iter().map(json_type).collect::<Vec<_>>().join(" or ")
+        ),
+        Kind::Required { property } => format!("has no member {property}"),
+        Kind::AdditionalProperties { unexpected } => {
+            format!("has members it may not have: {}", unexpected.join(", "))
+        }
+        Kind::Pattern { pattern } => format!("does not have the form {pattern}"),
+        Kind::Format { format } => match format.as_str() {
+            "date" => "is not a day of the calendar (RFC 3339 full-date)".into(),
+            "date-time" => "is not an RFC 3339 date-time".into(),
+            other => format!("is not a {other}"),
+        },
+        Kind::Constant { expected_value } => format!("must be {expected_value}"),
+        Kind::Enum { options } => match options.as_array() {
+            Some(options) => format!(
+                "must be one of {}",
+                options
+                    .iter()
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => format!("must be one of {options}"),
+        },
+        Kind::Minimum { limit } => format!("must be at least {limit}"),
+        Kind::Maximum { limit } => format!("must be at most {limit}"),
+        Kind::ExclusiveMinimum { limit } => format!("must be more than {limit}"),
+        Kind::ExclusiveMaximum { limit } => format!("must be less than {limit}"),
+        Kind::MinLength { limit } => format!("must have at least {limit} characters"),
+        Kind::MaxLength { limit } => format!("must have at most {limit} characters"),
+        Kind::MinItems { limit } => format!("must have at least {limit} items"),
+        Kind::MaxItems { limit } => format!("must have at most {limit} items"),
+        Kind::UniqueItems => "holds the same item twice".into(),
+        Kind::Not { schema } if *schema == serde_json::json!({"pattern": "\\n"}) => {
+            "must not hold a line feed".into()
+        }
+        Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => {
+            "has none of the forms allowed here".into()
+        }
+        Kind::OneOfMultipleValid { .. } => "has more than one of the forms allowed here".into(),
+        Kind::FalseSchema => "may not be here".into(),
+        other => format!("breaks the schema's {} rule", other.keyword()),
+    }
 }
 
 /// Check a whole event against `event.schema.json`; the error names the place and the rule.
@@ -340,7 +422,7 @@ pub fn validate_event(event: &Value) -> Result<(), String> {
                 .validate(event)
                 .err()
                 .map(|error| explain("", &error))
-                .unwrap_or_else(|| "/: invalid".into())),
+                .unwrap_or_else(|| "/: has none of the forms allowed here".into())),
         },
     }
 }
@@ -380,6 +462,87 @@ mod tests {
                     && branch["properties"]["payload_version"]["const"] == *version
                     && branch["properties"]["payload"]["$ref"] == *path
             }));
+        }
+    }
+
+    #[test]
+    fn refusals_are_in_kaohes_words() {
+        let event = crate::event::example_event(
+            "entry_written",
+            &serde_json::json!({"person_id": "p001", "date": "2026-03-02", "did": "值班", "learned": ""}),
+        );
+        let refusal = |change: &dyn Fn(&mut Value)| {
+            let mut altered = event.clone();
+            change(&mut altered);
+            validate_event(&altered).unwrap_err()
+        };
+        type Case<'a> = (&'a dyn Fn(&mut Value), &'a str);
+        let cases: [Case; 12] = [
+            (
+                &|e| e["payload"]["date"] = "2026-02-30".into(),
+                "/payload/date: \"2026-02-30\" is not a day of the calendar (RFC 3339 full-date)",
+            ),
+            (
+                &|e| e["payload"]["person_id"] = "p001\n".into(),
+                "/payload/person_id: \"p001\\n\" does not have the form ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+            ),
+            (
+                &|e| e["previous_hash"] = "ABC".into(),
+                "/previous_hash: \"ABC\" does not have the form ^[0-9a-f]{64}$",
+            ),
+            (
+                &|e| {
+                    e["payload"].as_object_mut().unwrap().remove("learned");
+                },
+                "/payload: has no member \"learned\"",
+            ),
+            (
+                &|e| e["payload"]["extra"] = 1.into(),
+                "/payload: has members it may not have: extra",
+            ),
+            (
+                &|e| e["extra"] = 1.into(),
+                "/: has members it may not have: extra",
+            ),
+            (
+                &|e| e["position"] = "1".into(),
+                "/position: \"1\" must be an integer",
+            ),
+            (
+                &|e| e["actor"]["role"] = "emperor".into(),
+                "/actor/role: \"emperor\" must be one of \"cadre\", \"area_chief\", \"supervising_leader\", \"party_secretary\", \"mayor\", \"party_committee\", \"office\", \"discipline_inspector\", \"system\"",
+            ),
+            (
+                &|e| e["payload_version"] = 0.into(),
+                "/payload_version: 0 must be at least 1",
+            ),
+            (
+                &|e| e["payload"]["did"] = "长".repeat(2001).into(),
+                "/payload/did: ",
+            ),
+            (
+                &|e| {
+                    let id = e["id"].clone();
+                    e["caused_by"] = serde_json::json!([id, id]);
+                },
+                "/caused_by: holds the same item twice",
+            ),
+            (
+                &|e| e["type"] = "entry_erased".into(),
+                "/type: no event type \"entry_erased\" with payload version 1",
+            ),
+        ];
+        for (change, expected) in cases {
+            let message = refusal(change);
+            if expected.ends_with(": ") {
+                assert!(message.starts_with(expected), "{message}");
+                assert!(
+                    message.ends_with("长… must have at most 2000 characters"),
+                    "{message}"
+                );
+            } else {
+                assert_eq!(message, expected);
+            }
         }
     }
 
