@@ -237,3 +237,217 @@ fn business_times_are_rfc_3339_with_an_offset_and_no_leap_second() {
         );
     }
 }
+
+/// The lines of an export, without their line feeds.
+fn lines(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut lines: Vec<Vec<u8>> = bytes.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+    assert_eq!(lines.pop(), Some(Vec::new()));
+    lines
+}
+
+fn join(lines: &[Vec<u8>], ending: &[u8]) -> Vec<u8> {
+    lines
+        .iter()
+        .flat_map(|line| [line.as_slice(), ending].concat())
+        .collect()
+}
+
+#[test]
+fn faults_of_the_export_file_are_named_as_such() {
+    let good = export(&ledger(2));
+    let original = lines(&good);
+    let checkpoint_line = original[3].clone();
+    let with_bom = [b"\xef\xbb\xbf".as_slice(), &good].concat();
+    let mut cut = good.clone();
+    cut.pop();
+    let extra_event = join(&[&original[..], &original[1..2]].concat(), b"\n");
+    let blank_inside = join(
+        &[&original[..2], &[Vec::new()], &original[2..]].concat(),
+        b"\n",
+    );
+    let mut damaged_checkpoint = original.clone();
+    damaged_checkpoint[3].truncate(40);
+    // (what was done, the bytes, the event named, the verdict)
+    let cases: Vec<(&str, Vec<u8>, Option<u64>, String)> = vec![
+        (
+            "an empty file",
+            Vec::new(),
+            None,
+            "the export is empty: it has no lines".into(),
+        ),
+        (
+            "the last line feed cut off",
+            cut,
+            None,
+            "line 4, the last, does not end with a line feed: the export was cut short".into(),
+        ),
+        (
+            "a byte order mark",
+            with_bom,
+            Some(0),
+            "the export starts with a byte order mark (EF BB BF): an export has none".into(),
+        ),
+        (
+            "CR LF line endings",
+            join(&original, b"\r\n"),
+            Some(0),
+            "line 1 ends with a carriage return: an export's lines end with a line feed alone, not CR LF".into(),
+        ),
+        (
+            "an empty line among the events",
+            blank_inside,
+            Some(2),
+            "line 3 is empty: an export has no empty lines".into(),
+        ),
+        (
+            "an event after the checkpoint line",
+            extra_event,
+            Some(3),
+            "line 4 is a checkpoint line, but line 5 follows it: the checkpoint line must be the last line".into(),
+        ),
+        (
+            "an empty line after the checkpoint line",
+            [good.as_slice(), b"\n"].concat(),
+            Some(3),
+            "line 4 is a checkpoint line, but line 5 follows it: the checkpoint line must be the last line".into(),
+        ),
+        (
+            "no checkpoint line",
+            join(&original[..3], b"\n"),
+            None,
+            "line 3, the last, is not a checkpoint line: the export was truncated, or its checkpoint line removed".into(),
+        ),
+        (
+            "a damaged checkpoint line",
+            join(&damaged_checkpoint, b"\n"),
+            None,
+            "line 4, the last, is a damaged checkpoint line: it is not the canonical JSON of an object whose one member is checkpoint, a string".into(),
+        ),
+        (
+            "a checkpoint line alone",
+            join(&[checkpoint_line], b"\n"),
+            None,
+            "the export has no events: its only line is a checkpoint line".into(),
+        ),
+    ];
+    for (what, bytes, event, message) in cases {
+        let failure = verify(&bytes).expect_err(what);
+        assert_eq!(
+            failure,
+            Failure {
+                check: Check::ExportFile,
+                event,
+                message
+            },
+            "{what}"
+        );
+    }
+}
+
+/// `events` with the last one's previous_hash replaced by `previous`, re-serialised
+/// canonically: an edit of one link.
+fn with_last_link(events: &[Vec<u8>], previous: &Hash) -> Vec<Vec<u8>> {
+    let mut events = events.to_vec();
+    let last = events.last_mut().unwrap();
+    let mut value: serde_json::Value = serde_json::from_slice(last).unwrap();
+    value["previous_hash"] = previous.to_hex().into();
+    *last = to_canonical(&value).unwrap();
+    events
+}
+
+/// An export of `events` whose checkpoint line carries `note`.
+fn export_with_note(events: &[Vec<u8>], note: &str) -> Vec<u8> {
+    let mut lines = events.to_vec();
+    lines.push(export_checkpoint_line(note));
+    join(&lines, b"\n")
+}
+
+#[test]
+fn a_checkpoint_whose_signature_fails_is_never_cited() {
+    let events = ledger(4);
+    // A checkpoint for more events than the export holds, signed by a stranger under the
+    // ledger's name: its size is nobody's word, and the verdict must not cite it.
+    let stranger = SignerKey::from_seed(ORIGIN, [9; 32]).unwrap();
+    let mut tree = MemoryTree::new();
+    for event in &events {
+        tree.push(leaf_hash(event));
+    }
+    let forged = Checkpoint {
+        origin: ORIGIN.into(),
+        size: 9,
+        root: tree.root(),
+    }
+    .sign(&stranger)
+    .unwrap();
+    let failure = verify(&export_with_note(&events, &forged)).unwrap_err();
+    assert_eq!((failure.check, failure.event), (Check::MerkleRoot, None));
+    assert!(
+        failure
+            .message
+            .starts_with("not signed by this ledger's key"),
+        "{failure}"
+    );
+    assert!(!failure.message.contains("9 events"), "{failure}");
+    // Signed by the key, the same size is the key's word, and is cited.
+    let signed = Checkpoint {
+        origin: ORIGIN.into(),
+        size: 9,
+        root: tree.root(),
+    }
+    .sign(&key())
+    .unwrap();
+    let failure = verify(&export_with_note(&events, &signed)).unwrap_err();
+    assert_eq!(
+        failure.message,
+        "the export's checkpoint is signed for 9 events, but the export holds 5: events were removed or added"
+    );
+}
+
+#[test]
+fn only_a_signed_root_pins_a_break_at_the_last_link() {
+    let events = ledger(4);
+    let claimed = leaf_hash(b"not event 3");
+    let altered = with_last_link(&events, &claimed);
+    // The root of the ledger whose event 3 is the one event 4 now names.
+    let mut tree = MemoryTree::new();
+    for event in &events[..3] {
+        tree.push(leaf_hash(event));
+    }
+    tree.push(claimed);
+    tree.push(leaf_hash(&altered[4]));
+    let alternative = Checkpoint {
+        origin: ORIGIN.into(),
+        size: 5,
+        root: tree.root(),
+    };
+    // Under the ledger's key, that root says event 3 was changed after event 4 was written.
+    let failure = verify(&export_with_note(
+        &altered,
+        &alternative.sign(&key()).unwrap(),
+    ))
+    .unwrap_err();
+    assert_eq!((failure.check, failure.event), (Check::HashChain, Some(3)));
+    assert!(
+        failure.message.ends_with("event 3 was altered"),
+        "{failure}"
+    );
+    // The genuine checkpoint's root is not that one: event 4's link itself was altered.
+    let failure = verify(&export_with_note(&altered, &signed_note(&events))).unwrap_err();
+    assert_eq!((failure.check, failure.event), (Check::HashChain, Some(4)));
+    assert!(
+        failure.message.ends_with("event 4 was altered"),
+        "{failure}"
+    );
+    // The same root under a stranger's signature is nobody's word: the break stays unpinned.
+    let stranger = SignerKey::from_seed(ORIGIN, [9; 32]).unwrap();
+    let failure = verify(&export_with_note(
+        &altered,
+        &alternative.sign(&stranger).unwrap(),
+    ))
+    .unwrap_err();
+    assert_eq!((failure.check, failure.event), (Check::HashChain, Some(4)));
+    assert_eq!(
+        failure.message,
+        "previous_hash is not the hash of event 3: event 3 or event 4 was altered"
+    );
+}
