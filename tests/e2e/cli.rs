@@ -202,3 +202,30 @@ fn every_command_says_what_it_does_and_shows_an_example() {
         );
     }
 }
+
+#[test]
+fn a_saved_checkpoint_file_is_read_exactly_as_kaohe_checkpoint_wrote_it() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("ledger");
+    ledger(&data, 2);
+    let saved = checkpoint(&data, "saved.checkpoint");
+    let dir = data.to_str().unwrap();
+    let (code, stdout, _) = run(&["verify", dir, "--checkpoint", saved.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}");
+    // The same note with CR LF line endings, as an editor on another system might save it.
+    let text = std::fs::read_to_string(&saved).unwrap();
+    let converted = root.path().join("converted.checkpoint");
+    std::fs::write(&converted, text.replace('\n', "\r\n")).unwrap();
+    let (code, stdout, _) = run(&["verify", dir, "--checkpoint", converted.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(
+            "FAIL  saved checkpoint      line 1 of the checkpoint file ends with a carriage return"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("--    hash chain            not run"),
+        "{stdout}"
+    );
+}

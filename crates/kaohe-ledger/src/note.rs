@@ -32,7 +32,7 @@ const ALG_ED25519: u8 = 0x01;
 
 /// The largest signed note accepted, so that a hostile peer cannot make us
 /// buffer and scan arbitrarily large inputs.
-const MAX_NOTE_SIZE: usize = 1 << 20;
+pub const MAX_NOTE_SIZE: usize = 1 << 20;
 
 /// The most signature lines accepted, matching the Go reference
 /// implementation; the spec requires accepting at least 16.

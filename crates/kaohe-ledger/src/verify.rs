@@ -626,6 +626,51 @@ pub fn check_checkpoint(
     check_root(verified, checkpoint, check)
 }
 
+/// The note a saved checkpoint file holds: the file must be the signed note exactly as
+/// `kaohe checkpoint` prints it (FORMAT.md 5.3): UTF-8 without a byte order mark, lines ending
+/// in a line feed alone, and nothing after the last signature line's line feed. The note
+/// itself is checked when it is opened.
+pub fn checkpoint_file_text(bytes: &[u8]) -> Result<&str, Failure> {
+    let refuse = |message: String| fail(Check::SavedCheckpoint, None, message);
+    if bytes.is_empty() {
+        return Err(refuse("the checkpoint file is empty".into()));
+    }
+    if bytes.len() > crate::note::MAX_NOTE_SIZE {
+        return Err(refuse(format!(
+            "the checkpoint file is larger than any checkpoint ({} bytes)",
+            crate::note::MAX_NOTE_SIZE
+        )));
+    }
+    if bytes.starts_with(BYTE_ORDER_MARK) {
+        return Err(refuse(
+            "the checkpoint file starts with a byte order mark (EF BB BF): a checkpoint file has none".into(),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        refuse(format!(
+            "the checkpoint file is not UTF-8 text (at byte {})",
+            error.valid_up_to()
+        ))
+    })?;
+    if let Some(at) = text.find('\r') {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(refuse(format!(
+            "line {line} of the checkpoint file ends with a carriage return: a checkpoint file's lines end with a line feed alone, not CR LF"
+        )));
+    }
+    if !text.ends_with('\n') {
+        return Err(refuse(
+            "the checkpoint file does not end with a line feed: it was cut short".into(),
+        ));
+    }
+    if text.ends_with("\n\n") {
+        return Err(refuse(
+            "the checkpoint file has an empty line at its end: it ends with its last signature line".into(),
+        ));
+    }
+    Ok(text)
+}
+
 /// The size a checkpoint text states, read without checking its signature (to know which
 /// roots to keep while verifying).
 pub fn checkpoint_size(text: &str) -> Option<u64> {

@@ -10,7 +10,8 @@ use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::MemoryTree;
 use kaohe_ledger::note::{Checkpoint, SignerKey};
 use kaohe_ledger::verify::{
-    Anchors, Check, Failure, Report, export_checkpoint_line, verify_export_bytes,
+    Anchors, Check, Failure, Report, checkpoint_file_text, export_checkpoint_line,
+    verify_export_bytes,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -449,5 +450,47 @@ fn only_a_signed_root_pins_a_break_at_the_last_link() {
     assert_eq!(
         failure.message,
         "previous_hash is not the hash of event 3: event 3 or event 4 was altered"
+    );
+}
+
+#[test]
+fn a_checkpoint_file_is_the_note_exactly() {
+    let note = signed_note(&ledger(2));
+    assert_eq!(checkpoint_file_text(note.as_bytes()), Ok(note.as_str()));
+    let refused = |bytes: &[u8]| {
+        let failure = checkpoint_file_text(bytes).unwrap_err();
+        assert_eq!(
+            (failure.check, failure.event),
+            (Check::SavedCheckpoint, None)
+        );
+        failure.message
+    };
+    assert_eq!(refused(b""), "the checkpoint file is empty");
+    assert_eq!(
+        refused(note.replace('\n', "\r\n").as_bytes()),
+        "line 1 of the checkpoint file ends with a carriage return: a checkpoint file's lines end with a line feed alone, not CR LF"
+    );
+    assert_eq!(
+        refused(note.trim_end().as_bytes()),
+        "the checkpoint file does not end with a line feed: it was cut short"
+    );
+    assert_eq!(
+        refused(format!("{note}\n").as_bytes()),
+        "the checkpoint file has an empty line at its end: it ends with its last signature line"
+    );
+    assert_eq!(
+        refused(format!("\u{feff}{note}").as_bytes()),
+        "the checkpoint file starts with a byte order mark (EF BB BF): a checkpoint file has none"
+    );
+    assert_eq!(
+        refused(&[note.as_bytes(), b"\xff\n"].concat()),
+        format!(
+            "the checkpoint file is not UTF-8 text (at byte {})",
+            note.len()
+        )
+    );
+    assert_eq!(
+        refused(&vec![b'x'; (1 << 20) + 1]),
+        "the checkpoint file is larger than any checkpoint (1048576 bytes)"
     );
 }
