@@ -642,7 +642,7 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
 
     let inclusion = fixture.inclusion_bundles();
     let consistency = fixture.consistency_bundles();
-    let json = |bundle: &ProofBundle| serde_json::to_vec(bundle).expect("a bundle serialises");
+    let json = |bundle: &ProofBundle| bundle.to_file().expect("a fixture bundle has a spelling");
     for (index, bundle) in inclusion.iter().enumerate().step_by(4) {
         add("proof", &format!("inclusion-{index}"), json(bundle));
     }
