@@ -494,3 +494,23 @@ fn a_checkpoint_file_is_the_note_exactly() {
         "the checkpoint file is larger than any checkpoint (1048576 bytes)"
     );
 }
+
+#[test]
+fn event_0_names_its_key_with_the_key_id_of_its_bytes() {
+    let text = key().verifier().to_text();
+    let (name, rest) = text.split_once('+').unwrap();
+    let (key_id, data) = rest.split_once('+').unwrap();
+    // Another id of the same form: the schema's pattern admits it, the key's bytes do not.
+    let other_id = format!("{:08x}", u32::from_str_radix(key_id, 16).unwrap() ^ 1);
+    let mut first = genesis("Asia/Shanghai");
+    first.payload["public_key"] = format!("{name}+{other_id}+{data}").into();
+    let events = seal(&[first, entry(1)], recorded);
+    let failure = verify(&export(&events)).unwrap_err();
+    assert_eq!((failure.check, failure.event), (Check::Genesis, Some(0)));
+    assert_eq!(
+        failure.message,
+        format!(
+            "public_key: key text for \"{name}\" states key id {other_id}, but the key's id is {key_id}"
+        )
+    );
+}
