@@ -24,7 +24,8 @@ pub struct InitArgs {
     /// The origin string of the ledger's checkpoints (default: kaohe.ledger/<new UUID>).
     #[arg(long, value_name = "ORIGIN")]
     pub origin: Option<String>,
-    /// The IANA time zone that decides dates and deadlines.
+    /// The IANA time zone that decides dates and deadlines, spelled as the IANA database
+    /// spells it (Asia/Shanghai, not asia/shanghai).
     #[arg(long, value_name = "ZONE", default_value = "Asia/Shanghai")]
     pub time_zone: String,
     /// The roster id of the office member creating the ledger.
