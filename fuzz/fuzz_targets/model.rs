@@ -49,7 +49,8 @@ fn id(n: u64) -> Uuid {
 }
 
 fn genesis() -> EventDraft {
-    let mut draft = LedgerCreated {
+    LedgerCreated {
+        id: id(0),
         organisation: "示范镇",
         key: &signer().verifier(),
         time_zone: "Asia/Shanghai",
@@ -57,9 +58,7 @@ fn genesis() -> EventDraft {
         business_time: "2026-01-01T08:00:00+08:00",
         person_id: "office",
     }
-    .draft();
-    draft.id = id(0);
-    draft
+    .draft()
 }
 
 /// A daily entry of `n` characters' worth of text, so that pages fill at different rates.
@@ -216,7 +215,6 @@ impl World {
             origin: store.genesis().origin.clone(),
             size,
             root,
-            extensions: Vec::new(),
         }
         .sign(&signer())
         .expect("the key signs");

@@ -142,7 +142,9 @@ impl Fixture {
         let key = signer.verifier();
         let witness = SignerKey::from_seed(WITNESS, [0x3c; 32]).expect("witness key");
 
-        let mut genesis = LedgerCreated {
+        // A fixed id for event 0 keeps every run, and every crash input, reproducible.
+        let genesis = LedgerCreated {
+            id: fixed_id(0),
             organisation: "示范镇",
             key: &key,
             time_zone: "Asia/Shanghai",
@@ -151,9 +153,6 @@ impl Fixture {
             person_id: "o001",
         }
         .draft();
-        // Event 0 normally takes a fresh id; a fixed one keeps every run, and every crash
-        // input, reproducible.
-        genesis.id = fixed_id(0);
         let office = ("o001", "office");
         let cadre = ("p001", "cadre");
         let registered = draft(
@@ -210,7 +209,6 @@ impl Fixture {
                 origin: ORIGIN.into(),
                 size,
                 root: ledgers[ledger].root_at(size),
-                extensions: Vec::new(),
             };
             let note = checkpoint.sign(&signer).expect("fixture checkpoint signs");
             checkpoints.push(SignedCheckpoint {
@@ -503,6 +501,7 @@ pub const ROLES: [&str; 8] = [
 /// Event 0 of the township the `rules` and `api` targets play in, signed for by `key`.
 pub fn township_genesis(key: &SignerKey) -> EventDraft {
     LedgerCreated {
+        id: uuid::Uuid::now_v7(),
         organisation: "示范镇",
         key: &key.verifier(),
         time_zone: "Asia/Shanghai",
@@ -643,7 +642,7 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
 
     let inclusion = fixture.inclusion_bundles();
     let consistency = fixture.consistency_bundles();
-    let json = |bundle: &ProofBundle| serde_json::to_vec(bundle).expect("a bundle serialises");
+    let json = |bundle: &ProofBundle| bundle.to_file().expect("a fixture bundle has a spelling");
     for (index, bundle) in inclusion.iter().enumerate().step_by(4) {
         add("proof", &format!("inclusion-{index}"), json(bundle));
     }

@@ -53,8 +53,8 @@ fn init_checkpoint_export_and_verify_a_ledger() {
             "{stdout}"
         );
         assert!(stdout.contains("(the trusted key)"), "{stdout}");
-        // A data directory also has its file's pages checked.
-        let checks = if path == dir { 12 } else { 11 };
+        // A data directory also has its file's pages checked, an export its file's lines.
+        let checks = 12;
         assert_eq!(
             stdout.lines().filter(|line| line.starts_with("ok")).count(),
             checks,
@@ -109,6 +109,22 @@ fn bad_arguments_get_clear_errors_and_write_nothing() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown time zone"), "{stderr}");
+    // The IANA name spelled otherwise: an outside verifier's case-sensitive lookup would fail.
+    let (code, _, stderr) = run(&[
+        "init",
+        "--data",
+        data.to_str().unwrap(),
+        "--org",
+        "示范镇",
+        "--time-zone",
+        "asia/shanghai",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("not spelled as the IANA time zone database spells it: Asia/Shanghai"),
+        "{stderr}"
+    );
+    assert!(!data.join("ledger.key").exists() && !data.join("ledger.redb").exists());
     let (code, _, stderr) = run(&["verify", root.path().join("nothing").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot open"), "{stderr}");
@@ -185,4 +201,31 @@ fn every_command_says_what_it_does_and_shows_an_example() {
             "{path:?} does not say what it does:\n{help}"
         );
     }
+}
+
+#[test]
+fn a_saved_checkpoint_file_is_read_exactly_as_kaohe_checkpoint_wrote_it() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("ledger");
+    ledger(&data, 2);
+    let saved = checkpoint(&data, "saved.checkpoint");
+    let dir = data.to_str().unwrap();
+    let (code, stdout, _) = run(&["verify", dir, "--checkpoint", saved.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}");
+    // The same note with CR LF line endings, as an editor on another system might save it.
+    let text = std::fs::read_to_string(&saved).unwrap();
+    let converted = root.path().join("converted.checkpoint");
+    std::fs::write(&converted, text.replace('\n', "\r\n")).unwrap();
+    let (code, stdout, _) = run(&["verify", dir, "--checkpoint", converted.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(
+            "FAIL  saved checkpoint      line 1 of the checkpoint file ends with a carriage return"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("--    hash chain            not run"),
+        "{stdout}"
+    );
 }

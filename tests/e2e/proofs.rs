@@ -11,9 +11,16 @@ fn prove(args: &[&str]) -> Value {
     serde_json::from_str(&stdout).unwrap()
 }
 
+/// Check `proof` written as `kaohe prove` writes a bundle: canonical JSON and a line feed.
 fn verify_proof(root: &std::path::Path, proof: &Value, key: &str) -> (i32, String) {
+    let mut bytes = kaohe_ledger::canonical::to_canonical(proof).unwrap();
+    bytes.push(b'\n');
+    verify_proof_file(root, &bytes, key)
+}
+
+fn verify_proof_file(root: &std::path::Path, bytes: &[u8], key: &str) -> (i32, String) {
     let path = root.join(format!("proof-{}.json", uuid::Uuid::now_v7()));
-    std::fs::write(&path, serde_json::to_string(proof).unwrap()).unwrap();
+    std::fs::write(&path, bytes).unwrap();
     let (code, stdout, stderr) = run(&["verify-proof", path.to_str().unwrap(), "--key", key]);
     (code, stdout + &stderr)
 }
@@ -155,4 +162,62 @@ fn consistency_proofs_verify_and_hostile_ones_are_refused() {
     let (code, _, stderr) = run(&["prove", "consistency", "--data", dir, "--from", "0"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--from"), "{stderr}");
+}
+
+#[test]
+fn a_proof_is_read_only_in_the_one_spelling_kaohe_prove_prints() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("ledger");
+    let key = ledger(&data, 6);
+    let (code, printed, _) = run(&[
+        "prove",
+        "inclusion",
+        "--data",
+        data.to_str().unwrap(),
+        "--seq",
+        "3",
+    ]);
+    assert_eq!(code, 0, "{printed}");
+    let proof: Value = serde_json::from_str(&printed).unwrap();
+    let canonical = kaohe_ledger::canonical::to_canonical(&proof).unwrap();
+    assert_eq!(printed.as_bytes(), [canonical.as_slice(), b"\n"].concat());
+    assert_eq!(
+        verify_proof_file(root.path(), printed.as_bytes(), &key).0,
+        0
+    );
+
+    let json = printed.trim_end();
+    let pretty = serde_json::to_string_pretty(&proof).unwrap() + "\n";
+    // The first member again, where canonical order allows it: only the duplicate is wrong.
+    let duplicated = format!("{{\"checkpoint\":\"x\",{}\n", &json[1..]);
+    let extra = format!("{},\"size_note\":\"x\"}}\n", &json[..json.len() - 1]);
+    for (what, bytes, verdict) in [
+        (
+            "pretty-printed",
+            pretty,
+            "not a proof bundle: the bundle is not canonical JSON: not in RFC 8785 canonical form",
+        ),
+        (
+            "without its line feed",
+            json.to_owned(),
+            "not a proof bundle: the file does not end with a line feed after the bundle's JSON",
+        ),
+        (
+            "a member twice",
+            duplicated,
+            "not a proof bundle: the bundle is not canonical JSON",
+        ),
+        (
+            "a member it may not have",
+            extra,
+            "not a proof bundle: the bundle has a member it may not have: size_note",
+        ),
+    ] {
+        let (code, output) = verify_proof_file(root.path(), bytes.as_bytes(), &key);
+        assert_eq!(code, 1, "{what}: {output}");
+        assert!(
+            output.contains(&format!("NOT VERIFIED: {verdict}")),
+            "{what}: {output}"
+        );
+    }
 }

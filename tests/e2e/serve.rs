@@ -142,7 +142,7 @@ fn an_outside_client_follows_the_served_ledger_to_the_root_verify_reports() {
         )
         .unwrap();
         assert_eq!(status, 200);
-        let bundle: ProofBundle = serde_json::from_slice(&body).unwrap();
+        let bundle = ProofBundle::from_file(&body).unwrap();
         assert!(matches!(bundle.verify(&key), Ok(Proven::Inclusion { .. })));
     }
     assert!(server.stop().contains("stopped"));

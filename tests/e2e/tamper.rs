@@ -188,7 +188,6 @@ fn resigned_prefix(fixture: &Fixture, size: usize, key: &SignerKey) -> Vec<u8> {
         origin: key.name().into(),
         size: size as u64,
         root: tree.root(),
-        extensions: Vec::new(),
     }
     .sign(key)
     .unwrap();

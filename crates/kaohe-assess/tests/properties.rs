@@ -38,6 +38,7 @@ impl World {
     fn new() -> World {
         let key = SignerKey::from_seed("kaohe.test/properties", [2; 32]).unwrap();
         let genesis = LedgerCreated {
+            id: Uuid::now_v7(),
             organisation: "示范镇",
             key: &key.verifier(),
             time_zone: "Asia/Shanghai",

@@ -108,6 +108,7 @@ impl Township {
     pub fn genesis() -> EventDraft {
         let key = Township::key();
         LedgerCreated {
+            id: Uuid::now_v7(),
             organisation: "示范镇",
             key: &key.verifier(),
             time_zone: "Asia/Shanghai",
@@ -244,7 +245,6 @@ impl Export {
             origin: ORIGIN.into(),
             size,
             root: tree.root(),
-            extensions: Vec::new(),
         }
         .sign(&Township::key())
         .expect("the checkpoint signs");

@@ -50,6 +50,7 @@ fn serve(dir: &Path) -> Result<Served> {
     let clock: kaohe_store::Clock = Arc::new(move || today);
     let key = Township::key();
     let genesis = LedgerCreated {
+        id: uuid::Uuid::now_v7(),
         organisation: "示范镇",
         key: &key.verifier(),
         time_zone: "Asia/Shanghai",

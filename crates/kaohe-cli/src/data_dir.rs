@@ -75,7 +75,6 @@ pub fn sign_checkpoint(
         origin: store.genesis().origin.clone(),
         size,
         root: snapshot.root_at(size)?,
-        extensions: Vec::new(),
     };
     Ok(checkpoint.sign(key)?)
 }

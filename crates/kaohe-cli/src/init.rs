@@ -24,7 +24,8 @@ pub struct InitArgs {
     /// The origin string of the ledger's checkpoints (default: kaohe.ledger/<new UUID>).
     #[arg(long, value_name = "ORIGIN")]
     pub origin: Option<String>,
-    /// The IANA time zone that decides dates and deadlines.
+    /// The IANA time zone that decides dates and deadlines, spelled as the IANA database
+    /// spells it (Asia/Shanghai, not asia/shanghai).
     #[arg(long, value_name = "ZONE", default_value = "Asia/Shanghai")]
     pub time_zone: String,
     /// The roster id of the office member creating the ledger.
@@ -48,8 +49,7 @@ pub fn run(args: &InitArgs) -> Result<()> {
             args.data.display()
         );
     }
-    let time_zone = jiff::tz::TimeZone::get(&args.time_zone)
-        .with_context(|| format!("unknown time zone {}", args.time_zone))?;
+    let time_zone = kaohe_ledger::genesis::time_zone(&args.time_zone)?;
     let business_time = match &args.business_time {
         Some(text) => {
             text.parse::<jiff::Timestamp>().with_context(|| {
@@ -87,6 +87,7 @@ pub fn run(args: &InitArgs) -> Result<()> {
     let key = SignerKey::from_seed(&origin, seed)
         .with_context(|| format!("origin {origin:?} cannot name a key (no spaces or '+')"))?;
     let genesis = LedgerCreated {
+        id: Uuid::now_v7(),
         organisation: &args.org,
         key: &key.verifier(),
         time_zone: &args.time_zone,

@@ -205,7 +205,7 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
         };
         let consistent = match &proof {
             None => ours == root,
-            Some(bytes) => match serde_json::from_slice::<ProofBundle>(bytes) {
+            Some(bytes) => match ProofBundle::from_file(bytes) {
                 Ok(ProofBundle::Consistency { path, .. }) => {
                     let path: Option<Vec<Hash>> =
                         path.iter().map(|hex| Hash::from_hex(hex)).collect();
@@ -250,7 +250,7 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
         let proof = source.get(&format!(
             "/v1/ledger/proofs/inclusion?position={last}&size={size}"
         ))?;
-        let proven = match serde_json::from_slice::<ProofBundle>(&proof) {
+        let proven = match ProofBundle::from_file(&proof) {
             Ok(ProofBundle::Inclusion { path, .. }) => {
                 let path: Option<Vec<Hash>> = path.iter().map(|hex| Hash::from_hex(hex)).collect();
                 let leaf = leaf_hash(page.last().expect("a page is not empty"));

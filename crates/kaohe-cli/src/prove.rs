@@ -1,19 +1,17 @@
 //! `kaohe prove` and `kaohe verify-proof`: proofs with their signed checkpoints, checked offline.
 
-use std::fs;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use kaohe_ledger::bundle::{ProofBundle, Proven};
+use kaohe_ledger::bundle::{PROOF_FILE_BYTES_MAX, ProofBundle, Proven};
 
 use crate::data_dir;
 use crate::output::{failed, passed};
 use crate::verify::read_key;
-
-/// The most bytes a proof file may have.
-const PROOF_FILE_BYTES_MAX: u64 = 1 << 20;
 
 /// `kaohe prove ...`.
 #[derive(Subcommand)]
@@ -53,7 +51,7 @@ pub enum ProveCommand {
 /// Arguments of `kaohe verify-proof`.
 #[derive(Args)]
 pub struct VerifyProofArgs {
-    /// The proof file printed by `kaohe prove`.
+    /// The proof file printed by `kaohe prove`, exactly as it printed it.
     pub file: PathBuf,
     /// The ledger's verifier key (text, or a file holding it), as `kaohe init` printed it.
     #[arg(long, value_name = "KEY")]
@@ -99,27 +97,23 @@ pub fn run(command: &ProveCommand) -> Result<()> {
             }
         }
     };
-    println!("{}", serde_json::to_string_pretty(&bundle)?);
+    // The bundle's one spelling (FORMAT.md 7): canonical JSON and a line feed.
+    std::io::stdout().write_all(&bundle.to_file()?)?;
     Ok(())
 }
 
 /// `kaohe verify-proof`.
 pub fn verify_proof(args: &VerifyProofArgs) -> Result<ExitCode> {
     let key = read_key(&args.key)?;
-    let length = fs::metadata(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?
-        .len();
-    if length > PROOF_FILE_BYTES_MAX {
-        bail!(
-            "{} is {length} bytes, larger than any proof",
-            args.file.display()
-        );
-    }
-    let text = fs::read_to_string(&args.file)
+    // Reading stops past the largest proof, so a huge file is not read whole.
+    let mut bytes = Vec::new();
+    File::open(&args.file)
+        .and_then(|file| {
+            file.take(PROOF_FILE_BYTES_MAX as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let bundle: ProofBundle = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a kaohe proof", args.file.display()))?;
-    match bundle.verify(&key) {
+    match ProofBundle::from_file(&bytes).and_then(|bundle| bundle.verify(&key)) {
         Ok(Proven::Inclusion {
             position,
             leaf,

@@ -273,7 +273,12 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         clock: Arc::clone(&demo_clock),
         ..StoreOptions::default()
     };
-    let mut genesis = LedgerCreated {
+    let genesis = LedgerCreated {
+        id: uuid::Builder::from_unix_timestamp_millis(
+            start.timestamp().as_millisecond() as u64,
+            &[0; 10],
+        )
+        .into_uuid(),
         organisation: "示范镇",
         key: &key.verifier(),
         time_zone: "Asia/Shanghai",
@@ -282,11 +287,6 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         person_id: "office",
     }
     .draft();
-    genesis.id = uuid::Builder::from_unix_timestamp_millis(
-        start.timestamp().as_millisecond() as u64,
-        &[0; 10],
-    )
-    .into_uuid();
     let store = Store::create(&ledger_path(data), &genesis, options)?;
     let mut town = Township {
         engine: Engine::open(store.clone(), demo_clock)?,

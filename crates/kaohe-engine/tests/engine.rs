@@ -52,6 +52,7 @@ async fn town() -> Town {
     let dir = tempfile::tempdir().unwrap();
     let key = SignerKey::from_seed("kaohe.test/engine", [5; 32]).unwrap();
     let genesis = LedgerCreated {
+        id: Uuid::now_v7(),
         organisation: "示范镇",
         key: &key.verifier(),
         time_zone: "Asia/Shanghai",

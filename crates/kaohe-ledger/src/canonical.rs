@@ -31,10 +31,10 @@ pub const INTEGER_ABS_MAX: u64 = (1 << 53) - 1;
 pub enum CanonicalError {
     /// The bytes do not parse as a single JSON value; this includes invalid UTF-8,
     /// trailing garbage and empty input.
-    #[error("not JSON: {message}")]
+    #[error("not JSON: {reason}")]
     NotJson {
-        /// The parser's description of the problem, including its line and column.
-        message: String,
+        /// What is wrong, and where.
+        reason: NotJsonReason,
     },
     /// An integer lies outside ±(2^53 − 1), where IEEE-754 doubles lose integer precision.
     #[error("integer {value} is outside ±{max}", max = INTEGER_ABS_MAX)]
@@ -49,6 +49,48 @@ pub enum CanonicalError {
         /// strict prefix of the canonical form, or the reverse, this is the shorter length.
         offset: usize,
     },
+}
+
+/// Why bytes are not JSON at all, in words that do not depend on the parser.
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
+pub enum NotJsonReason {
+    /// Nothing but white space, or nothing.
+    #[error("there is no value")]
+    Empty,
+    /// A byte sequence that is not UTF-8.
+    #[error("the bytes at offset {0} are not UTF-8")]
+    NotUtf8(usize),
+    /// The text ends inside the value.
+    #[error("the text ends before the value does")]
+    CutShort,
+    /// Anything else: a token that is not JSON, or more after the value.
+    #[error("it stops being JSON at byte {0}")]
+    Invalid(usize),
+}
+
+impl NotJsonReason {
+    /// Classify the parser's refusal of `bytes`, using only its kind and position.
+    fn of(bytes: &[u8], error: &serde_json::Error) -> NotJsonReason {
+        if let Err(invalid) = std::str::from_utf8(bytes) {
+            return NotJsonReason::NotUtf8(invalid.valid_up_to());
+        }
+        if bytes
+            .iter()
+            .all(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+        {
+            return NotJsonReason::Empty;
+        }
+        if error.is_eof() {
+            return NotJsonReason::CutShort;
+        }
+        // The parser counts lines from 1 and columns as bytes from 1 within a line.
+        let line_start: usize = bytes
+            .split(|byte| *byte == b'\n')
+            .take(error.line().saturating_sub(1))
+            .map(|line| line.len() + 1)
+            .sum();
+        NotJsonReason::Invalid((line_start + error.column().saturating_sub(1)).min(bytes.len()))
+    }
 }
 
 /// Canonical bytes of a JSON value (RFC 8785): object members sorted by the UTF-16 code units of
@@ -103,8 +145,8 @@ pub fn object_to_canonical_without(
 /// the values, so the re-serialised form is shorter than the input. When the bytes contain both
 /// an out-of-range integer and a non-canonical spelling, the error reports whichever comes first.
 pub fn parse_canonical(bytes: &[u8]) -> Result<Value, CanonicalError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| CanonicalError::NotJson {
-        message: e.to_string(),
+    let value: Value = serde_json::from_slice(bytes).map_err(|error| CanonicalError::NotJson {
+        reason: NotJsonReason::of(bytes, &error),
     })?;
     // The canonical form is compared against the input while it is being produced rather than
     // materialised, so verification stops at the first differing byte and allocates nothing
@@ -715,6 +757,28 @@ mod tests {
                 "{bytes:?}"
             );
         }
+    }
+
+    #[test]
+    fn not_json_is_said_in_kaohes_words_with_the_place() {
+        let reason = |bytes: &[u8]| match parse_canonical(bytes) {
+            Err(CanonicalError::NotJson { reason }) => reason,
+            other => panic!("{bytes:?} gave {other:?}"),
+        };
+        assert_eq!(reason(b""), NotJsonReason::Empty);
+        assert_eq!(reason(b" \n"), NotJsonReason::Empty);
+        assert_eq!(reason(b"{\"a\":\"\xff\"}"), NotJsonReason::NotUtf8(6));
+        assert_eq!(reason(b"{\"a\":"), NotJsonReason::CutShort);
+        assert_eq!(reason(b"{\"a\":1}x"), NotJsonReason::Invalid(7));
+        assert_eq!(reason(b"{\"a\":\n  x}"), NotJsonReason::Invalid(8));
+        assert_eq!(reason(b"\xef\xbb\xbf{}"), NotJsonReason::Invalid(0));
+        assert_eq!(
+            CanonicalError::NotJson {
+                reason: NotJsonReason::Invalid(7)
+            }
+            .to_string(),
+            "not JSON: it stops being JSON at byte 7"
+        );
     }
 
     #[test]

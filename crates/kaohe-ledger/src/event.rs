@@ -311,18 +311,22 @@ pub fn parse_event(bytes: &[u8]) -> Result<ParsedEvent, EventError> {
     })
 }
 
+/// The last instant a time field may state (the limit of `jiff::Timestamp`).
+pub const INSTANT_MAX: &str = "9999-12-30T22:00:00.999999999Z";
+
 /// A time field of a schema-valid event, read as an instant.
 ///
-/// The schema's `date-time` format admits times beyond the last instant this reads
-/// (9999-12-30T22:00:00.999999999Z, the limit of `jiff::Timestamp`), such as
-/// `9999-12-31T23:59:59Z`; a verifier refuses those, so a draft is checked the same way before
-/// it is appended.
+/// The schema's pattern and `date-time` format admit times beyond the last instant this reads
+/// ([`INSTANT_MAX`]), such as `9999-12-31T23:59:59Z`; a verifier refuses those, so a draft is
+/// checked the same way before it is appended. The schema leaves no other way for a time to
+/// fail here.
 fn instant(value: &Value, field: &str) -> Result<jiff::Timestamp, EventError> {
-    value[field]
-        .as_str()
-        .expect("schema: times are strings")
-        .parse::<jiff::Timestamp>()
-        .map_err(|error| EventError::Schema(format!("/{field}: {error}")))
+    let text = value[field].as_str().expect("schema: times are strings");
+    text.parse::<jiff::Timestamp>().map_err(|_| {
+        EventError::Schema(format!(
+            "/{field}: {text} lies after {INSTANT_MAX}, the last instant a time may state"
+        ))
+    })
 }
 
 fn reject_floats(value: &Value, path: &mut String) -> Result<(), EventError> {

@@ -1,10 +1,49 @@
-//! Event 0: the `ledger_created` draft that names the organisation, origin, key and policy.
+//! Event 0: the `ledger_created` draft that names the organisation, origin, key, time zone and
+//! policy, and the rule for the time zone's name.
 
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::event::{Actor, EventDraft, FORMAT_VERSION};
 use crate::note::VerifierKey;
+
+/// Why a time zone name is refused.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TimeZoneError {
+    /// The IANA time zone database has no zone or link of that name, in any spelling.
+    #[error(
+        "unknown time zone {0}: a time zone is named as in the IANA time zone database, such as Asia/Shanghai"
+    )]
+    Unknown(String),
+    /// The database has the name, but spelled otherwise (names are case-sensitive).
+    #[error(
+        "time zone {given} is not spelled as the IANA time zone database spells it: {canonical}"
+    )]
+    Misspelled {
+        /// The name as given.
+        given: String,
+        /// The name as the database spells it.
+        canonical: String,
+    },
+}
+
+/// The time zone named `name`: a zone or link of the IANA time zone database this build
+/// carries (the release FORMAT.md section 1 names), spelled exactly as the database spells it.
+///
+/// The database's own lookup ignores case, so `asia/shanghai` would find Asia/Shanghai; an
+/// outside verifier looking the name up case-sensitively would not, so the spelling is
+/// compared too, and only the database's spelling is accepted.
+pub fn time_zone(name: &str) -> Result<jiff::tz::TimeZone, TimeZoneError> {
+    let zone = jiff::tz::TimeZone::get(name).map_err(|_| TimeZoneError::Unknown(name.into()))?;
+    match zone.iana_name() {
+        Some(canonical) if canonical == name => Ok(zone),
+        Some(canonical) => Err(TimeZoneError::Misspelled {
+            given: name.into(),
+            canonical: canonical.into(),
+        }),
+        None => Err(TimeZoneError::Unknown(name.into())),
+    }
+}
 
 /// The first policy of a new ledger: the scheme's own figures (DOMAIN.md), free judgment,
 /// calendar days, effective from `effective_date` (YYYY-MM-DD).
@@ -31,9 +70,12 @@ pub fn default_policy(effective_date: &str) -> Value {
     })
 }
 
-/// What event 0 states.
+/// What event 0 states. The caller chooses the id and the time, as for every other event:
+/// this crate never reads the clock.
 #[derive(Clone, Debug)]
 pub struct LedgerCreated<'a> {
+    /// Event 0's id, a UUID version 7.
+    pub id: Uuid,
     /// The organisation's name.
     pub organisation: &'a str,
     /// The ledger's checkpoint verifier key; its name is the origin.
@@ -52,7 +94,7 @@ impl LedgerCreated<'_> {
     /// The draft of event 0.
     pub fn draft(&self) -> EventDraft {
         EventDraft {
-            id: Uuid::now_v7(),
+            id: self.id,
             event_type: "ledger_created".into(),
             payload_version: 1,
             business_time: self.business_time.into(),
@@ -70,5 +112,68 @@ impl LedgerCreated<'_> {
             }),
             caused_by: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::SignerKey;
+
+    #[test]
+    fn time_zones_are_iana_names_spelled_exactly() {
+        for name in [
+            "Asia/Shanghai",
+            "UTC",
+            "Etc/GMT-8",
+            "PRC",
+            "America/Argentina/Buenos_Aires",
+        ] {
+            assert_eq!(time_zone(name).unwrap().iana_name(), Some(name));
+        }
+        assert_eq!(
+            time_zone("asia/shanghai").unwrap_err(),
+            TimeZoneError::Misspelled {
+                given: "asia/shanghai".into(),
+                canonical: "Asia/Shanghai".into()
+            }
+        );
+        assert!(matches!(
+            time_zone("utc"),
+            Err(TimeZoneError::Misspelled { .. })
+        ));
+        for name in [
+            "Asia/Beijing",
+            "",
+            "localtime",
+            "posixrules",
+            "+08:00",
+            "Asia/Shanghai ",
+        ] {
+            assert_eq!(
+                time_zone(name).unwrap_err(),
+                TimeZoneError::Unknown(name.into()),
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_draft_carries_the_id_and_time_it_was_given() {
+        let key = SignerKey::from_seed("kaohe.test/genesis", [1; 32]).unwrap();
+        let id = Uuid::parse_str("01936d4a-7b2c-7d3e-8f40-123456789abc").unwrap();
+        let draft = LedgerCreated {
+            id,
+            organisation: "示范镇",
+            key: &key.verifier(),
+            time_zone: "Asia/Shanghai",
+            policy: default_policy("2026-01-01"),
+            business_time: "2026-01-01T08:00:00+08:00",
+            person_id: "office",
+        }
+        .draft();
+        assert_eq!(draft.id, id);
+        assert_eq!(draft.business_time, "2026-01-01T08:00:00+08:00");
+        assert_eq!(draft.check(), Ok(()));
     }
 }

@@ -7,8 +7,10 @@
 //! of `SHA-256(name || 0x0A || 0x01 || public key)`.
 //!
 //! A checkpoint (<https://c2sp.org/tlog-checkpoint>) is a note whose text is
-//! the log origin, the tree size in decimal, the base64 root hash, and
-//! optional extension lines.
+//! the log origin, the tree size in decimal and the base64 root hash. The
+//! tlog-checkpoint format allows extension lines after the root hash; kaohe's
+//! checkpoints have none, and a body with a line after the root hash is
+//! refused, so that one size and root have one signed body.
 //!
 //! Parsing is deliberately strict: base64 must be canonical and padded, sizes
 //! must have no leading zeros, and every signature line that claims to be by
@@ -30,7 +32,7 @@ const ALG_ED25519: u8 = 0x01;
 
 /// The largest signed note accepted, so that a hostile peer cannot make us
 /// buffer and scan arbitrarily large inputs.
-const MAX_NOTE_SIZE: usize = 1 << 20;
+pub const MAX_NOTE_SIZE: usize = 1 << 20;
 
 /// The most signature lines accepted, matching the Go reference
 /// implementation; the spec requires accepting at least 16.
@@ -585,7 +587,8 @@ pub fn open_note(text: &str, key: &VerifierKey) -> Result<VerifiedNote, NoteErro
     })
 }
 
-/// A transparency log checkpoint: the log's origin, tree size and root hash.
+/// A transparency log checkpoint: the log's origin, tree size and root hash, and no
+/// extension lines.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checkpoint {
     /// The log's identity, the first line of the body.
@@ -594,8 +597,6 @@ pub struct Checkpoint {
     pub size: u64,
     /// The Merkle tree root hash at `size`.
     pub root: Hash,
-    /// Optional extra lines after the root hash, each non-empty.
-    pub extensions: Vec<String>,
 }
 
 /// Checks that a checkpoint line is non-empty and free of control
@@ -631,29 +632,27 @@ fn parse_size(line: &str) -> Result<u64, NoteError> {
 impl Checkpoint {
     /// The tlog-checkpoint body text.
     pub fn body(&self) -> String {
-        let mut body = format!(
+        format!(
             "{}\n{}\n{}\n",
             self.origin,
             self.size,
             BASE64.encode(self.root.0)
-        );
-        for extension in &self.extensions {
-            body.push_str(extension);
-            body.push('\n');
-        }
-        body
+        )
     }
 
-    /// Parse a body (strict: exact decimal without leading zeros or '+', base64 of exactly 32 bytes, each line ends "\n", origin non-empty).
+    /// Parse a body: exactly three lines, each ending in "\n": a non-empty origin, the size in
+    /// decimal without leading zeros or '+', and the root as padded base64 of exactly 32 bytes.
     ///
-    /// Extension lines must be non-empty, and no line may contain a control
-    /// character, since such a body could not be part of a signed note.
+    /// No line may contain a control character, since such a body could not be part of a
+    /// signed note, and no line may follow the root hash: the extension lines that the
+    /// tlog-checkpoint format allows there are refused, because kaohe never writes them and a
+    /// second body for the same size and root would be a second spelling of one checkpoint.
     pub fn parse_body(body: &str) -> Result<Self, NoteError> {
         let content = body
             .strip_suffix('\n')
             .ok_or_else(|| malformed_checkpoint("the body does not end with a newline"))?;
         let lines: Vec<&str> = content.split('\n').collect();
-        let [origin, size, root, extensions @ ..] = lines.as_slice() else {
+        let [origin, size, root, after @ ..] = lines.as_slice() else {
             return Err(malformed_checkpoint(
                 "the body has fewer than three lines (origin, tree size, root hash)",
             ));
@@ -669,26 +668,25 @@ impl Checkpoint {
                 root_bytes.len()
             ))
         })?;
-        for (index, extension) in extensions.iter().enumerate() {
-            check_checkpoint_line(extension, &format!("extension line {}", index + 1))?;
+        if !after.is_empty() {
+            return Err(malformed_checkpoint(format!(
+                "{} line(s) follow the root hash: a kaohe checkpoint has no extension lines",
+                after.len()
+            )));
         }
         Ok(Self {
             origin: (*origin).to_owned(),
             size,
             root: Hash(root),
-            extensions: extensions.iter().map(|line| (*line).to_owned()).collect(),
         })
     }
 
     /// Sign: body then signature by `key`.
     ///
-    /// Fields that would not survive a round trip through the body text, such
-    /// as an empty origin or an extension containing a newline, are refused.
+    /// An origin that would not survive a round trip through the body text (empty, or
+    /// holding a newline or another control character) is refused.
     pub fn sign(&self, key: &SignerKey) -> Result<String, NoteError> {
         check_checkpoint_line(&self.origin, "origin")?;
-        for (index, extension) in self.extensions.iter().enumerate() {
-            check_checkpoint_line(extension, &format!("extension line {}", index + 1))?;
-        }
         key.sign_note(&self.body())
     }
 
@@ -736,7 +734,6 @@ mod tests {
             origin: "ledger.example/audit".to_owned(),
             size: 1234,
             root: Hash([0x5a; 32]),
-            extensions: Vec::new(),
         }
     }
 
@@ -823,7 +820,6 @@ mod tests {
             BASE64.encode(checkpoint.root.0),
             "mb8QLQIs0Z0yP5Cstq6guj87oXWeC9gEM8oVikmm9Wk="
         );
-        assert!(checkpoint.extensions.is_empty());
         assert_eq!(
             format!("{}\n", checkpoint.body()),
             SUMDB_CHECKPOINT.split_once("\n\n").unwrap().0.to_owned() + "\n\n"
@@ -843,11 +839,10 @@ mod tests {
     #[test]
     fn checkpoint_sign_open_round_trip() {
         let key = test_key("ledger.example/audit", 7);
-        let mut checkpoint = sample_checkpoint();
-        checkpoint.extensions = vec!["ext one".to_owned(), "ext two".to_owned()];
+        let checkpoint = sample_checkpoint();
         let text = checkpoint.sign(&key).unwrap();
         assert!(text.starts_with(
-            "ledger.example/audit\n1234\nWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo=\next one\next two\n\n\u{2014} ledger.example/audit "
+            "ledger.example/audit\n1234\nWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo=\n\n\u{2014} ledger.example/audit "
         ));
         assert_eq!(
             Checkpoint::open(&text, &key.verifier()).unwrap(),
@@ -889,8 +884,7 @@ mod tests {
     #[test]
     fn every_single_byte_change_is_rejected() {
         let key = test_key("ledger.example/audit", 9);
-        let mut checkpoint = sample_checkpoint();
-        checkpoint.extensions = vec!["ext".to_owned()];
+        let checkpoint = sample_checkpoint();
         let text = checkpoint.sign(&key).unwrap();
         let verifier = key.verifier();
         assert_eq!(Checkpoint::open(&text, &verifier).unwrap(), checkpoint);
@@ -1273,14 +1267,28 @@ mod tests {
             "ledger.example/audit\n1234\nWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo=\n"
         );
         checkpoint.size = 0;
-        checkpoint.extensions = vec!["x".to_owned()];
         assert_eq!(
             checkpoint.body(),
-            "ledger.example/audit\n0\nWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo=\nx\n"
+            "ledger.example/audit\n0\nWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo=\n"
         );
         assert_eq!(
             Checkpoint::parse_body(&checkpoint.body()).unwrap(),
             checkpoint
+        );
+    }
+
+    #[test]
+    fn a_signed_checkpoint_with_extension_lines_is_refused() {
+        // The signature is good, but kaohe's checkpoints have exactly three body lines.
+        let key = test_key("ledger.example/audit", 3);
+        let body = format!("{}extension\n", sample_checkpoint().body());
+        let text = key.sign_note(&body).unwrap();
+        assert_eq!(open_note(&text, &key.verifier()).unwrap().body, body);
+        assert_eq!(
+            Checkpoint::open(&text, &key.verifier()).unwrap_err(),
+            malformed_checkpoint(
+                "1 line(s) follow the root hash: a kaohe checkpoint has no extension lines"
+            )
         );
     }
 
@@ -1323,6 +1331,8 @@ mod tests {
             format!("o\n1\n{root}\next"),
             format!("o\n1\n{root}\n\n"),
             format!("o\n1\n{root}\next\n\nmore\n"),
+            format!("o\n1\n{root}\next\n"),
+            format!("o\n1\n{root}\n{root}\n"),
             format!("o\t\n1\n{root}\n"),
             format!("o\r\n1\n{root}\n"),
             "o\n1\n".to_owned(),
@@ -1350,9 +1360,7 @@ mod tests {
         for result in [
             with(|c| c.origin.clear()),
             with(|c| c.origin = "a\n1".to_owned()),
-            with(|c| c.extensions = vec![String::new()]),
-            with(|c| c.extensions = vec!["a\nb".to_owned()]),
-            with(|c| c.extensions = vec!["tab\t".to_owned()]),
+            with(|c| c.origin = "tab\t".to_owned()),
         ] {
             assert!(
                 matches!(result, Err(NoteError::MalformedCheckpoint { .. })),
@@ -1387,9 +1395,8 @@ mod tests {
             origin in line_strategy(),
             size in any::<u64>(),
             root in any::<[u8; 32]>(),
-            extensions in proptest::collection::vec(line_strategy(), 0..4),
         ) {
-            let checkpoint = Checkpoint { origin, size, root: Hash(root), extensions };
+            let checkpoint = Checkpoint { origin, size, root: Hash(root) };
             prop_assert_eq!(Checkpoint::parse_body(&checkpoint.body()).unwrap(), checkpoint);
         }
 
@@ -1401,7 +1408,7 @@ mod tests {
             root in any::<[u8; 32]>(),
         ) {
             let key = SignerKey::from_seed("ledger.example/audit", seed).unwrap();
-            let checkpoint = Checkpoint { origin, size, root: Hash(root), extensions: Vec::new() };
+            let checkpoint = Checkpoint { origin, size, root: Hash(root) };
             let text = checkpoint.sign(&key).unwrap();
             prop_assert_eq!(Checkpoint::open(&text, &key.verifier()).unwrap(), checkpoint);
             prop_assert_eq!(

@@ -15,6 +15,9 @@ use crate::note::{Checkpoint, NoteError, VerifierKey};
 /// The checks a verification runs, in the order they are reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Check {
+    /// An export file is lines of events ending in LF, then one checkpoint line, and nothing
+    /// else (no byte order mark, no CR, no empty line, nothing after the checkpoint line).
+    ExportFile,
     /// Every event is the RFC 8785 canonical JSON of what it parses to, with integers only.
     Canonical,
     /// Every event validates against `schemas/event.schema.json`.
@@ -27,7 +30,7 @@ pub enum Check {
     HashChain,
     /// Every `caused_by` id names an earlier event.
     Causes,
-    /// Recording times never go back.
+    /// Recording times are written in the organisation's offset and never go back.
     RecordedTimes,
     /// Event 0 creates the ledger and only event 0 does.
     Genesis,
@@ -41,7 +44,8 @@ pub enum Check {
 
 impl Check {
     /// Every check, in report order.
-    pub const ALL: [Check; 11] = [
+    pub const ALL: [Check; 12] = [
+        Check::ExportFile,
         Check::Canonical,
         Check::Schema,
         Check::Positions,
@@ -58,6 +62,7 @@ impl Check {
     /// The short name printed in reports.
     pub fn name(self) -> &'static str {
         match self {
+            Check::ExportFile => "export file",
             Check::Canonical => "canonical JSON",
             Check::Schema => "event schema",
             Check::Positions => "positions",
@@ -218,6 +223,7 @@ pub struct LedgerVerifier {
     ids: HashSet<Uuid>,
     last_recorded: Option<jiff::Timestamp>,
     genesis: Option<Genesis>,
+    time_zone: Option<jiff::tz::TimeZone>,
     roots_wanted: Vec<u64>,
     roots_at: BTreeMap<u64, Hash>,
     cause_count: u64,
@@ -237,6 +243,7 @@ impl LedgerVerifier {
             ids: HashSet::new(),
             last_recorded: None,
             genesis: None,
+            time_zone: None,
             roots_wanted,
             roots_at: BTreeMap::new(),
             cause_count: 0,
@@ -293,9 +300,25 @@ impl LedgerVerifier {
             // The link after the break decides which side was altered: an event whose
             // previous_hash was altered also has a new leaf hash, so its next link breaks too.
             return Err(if event.previous_hash != broken.leaf_at {
-                altered(broken.at)
+                altered(
+                    broken.at,
+                    format!(
+                        "event {at}'s previous_hash is not the hash of event {before}, and event {after}'s is not the hash of event {at}",
+                        at = broken.at,
+                        before = broken.at - 1,
+                        after = expected
+                    ),
+                )
             } else {
-                altered(broken.at - 1)
+                altered(
+                    broken.at - 1,
+                    format!(
+                        "event {at}'s previous_hash is not the hash of event {before}, but event {after} still links to event {at}",
+                        at = broken.at,
+                        before = broken.at - 1,
+                        after = expected
+                    ),
+                )
             });
         }
         if event.previous_hash != self.previous_leaf {
@@ -333,6 +356,17 @@ impl LedgerVerifier {
             }
         }
         self.cause_count += event.caused_by.len() as u64;
+        if expected == 0 {
+            let genesis = genesis_of(event)?;
+            self.time_zone = Some(
+                crate::genesis::time_zone(&genesis.time_zone).expect("genesis_of checked the zone"),
+            );
+            self.genesis = Some(genesis);
+        }
+        if compare && let (Some(zone), Some(genesis)) = (&self.time_zone, &self.genesis) {
+            recorded_in_zone(event, zone, &genesis.time_zone)
+                .map_err(|message| fail(Check::RecordedTimes, Some(expected), message))?;
+        }
         if let Some(last) = self.last_recorded
             && event.recorded_time < last
             && compare
@@ -347,9 +381,7 @@ impl LedgerVerifier {
             ));
         }
         self.last_recorded = Some(event.recorded_time);
-        if expected == 0 {
-            self.genesis = Some(genesis_of(event)?);
-        } else if event.event_type == "ledger_created" {
+        if expected > 0 && event.event_type == "ledger_created" {
             return Err(fail(
                 Check::Genesis,
                 Some(expected),
@@ -367,16 +399,34 @@ impl LedgerVerifier {
         Ok(())
     }
 
-    /// End of input. `signed_root` is the root a trusted checkpoint gives for this size, if
-    /// there is one: it pins a chain break at the last link to the right event.
+    /// What event 0 says, once event 0 has been checked.
+    pub fn genesis(&self) -> Option<&Genesis> {
+        self.genesis.as_ref()
+    }
+
+    /// End of input. `signed_root` is the root that a checkpoint whose signature has been
+    /// checked gives for this size, if there is one: it pins a chain break at the last link to
+    /// the right event. A root read from a checkpoint that was not opened with the key must
+    /// not be passed, since anyone can write one.
     pub fn finish(self, signed_root: Option<&Hash>) -> Result<Verified, Failure> {
         if let Some(broken) = self.broken {
             let mut alternative = broken.frontier_before_previous.clone();
             alternative.push(broken.claimed_previous, |_, _, _| {});
             alternative.push(broken.leaf_at, |_, _, _| {});
+            let (at, before) = (broken.at, broken.at - 1);
             return Err(match signed_root {
-                Some(root) if alternative.root() == *root => altered(broken.at - 1),
-                Some(_) => altered(broken.at),
+                Some(root) if alternative.root() == *root => altered(
+                    before,
+                    format!(
+                        "event {at}'s previous_hash is not the hash of event {before}, and the signed root is that of the ledger with the event it names in place of event {before}"
+                    ),
+                ),
+                Some(_) => altered(
+                    at,
+                    format!(
+                        "event {at}'s previous_hash is not the hash of event {before}, and the signed root is not that of the ledger with the event it names in place of event {before}"
+                    ),
+                ),
                 None => ambiguous(&broken),
             });
         }
@@ -394,6 +444,45 @@ impl LedgerVerifier {
     }
 }
 
+/// Check that an event's `recorded_time` is written as the ledger's writer writes it: in the
+/// offset the organisation's time zone has at that instant, `+00:00` when it is zero. The
+/// schema has fixed the rest of its form (`YYYY-MM-DDTHH:MM:SS.mmm±hh:mm`).
+fn recorded_in_zone(
+    event: &ParsedEvent,
+    zone: &jiff::tz::TimeZone,
+    zone_name: &str,
+) -> Result<(), String> {
+    let text = event.value["recorded_time"]
+        .as_str()
+        .expect("schema: recorded_time");
+    let (sign, digits) = text[text.len() - 6..].split_at(1);
+    let field = |range: std::ops::Range<usize>| -> i32 {
+        digits[range].parse().expect("schema: offset digits")
+    };
+    let magnitude = field(0..2) * 3600 + field(3..5) * 60;
+    let stated = if sign == "-" { -magnitude } else { magnitude };
+    let expected = zone.to_offset(event.recorded_time).seconds();
+    if stated == expected && !(sign == "-" && magnitude == 0) {
+        return Ok(());
+    }
+    Err(format!(
+        "recorded_time {text} is not written in the organisation's time zone {zone_name}, whose offset at that instant is {}",
+        offset_text(expected)
+    ))
+}
+
+/// An offset from UTC in seconds as `±hh:mm`, or `±hh:mm:ss` when it has seconds.
+fn offset_text(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let magnitude = seconds.unsigned_abs();
+    let (hours, minutes, rest) = (magnitude / 3600, magnitude / 60 % 60, magnitude % 60);
+    if rest == 0 {
+        format!("{sign}{hours:02}:{minutes:02}")
+    } else {
+        format!("{sign}{hours:02}:{minutes:02}:{rest:02}")
+    }
+}
+
 fn ambiguous(broken: &BrokenLink) -> Failure {
     fail(
         Check::HashChain,
@@ -407,13 +496,12 @@ fn ambiguous(broken: &BrokenLink) -> Failure {
     )
 }
 
-fn altered(position: u64) -> Failure {
+/// A chain break pinned to the event at `position`, with the evidence that pins it.
+fn altered(position: u64, evidence: String) -> Failure {
     fail(
         Check::HashChain,
         Some(position),
-        format!(
-            "the event's bytes differ from what the next event's previous_hash and the checkpoint vouch for: event {position} was altered"
-        ),
+        format!("{evidence}: event {position} was altered"),
     )
 }
 
@@ -442,9 +530,7 @@ pub fn genesis_of(event: &crate::event::ParsedEvent) -> Result<Genesis, Failure>
         )));
     }
     let time_zone = text("time_zone");
-    if jiff::tz::TimeZone::get(&time_zone).is_err() {
-        return Err(bad(format!("unknown time zone {time_zone}")));
-    }
+    crate::genesis::time_zone(&time_zone).map_err(|error| bad(error.to_string()))?;
     Ok(Genesis {
         organisation: text("organisation"),
         origin,
@@ -454,13 +540,9 @@ pub fn genesis_of(event: &crate::event::ParsedEvent) -> Result<Genesis, Failure>
     })
 }
 
-/// Check a signed checkpoint for a verified ledger: signed by its key, for its origin, and
-/// with the root the ledger has at the checkpoint's size (which must have been recorded).
-pub fn check_checkpoint(
-    verified: &Verified,
-    text: &str,
-    check: Check,
-) -> Result<Checkpoint, Failure> {
+/// Open a checkpoint with the ledger's key and check that it is for the ledger's origin: only
+/// after this are its size and root statements of the key's holder.
+fn open_checkpoint(verified: &Verified, text: &str, check: Check) -> Result<Checkpoint, Failure> {
     let key = &verified.genesis.verifier_key;
     let checkpoint = Checkpoint::open(text, key).map_err(|error| {
         let message = match error {
@@ -482,12 +564,22 @@ pub fn check_checkpoint(
             ),
         ));
     }
+    Ok(checkpoint)
+}
+
+/// Compare an opened checkpoint with the ledger: the ledger has at least its size, and the
+/// same root at that size (which must have been recorded while verifying).
+fn check_root(
+    verified: &Verified,
+    checkpoint: Checkpoint,
+    check: Check,
+) -> Result<Checkpoint, Failure> {
     if checkpoint.size > verified.size {
         return Err(fail(
             check,
             None,
             format!(
-                "the checkpoint vouches for {} events but the ledger has {}: it was truncated or rolled back",
+                "the checkpoint is signed for {} events but the ledger has {}: it was truncated or rolled back",
                 checkpoint.size, verified.size
             ),
         ));
@@ -521,6 +613,62 @@ pub fn check_checkpoint(
             format!("no root was kept for size {}", checkpoint.size),
         )),
     }
+}
+
+/// Check a signed checkpoint for a verified ledger: signed by its key, for its origin, and
+/// with the root the ledger has at the checkpoint's size (which must have been recorded).
+pub fn check_checkpoint(
+    verified: &Verified,
+    text: &str,
+    check: Check,
+) -> Result<Checkpoint, Failure> {
+    let checkpoint = open_checkpoint(verified, text, check)?;
+    check_root(verified, checkpoint, check)
+}
+
+/// The note a saved checkpoint file holds: the file must be the signed note exactly as
+/// `kaohe checkpoint` prints it (FORMAT.md 5.3): UTF-8 without a byte order mark, lines ending
+/// in a line feed alone, and nothing after the last signature line's line feed. The note
+/// itself is checked when it is opened.
+pub fn checkpoint_file_text(bytes: &[u8]) -> Result<&str, Failure> {
+    let refuse = |message: String| fail(Check::SavedCheckpoint, None, message);
+    if bytes.is_empty() {
+        return Err(refuse("the checkpoint file is empty".into()));
+    }
+    if bytes.len() > crate::note::MAX_NOTE_SIZE {
+        return Err(refuse(format!(
+            "the checkpoint file is larger than any checkpoint ({} bytes)",
+            crate::note::MAX_NOTE_SIZE
+        )));
+    }
+    if bytes.starts_with(BYTE_ORDER_MARK) {
+        return Err(refuse(
+            "the checkpoint file starts with a byte order mark (EF BB BF): a checkpoint file has none".into(),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|error| {
+        refuse(format!(
+            "the checkpoint file is not UTF-8 text (at byte {})",
+            error.valid_up_to()
+        ))
+    })?;
+    if let Some(at) = text.find('\r') {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(refuse(format!(
+            "line {line} of the checkpoint file ends with a carriage return: a checkpoint file's lines end with a line feed alone, not CR LF"
+        )));
+    }
+    if !text.ends_with('\n') {
+        return Err(refuse(
+            "the checkpoint file does not end with a line feed: it was cut short".into(),
+        ));
+    }
+    if text.ends_with("\n\n") {
+        return Err(refuse(
+            "the checkpoint file has an empty line at its end: it ends with its last signature line".into(),
+        ));
+    }
+    Ok(text)
 }
 
 /// The size a checkpoint text states, read without checking its signature (to know which
@@ -600,6 +748,9 @@ pub struct LedgerCheck {
     verifier: LedgerVerifier,
     anchors: Anchors,
     failure: Option<Failure>,
+    /// Whether the own checkpoint must be of the whole ledger (an export's is; a data
+    /// directory's latest may be older than its last events).
+    own_is_whole: bool,
 }
 
 impl LedgerCheck {
@@ -609,6 +760,7 @@ impl LedgerCheck {
             verifier: LedgerVerifier::new(anchors.sizes()),
             anchors,
             failure: None,
+            own_is_whole: false,
         }
     }
 
@@ -650,18 +802,21 @@ impl LedgerCheck {
         self.anchors.own = Some(text);
     }
 
+    /// The root the own checkpoint signs for the whole ledger, if it is of the whole ledger
+    /// and opens with the key event 0 names: what pins a chain break at the last link.
+    fn signed_root_of_all(&self) -> Option<Hash> {
+        let key = &self.verifier.genesis()?.verifier_key;
+        let checkpoint = Checkpoint::open(self.anchors.own.as_deref()?, key).ok()?;
+        (checkpoint.size == self.verifier.size()).then_some(checkpoint.root)
+    }
+
     /// Finish: `stored_nodes` is the result of checking a data directory's Merkle nodes.
     pub fn finish(self, stored_nodes: Option<Result<(), String>>) -> Result<Report, Failure> {
         if let Some(failure) = self.failure {
             return Err(failure);
         }
-        let size = self.verifier.size();
-        let own_root = self.anchors.own.as_deref().and_then(|text| {
-            let (body, _) = crate::note::split_note(text).ok()?;
-            let checkpoint = Checkpoint::parse_body(&body).ok()?;
-            (checkpoint.size == size).then_some(checkpoint.root)
-        });
-        let verified = self.verifier.finish(own_root.as_ref())?;
+        let signed_root = self.signed_root_of_all();
+        let verified = self.verifier.finish(signed_root.as_ref())?;
         let anchors = self.anchors;
         let key = &verified.genesis.verifier_key;
         if let Some(trusted) = &anchors.trusted
@@ -680,11 +835,24 @@ impl LedgerCheck {
         if let Some(Err(message)) = stored_nodes {
             return Err(fail(Check::MerkleRoot, None, message));
         }
-        let own = anchors
-            .own
-            .as_deref()
-            .map(|text| check_checkpoint(&verified, text, Check::MerkleRoot))
-            .transpose()?;
+        let own = match anchors.own.as_deref() {
+            None => None,
+            Some(text) => {
+                let checkpoint = open_checkpoint(&verified, text, Check::MerkleRoot)?;
+                // Only now, with its signature checked, is the checkpoint's size the key's word.
+                if self.own_is_whole && checkpoint.size != verified.size {
+                    return Err(fail(
+                        Check::MerkleRoot,
+                        None,
+                        format!(
+                            "the export's checkpoint is signed for {} events, but the export holds {}: events were removed or added",
+                            checkpoint.size, verified.size
+                        ),
+                    ));
+                }
+                Some(check_root(&verified, checkpoint, Check::MerkleRoot)?)
+            }
+        };
         for older in &anchors.stored {
             check_checkpoint(&verified, older, Check::CheckpointSignature)?;
         }
@@ -703,8 +871,18 @@ impl LedgerCheck {
     }
 }
 
+/// How an export's checkpoint line begins, and no event line does: an event's canonical form
+/// begins with its first member in sorting order, `actor`.
+const CHECKPOINT_LINE_START: &[u8] = b"{\"checkpoint\":";
+
+/// The byte order mark, which an export never starts with.
+const BYTE_ORDER_MARK: &[u8] = b"\xef\xbb\xbf";
+
 /// Verifies an export line by line: every line but the last is an event, the last is the
 /// checkpoint line. One line is held back until the next arrives, to know which is last.
+///
+/// Faults of the file rather than of an event (FORMAT.md 6) are reported as such, by line
+/// number and, where the line stands where an event belongs, by that event's position.
 #[derive(Debug)]
 pub struct ExportCheck {
     check: LedgerCheck,
@@ -716,8 +894,10 @@ pub struct ExportCheck {
 impl ExportCheck {
     /// Start; `anchors.own` is taken from the export itself.
     pub fn new(anchors: Anchors) -> Self {
+        let mut check = LedgerCheck::new(anchors);
+        check.own_is_whole = true;
         ExportCheck {
-            check: LedgerCheck::new(anchors),
+            check,
             line: 0,
             held: None,
             spare: Vec::new(),
@@ -728,58 +908,115 @@ impl ExportCheck {
     /// final line that had none. False once something failed.
     pub fn push_line(&mut self, line: &[u8], ended_with_newline: bool) -> bool {
         self.line += 1;
-        if !ended_with_newline {
-            self.check.fail(fail(
-                Check::Positions,
-                None,
-                format!(
-                    "line {}: the file does not end with a newline: it was truncated",
-                    self.line
-                ),
-            ));
+        // A line is followed, so the line before it is where an event belongs.
+        if let Some(previous) = self.held.take() {
+            let going = self.push_event_line(&previous);
+            self.spare = previous;
+            if !going {
+                return false;
+            }
+        }
+        if let Some(fault) = self.line_fault(line, ended_with_newline) {
+            self.check.fail(fault);
             return false;
         }
         let mut next = std::mem::take(&mut self.spare);
         next.clear();
         next.extend_from_slice(line);
-        match self.held.replace(next) {
-            Some(previous) => {
-                let going = self.check.push(&previous);
-                self.spare = previous;
-                going
-            }
-            None => true,
+        self.held = Some(next);
+        true
+    }
+
+    /// Check the line before the current one as the event it must be.
+    fn push_event_line(&mut self, line: &[u8]) -> bool {
+        if line.starts_with(CHECKPOINT_LINE_START) {
+            let number = self.line - 1;
+            self.check.fail(fail(
+                Check::ExportFile,
+                Some(self.check.size()),
+                format!(
+                    "line {number} is a checkpoint line, but line {} follows it: the checkpoint line must be the last line",
+                    self.line
+                ),
+            ));
+            return false;
         }
+        self.check.push(line)
+    }
+
+    /// What is wrong with the current line as a line of an export, whatever it holds.
+    fn line_fault(&self, line: &[u8], ended_with_newline: bool) -> Option<Failure> {
+        let number = self.line;
+        // Where the line stands, the event of this position belongs, unless it is the last.
+        let event = Some(self.check.size());
+        if !ended_with_newline {
+            return Some(fail(
+                Check::ExportFile,
+                None,
+                format!(
+                    "line {number}, the last, does not end with a line feed: the export was cut short"
+                ),
+            ));
+        }
+        if number == 1 && line.starts_with(BYTE_ORDER_MARK) {
+            return Some(fail(
+                Check::ExportFile,
+                event,
+                "the export starts with a byte order mark (EF BB BF): an export has none",
+            ));
+        }
+        if line.ends_with(b"\r") {
+            return Some(fail(
+                Check::ExportFile,
+                event,
+                format!(
+                    "line {number} ends with a carriage return: an export's lines end with a line feed alone, not CR LF"
+                ),
+            ));
+        }
+        if line.is_empty() {
+            return Some(fail(
+                Check::ExportFile,
+                event,
+                format!("line {number} is empty: an export has no empty lines"),
+            ));
+        }
+        None
     }
 
     /// Verify everything whole; returns how many events were checked, and the outcome.
     pub fn finish(mut self) -> (u64, Result<Report, Failure>) {
-        match self.held.take().map(|line| parse_export_checkpoint_line(&line)) {
-            Some(Some(text)) => {
-                let events = self.check.size();
-                match checkpoint_size(&text) {
-                    Some(size) if size != events && self.check.failure.is_none() => {
-                        self.check.fail(fail(
-                            Check::MerkleRoot,
-                            None,
-                            format!(
-                                "the export's checkpoint vouches for {size} events, the export holds {events}: events were removed or added"
-                            ),
-                        ));
-                    }
-                    _ => {}
-                }
-                self.check.set_own_checkpoint(text);
-            }
-            Some(None) => self.check.fail(fail(
-                Check::CheckpointSignature,
+        let number = self.line;
+        match self.held.take() {
+            // Nothing held: the file had no lines, or a fault stopped the pass already.
+            None if number == 0 => self.check.fail(fail(
+                Check::ExportFile,
                 None,
-                format!(
-                    "line {}: the last line is not a checkpoint line: the export was truncated or its checkpoint damaged",
-                    self.line
-                ),
+                "the export is empty: it has no lines",
             )),
-            None => self.check.fail(fail(Check::Genesis, None, "the export is empty")),
+            None => {}
+            Some(last) => match parse_export_checkpoint_line(&last) {
+                Some(_) if self.check.size() == 0 => self.check.fail(fail(
+                    Check::ExportFile,
+                    None,
+                    "the export has no events: its only line is a checkpoint line",
+                )),
+                Some(text) => self.check.set_own_checkpoint(text),
+                None if last.starts_with(CHECKPOINT_LINE_START) => self.check.fail(fail(
+                    Check::ExportFile,
+                    None,
+                    format!(
+                        "line {number}, the last, is a damaged checkpoint line: it is not the canonical JSON of an object whose one member is checkpoint, a string"
+                    ),
+                )),
+                None => self.check.fail(fail(
+                    Check::ExportFile,
+                    None,
+                    format!(
+                        "line {number}, the last, is not a checkpoint line: the export was truncated, or its checkpoint line removed"
+                    ),
+                )),
+            },
         }
         let size = self.check.size();
         (size, self.check.finish(None))

@@ -12,6 +12,7 @@ fn ledger(size: u64) -> Vec<Vec<u8>> {
     let key = SignerKey::from_seed("kaohe.test/prepared", [3; 32]).unwrap();
     let mut drafts = vec![
         LedgerCreated {
+            id: Uuid::now_v7(),
             organisation: "示范镇",
             key: &key.verifier(),
             time_zone: "Asia/Shanghai",

@@ -66,7 +66,6 @@ pub(crate) fn checkpoint_for(
         origin: state.engine.store().genesis().origin.clone(),
         size,
         root: snapshot.root_at(size)?,
-        extensions: Vec::new(),
     };
     checkpoint.sign(signer).map_err(ApiError::internal)
 }
@@ -246,7 +245,7 @@ pub async fn inclusion_proof(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<InclusionQuery>,
-) -> Result<Json<ProofBundle>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.require_overseer("proofs of the ledger's events")?;
     let bundle = blocking(move || {
         let snapshot = state.engine.store().snapshot()?;
@@ -263,7 +262,13 @@ pub async fn inclusion_proof(
         })
     })
     .await?;
-    Ok(Json(bundle))
+    bundle_response(&bundle)
+}
+
+/// A proof bundle as `kaohe prove` prints it: its canonical JSON and a line feed.
+fn bundle_response(bundle: &ProofBundle) -> Result<Response, ApiError> {
+    let file = bundle.to_file().map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], file).into_response())
 }
 
 /// The query of `GET /v1/ledger/proofs/consistency`.
@@ -284,7 +289,7 @@ pub async fn consistency_proof(
     State(state): State<AppState>,
     caller: Caller,
     Query(query): Query<ConsistencyQuery>,
-) -> Result<Json<ProofBundle>, ApiError> {
+) -> Result<Response, ApiError> {
     caller.require_overseer("proofs of the ledger")?;
     let bundle = blocking(move || {
         let snapshot = state.engine.store().snapshot()?;
@@ -299,7 +304,7 @@ pub async fn consistency_proof(
         })
     })
     .await?;
-    Ok(Json(bundle))
+    bundle_response(&bundle)
 }
 
 /// The whole ledger as an export file (docs/FORMAT.md §6), streamed from one snapshot, for

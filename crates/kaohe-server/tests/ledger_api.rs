@@ -72,11 +72,11 @@ fn an_outside_client_follows_and_verifies_the_ledger_over_a_socket() {
     ] {
         let (status, _, body) = get(path);
         assert_eq!(status, 200);
-        let bundle: ProofBundle = serde_json::from_slice(&body).unwrap();
+        let bundle = ProofBundle::from_file(&body).unwrap();
         assert!(matches!(bundle.verify(&key), Ok(Proven::Inclusion { .. })));
     }
     let (_, _, body) = get("/v1/ledger/proofs/consistency?from=9");
-    let bundle: ProofBundle = serde_json::from_slice(&body).unwrap();
+    let bundle = ProofBundle::from_file(&body).unwrap();
     assert!(matches!(
         bundle.verify(&key),
         Ok(Proven::Consistency { .. })

@@ -15,6 +15,7 @@ fn key() -> SignerKey {
 
 fn genesis() -> EventDraft {
     LedgerCreated {
+        id: Uuid::now_v7(),
         organisation: "示范镇",
         key: &key().verifier(),
         time_zone: "Asia/Shanghai",
@@ -75,7 +76,6 @@ fn export(dir: &tempfile::TempDir, size: u32) -> (Vec<Vec<u8>>, String) {
         origin: "kaohe.test/import".into(),
         size: u64::from(size),
         root: snapshot.head().unwrap().root,
-        extensions: Vec::new(),
     }
     .sign(&key())
     .unwrap();
@@ -238,7 +238,6 @@ fn damaged_exports_are_refused_at_the_first_bad_event() {
         origin: "kaohe.test/import".into(),
         size: 30,
         root: kaohe_ledger::hash::leaf_hash(b"other"),
-        extensions: Vec::new(),
     }
     .sign(&SignerKey::from_seed("kaohe.test/import", [1; 32]).unwrap())
     .unwrap();

@@ -17,6 +17,7 @@ use uuid::Uuid;
 fn genesis() -> EventDraft {
     let key = SignerKey::from_seed("kaohe.test/store", [7; 32]).unwrap();
     LedgerCreated {
+        id: Uuid::now_v7(),
         organisation: "示范镇",
         key: &key.verifier(),
         time_zone: "Asia/Shanghai",

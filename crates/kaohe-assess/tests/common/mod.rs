@@ -28,6 +28,7 @@ impl Given {
     pub fn ledger() -> Given {
         let key = SignerKey::from_seed("kaohe.test/rules", [1; 32]).unwrap();
         let genesis = LedgerCreated {
+            id: Uuid::now_v7(),
             organisation: "示范镇",
             key: &key.verifier(),
             time_zone: "Asia/Shanghai",

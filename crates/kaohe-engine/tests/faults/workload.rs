@@ -62,7 +62,8 @@ fn signer() -> SignerKey {
 }
 
 pub fn genesis() -> EventDraft {
-    let mut draft = LedgerCreated {
+    LedgerCreated {
+        id: id(0),
         organisation: "示范镇",
         key: &signer().verifier(),
         time_zone: "Asia/Shanghai",
@@ -70,9 +71,7 @@ pub fn genesis() -> EventDraft {
         business_time: "2026-01-01T08:00:00+08:00",
         person_id: "office",
     }
-    .draft();
-    draft.id = id(0);
-    draft
+    .draft()
 }
 
 fn millis(time: &str) -> i64 {
@@ -445,7 +444,6 @@ impl Run {
             origin: store.genesis().origin.clone(),
             size,
             root: snapshot.root_at(size).map_err(|error| error.to_string())?,
-            extensions: Vec::new(),
         }
         .sign(&signer())
         .map_err(|error| error.to_string())?;

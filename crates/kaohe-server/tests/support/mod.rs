@@ -184,6 +184,7 @@ pub fn town() -> Town {
 /// Event 0 of the township's ledger, whose checkpoints `key` signs.
 pub fn genesis(key: &SignerKey) -> kaohe_ledger::event::EventDraft {
     LedgerCreated {
+        id: uuid::Uuid::now_v7(),
         organisation: "示范镇",
         key: &key.verifier(),
         time_zone: "Asia/Shanghai",
