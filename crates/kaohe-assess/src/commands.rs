@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::payload::Scores;
 use crate::period::{Month, Period, Quarter};
 use crate::policy::Policy;
-use crate::words::{Kind, Outcome, Role};
+use crate::words::{Kind, Outcome};
 
 /// A cadre writes the entry of a working day (一天两行字), for themselves.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -252,8 +252,11 @@ pub struct RegisterPerson {
 pub struct AssignRole {
     /// Who.
     pub person_id: String,
-    /// The role (any but `system`).
-    pub role: Role,
+    /// The role (any but `system`). Kept as the text sent, so that a word that names no role
+    /// is refused by the rule that says which roles can be given (`unknown_role`), like
+    /// `system`, rather than as a malformed command.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::words::Role))]
+    pub role: String,
     /// The first day.
     pub from: Date,
     /// The last day, inclusive; open-ended when absent.

@@ -617,7 +617,8 @@ pub async fn register_person(
 #[serde(deny_unknown_fields)]
 pub struct AssignRole {
     /// The role.
-    pub role: Role,
+    #[schema(value_type = Role)]
+    pub role: String,
     /// The first day.
     pub from: Date,
     /// The last day, inclusive; open-ended when absent.

@@ -398,3 +398,31 @@ fn a_request_id_makes_a_retry_answer_200_with_the_same_events() {
         assert_eq!(town.size(), size);
     }
 }
+
+#[test]
+fn a_role_that_cannot_be_given_is_refused_by_the_rule_that_names_the_roles() {
+    let town = town();
+    town.at("2026-04-01T10:00:00+08:00");
+    let size = town.size();
+    for (person, role, status, code) in [
+        ("office", "emperor", 422, "unknown_role"),
+        ("office", "system", 422, "unknown_role"),
+        ("office", "", 422, "unknown_role"),
+        // Who acts is checked first, as for every command.
+        ("p001", "emperor", 403, "not_in_role"),
+    ] {
+        let body = json!({"role": role, "from": "2026-04-01"}).to_string();
+        let answer = town.post("/v1/people/p002/roles", person, &body);
+        assert_eq!(answer.status, status, "{role} by {person}");
+        assert_eq!(answer.code().as_deref(), Some(code), "{role} by {person}");
+    }
+    // A role of the wrong type is still a malformed body.
+    let answer = town.post(
+        "/v1/people/p002/roles",
+        "office",
+        r#"{"role":5,"from":"2026-04-01"}"#,
+    );
+    assert_eq!(answer.status, 422);
+    assert_eq!(answer.code().as_deref(), Some("invalid_body"));
+    assert_eq!(town.size(), size);
+}
