@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::{BearerSession, Session};
 use crate::{ApiError, AppState};
 
 /// One event a command appended.
@@ -77,7 +77,7 @@ pub fn answer<T: Serialize>(created: bool, body: T) -> Response {
 
 async fn execute(
     state: &AppState,
-    caller: &Caller,
+    caller: &Session,
     request_id: Option<Uuid>,
     command: Command,
 ) -> Result<Response, ApiError> {
@@ -108,7 +108,7 @@ pub struct WriteEntry {
     responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn write_entry(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Json(body): Json<WriteEntry>,
 ) -> Result<Response, ApiError> {
     let command = Command::WriteEntry(rules::WriteEntry {
@@ -140,7 +140,7 @@ pub struct AmendEntry {
     request_body = AmendEntry, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn amend_entry(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(entry_id): Path<Uuid>,
     Json(body): Json<AmendEntry>,
 ) -> Result<Response, ApiError> {
@@ -169,7 +169,7 @@ pub struct SubmitSheet {
     responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn submit_sheet(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Json(body): Json<SubmitSheet>,
 ) -> Result<Response, ApiError> {
     let command = Command::SubmitSheet(rules::SubmitSheet {
@@ -210,7 +210,7 @@ pub struct ReadSheet {
     request_body = ReadSheet, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn read_sheet(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path((person_id, period)): Path<(String, String)>,
     Json(body): Json<ReadSheet>,
 ) -> Result<Response, ApiError> {
@@ -239,7 +239,7 @@ pub struct DisplaySheet {
     request_body = DisplaySheet, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn display_sheet(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path((person_id, period)): Path<(String, String)>,
     Json(body): Json<DisplaySheet>,
 ) -> Result<Response, ApiError> {
@@ -271,7 +271,7 @@ pub struct GiveOpinion {
     responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn give_opinion(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Json(body): Json<GiveOpinion>,
 ) -> Result<Response, ApiError> {
     let command = Command::GiveOpinion(rules::GiveOpinion {
@@ -308,7 +308,7 @@ pub struct Nominate {
     responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn nominate(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Json(body): Json<Nominate>,
 ) -> Result<Response, ApiError> {
     let command = Command::Nominate(rules::Nominate {
@@ -342,7 +342,7 @@ pub struct GiveScores {
     responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn give_scores(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Json(body): Json<GiveScores>,
 ) -> Result<Response, ApiError> {
     let command = Command::GiveScores(rules::GiveScores {
@@ -371,7 +371,7 @@ pub struct ProposeDecision {
     request_body = ProposeDecision, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn propose_decision(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(quarter): Path<String>,
     Json(body): Json<ProposeDecision>,
 ) -> Result<Response, ApiError> {
@@ -399,7 +399,7 @@ pub struct CosignDecision {
     request_body = CosignDecision, responses((status = 201, description = "Recorded, with the sanctions it brings.", body = CommandAnswer)))]
 pub async fn cosign_decision(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(quarter): Path<String>,
     Json(body): Json<CosignDecision>,
 ) -> Result<Response, ApiError> {
@@ -426,7 +426,7 @@ pub struct PublishDecision {
     request_body = PublishDecision, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn publish_decision(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(quarter): Path<String>,
     Json(body): Json<PublishDecision>,
 ) -> Result<Response, ApiError> {
@@ -459,7 +459,7 @@ pub struct FileAppeal {
     responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn file_appeal(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Json(body): Json<FileAppeal>,
 ) -> Result<Response, ApiError> {
     let command = Command::FileAppeal(rules::FileAppeal {
@@ -489,7 +489,7 @@ pub struct AnswerAppeal {
     request_body = AnswerAppeal, responses((status = 201, description = "Recorded, with any revocations.", body = CommandAnswer)))]
 pub async fn answer_appeal(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(appeal_id): Path<Uuid>,
     Json(body): Json<AnswerAppeal>,
 ) -> Result<Response, ApiError> {
@@ -519,7 +519,7 @@ pub struct RecordTalk {
     request_body = RecordTalk, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn record_talk(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(sanction_id): Path<Uuid>,
     Json(body): Json<RecordTalk>,
 ) -> Result<Response, ApiError> {
@@ -547,7 +547,7 @@ pub struct PlanRectification {
     request_body = PlanRectification, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn plan_rectification(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(sanction_id): Path<Uuid>,
     Json(body): Json<PlanRectification>,
 ) -> Result<Response, ApiError> {
@@ -574,7 +574,7 @@ pub struct CompleteRectification {
     request_body = CompleteRectification, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn complete_rectification(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(sanction_id): Path<Uuid>,
     Json(body): Json<CompleteRectification>,
 ) -> Result<Response, ApiError> {
@@ -602,7 +602,7 @@ pub struct RegisterPerson {
     responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn register_person(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Json(body): Json<RegisterPerson>,
 ) -> Result<Response, ApiError> {
     let command = Command::RegisterPerson(rules::RegisterPerson {
@@ -633,7 +633,7 @@ pub struct AssignRole {
     request_body = AssignRole, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn assign_role(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(person_id): Path<String>,
     Json(body): Json<AssignRole>,
 ) -> Result<Response, ApiError> {
@@ -664,7 +664,7 @@ pub struct AssignSupervision {
     request_body = AssignSupervision, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn assign_supervision(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(person_id): Path<String>,
     Json(body): Json<AssignSupervision>,
 ) -> Result<Response, ApiError> {
@@ -696,7 +696,7 @@ pub struct AssignArea {
     request_body = AssignArea, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn assign_area(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(person_id): Path<String>,
     Json(body): Json<AssignArea>,
 ) -> Result<Response, ApiError> {
@@ -724,7 +724,7 @@ pub struct AdoptPolicy {
     responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
 pub async fn adopt_policy(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Json(body): Json<AdoptPolicy>,
 ) -> Result<Response, ApiError> {
     let command = Command::AdoptPolicy(rules::AdoptPolicy {
@@ -759,7 +759,7 @@ pub struct IssuedTokenAnswer {
     responses((status = 201, description = "Issued.", body = IssuedTokenAnswer)))]
 pub async fn issue_token(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Json(body): Json<IssueToken>,
 ) -> Result<Response, ApiError> {
     let (issued, executed) = state
@@ -791,7 +791,7 @@ pub struct RevokeToken {
     request_body = RevokeToken, responses((status = 201, description = "Revoked.", body = CommandAnswer)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(token_id): Path<Uuid>,
     Json(body): Json<RevokeToken>,
 ) -> Result<Response, ApiError> {

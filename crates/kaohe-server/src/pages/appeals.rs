@@ -15,9 +15,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, perform, recorded_notice, render,
+    FormData, Layout, Notice, PageError, PageSession, kind_word, parse, perform, recorded_notice,
+    render,
 };
 use crate::AppState;
+use crate::auth::Session;
 
 #[derive(Template)]
 #[template(path = "appeals.html")]
@@ -50,7 +52,7 @@ pub struct AppealsQuery {
 
 fn appeals_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     notice: Option<Notice>,
     status: StatusCode,
 ) -> Response {
@@ -70,7 +72,7 @@ fn appeals_page(
 /// `GET /appeals`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Query(query): Query<AppealsQuery>,
 ) -> Result<Response, PageError> {
     viewer.require(
@@ -88,7 +90,7 @@ pub async fn page(
 /// `POST /appeals/{appeal_id}/answer`: the party committee answers.
 pub async fn answer(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(appeal_id): Path<Uuid>,
     form: FormData,
 ) -> Response {
@@ -110,7 +112,7 @@ pub async fn answer(
 /// `POST /appeals`: a person appeals their designation; back to their year.
 pub async fn file(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     form: FormData,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&form.get("quarter"))?;

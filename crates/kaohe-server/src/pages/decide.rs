@@ -13,8 +13,11 @@ use kaohe_assess::views::{QuarterBoard, quarter_board};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{FormData, Layout, Notice, PageError, Viewer, parse, perform, recorded_notice, render};
+use super::{
+    FormData, Layout, Notice, PageError, PageSession, parse, perform, recorded_notice, render,
+};
 use crate::AppState;
+use crate::auth::Session;
 
 #[derive(Template)]
 #[template(path = "decide.html")]
@@ -45,7 +48,7 @@ pub struct DecideQuery {
 
 fn decide_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     quarter: Quarter,
     chosen: (Vec<String>, Vec<String>),
     notice: Option<Notice>,
@@ -82,7 +85,7 @@ fn decide_page(
 /// `GET /decide/{quarter}`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
     Query(query): Query<DecideQuery>,
 ) -> Result<Response, PageError> {
@@ -104,7 +107,7 @@ pub async fn page(
 /// `POST /decide/{quarter}/propose`.
 pub async fn propose(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
@@ -128,7 +131,7 @@ pub async fn propose(
 /// `POST /decide/{quarter}/cosign`.
 pub async fn cosign(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {

@@ -17,9 +17,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, perform, recorded_notice, render,
+    FormData, Layout, Notice, PageError, PageSession, kind_word, parse, perform, recorded_notice,
+    render,
 };
 use crate::AppState;
+use crate::auth::Session;
 
 /// A citable record of a supervisee: a sheet or an opinion.
 struct Citation {
@@ -80,7 +82,7 @@ pub struct MonthQuery {
 
 fn leader_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     month: Month,
     form: NominationForm,
     notice: Option<Notice>,
@@ -136,7 +138,7 @@ fn leader_page(
 /// `GET /leader/{month}`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
@@ -157,7 +159,7 @@ pub async fn page(
 
 async fn act(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     month: Month,
     command: Command,
     form: NominationForm,
@@ -175,7 +177,7 @@ async fn act(
 /// `POST /leader/{month}/read`: read a supervisee's sheet.
 pub async fn read(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
@@ -192,7 +194,7 @@ pub async fn read(
 /// `POST /leader/{month}/nominate`: name a best or a worst.
 pub async fn nominate(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
@@ -238,7 +240,7 @@ fn tenths(text: &str) -> Option<u32> {
 /// `POST /leader/{month}/scores`: score a supervisee on the five dimensions.
 pub async fn scores(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
@@ -274,7 +276,7 @@ struct ChiefPage {
 
 fn chief_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     month: Month,
     kept: (String, String),
     notice: Option<Notice>,
@@ -299,7 +301,7 @@ fn chief_page(
 /// `GET /chief/{month}`.
 pub async fn chief_page_route(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
@@ -318,7 +320,7 @@ pub async fn chief_page_route(
 /// `POST /chief/{month}/opinions`.
 pub async fn opinion(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {

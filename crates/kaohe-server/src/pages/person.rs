@@ -17,9 +17,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, perform, recorded_notice, render,
+    FormData, Layout, Notice, PageError, PageSession, kind_word, perform, recorded_notice, render,
 };
 use crate::AppState;
+use crate::auth::Session;
 
 #[derive(Template)]
 #[template(path = "person.html")]
@@ -112,7 +113,7 @@ pub struct PersonQuery {
 /// The page of `person`'s `year`, for `viewer`, who must be allowed to read it.
 pub fn person_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     person: &str,
     year: i16,
     notice: Option<Notice>,
@@ -170,7 +171,7 @@ pub fn person_page(
 /// `GET /people/{person_id}/{year}`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path((person_id, year)): Path<(String, i16)>,
     Query(query): Query<PersonQuery>,
 ) -> Result<Response, PageError> {
@@ -190,7 +191,7 @@ pub async fn page(
 /// Run a follow-up of `sanction_id` and come back to the person's year.
 async fn follow_up(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     sanction_id: Uuid,
     command: Command,
 ) -> Result<Response, PageError> {
@@ -219,7 +220,7 @@ async fn follow_up(
 /// `POST /sanctions/{sanction_id}/talk`.
 pub async fn talk(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(sanction_id): Path<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
@@ -238,7 +239,7 @@ pub async fn talk(
 /// `POST /sanctions/{sanction_id}/plan`.
 pub async fn plan(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(sanction_id): Path<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {
@@ -252,7 +253,7 @@ pub async fn plan(
 /// `POST /sanctions/{sanction_id}/completion`.
 pub async fn completion(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(sanction_id): Path<Uuid>,
     form: FormData,
 ) -> Result<Response, PageError> {

@@ -13,8 +13,9 @@ use kaohe_assess::views::{EntryView, SheetStatus, SheetView, month_entries, mont
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{FormData, Layout, Notice, PageError, Viewer, perform, recorded_notice, render};
+use super::{FormData, Layout, Notice, PageError, PageSession, perform, recorded_notice, render};
 use crate::AppState;
+use crate::auth::Session;
 
 /// What the entry form holds.
 struct EntryForm {
@@ -65,7 +66,7 @@ pub struct RecordQuery {
 
 fn page_for(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     month: Month,
     form: EntryForm,
     notice: Option<Notice>,
@@ -104,7 +105,7 @@ fn page_for(
     )
 }
 
-fn empty_form(viewer: &Viewer) -> EntryForm {
+fn empty_form(viewer: &Session) -> EntryForm {
     EntryForm {
         date: viewer.today.to_string(),
         did: String::new(),
@@ -115,7 +116,7 @@ fn empty_form(viewer: &Viewer) -> EntryForm {
 /// `GET /record`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Query(query): Query<RecordQuery>,
 ) -> Result<Response, PageError> {
     viewer.require(viewer.has(Role::Cadre), "工作记录由机关干部本人填写")?;
@@ -135,7 +136,11 @@ pub async fn page(
 }
 
 /// `POST /record/entries`: today's (or a past working day's) entry.
-pub async fn write(State(state): State<AppState>, viewer: Viewer, form: FormData) -> Response {
+pub async fn write(
+    State(state): State<AppState>,
+    PageSession(viewer): PageSession,
+    form: FormData,
+) -> Response {
     let kept = EntryForm {
         date: form.get("date"),
         did: form.get("did"),
@@ -173,7 +178,7 @@ pub async fn write(State(state): State<AppState>, viewer: Viewer, form: FormData
 /// `POST /record/entries/{entry_id}/amend`: a correction; the original stays.
 pub async fn amend(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(entry_id): Path<Uuid>,
     form: FormData,
 ) -> Response {
@@ -205,7 +210,7 @@ pub async fn amend(
 /// `POST /record/sheets`: hand in a ten-day sheet.
 pub async fn submit_sheet(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     form: FormData,
 ) -> Response {
     let period = match super::parse::<kaohe_assess::period::Period>(&form.get("period")) {
