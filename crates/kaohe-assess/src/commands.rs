@@ -252,9 +252,9 @@ pub struct RegisterPerson {
 pub struct AssignRole {
     /// Who.
     pub person_id: String,
-    /// The role (any but `system`). Kept as the text sent, so that a word that names no role
-    /// is refused by the rule that says which roles can be given (`unknown_role`), like
-    /// `system`, rather than as a malformed command.
+    /// The role (any but `system`).
+    // The text sent, parsed by the rule: a word that names no role is refused by the rule that
+    // says which roles can be given (`unknown_role`), like `system`, not as a malformed command.
     #[cfg_attr(feature = "openapi", schema(value_type = crate::words::Role))]
     pub role: String,
     /// The first day.
