@@ -342,14 +342,17 @@ fn every_command_endpoint_answers_bad_requests_as_pinned_and_records_nothing() {
         }
     }
     assert_eq!(town.state.engine.store().head().unwrap(), head);
-    // Line by line, so that a failure names the first answer that changed.
-    for (pinned, answered) in PINNED.lines().zip(answers.lines()) {
-        assert_eq!(answered, pinned, "an answer differs from the pinned one");
-    }
-    assert_eq!(
-        answers.lines().count(),
-        PINNED.lines().count(),
-        "the answers are now:\n{answers}"
+    // Line by line, so that a failure names every answer that changed.
+    let changed: Vec<String> = PINNED
+        .lines()
+        .zip(answers.lines())
+        .filter(|(pinned, answered)| pinned != answered)
+        .map(|(pinned, answered)| format!("pinned {pinned}\n   now {answered}"))
+        .collect();
+    assert!(
+        changed.is_empty() && answers.lines().count() == PINNED.lines().count(),
+        "answers differ from the pinned ones:\n{}\n\nthe answers are now:\n{answers}",
+        changed.join("\n")
     );
 }
 

@@ -5,18 +5,14 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{AnswerAppeal, FileAppeal};
-use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{AppealQueue, appeal_queue};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, PageSession, kind_word, parse, perform, recorded_notice,
-    render,
+    FormData, Layout, Notice, PageError, PageSession, kind_word, perform, recorded_notice, render,
 };
 use crate::AppState;
 use crate::auth::Session;
@@ -91,22 +87,16 @@ pub async fn page(
 pub async fn answer(
     State(state): State<AppState>,
     PageSession(viewer): PageSession,
-    Path(appeal_id): Path<Uuid>,
+    Path(appeal_id): Path<String>,
     form: FormData,
-) -> Response {
-    let command = Command::AnswerAppeal(AnswerAppeal {
-        appeal_id,
-        outcome: if form.get("outcome") == "overturned" {
-            kaohe_assess::Outcome::Overturned
-        } else {
-            kaohe_assess::Outcome::Upheld
-        },
-        reasons: form.get("reasons"),
-    });
-    perform(&state, &viewer, command, "/appeals", |status, notice| {
-        appeals_page(&state, &viewer, Some(notice), status)
-    })
-    .await
+) -> Result<Response, PageError> {
+    let answer: AnswerAppeal = form.command(&[("appeal_id", &appeal_id)])?;
+    Ok(
+        perform(&state, &viewer, answer, "/appeals", |status, notice| {
+            appeals_page(&state, &viewer, Some(notice), status)
+        })
+        .await,
+    )
 }
 
 /// `POST /appeals`: a person appeals their designation; back to their year.
@@ -115,41 +105,24 @@ pub async fn file(
     PageSession(viewer): PageSession,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let quarter: Quarter = parse(&form.get("quarter"))?;
-    let kind: Kind = form
-        .get("kind")
-        .parse()
-        .map_err(|_| PageError::bad_request("评定类别无效"))?;
-    let person = form.get("person_id");
-    let command = Command::FileAppeal(FileAppeal {
-        quarter,
-        person_id: person.clone(),
-        kind,
-        grounds: form.get("grounds"),
-    });
-    let back = format!("/people/{person}/{}", quarter.year());
-    Ok(perform(&state, &viewer, command, &back, |status, notice| {
+    let appeal: FileAppeal = form.command(&[])?;
+    let (person, year) = (appeal.person_id.clone(), appeal.quarter.year());
+    let back = format!("/people/{person}/{year}");
+    Ok(perform(&state, &viewer, appeal, &back, |status, notice| {
         // Shown on the year appealed about, or, when the person may not see it, on
         // their own.
-        super::person::person_page(
-            &state,
-            &viewer,
-            &person,
-            quarter.year(),
-            Some(notice.clone()),
-            status,
-        )
-        .or_else(|_| {
-            super::person::person_page(
-                &state,
-                &viewer,
-                &viewer.person_id,
-                quarter.year(),
-                Some(notice),
-                status,
-            )
-        })
-        .unwrap_or_else(axum::response::IntoResponse::into_response)
+        super::person::person_page(&state, &viewer, &person, year, Some(notice.clone()), status)
+            .or_else(|_| {
+                super::person::person_page(
+                    &state,
+                    &viewer,
+                    &viewer.person_id,
+                    year,
+                    Some(notice),
+                    status,
+                )
+            })
+            .unwrap_or_else(axum::response::IntoResponse::into_response)
     })
     .await)
 }

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::PublishDecision;
 use kaohe_assess::period::Quarter;
@@ -123,15 +122,12 @@ pub async fn publish(
     form: FormData,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
-    let text = form.get("notice");
-    let command = Command::PublishDecision(PublishDecision {
-        quarter,
-        notice: text.clone(),
-    });
+    let publication: PublishDecision = form.command(&[("quarter", &quarter.to_string())])?;
+    let text = publication.notice.clone();
     Ok(perform(
         &state,
         &viewer,
-        command,
+        publication,
         &format!("/quarters/{quarter}"),
         |status, notice| board_page(&state, &viewer, quarter, text, Some(notice), status),
     )

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{CosignDecision, ProposeDecision};
 use kaohe_assess::period::Quarter;
@@ -112,16 +111,12 @@ pub async fn propose(
     form: FormData,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
-    let chosen = (form.all("best"), form.all("worst"));
-    let command = Command::ProposeDecision(ProposeDecision {
-        quarter,
-        best: chosen.0.clone(),
-        worst: chosen.1.clone(),
-    });
+    let proposal: ProposeDecision = form.command(&[("quarter", &quarter.to_string())])?;
+    let chosen = (proposal.best.clone(), proposal.worst.clone());
     Ok(perform(
         &state,
         &viewer,
-        command,
+        proposal,
         &format!("/decide/{quarter}"),
         |status, notice| decide_page(&state, &viewer, quarter, chosen, Some(notice), status),
     )
@@ -136,16 +131,11 @@ pub async fn cosign(
     form: FormData,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
-    let proposal_id = Uuid::parse_str(&form.get("proposal_id"))
-        .map_err(|_| PageError::bad_request("评定方案编号无效"))?;
-    let command = Command::CosignDecision(CosignDecision {
-        quarter,
-        proposal_id,
-    });
+    let cosignature: CosignDecision = form.command(&[("quarter", &quarter.to_string())])?;
     Ok(perform(
         &state,
         &viewer,
-        command,
+        cosignature,
         &format!("/quarters/{quarter}"),
         |status, notice| {
             decide_page(

@@ -1,8 +1,10 @@
 //! The pages people use: server-rendered, zh-CN, usable without JavaScript, nothing loaded from
 //! outside. A person signs in with their token (kept in an HttpOnly, same-site cookie); each
 //! page serves a role's real task, and shows only the forms of the roles the person holds
-//! today (every form carries `data-role`). A form the rules refuse is shown again with the
-//! rule in words and the input kept; one they accept redirects to the page with a notice.
+//! today (every form carries `data-role`). A form is read into its command's struct
+//! (`FormData::command`, the same reading as the API's) and executed as the API executes it
+//! (`perform`). A form the rules refuse is shown again with the rule in words and the input
+//! kept; one they accept redirects to the page with a notice.
 //!
 //! The signed-in person is the API's `Session`; the pages also accept `Authorization: Bearer`,
 //! so the exports can be fetched by tools.
@@ -29,9 +31,11 @@ use axum::routing::{get, post};
 use kaohe_assess::Role;
 use kaohe_assess::period::{Month, Quarter};
 use kaohe_engine::ExecuteError;
+use serde::de::DeserializeOwned;
 
 use crate::AppState;
 use crate::auth::{Forbidden, Session};
+use crate::input::{self, FormFields, Given, InputError};
 
 /// The session cookie: the person's token.
 pub const SESSION_COOKIE: &str = "kaohe_session";
@@ -308,13 +312,19 @@ impl FormData {
             .unwrap_or_default()
     }
 
-    /// Every value of `name`.
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .collect()
+    /// The command `C` the form asks for: its fields from the form's fields of the same names
+    /// (a field the form leaves out reads as empty), and from `given`, the path's parameters
+    /// that are fields of the command. A malformed path parameter is answered 400, a form that
+    /// does not make the command 422; neither comes from the pages' own forms.
+    pub fn command<C: DeserializeOwned>(&self, given: &[Given<'_>]) -> Result<C, PageError> {
+        let skip: Vec<&str> = given.iter().map(|(name, _)| *name).collect();
+        input::command(given, FormFields::new(&self.0, &skip), None).map_err(|error| match error {
+            InputError::Given(error) => PageError::bad_request(format!("网址有误：{error}")),
+            InputError::Body(error) => PageError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("表单内容无效：{error}"),
+            ),
+        })
     }
 }
 
@@ -333,18 +343,18 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for FormData {
     }
 }
 
-/// Act on a form: `command` by the viewer, now. Recorded: back to `back` with a notice naming
-/// the event. Refused: `again` shows the page with the rule in words, with the status the API
-/// would answer.
+/// Act on a form: `command` by the signed-in person, now, executed as the API executes it.
+/// Recorded: back to `back` with a notice naming the event. Refused: `again` shows the page
+/// with the rule in words, with the status the API would answer.
 pub async fn perform(
     state: &AppState,
     viewer: &Session,
-    command: kaohe_assess::Command,
+    command: impl Into<kaohe_assess::Command>,
     back: &str,
     again: impl FnOnce(StatusCode, Notice) -> Response,
 ) -> Response {
-    match state.engine.execute(&viewer.person_id, command, None).await {
-        Ok(executed) => recorded(back, &executed),
+    match crate::commands::execute(state, viewer, command.into(), None).await {
+        Ok(done) => recorded(back, done.executed()),
         Err(error) => {
             let (status, notice) = refused(error);
             again(status, notice)
