@@ -322,7 +322,8 @@ pub struct RevokeToken {
     pub reason: String,
 }
 
-/// Declares [`Command`] with one variant per command struct, each named as its struct, and
+/// Declares [`Command`] with one variant per command struct, each named as its struct, the
+/// structs' names (`Command::NAMES`, so that a service can check it serves every command), and
 /// `From` from each struct, so a command is built as `WriteEntry { .. }.into()`.
 macro_rules! commands {
     ($($(#[$meta:meta])* $name:ident,)+) => {
@@ -330,6 +331,11 @@ macro_rules! commands {
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum Command {
             $($(#[$meta])* $name($name),)+
+        }
+
+        impl Command {
+            /// The name of each command's struct, in the order declared.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),+];
         }
 
         $(
