@@ -402,7 +402,7 @@ impl World {
             1 => Command::AssignRole(AssignRole {
                 person_id: self.person(u)?,
                 // Every role, `system` too, which the rules refuse to give.
-                role: *u.choose(kaohe_assess::Role::ALL)?,
+                role: u.choose(kaohe_assess::Role::ALL)?.to_string(),
                 from: self.day(u)?,
                 until: if u.arbitrary()? {
                     Some(self.day(u)?)

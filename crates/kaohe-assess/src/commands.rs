@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::payload::Scores;
 use crate::period::{Month, Period, Quarter};
 use crate::policy::Policy;
-use crate::words::{Kind, Outcome, Role};
+use crate::words::{Kind, Outcome};
 
 /// A cadre writes the entry of a working day (一天两行字), for themselves.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -253,7 +253,10 @@ pub struct AssignRole {
     /// Who.
     pub person_id: String,
     /// The role (any but `system`).
-    pub role: Role,
+    // The text sent, parsed by the rule: a word that names no role is refused by the rule that
+    // says which roles can be given (`unknown_role`), like `system`, not as a malformed command.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::words::Role))]
+    pub role: String,
     /// The first day.
     pub from: Date,
     /// The last day, inclusive; open-ended when absent.
@@ -319,7 +322,8 @@ pub struct RevokeToken {
     pub reason: String,
 }
 
-/// Declares [`Command`] with one variant per command struct, each named as its struct, and
+/// Declares [`Command`] with one variant per command struct, each named as its struct, the
+/// structs' names (`Command::NAMES`, so that a service can check it serves every command), and
 /// `From` from each struct, so a command is built as `WriteEntry { .. }.into()`.
 macro_rules! commands {
     ($($(#[$meta:meta])* $name:ident,)+) => {
@@ -327,6 +331,11 @@ macro_rules! commands {
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum Command {
             $($(#[$meta])* $name($name),)+
+        }
+
+        impl Command {
+            /// The name of each command's struct, in the order declared.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),+];
         }
 
         $(

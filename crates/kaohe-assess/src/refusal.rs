@@ -27,9 +27,9 @@ pub enum Refusal {
     /// A person id is already taken.
     #[error("{0} is already on the roster")]
     AlreadyRegistered(String),
-    /// The role is not one that can be given.
+    /// The role, as sent, is not one that can be given.
     #[error("{0} is not a role that can be given")]
-    UnknownRole(Role),
+    UnknownRole(String),
     /// A span or assignment with its dates the wrong way round.
     #[error("the role ends on {until}, before it starts on {from}")]
     BadSpan {

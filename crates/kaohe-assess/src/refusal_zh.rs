@@ -24,7 +24,13 @@ impl Refusal {
                 date,
             } => format!("{person} 在 {date} 不是{}，无权办理此事项", roles_zh(roles)),
             Refusal::AlreadyRegistered(person) => format!("{person} 已在人员名册中"),
-            Refusal::UnknownRole(role) => format!("“{}”不是可以授予的职责", role.name_zh()),
+            Refusal::UnknownRole(text) => {
+                let name: &str = match text.parse::<Role>() {
+                    Ok(role) => role.name_zh(),
+                    Err(_) => text,
+                };
+                format!("“{name}”不是可以授予的职责")
+            }
             Refusal::BadSpan { from, until } => {
                 format!("任职止日 {until} 早于起日 {from}")
             }

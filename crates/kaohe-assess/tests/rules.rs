@@ -98,7 +98,7 @@ fn entries_are_refused_by_the_rule_that_forbids_them() {
         "2026-03-01T09:00:00+08:00",
         Command::AssignRole(AssignRole {
             person_id: "p002".into(),
-            role: kaohe_assess::Role::Office,
+            role: kaohe_assess::Role::Office.to_string(),
             from: date(2026, 3, 1),
             until: None,
         }),
@@ -127,7 +127,7 @@ fn a_role_ends_on_its_last_day() {
         "2026-01-02T09:00:00+08:00",
         Command::AssignRole(AssignRole {
             person_id: "p009".into(),
-            role: kaohe_assess::Role::Cadre,
+            role: kaohe_assess::Role::Cadre.to_string(),
             from: date(2026, 1, 1),
             until: Some(date(2026, 2, 28)),
         }),
@@ -156,20 +156,34 @@ fn a_role_ends_on_its_last_day() {
             "2026-01-02T09:00:00+08:00",
             Command::AssignRole(AssignRole {
                 person_id: "p009".into(),
-                role: kaohe_assess::Role::System,
+                role: kaohe_assess::Role::System.to_string(),
                 from: date(2026, 1, 1),
                 until: None
             }),
         ),
         Refusal::UnknownRole(_)
     ));
+    // A word that names no role at all is refused by the same rule, with the word.
+    let refusal = given.refused(
+        "office",
+        "2026-01-02T09:00:00+08:00",
+        Command::AssignRole(AssignRole {
+            person_id: "p009".into(),
+            role: "emperor".into(),
+            from: date(2026, 1, 1),
+            until: None,
+        }),
+    );
+    assert_eq!(refusal, Refusal::UnknownRole("emperor".into()));
+    assert_eq!(refusal.code(), "unknown_role");
+    assert!(refusal.in_chinese().contains("“emperor”"));
     assert!(matches!(
         given.refused(
             "office",
             "2026-01-02T09:00:00+08:00",
             Command::AssignRole(AssignRole {
                 person_id: "p009".into(),
-                role: kaohe_assess::Role::Cadre,
+                role: kaohe_assess::Role::Cadre.to_string(),
                 from: date(2026, 3, 1),
                 until: Some(date(2026, 2, 1))
             }),
@@ -861,7 +875,7 @@ fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_
         "2026-04-03T10:00:00+08:00",
         Command::AssignRole(AssignRole {
             person_id: "p002".into(),
-            role: kaohe_assess::Role::PartyCommittee,
+            role: kaohe_assess::Role::PartyCommittee.to_string(),
             from: date(2026, 4, 3),
             until: None,
         }),
@@ -1256,7 +1270,7 @@ fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused(
         "2026-01-05T09:00:00+08:00",
         Command::AssignRole(AssignRole {
             person_id: "p002".into(),
-            role: kaohe_assess::Role::Cadre,
+            role: kaohe_assess::Role::Cadre.to_string(),
             from: date(2025, 12, 1),
             until: None,
         }),

@@ -83,7 +83,7 @@ fn serve(dir: &Path) -> Result<Served> {
                 }),
                 Command::AssignRole(AssignRole {
                     person_id: person.clone(),
-                    role: kaohe_assess::Role::Cadre,
+                    role: kaohe_assess::Role::Cadre.to_string(),
                     from: FIRST_DAY,
                     until: None,
                 }),

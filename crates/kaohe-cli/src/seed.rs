@@ -519,7 +519,7 @@ fn roster(town: &mut Township) -> Result<()> {
             &time,
             Command::AssignRole(AssignRole {
                 person_id: person(number),
-                role,
+                role: role.to_string(),
                 from: FIRST_DAY,
                 until: None,
             }),

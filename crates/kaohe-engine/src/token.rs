@@ -70,15 +70,27 @@ impl Engine {
         by: &str,
         person: &str,
     ) -> Result<(IssuedToken, Executed), ExecuteError> {
-        let token_id = Uuid::now_v7();
+        let command = IssueToken {
+            token_id: Uuid::now_v7(),
+            person_id: person.into(),
+        };
+        self.issue_token_with(by, command).await
+    }
+
+    /// Issue the token `command` names (its id chosen by the caller, a fresh UUIDv7), by the
+    /// office member `by`; the secret is drawn here and the text is returned once.
+    pub async fn issue_token_with(
+        &self,
+        by: &str,
+        command: IssueToken,
+    ) -> Result<(IssuedToken, Executed), ExecuteError> {
+        let token_id = command.token_id;
+        let person_id = command.person_id.clone();
         let secret: [u8; 32] = random_bytes();
         let executed = self
             .execute_with(
                 by,
-                Command::IssueToken(IssueToken {
-                    token_id,
-                    person_id: person.into(),
-                }),
+                Command::IssueToken(command),
                 None,
                 vec![SideWrite::PutToken {
                     id: token_id,
@@ -94,7 +106,7 @@ impl Engine {
         Ok((
             IssuedToken {
                 token_id,
-                person_id: person.into(),
+                person_id,
                 text,
             },
             executed,

@@ -346,7 +346,7 @@ async fn concurrent_commands_share_commits_and_keep_the_state_whole() {
             "office",
             Command::AssignRole(AssignRole {
                 person_id: cadre.clone(),
-                role: kaohe_assess::Role::Cadre,
+                role: kaohe_assess::Role::Cadre.to_string(),
                 from: date(2026, 1, 1),
                 until: None,
             }),

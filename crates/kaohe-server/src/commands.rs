@@ -1,28 +1,328 @@
-//! Every command of the rules as a `POST` under `/v1/`: the signed-in person acts, now; the
-//! rules decide and authorize (by role and by object, on the day of the act); the events are
-//! appended before the answer. A refusal appends nothing. Every body may carry a
-//! `request_id` (a UUIDv7 the client chose): sent again, the same request is answered from
-//! the ledger instead of recorded twice.
+//! Every command of the rules under `/v1/`, from one table: a command's endpoint is one line
+//! of `ROUTES` (method, path, tag, the command's struct), and one handler serves them all. It
+//! takes the signed-in person, the path's parameters and the JSON body; takes `request_id` (a
+//! UUIDv7 the client chose: sent again, the same request is answered from the ledger instead
+//! of recorded twice) out of the body; merges the parameters in and deserializes the struct
+//! (`input.rs`); and executes it (`execute`, which the pages use too). The rules decide and
+//! authorize, by role and by object, on the day of the act; the events are appended before the
+//! answer; a refusal appends nothing. The OpenAPI operation of each line is derived from the
+//! same struct and line (`openapi.rs`).
+
+use std::borrow::Cow;
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, RawPathParams, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jiff::civil::Date;
+use axum::routing::{MethodFilter, MethodRouter, on};
 use kaohe_assess::Command;
-use kaohe_assess::commands as rules;
-use kaohe_assess::payload::Scores;
-use kaohe_assess::period::{Month, Period, Quarter};
-use kaohe_assess::policy::Policy;
-use kaohe_assess::state::Kind;
-use kaohe_assess::{Outcome, Role};
-use kaohe_engine::Executed;
-use serde::{Deserialize, Serialize};
+// Every command struct, each named once in the table below.
+use kaohe_assess::commands::*;
+use kaohe_engine::{ExecuteError, Executed, IssuedToken};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
 use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::Schema;
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::{BearerSession, Session};
+use crate::input::{self, Given, InputError, RequestId};
 use crate::{ApiError, AppState};
+
+/// The command endpoints, one line each: 一记, 三评, appeals, 三奖惩, the office.
+pub static ROUTES: &[CommandRoute] = &[
+    recorded::<WriteEntry>("/v1/entries", "records"),
+    recorded::<AmendEntry>("/v1/entries/{entry_id}/amendments", "records"),
+    recorded::<SubmitSheet>("/v1/sheets", "records"),
+    recorded::<ReadSheet>("/v1/sheets/{person_id}/{period}/reading", "records"),
+    recorded::<DisplaySheet>("/v1/sheets/{person_id}/{period}/display", "records"),
+    recorded::<GiveOpinion>("/v1/opinions", "evaluations"),
+    recorded::<Nominate>("/v1/nominations", "evaluations"),
+    recorded::<GiveScores>("/v1/scores", "evaluations"),
+    recorded::<ProposeDecision>("/v1/quarters/{quarter}/proposals", "evaluations"),
+    recorded::<CosignDecision>("/v1/quarters/{quarter}/cosignature", "evaluations"),
+    recorded::<PublishDecision>("/v1/quarters/{quarter}/publication", "evaluations"),
+    recorded::<FileAppeal>("/v1/appeals", "appeals"),
+    recorded::<AnswerAppeal>("/v1/appeals/{appeal_id}/answer", "appeals"),
+    recorded::<RecordTalk>("/v1/sanctions/{sanction_id}/talk", "sanctions"),
+    recorded::<PlanRectification>("/v1/sanctions/{sanction_id}/plan", "sanctions"),
+    recorded::<CompleteRectification>("/v1/sanctions/{sanction_id}/completion", "sanctions"),
+    recorded::<RegisterPerson>("/v1/people", "roster"),
+    recorded::<AssignRole>("/v1/people/{person_id}/roles", "roster"),
+    recorded::<AssignSupervision>("/v1/people/{person_id}/supervision", "roster"),
+    recorded::<AssignArea>("/v1/people/{person_id}/area", "roster"),
+    recorded::<AdoptPolicy>("/v1/policies", "roster"),
+    route::<IssueToken>("/v1/tokens", "roster", Answer::TokenIssued),
+    route::<RevokeToken>(
+        "/v1/tokens/{token_id}/revocation",
+        "roster",
+        Answer::TokenRevoked,
+    ),
+];
+
+/// One command endpoint.
+pub struct CommandRoute {
+    /// The method: a command changes the ledger, so `POST`.
+    pub method: Method,
+    /// The path template; each `{name}` is the command's field of that name.
+    pub path: &'static str,
+    /// The OpenAPI tag (`openapi.rs` names them).
+    pub tag: &'static str,
+    /// The command's struct.
+    pub command: CommandStruct,
+    /// How it is answered.
+    pub answer: Answer,
+}
+
+/// A command's struct, as the table needs it: its name and schema for the document, and how a
+/// request becomes it.
+pub struct CommandStruct {
+    /// The struct's name, which is also the name of its body's schema.
+    pub name: fn() -> Cow<'static, str>,
+    /// The struct's schema: its fields, described by their doc comments.
+    pub schema: fn() -> RefOr<Schema>,
+    /// The schemas the struct refers to.
+    pub schemas: fn(&mut Vec<(String, RefOr<Schema>)>),
+    /// Check the fields given outside the body alone.
+    check_given: fn(&[Given<'_>]) -> Result<(), InputError<serde_json::Error>>,
+    /// The command from the given fields and a JSON body.
+    read: ReadJson,
+}
+
+type ReadJson = fn(
+    &[Given<'_>],
+    &[u8],
+    Option<&mut RequestId>,
+) -> Result<Command, InputError<serde_json::Error>>;
+
+/// How a command endpoint is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// 201 with the events, or 200 for a retry answered from the ledger; the body may carry
+    /// `request_id`.
+    Recorded,
+    /// 201 with the token's text, shown once and never again; the service chooses the
+    /// token's id and keeps the secret's hash. No retries: the text cannot be answered again.
+    TokenIssued,
+    /// 201 with the events; the token's hash is forgotten in the same commit. No retries.
+    TokenRevoked,
+}
+
+impl Answer {
+    /// Whether the body may carry `request_id`.
+    pub fn retries(self) -> bool {
+        self == Answer::Recorded
+    }
+
+    /// The command's fields the service chooses, never the body.
+    pub fn chosen(self) -> &'static [&'static str] {
+        match self {
+            Answer::TokenIssued => &["token_id"],
+            Answer::Recorded | Answer::TokenRevoked => &[],
+        }
+    }
+
+    /// The values of the chosen fields for one request: each a fresh UUIDv7 (the one there is
+    /// is a token's id).
+    fn choose(self) -> Vec<(&'static str, String)> {
+        self.chosen()
+            .iter()
+            .map(|field| (*field, Uuid::now_v7().to_string()))
+            .collect()
+    }
+}
+
+impl CommandRoute {
+    /// The names of the path's parameters.
+    pub fn parameters(&self) -> impl Iterator<Item = &'static str> {
+        self.path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+    }
+}
+
+/// The line of a command answered with its events.
+const fn recorded<C: Readable>(path: &'static str, tag: &'static str) -> CommandRoute {
+    route::<C>(path, tag, Answer::Recorded)
+}
+
+const fn route<C: Readable>(path: &'static str, tag: &'static str, answer: Answer) -> CommandRoute {
+    CommandRoute {
+        method: Method::POST,
+        path,
+        tag,
+        command: CommandStruct {
+            name: <C as ToSchema>::name,
+            schema: <C as utoipa::PartialSchema>::schema,
+            schemas: <C as ToSchema>::schemas,
+            check_given: input::check_given::<C, serde_json::Error>,
+            read: read_json::<C>,
+        },
+        answer,
+    }
+}
+
+/// What a command's struct must be to have a line in the table.
+trait Readable: DeserializeOwned + ToSchema + Into<Command> + 'static {}
+
+impl<C: DeserializeOwned + ToSchema + Into<Command> + 'static> Readable for C {}
+
+fn read_json<C: Readable>(
+    given: &[Given<'_>],
+    body: &[u8],
+    request_id: Option<&mut RequestId>,
+) -> Result<Command, InputError<serde_json::Error>> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let command: C = input::command(given, &mut json, request_id)?;
+    // Anything after the body's value is a syntax error, as a plain `Json` extractor finds.
+    json.end().map_err(|error| {
+        let at_the_top = serde_path_to_error::Track::new().path();
+        InputError::Body(serde_path_to_error::Error::new(at_the_top, error))
+    })?;
+    Ok(command.into())
+}
+
+/// The route of a line: its method, and the one handler.
+pub fn method_router(route: &'static CommandRoute) -> MethodRouter<AppState> {
+    let filter =
+        MethodFilter::try_from(route.method.clone()).expect("a command's method is routable");
+    on(
+        filter,
+        move |State(state): State<AppState>,
+              BearerSession(session): BearerSession,
+              parameters: RawPathParams,
+              request: Request| async move {
+            handle(route, &state, &session, &parameters, request)
+                .await
+                .unwrap_or_else(|answer| answer)
+        },
+    )
+}
+
+/// The one command handler: the path's parameters are checked before the body, then the
+/// body's media type, size and fields, as a plain `Json` extractor checks them.
+async fn handle(
+    route: &'static CommandRoute,
+    state: &AppState,
+    session: &Session,
+    parameters: &RawPathParams,
+    request: Request,
+) -> Result<Response, Response> {
+    let chosen = route.answer.choose();
+    let given: Vec<Given<'_>> = parameters
+        .iter()
+        .chain(chosen.iter().map(|(field, value)| (*field, value.as_str())))
+        .collect();
+    (route.command.check_given)(&given).map_err(input_error)?;
+    if !json_content_type(request.headers()) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Expected request with `Content-Type: application/json`",
+        )
+        .into_response());
+    }
+    // A body over the limit is answered by the limit's own rejection (413).
+    let body = Bytes::from_request(request, state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let mut request_id = RequestId::default();
+    let retries = route.answer.retries().then_some(&mut request_id);
+    let command = (route.command.read)(&given, &body, retries).map_err(input_error)?;
+    let done = execute(state, session, command, request_id.id)
+        .await
+        .map_err(|error| ApiError::from(error).into_response())?;
+    Ok(match done {
+        Done::Recorded(executed) => answer(executed.created, CommandAnswer::from(executed)),
+        Done::Issued(issued, executed) => answer(
+            true,
+            IssuedTokenAnswer {
+                token_id: issued.token_id,
+                person_id: issued.person_id,
+                token: issued.text,
+                events: CommandAnswer::from(executed).events,
+            },
+        ),
+    })
+}
+
+/// `application/json`, or any `application/…+json`, as a plain `Json` extractor accepts.
+fn json_content_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<mime::Mime>().ok())
+        .is_some_and(|mime| {
+            mime.type_() == "application"
+                && (mime.subtype() == "json" || mime.suffix().is_some_and(|name| name == "json"))
+        })
+}
+
+/// A path parameter that does not fit is the path's fault (400); a body that does not parse
+/// is a malformed request (400); one that parses but does not fit the command is 422.
+fn input_error(error: InputError<serde_json::Error>) -> Response {
+    match error {
+        InputError::Given(error) => {
+            ApiError::bad_request(format!("Invalid URL: {error}")).into_response()
+        }
+        InputError::Body(error) => match error.inner().classify() {
+            Category::Data => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                format!("Failed to deserialize the JSON body into the target type: {error}"),
+            )
+            .into_response(),
+            Category::Syntax | Category::Eof | Category::Io => {
+                ApiError::bad_request(format!("Failed to parse the request body as JSON: {error}"))
+                    .into_response()
+            }
+        },
+    }
+}
+
+/// What executing a command did.
+pub enum Done {
+    /// Its events were appended, or, for a retry, found.
+    Recorded(Executed),
+    /// A token was issued; its text is here once.
+    Issued(IssuedToken, Executed),
+}
+
+impl Done {
+    /// The events.
+    pub fn executed(&self) -> &Executed {
+        match self {
+            Done::Recorded(executed) | Done::Issued(_, executed) => executed,
+        }
+    }
+}
+
+/// Execute `command` by the signed-in person, now: the one way the API and the pages record.
+/// Tokens are issued and revoked with their hashes written beside the ledger in the same commit.
+pub async fn execute(
+    state: &AppState,
+    session: &Session,
+    command: Command,
+    request_id: Option<Uuid>,
+) -> Result<Done, ExecuteError> {
+    let engine = &state.engine;
+    let person = session.person_id.as_str();
+    Ok(match command {
+        Command::IssueToken(issue) => {
+            let (issued, executed) = engine.issue_token_with(person, issue).await?;
+            Done::Issued(issued, executed)
+        }
+        Command::RevokeToken(revoke) => Done::Recorded(
+            engine
+                .revoke_token(person, revoke.token_id, &revoke.reason)
+                .await?,
+        ),
+        command => Done::Recorded(engine.execute(person, command, request_id).await?),
+    })
+}
 
 /// One event a command appended.
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,681 +365,6 @@ impl From<Executed> for CommandAnswer {
     }
 }
 
-/// 201 for a new record, 200 for a retry answered from the ledger.
-pub fn answer<T: Serialize>(created: bool, body: T) -> Response {
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    (status, Json(body)).into_response()
-}
-
-async fn execute(
-    state: &AppState,
-    caller: &Caller,
-    request_id: Option<Uuid>,
-    command: Command,
-) -> Result<Response, ApiError> {
-    let executed = state
-        .engine
-        .execute(&caller.person_id, command, request_id)
-        .await?;
-    Ok(answer(executed.created, CommandAnswer::from(executed)))
-}
-
-/// `POST /v1/entries`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WriteEntry {
-    /// The working day (not after today).
-    pub date: Date,
-    /// First line: what was done.
-    pub did: String,
-    /// Second line: what was learned or achieved (may be empty).
-    #[serde(default)]
-    pub learned: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Write the entry of a working day (一天两行字): a cadre, for themselves.
-#[utoipa::path(post, path = "/v1/entries", tag = "records", request_body = WriteEntry,
-    responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn write_entry(
-    State(state): State<AppState>,
-    caller: Caller,
-    Json(body): Json<WriteEntry>,
-) -> Result<Response, ApiError> {
-    let command = Command::WriteEntry(rules::WriteEntry {
-        date: body.date,
-        did: body.did,
-        learned: body.learned,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/entries/{entry_id}/amendments`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AmendEntry {
-    /// The corrected first line.
-    pub did: String,
-    /// The corrected second line.
-    #[serde(default)]
-    pub learned: String,
-    /// Why.
-    pub reason: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Correct one of your entries; the original stays visible.
-#[utoipa::path(post, path = "/v1/entries/{entry_id}/amendments", tag = "records",
-    params(("entry_id" = Uuid, Path, description = "The entry's event id.")),
-    request_body = AmendEntry, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn amend_entry(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(entry_id): Path<Uuid>,
-    Json(body): Json<AmendEntry>,
-) -> Result<Response, ApiError> {
-    let command = Command::AmendEntry(rules::AmendEntry {
-        entry_id,
-        did: body.did,
-        learned: body.learned,
-        reason: body.reason,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/sheets`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubmitSheet {
-    /// The ten-day period, `YYYY-MM-N` (N = 1, 2 or 3).
-    #[schema(value_type = String, example = "2026-03-1")]
-    pub period: Period,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Hand in your sheet of a ten-day period, after its last day.
-#[utoipa::path(post, path = "/v1/sheets", tag = "records", request_body = SubmitSheet,
-    responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn submit_sheet(
-    State(state): State<AppState>,
-    caller: Caller,
-    Json(body): Json<SubmitSheet>,
-) -> Result<Response, ApiError> {
-    let command = Command::SubmitSheet(rules::SubmitSheet {
-        period: body.period,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-fn period_of(text: &str) -> Result<Period, ApiError> {
-    text.parse()
-        .map_err(|error: kaohe_assess::period::PeriodError| {
-            ApiError::bad_request(error.to_string())
-        })
-}
-
-fn quarter_of(text: &str) -> Result<Quarter, ApiError> {
-    text.parse()
-        .map_err(|error: kaohe_assess::period::PeriodError| {
-            ApiError::bad_request(error.to_string())
-        })
-}
-
-/// `POST /v1/sheets/{person_id}/{period}/reading`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReadSheet {
-    /// A comment, possibly empty.
-    #[serde(default)]
-    pub comment: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Read a supervisee's sheet: their supervising leader of that period.
-#[utoipa::path(post, path = "/v1/sheets/{person_id}/{period}/reading", tag = "records",
-    params(("person_id" = String, Path, description = "Whose sheet."),
-           ("period" = String, Path, description = "The period, YYYY-MM-N.")),
-    request_body = ReadSheet, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn read_sheet(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path((person_id, period)): Path<(String, String)>,
-    Json(body): Json<ReadSheet>,
-) -> Result<Response, ApiError> {
-    let command = Command::ReadSheet(rules::ReadSheet {
-        person_id,
-        period: period_of(&period)?,
-        comment: body.comment,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/sheets/{person_id}/{period}/display`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DisplaySheet {
-    /// Why it is shown to all staff.
-    pub note: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Select a submitted sheet for display to all staff (抽选展示): the office.
-#[utoipa::path(post, path = "/v1/sheets/{person_id}/{period}/display", tag = "records",
-    params(("person_id" = String, Path, description = "Whose sheet."),
-           ("period" = String, Path, description = "The period, YYYY-MM-N.")),
-    request_body = DisplaySheet, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn display_sheet(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path((person_id, period)): Path<(String, String)>,
-    Json(body): Json<DisplaySheet>,
-) -> Result<Response, ApiError> {
-    let command = Command::DisplaySheet(rules::DisplaySheet {
-        person_id,
-        period: period_of(&period)?,
-        note: body.note,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/opinions`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GiveOpinion {
-    /// The cadre, of your area.
-    pub cadre_id: String,
-    /// The month, `YYYY-MM`.
-    #[schema(value_type = String, example = "2026-03")]
-    pub month: Month,
-    /// The opinion.
-    pub opinion: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Give an area chief's opinion (片长意见) on a cadre of your area for a month.
-#[utoipa::path(post, path = "/v1/opinions", tag = "evaluations", request_body = GiveOpinion,
-    responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn give_opinion(
-    State(state): State<AppState>,
-    caller: Caller,
-    Json(body): Json<GiveOpinion>,
-) -> Result<Response, ApiError> {
-    let command = Command::GiveOpinion(rules::GiveOpinion {
-        cadre_id: body.cadre_id,
-        month: body.month,
-        opinion: body.opinion,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/nominations`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Nominate {
-    /// The month rated, `YYYY-MM`.
-    #[schema(value_type = String, example = "2026-03")]
-    pub month: Month,
-    /// `best` or `worst`.
-    pub kind: Kind,
-    /// The cadre named, your supervisee that month.
-    pub cadre_id: String,
-    /// Why.
-    pub reason: String,
-    /// The entries, sheets and opinions of that cadre and month the reason rests on.
-    pub cited_ids: Vec<Uuid>,
-    /// Under numeric scoring, why you name someone other than the scores give.
-    pub override_reason: Option<String>,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Name the best or the worst of your supervisees for a month (一评): a supervising leader.
-#[utoipa::path(post, path = "/v1/nominations", tag = "evaluations", request_body = Nominate,
-    responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn nominate(
-    State(state): State<AppState>,
-    caller: Caller,
-    Json(body): Json<Nominate>,
-) -> Result<Response, ApiError> {
-    let command = Command::Nominate(rules::Nominate {
-        month: body.month,
-        kind: body.kind,
-        cadre_id: body.cadre_id,
-        reason: body.reason,
-        cited_ids: body.cited_ids,
-        override_reason: body.override_reason,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/scores`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GiveScores {
-    /// The month, `YYYY-MM`.
-    #[schema(value_type = String, example = "2026-07")]
-    pub month: Month,
-    /// The cadre, your supervisee that month.
-    pub cadre_id: String,
-    /// The five scores, tenths of a point.
-    pub scores: Scores,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Score a supervisee on the five dimensions for a month, under numeric scoring.
-#[utoipa::path(post, path = "/v1/scores", tag = "evaluations", request_body = GiveScores,
-    responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn give_scores(
-    State(state): State<AppState>,
-    caller: Caller,
-    Json(body): Json<GiveScores>,
-) -> Result<Response, ApiError> {
-    let command = Command::GiveScores(rules::GiveScores {
-        month: body.month,
-        cadre_id: body.cadre_id,
-        scores: body.scores,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/quarters/{quarter}/proposals`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProposeDecision {
-    /// The best workers, from the quarter's best pool.
-    pub best: Vec<String>,
-    /// The worst workers, from the quarter's worst pool.
-    pub worst: Vec<String>,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Propose the quarterly decision (二评): the party secretary or the mayor.
-#[utoipa::path(post, path = "/v1/quarters/{quarter}/proposals", tag = "evaluations",
-    params(("quarter" = String, Path, description = "The quarter, YYYY-QN.")),
-    request_body = ProposeDecision, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn propose_decision(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(quarter): Path<String>,
-    Json(body): Json<ProposeDecision>,
-) -> Result<Response, ApiError> {
-    let command = Command::ProposeDecision(rules::ProposeDecision {
-        quarter: quarter_of(&quarter)?,
-        best: body.best,
-        worst: body.worst,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/quarters/{quarter}/cosignature`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CosignDecision {
-    /// The quarter's latest proposal.
-    pub proposal_id: Uuid,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Co-sign the proposal, putting it in force with its sanctions: the other of the two.
-#[utoipa::path(post, path = "/v1/quarters/{quarter}/cosignature", tag = "evaluations",
-    params(("quarter" = String, Path, description = "The quarter, YYYY-QN.")),
-    request_body = CosignDecision, responses((status = 201, description = "Recorded, with the sanctions it brings.", body = CommandAnswer)))]
-pub async fn cosign_decision(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(quarter): Path<String>,
-    Json(body): Json<CosignDecision>,
-) -> Result<Response, ApiError> {
-    let command = Command::CosignDecision(rules::CosignDecision {
-        quarter: quarter_of(&quarter)?,
-        proposal_id: body.proposal_id,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/quarters/{quarter}/publication`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PublishDecision {
-    /// The public notice (公示).
-    pub notice: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Publish the quarter's decision in force: the office. Appeal windows run from today.
-#[utoipa::path(post, path = "/v1/quarters/{quarter}/publication", tag = "evaluations",
-    params(("quarter" = String, Path, description = "The quarter, YYYY-QN.")),
-    request_body = PublishDecision, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn publish_decision(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(quarter): Path<String>,
-    Json(body): Json<PublishDecision>,
-) -> Result<Response, ApiError> {
-    let command = Command::PublishDecision(rules::PublishDecision {
-        quarter: quarter_of(&quarter)?,
-        notice: body.notice,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/appeals`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FileAppeal {
-    /// The quarter, `YYYY-QN`.
-    #[schema(value_type = String, example = "2026-Q1")]
-    pub quarter: Quarter,
-    /// Whose designation (under the default policy, your own).
-    pub person_id: String,
-    /// `best` or `worst`.
-    pub kind: Kind,
-    /// Why it is unfair.
-    pub grounds: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Appeal a designation to the party committee (复评申请), within the filing window.
-#[utoipa::path(post, path = "/v1/appeals", tag = "appeals", request_body = FileAppeal,
-    responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn file_appeal(
-    State(state): State<AppState>,
-    caller: Caller,
-    Json(body): Json<FileAppeal>,
-) -> Result<Response, ApiError> {
-    let command = Command::FileAppeal(rules::FileAppeal {
-        quarter: body.quarter,
-        person_id: body.person_id,
-        kind: body.kind,
-        grounds: body.grounds,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/appeals/{appeal_id}/answer`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AnswerAppeal {
-    /// Upheld or overturned.
-    pub outcome: Outcome,
-    /// Why.
-    pub reasons: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Answer an appeal: the party committee, not about or by yourself.
-#[utoipa::path(post, path = "/v1/appeals/{appeal_id}/answer", tag = "appeals",
-    params(("appeal_id" = Uuid, Path, description = "The appeal's event id.")),
-    request_body = AnswerAppeal, responses((status = 201, description = "Recorded, with any revocations.", body = CommandAnswer)))]
-pub async fn answer_appeal(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(appeal_id): Path<Uuid>,
-    Json(body): Json<AnswerAppeal>,
-) -> Result<Response, ApiError> {
-    let command = Command::AnswerAppeal(rules::AnswerAppeal {
-        appeal_id,
-        outcome: body.outcome,
-        reasons: body.reasons,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/sanctions/{sanction_id}/talk`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RecordTalk {
-    /// The day the talk was held.
-    pub held_on: Date,
-    /// What was said and agreed.
-    pub summary: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Record the talk a worst designation calls for (谈话): the party secretary or the mayor.
-#[utoipa::path(post, path = "/v1/sanctions/{sanction_id}/talk", tag = "sanctions",
-    params(("sanction_id" = Uuid, Path, description = "The talk sanction's event id.")),
-    request_body = RecordTalk, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn record_talk(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(sanction_id): Path<Uuid>,
-    Json(body): Json<RecordTalk>,
-) -> Result<Response, ApiError> {
-    let command = Command::RecordTalk(rules::RecordTalk {
-        sanction_id,
-        held_on: body.held_on,
-        summary: body.summary,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/sanctions/{sanction_id}/plan`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlanRectification {
-    /// The problems, measures and dates.
-    pub plan: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Hand in the plan of your rectification (整改方案).
-#[utoipa::path(post, path = "/v1/sanctions/{sanction_id}/plan", tag = "sanctions",
-    params(("sanction_id" = Uuid, Path, description = "The rectification sanction's event id.")),
-    request_body = PlanRectification, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn plan_rectification(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(sanction_id): Path<Uuid>,
-    Json(body): Json<PlanRectification>,
-) -> Result<Response, ApiError> {
-    let command = Command::PlanRectification(rules::PlanRectification {
-        sanction_id,
-        plan: body.plan,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/sanctions/{sanction_id}/completion`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CompleteRectification {
-    /// What was done, as you found it.
-    pub summary: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Confirm a supervisee's rectification was carried out: their supervising leader.
-#[utoipa::path(post, path = "/v1/sanctions/{sanction_id}/completion", tag = "sanctions",
-    params(("sanction_id" = Uuid, Path, description = "The rectification sanction's event id.")),
-    request_body = CompleteRectification, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn complete_rectification(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(sanction_id): Path<Uuid>,
-    Json(body): Json<CompleteRectification>,
-) -> Result<Response, ApiError> {
-    let command = Command::CompleteRectification(rules::CompleteRectification {
-        sanction_id,
-        summary: body.summary,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/people`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterPerson {
-    /// The new roster id.
-    pub person_id: String,
-    /// The name.
-    pub name: String,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Add a person to the roster: the office.
-#[utoipa::path(post, path = "/v1/people", tag = "roster", request_body = RegisterPerson,
-    responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn register_person(
-    State(state): State<AppState>,
-    caller: Caller,
-    Json(body): Json<RegisterPerson>,
-) -> Result<Response, ApiError> {
-    let command = Command::RegisterPerson(rules::RegisterPerson {
-        person_id: body.person_id,
-        name: body.name,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/people/{person_id}/roles`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssignRole {
-    /// The role.
-    pub role: Role,
-    /// The first day.
-    pub from: Date,
-    /// The last day, inclusive; open-ended when absent.
-    pub until: Option<Date>,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Give a person a role for a span of days: the office.
-#[utoipa::path(post, path = "/v1/people/{person_id}/roles", tag = "roster",
-    params(("person_id" = String, Path, description = "Who.")),
-    request_body = AssignRole, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn assign_role(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(person_id): Path<String>,
-    Json(body): Json<AssignRole>,
-) -> Result<Response, ApiError> {
-    let command = Command::AssignRole(rules::AssignRole {
-        person_id,
-        role: body.role,
-        from: body.from,
-        until: body.until,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/people/{person_id}/supervision`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssignSupervision {
-    /// The supervising leader.
-    pub leader_id: String,
-    /// From this day on.
-    pub from: Date,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Put a cadre under a supervising leader from a day: the office.
-#[utoipa::path(post, path = "/v1/people/{person_id}/supervision", tag = "roster",
-    params(("person_id" = String, Path, description = "The cadre.")),
-    request_body = AssignSupervision, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn assign_supervision(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(person_id): Path<String>,
-    Json(body): Json<AssignSupervision>,
-) -> Result<Response, ApiError> {
-    let command = Command::AssignSupervision(rules::AssignSupervision {
-        person_id,
-        leader_id: body.leader_id,
-        from: body.from,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/people/{person_id}/area`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssignArea {
-    /// The area.
-    pub area: String,
-    /// Its chief.
-    pub chief_id: String,
-    /// From this day on.
-    pub from: Date,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Put a cadre in an area under its chief from a day: the office.
-#[utoipa::path(post, path = "/v1/people/{person_id}/area", tag = "roster",
-    params(("person_id" = String, Path, description = "The cadre.")),
-    request_body = AssignArea, responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn assign_area(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(person_id): Path<String>,
-    Json(body): Json<AssignArea>,
-) -> Result<Response, ApiError> {
-    let command = Command::AssignArea(rules::AssignArea {
-        person_id,
-        area: body.area,
-        chief_id: body.chief_id,
-        from: body.from,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/policies`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AdoptPolicy {
-    /// The next policy version, effective from today or later.
-    pub policy: Policy,
-    /// Makes a retry safe.
-    pub request_id: Option<Uuid>,
-}
-
-/// Adopt the next policy version: the office.
-#[utoipa::path(post, path = "/v1/policies", tag = "roster", request_body = AdoptPolicy,
-    responses((status = 201, description = "Recorded.", body = CommandAnswer)))]
-pub async fn adopt_policy(
-    State(state): State<AppState>,
-    caller: Caller,
-    Json(body): Json<AdoptPolicy>,
-) -> Result<Response, ApiError> {
-    let command = Command::AdoptPolicy(rules::AdoptPolicy {
-        policy: body.policy,
-    });
-    execute(&state, &caller, body.request_id, command).await
-}
-
-/// `POST /v1/tokens`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct IssueToken {
-    /// Whom the token signs in.
-    pub person_id: String,
-}
-
 /// A token just issued; its text is shown once and never stored.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IssuedTokenAnswer {
@@ -753,50 +378,45 @@ pub struct IssuedTokenAnswer {
     pub events: Vec<RecordedEvent>,
 }
 
-/// Issue a bearer token to a person: the office.
-#[utoipa::path(post, path = "/v1/tokens", tag = "roster", request_body = IssueToken,
-    responses((status = 201, description = "Issued.", body = IssuedTokenAnswer)))]
-pub async fn issue_token(
-    State(state): State<AppState>,
-    caller: Caller,
-    Json(body): Json<IssueToken>,
-) -> Result<Response, ApiError> {
-    let (issued, executed) = state
-        .engine
-        .issue_token(&caller.person_id, &body.person_id)
-        .await?;
-    Ok(answer(
-        true,
-        IssuedTokenAnswer {
-            token_id: issued.token_id,
-            person_id: issued.person_id,
-            token: issued.text,
-            events: CommandAnswer::from(executed).events,
-        },
-    ))
+/// 201 for a new record, 200 for a retry answered from the ledger.
+fn answer<T: Serialize>(created: bool, body: T) -> Response {
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    (status, Json(body)).into_response()
 }
 
-/// `POST /v1/tokens/{token_id}/revocation`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RevokeToken {
-    /// Why.
-    pub reason: String,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Revoke a bearer token: the office.
-#[utoipa::path(post, path = "/v1/tokens/{token_id}/revocation", tag = "roster",
-    params(("token_id" = Uuid, Path, description = "The token's id.")),
-    request_body = RevokeToken, responses((status = 201, description = "Revoked.", body = CommandAnswer)))]
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(token_id): Path<Uuid>,
-    Json(body): Json<RevokeToken>,
-) -> Result<Response, ApiError> {
-    let executed = state
-        .engine
-        .revoke_token(&caller.person_id, token_id, &body.reason)
-        .await?;
-    Ok(answer(true, CommandAnswer::from(executed)))
+    #[test]
+    fn every_command_has_one_line_and_its_path_parameters_are_its_fields() {
+        let mut lines: Vec<String> = ROUTES
+            .iter()
+            .map(|route| (route.command.name)().into_owned())
+            .collect();
+        lines.sort();
+        let mut commands: Vec<&str> = Command::NAMES.to_vec();
+        commands.sort();
+        assert_eq!(lines, commands, "a command without its line, or with two");
+        for route in ROUTES {
+            let RefOr::T(Schema::Object(object)) = (route.command.schema)() else {
+                panic!("{}: a command is a struct", route.path);
+            };
+            for field in route
+                .parameters()
+                .chain(route.answer.chosen().iter().copied())
+            {
+                assert!(
+                    object.properties.contains_key(field),
+                    "{}: {field} is not a field of {}",
+                    route.path,
+                    (route.command.name)()
+                );
+            }
+        }
+    }
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::BearerSession;
 use crate::{ApiError, AppState};
 
 /// The media type of event pages and exports: one canonical event per line.
@@ -136,7 +136,7 @@ pub struct EventsQuery {
     responses((status = 200, description = "Events, one canonical JSON object a line.", body = String, content_type = "application/jsonl")))]
 pub async fn events(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Query(query): Query<EventsQuery>,
 ) -> Result<Response, ApiError> {
     caller.require_overseer("reading the ledger's events")?;
@@ -192,7 +192,7 @@ fn event_response(bytes: Vec<u8>, leaf: kaohe_ledger::Hash) -> Response {
     responses((status = 200, description = "The event's canonical JSON.", body = Object)))]
 pub async fn event(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(position): Path<u64>,
 ) -> Result<Response, ApiError> {
     caller.require_overseer("reading the ledger's events")?;
@@ -210,7 +210,7 @@ pub async fn event(
     responses((status = 200, description = "The event's canonical JSON.", body = Object)))]
 pub async fn event_by_id(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     caller.require_overseer("reading the ledger's events")?;
@@ -243,7 +243,7 @@ pub struct InclusionQuery {
     responses((status = 200, description = "A proof bundle, as `kaohe prove` prints it.", body = Object)))]
 pub async fn inclusion_proof(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Query(query): Query<InclusionQuery>,
 ) -> Result<Response, ApiError> {
     caller.require_overseer("proofs of the ledger's events")?;
@@ -287,7 +287,7 @@ pub struct ConsistencyQuery {
     responses((status = 200, description = "A proof bundle, as `kaohe prove` prints it.", body = Object)))]
 pub async fn consistency_proof(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Query(query): Query<ConsistencyQuery>,
 ) -> Result<Response, ApiError> {
     caller.require_overseer("proofs of the ledger")?;
@@ -311,7 +311,10 @@ pub async fn consistency_proof(
 /// `kaohe verify`. The overseers.
 #[utoipa::path(get, path = "/v1/ledger/export", tag = "ledger",
     responses((status = 200, description = "The export: canonical events a line, then the checkpoint line.", body = String, content_type = "application/jsonl")))]
-pub async fn export(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+pub async fn export(
+    State(state): State<AppState>,
+    BearerSession(caller): BearerSession,
+) -> Result<Response, ApiError> {
     caller.require_overseer("exporting the ledger")?;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let snapshot_state = state.clone();

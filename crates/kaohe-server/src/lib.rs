@@ -1,13 +1,15 @@
 //! The kaohe HTTP service: every command and view of the rules, and the ledger endpoints an
 //! outside verifier or mirror needs, as JSON under `/v1/`, described by an OpenAPI 3.1
-//! document generated from the same annotations that register the routes. Every request goes
-//! through the same limits; every error is `application/problem+json`.
+//! document generated from what registers the routes: the command table and its structs, and
+//! the annotations of the other handlers. Every request goes through the same limits; every
+//! error is `application/problem+json`.
 //!
 //! Architecture Invariant: this is the only crate that knows HTTP.
 
 mod auth;
 mod commands;
 mod error;
+mod input;
 mod ledger;
 mod openapi;
 pub mod pages;
@@ -67,38 +69,18 @@ pub struct AppState {
     pub limits: Limits,
 }
 
-/// The documented routes: every command, view and ledger endpoint.
+/// The documented routes: every command (a line of `commands::ROUTES` each), view and ledger
+/// endpoint.
 fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::base())
-        // 一记
-        .routes(routes!(commands::write_entry))
-        .routes(routes!(commands::amend_entry))
-        .routes(routes!(commands::submit_sheet))
-        .routes(routes!(commands::read_sheet))
-        .routes(routes!(commands::display_sheet))
-        // 三评
-        .routes(routes!(commands::give_opinion))
-        .routes(routes!(commands::nominate))
-        .routes(routes!(commands::give_scores))
-        .routes(routes!(commands::propose_decision))
-        .routes(routes!(commands::cosign_decision))
-        .routes(routes!(commands::publish_decision))
-        .routes(routes!(commands::file_appeal, views::appeal_queue))
-        .routes(routes!(commands::answer_appeal))
-        // 三奖惩
-        .routes(routes!(commands::record_talk))
-        .routes(routes!(commands::plan_rectification))
-        .routes(routes!(commands::complete_rectification))
-        // The office.
-        .routes(routes!(commands::register_person, views::roster))
-        .routes(routes!(commands::assign_role))
-        .routes(routes!(commands::assign_supervision))
-        .routes(routes!(commands::assign_area))
-        .routes(routes!(commands::adopt_policy))
-        .routes(routes!(commands::issue_token))
-        .routes(routes!(commands::revoke_token))
+    let commands = commands::ROUTES.iter().fold(
+        OpenApiRouter::with_openapi(openapi::base()),
+        |api, route| api.routes(openapi::command(route)),
+    );
+    commands
         // Views.
         .routes(routes!(views::me))
+        .routes(routes!(views::roster))
+        .routes(routes!(views::appeal_queue))
         .routes(routes!(views::leader_month))
         .routes(routes!(views::quarter_board))
         .routes(routes!(views::notice))

@@ -1,13 +1,27 @@
-//! The OpenAPI 3.1 document of the service, generated from the handlers' annotations (the same
-//! ones that register the routes), with the problem answers every operation can give added in
-//! one place, and served at `/openapi.json`.
+//! The OpenAPI 3.1 document of the service, served at `/openapi.json`. The views and the ledger
+//! endpoints are documented by their handlers' annotations (the same ones that register their
+//! routes); each command endpoint is derived from its line of the route table and its
+//! command's struct (`command`); the problem answers every operation can give are added in
+//! one place (`finish`).
 
-use utoipa::openapi::path::Operation;
+use axum::http::Method;
+use utoipa::openapi::path::{
+    HttpMethod, Operation, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem,
+    PathsBuilder,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{
+    KnownFormat, Object, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
-use utoipa::{Modify, OpenApi as _};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder};
+use utoipa::{Modify, OpenApi as _, PartialSchema, ToSchema};
+use utoipa_axum::router::UtoipaMethodRouter;
 
+use crate::AppState;
+use crate::commands::{Answer, CommandAnswer, CommandRoute, IssuedTokenAnswer, method_router};
 use crate::error::{PROBLEM_JSON, Problem};
+use crate::input::REQUEST_ID;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -51,6 +65,152 @@ impl Modify for BearerScheme {
 /// The base document, before the routes add their paths.
 pub fn base() -> OpenApi {
     ApiDoc::openapi()
+}
+
+/// A command endpoint, documented and routed: its request body is the command's struct without
+/// the path's parameters and the fields the service chooses, plus `request_id` where retries
+/// are answered; its path parameters are typed and described by the struct's fields of the same
+/// names; its summary is the struct's doc comment. The body's schema is named as the struct.
+pub fn command(route: &'static CommandRoute) -> UtoipaMethodRouter<AppState> {
+    let name = (route.command.name)().into_owned();
+    let RefOr::T(Schema::Object(fields)) = (route.command.schema)() else {
+        panic!("the command {name} is a struct");
+    };
+    let operation = OperationBuilder::new()
+        .tag(route.tag)
+        .summary(
+            fields
+                .description
+                .as_ref()
+                .map(|text| text.replace('\n', " ")),
+        )
+        .operation_id(Some(snake_case(&name)))
+        .parameters(path_parameters(route, &fields))
+        .request_body(Some(
+            RequestBodyBuilder::new()
+                .content("application/json", json(&name))
+                .required(Some(Required::True))
+                .build(),
+        ))
+        .response("201", created(route.answer));
+    let paths = PathsBuilder::new()
+        .path(
+            route.path,
+            PathItem::new(http_method(&route.method), operation),
+        )
+        .build();
+    let mut schemas = vec![(name, body(route, fields).into())];
+    (route.command.schemas)(&mut schemas);
+    for (name, schema) in [
+        (CommandAnswer::name(), CommandAnswer::schema()),
+        (IssuedTokenAnswer::name(), IssuedTokenAnswer::schema()),
+    ] {
+        schemas.push((name.into_owned(), schema));
+    }
+    CommandAnswer::schemas(&mut schemas);
+    (schemas, paths, method_router(route))
+}
+
+/// The path's parameters, each typed and described as the command's field of its name.
+fn path_parameters(route: &CommandRoute, fields: &Object) -> Option<Vec<Parameter>> {
+    let parameters: Vec<Parameter> = route
+        .parameters()
+        .map(|parameter| {
+            let (description, schema) = match fields.properties[parameter].clone() {
+                RefOr::T(Schema::Object(mut field)) => (field.description.take(), field.into()),
+                other => (None, other),
+            };
+            ParameterBuilder::new()
+                .name(parameter)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(description)
+                .schema(Some(schema))
+                .build()
+        })
+        .collect();
+    (!parameters.is_empty()).then_some(parameters)
+}
+
+/// The body: the command's fields but those given outside it, and `request_id` where retries
+/// are answered.
+fn body(route: &CommandRoute, mut fields: Object) -> Schema {
+    let outside: Vec<&str> = route
+        .parameters()
+        .chain(route.answer.chosen().iter().copied())
+        .collect();
+    fields.properties = std::mem::take(&mut fields.properties)
+        .into_iter()
+        .filter(|(field, _)| !outside.contains(&field.as_str()))
+        .collect();
+    fields
+        .required
+        .retain(|field| !outside.contains(&field.as_str()));
+    if route.answer.retries() {
+        fields
+            .properties
+            .insert(REQUEST_ID.into(), request_id_schema());
+    }
+    Schema::Object(fields)
+}
+
+/// The 201 answer.
+fn created(answer: Answer) -> ResponseBuilder {
+    let (description, schema) = match answer {
+        Answer::Recorded => (
+            "Recorded: the act's event, then the events the rules derived from it.",
+            CommandAnswer::name(),
+        ),
+        Answer::TokenIssued => (
+            "Issued: the token's text, shown this once.",
+            IssuedTokenAnswer::name(),
+        ),
+        Answer::TokenRevoked => ("Revoked.", CommandAnswer::name()),
+    };
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", json(&schema))
+}
+
+/// JSON of the schema named `name`.
+fn json(name: &str) -> utoipa::openapi::Content {
+    ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name(name)))
+        .build()
+}
+
+fn request_id_schema() -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Uuid)))
+        .description(Some(
+            "Makes a retry safe: a UUIDv7 the client chose. Sent again, the same request is answered from the ledger (200) instead of recorded twice.",
+        ))
+        .into()
+}
+
+/// `WriteEntry` as `write_entry`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (index, character) in name.chars().enumerate() {
+        if character.is_ascii_uppercase() && index > 0 {
+            out.push('_');
+        }
+        out.push(character.to_ascii_lowercase());
+    }
+    out
+}
+
+fn http_method(method: &Method) -> HttpMethod {
+    [
+        (Method::POST, HttpMethod::Post),
+        (Method::PUT, HttpMethod::Put),
+        (Method::PATCH, HttpMethod::Patch),
+        (Method::DELETE, HttpMethod::Delete),
+    ]
+    .into_iter()
+    .find_map(|(known, documented)| (known == *method).then_some(documented))
+    .expect("a command is a POST, PUT, PATCH or DELETE")
 }
 
 fn problem(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::BearerSession;
 use crate::ledger::{blocking, checkpoint_for};
 use crate::{ApiError, AppState};
 
@@ -78,17 +78,10 @@ pub struct Me {
 /// Who you are signed in as, and your roles today.
 #[utoipa::path(get, path = "/v1/me", tag = "views",
     responses((status = 200, description = "You.", body = Me)))]
-pub async fn me(State(state): State<AppState>, caller: Caller) -> Json<Me> {
-    let name = state.engine.read(|ledger| {
-        ledger
-            .people
-            .get(&caller.person_id)
-            .map(|person| person.name.clone())
-            .unwrap_or_default()
-    });
+pub async fn me(State(state): State<AppState>, BearerSession(caller): BearerSession) -> Json<Me> {
     Json(Me {
         person_id: caller.person_id,
-        name,
+        name: caller.name,
         roles: caller.roles.into_iter().collect(),
         today: caller.today,
         organisation: state.engine.store().genesis().organisation.clone(),
@@ -111,7 +104,10 @@ pub struct RosterEntry {
 /// The roster with everyone's roles and supervising leader today: anyone signed in.
 #[utoipa::path(get, path = "/v1/people", tag = "views",
     responses((status = 200, description = "The roster.", body = Vec<RosterEntry>)))]
-pub async fn roster(State(state): State<AppState>, caller: Caller) -> Json<Vec<RosterEntry>> {
+pub async fn roster(
+    State(state): State<AppState>,
+    BearerSession(caller): BearerSession,
+) -> Json<Vec<RosterEntry>> {
     let today = caller.today;
     Json(state.engine.read(|ledger| {
         ledger
@@ -138,7 +134,7 @@ pub async fn roster(State(state): State<AppState>, caller: Caller) -> Json<Vec<R
     responses((status = 200, description = "The month.", body = LeaderMonth)))]
 pub async fn leader_month(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path((leader_id, month)): Path<(String, String)>,
     Query(query): Query<AsOf>,
 ) -> Result<Json<LeaderMonth>, ApiError> {
@@ -162,7 +158,7 @@ pub async fn leader_month(
     responses((status = 200, description = "The board.", body = QuarterBoard)))]
 pub async fn quarter_board(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(quarter): Path<String>,
     Query(query): Query<AsOf>,
 ) -> Result<Json<QuarterBoard>, ApiError> {
@@ -199,7 +195,7 @@ pub struct Notice {
     responses((status = 200, description = "The notice.", body = Notice)))]
 pub async fn notice(
     State(state): State<AppState>,
-    _caller: Caller,
+    _: BearerSession,
     Path(quarter): Path<String>,
     Query(query): Query<AsOf>,
 ) -> Result<Json<Notice>, ApiError> {
@@ -231,7 +227,7 @@ pub async fn notice(
     responses((status = 200, description = "The year.", body = PersonYear)))]
 pub async fn person_year(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path((person_id, year)): Path<(String, i16)>,
     Query(query): Query<AsOf>,
 ) -> Result<Json<PersonYear>, ApiError> {
@@ -265,7 +261,7 @@ pub async fn person_year(
     responses((status = 200, description = "The queue.", body = AppealQueue)))]
 pub async fn appeal_queue(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Query(query): Query<AsOf>,
 ) -> Result<Json<AppealQueue>, ApiError> {
     caller.require_overseer("the appeal queue")?;
@@ -278,7 +274,7 @@ pub async fn appeal_queue(
     responses((status = 200, description = "Pay effects.", body = Vec<PersonPay>)))]
 pub async fn pay_effects(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(year): Path<i16>,
     Query(query): Query<AsOf>,
 ) -> Result<Json<Vec<PersonPay>>, ApiError> {
@@ -298,7 +294,7 @@ pub async fn pay_effects(
     responses((status = 200, description = "The replay; `match` is true only without differences.", body = ReplayReport)))]
 pub async fn replay(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(quarter): Path<String>,
 ) -> Result<Json<ReplayReport>, ApiError> {
     let quarter: Quarter = parse(&quarter)?;
@@ -371,7 +367,7 @@ pub struct ExplainQuery {
     responses((status = 200, description = "The explanation.", body = ExplainReport)))]
 pub async fn explain(
     State(state): State<AppState>,
-    caller: Caller,
+    BearerSession(caller): BearerSession,
     Path(event_id): Path<Uuid>,
     Query(query): Query<ExplainQuery>,
 ) -> Result<Json<ExplainReport>, ApiError> {

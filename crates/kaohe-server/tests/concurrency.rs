@@ -35,7 +35,7 @@ fn sixty_four_clients_appending_share_commits_and_lose_nothing() {
             "office",
             Command::AssignRole(AssignRole {
                 person_id: cadre.clone(),
-                role: kaohe_assess::Role::Cadre,
+                role: kaohe_assess::Role::Cadre.to_string(),
                 from: date(2026, 1, 1),
                 until: None,
             }),

@@ -54,7 +54,7 @@ impl Served {
                 }),
                 Command::AssignRole(AssignRole {
                     person_id: "p001".into(),
-                    role: kaohe_assess::Role::Cadre,
+                    role: kaohe_assess::Role::Cadre.to_string(),
                     from: date(2026, 1, 1),
                     until: None,
                 }),

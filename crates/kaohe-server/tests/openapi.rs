@@ -142,8 +142,9 @@ fn registered_routes(dir: &std::path::Path, found: &mut Vec<String>) {
 
 #[test]
 fn the_server_registers_no_route_outside_the_document() {
-    // API routes are registered with `routes!` from the same annotations that document them;
-    // `.route` adds only the pages and the document itself, and nothing under /v1/.
+    // API routes are registered with what documents them: the command table's lines, and
+    // `routes!` over the other handlers' annotations; `.route` adds only the pages and the
+    // document itself, and nothing under /v1/.
     let mut registered = Vec::new();
     registered_routes(
         std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),

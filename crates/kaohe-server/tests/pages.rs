@@ -1,12 +1,15 @@
 //! Every page, as every person of the township: no server error, no form of a role the person
 //! does not hold, no script, nothing addressed outside the server; the forms the rules refuse
-//! show the rule in words; the exports open as UTF-8 with a byte-order mark and the workbook
-//! reads back to the same rows.
+//! show the rule in words; every form makes its command, and one that does not is refused
+//! before the rules; the exports open as UTF-8 with a byte-order mark and the workbook reads
+//! back to the same rows.
 
 mod support;
 
 use axum::body::Body;
 use axum::http::Request;
+use kaohe_assess::Command;
+use kaohe_assess::commands::AdoptPolicy;
 use support::{PEOPLE, Town, decided, pages};
 
 /// The session cookie of `person`.
@@ -208,6 +211,161 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
     );
     assert_eq!(answer.status, 303);
     assert_eq!(town.size(), before + 1);
+}
+
+#[test]
+fn every_form_makes_its_command_and_a_malformed_one_is_refused_before_the_rules() {
+    let town = decided();
+    let post = |path: &str, person: &str, body: &str| {
+        let request = Request::post(path)
+            .header("cookie", cookie(&town, person))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        town.raw(request)
+    };
+    let sanction = |name: &str| {
+        town.state.engine.read(|state| {
+            state
+                .sanctions
+                .iter()
+                .find(|(_, sanction)| {
+                    sanction.person_id == "p002" && sanction.sanction.as_str() == name
+                })
+                .map(|(id, _)| id.to_string())
+                .unwrap()
+        })
+    };
+    let (talk, rectification) = (sanction("talk"), sanction("rectification"));
+    // Numeric scoring from May, for the scores form.
+    town.at("2026-04-28T10:00:00+08:00");
+    let mut policy = kaohe_ledger::genesis::default_policy("2026-05-01");
+    policy["version"] = serde_json::json!(2);
+    policy["scoring"] = serde_json::json!({
+        "score_max_tenths": 1000,
+        "weights_bp": {"ideology": 2000, "ability": 3000, "discipline": 2000, "liaison": 1500, "line_work": 1500},
+        "tie_break": "discipline_then_ability"
+    });
+    town.must(
+        "office",
+        Command::AdoptPolicy(AdoptPolicy {
+            policy: serde_json::from_value(policy).unwrap(),
+        }),
+    );
+    let entry = town.ids["e1"].clone();
+    let malformed = [
+        // A path parameter that names nothing, a date, a list and a score that are not.
+        (
+            "/record/entries/not-an-id/amend".to_owned(),
+            "p001",
+            "did=x&reason=y",
+            400,
+        ),
+        (
+            format!("/sanctions/{talk}/talk"),
+            "s01",
+            "held_on=2026-04-31&summary=x",
+            422,
+        ),
+        (
+            "/leader/2026-03/nominate".to_owned(),
+            "l01",
+            "kind=best&cadre_id=p001&reason=x&cited_ids=not-an-id",
+            422,
+        ),
+        (
+            "/leader/2026-05/scores".to_owned(),
+            "l01",
+            "cadre_id=p001&scores.ideology=8.55&scores.ability=8&scores.discipline=8&scores.liaison=8&scores.line_work=8",
+            422,
+        ),
+        (
+            "/leader/2026-13/scores".to_owned(),
+            "l01",
+            "cadre_id=p001",
+            400,
+        ),
+    ];
+    let before = town.size();
+    for (path, person, body, status) in malformed {
+        let answer = post(&path, person, body);
+        assert_eq!(
+            answer.status,
+            status,
+            "{path}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        assert!(answer.content_type.starts_with("text/html"), "{path}");
+    }
+    assert_eq!(town.size(), before);
+    for (time, path, person, body) in [
+        (
+            "2026-04-06T09:00:00+08:00",
+            format!("/record/entries/{entry}/amend"),
+            "p001",
+            "did=%E8%B5%B0%E8%AE%BF%E5%9B%9B%E6%88%B7&learned=&reason=%E7%AC%94%E8%AF%AF",
+        ),
+        (
+            "2026-04-06T09:05:00+08:00",
+            "/chief/2026-04/opinions".to_owned(),
+            "c01",
+            "cadre_id=p001&opinion=%E5%A5%BD",
+        ),
+        (
+            "2026-04-06T09:10:00+08:00",
+            format!("/sanctions/{talk}/talk"),
+            "s01",
+            "held_on=2026-04-06&summary=%E8%B0%88%E8%AF%9D",
+        ),
+        (
+            "2026-04-07T09:00:00+08:00",
+            format!("/sanctions/{rectification}/plan"),
+            "p002",
+            "plan=%E6%AF%8F%E5%91%A8%E4%B8%8B%E6%9D%91",
+        ),
+        (
+            "2026-04-28T09:00:00+08:00",
+            format!("/sanctions/{rectification}/completion"),
+            "l01",
+            "summary=%E5%AE%8C%E6%88%90",
+        ),
+        (
+            "2026-06-01T09:00:00+08:00",
+            "/leader/2026-05/scores".to_owned(),
+            "l01",
+            "cadre_id=p001&scores.ideology=8.5&scores.ability=9&scores.discipline=8.8&scores.liaison=8&scores.line_work=8.7",
+        ),
+    ] {
+        town.at(time);
+        let before = town.size();
+        let answer = post(&path, person, body);
+        assert_eq!(
+            answer.status,
+            303,
+            "{path} by {person}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        assert_eq!(town.size(), before + 1, "{path}");
+    }
+    // The scores were given in points and recorded in tenths.
+    let scores = town.state.engine.read(|state| {
+        state
+            .scores
+            .iter()
+            .find(|((_, month, cadre), _)| month.to_string() == "2026-05" && cadre == "p001")
+            .map(|(_, scores)| *scores)
+            .unwrap()
+    });
+    assert_eq!(
+        [
+            scores.ideology,
+            scores.ability,
+            scores.discipline,
+            scores.liaison,
+            scores.line_work
+        ],
+        [85, 90, 88, 80, 87]
+    );
 }
 
 #[test]

@@ -38,9 +38,10 @@ pub(crate) fn assign_role(
 ) -> Result<Vec<EventDraft>, Refusal> {
     cx.need_role(cx.actor(), Role::Office, cx.today)?;
     cx.need_person(&command.person_id)?;
-    if !command.role.is_assignable() {
-        return Err(Refusal::UnknownRole(command.role));
-    }
+    let role = match command.role.parse::<Role>() {
+        Ok(role) if role.is_assignable() => role,
+        _ => return Err(Refusal::UnknownRole(command.role.clone())),
+    };
     if let Some(until) = command.until
         && until < command.from
     {
@@ -51,7 +52,7 @@ pub(crate) fn assign_role(
     }
     let assigned = payload::RoleAssigned {
         person_id: command.person_id.clone(),
-        role: command.role,
+        role,
         from: command.from,
         until: command.until,
     };

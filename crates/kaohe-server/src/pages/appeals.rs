@@ -5,19 +5,17 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{AnswerAppeal, FileAppeal};
-use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{AppealQueue, appeal_queue};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, perform, recorded_notice, render,
+    FormData, Layout, Notice, PageError, PageSession, kind_word, perform, recorded_notice, render,
 };
 use crate::AppState;
+use crate::auth::Session;
 
 #[derive(Template)]
 #[template(path = "appeals.html")]
@@ -50,7 +48,7 @@ pub struct AppealsQuery {
 
 fn appeals_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     notice: Option<Notice>,
     status: StatusCode,
 ) -> Response {
@@ -70,7 +68,7 @@ fn appeals_page(
 /// `GET /appeals`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Query(query): Query<AppealsQuery>,
 ) -> Result<Response, PageError> {
     viewer.require(
@@ -88,66 +86,43 @@ pub async fn page(
 /// `POST /appeals/{appeal_id}/answer`: the party committee answers.
 pub async fn answer(
     State(state): State<AppState>,
-    viewer: Viewer,
-    Path(appeal_id): Path<Uuid>,
+    PageSession(viewer): PageSession,
+    Path(appeal_id): Path<String>,
     form: FormData,
-) -> Response {
-    let command = Command::AnswerAppeal(AnswerAppeal {
-        appeal_id,
-        outcome: if form.get("outcome") == "overturned" {
-            kaohe_assess::Outcome::Overturned
-        } else {
-            kaohe_assess::Outcome::Upheld
-        },
-        reasons: form.get("reasons"),
-    });
-    perform(&state, &viewer, command, "/appeals", |status, notice| {
-        appeals_page(&state, &viewer, Some(notice), status)
-    })
-    .await
+) -> Result<Response, PageError> {
+    let answer: AnswerAppeal = form.command(&[("appeal_id", &appeal_id)])?;
+    Ok(
+        perform(&state, &viewer, answer, "/appeals", |status, notice| {
+            appeals_page(&state, &viewer, Some(notice), status)
+        })
+        .await,
+    )
 }
 
 /// `POST /appeals`: a person appeals their designation; back to their year.
 pub async fn file(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let quarter: Quarter = parse(&form.get("quarter"))?;
-    let kind: Kind = form
-        .get("kind")
-        .parse()
-        .map_err(|_| PageError::bad_request("评定类别无效"))?;
-    let person = form.get("person_id");
-    let command = Command::FileAppeal(FileAppeal {
-        quarter,
-        person_id: person.clone(),
-        kind,
-        grounds: form.get("grounds"),
-    });
-    let back = format!("/people/{person}/{}", quarter.year());
-    Ok(perform(&state, &viewer, command, &back, |status, notice| {
+    let appeal: FileAppeal = form.command(&[])?;
+    let (person, year) = (appeal.person_id.clone(), appeal.quarter.year());
+    let back = format!("/people/{person}/{year}");
+    Ok(perform(&state, &viewer, appeal, &back, |status, notice| {
         // Shown on the year appealed about, or, when the person may not see it, on
         // their own.
-        super::person::person_page(
-            &state,
-            &viewer,
-            &person,
-            quarter.year(),
-            Some(notice.clone()),
-            status,
-        )
-        .or_else(|_| {
-            super::person::person_page(
-                &state,
-                &viewer,
-                &viewer.person_id,
-                quarter.year(),
-                Some(notice),
-                status,
-            )
-        })
-        .unwrap_or_else(axum::response::IntoResponse::into_response)
+        super::person::person_page(&state, &viewer, &person, year, Some(notice.clone()), status)
+            .or_else(|_| {
+                super::person::person_page(
+                    &state,
+                    &viewer,
+                    &viewer.person_id,
+                    year,
+                    Some(notice),
+                    status,
+                )
+            })
+            .unwrap_or_else(axum::response::IntoResponse::into_response)
     })
     .await)
 }

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::PublishDecision;
 use kaohe_assess::period::Quarter;
@@ -16,9 +15,11 @@ use kaohe_engine::report::ReplayReport;
 use serde::Deserialize;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, perform, recorded_notice, render,
+    FormData, Layout, Notice, PageError, PageSession, kind_word, parse, perform, recorded_notice,
+    render,
 };
 use crate::AppState;
+use crate::auth::Session;
 
 #[derive(Template)]
 #[template(path = "board.html")]
@@ -68,7 +69,7 @@ fn default_notice(quarter: Quarter) -> String {
 
 fn board_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     quarter: Quarter,
     notice_text: String,
     notice: Option<Notice>,
@@ -94,7 +95,7 @@ fn board_page(
 /// `GET /quarters/{quarter}`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
     Query(query): Query<BoardQuery>,
 ) -> Result<Response, PageError> {
@@ -116,20 +117,17 @@ pub async fn page(
 /// `POST /quarters/{quarter}/publish`: the office publishes the decision in force.
 pub async fn publish(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
-    let text = form.get("notice");
-    let command = Command::PublishDecision(PublishDecision {
-        quarter,
-        notice: text.clone(),
-    });
+    let publication: PublishDecision = form.command(&[("quarter", &quarter.to_string())])?;
+    let text = publication.notice.clone();
     Ok(perform(
         &state,
         &viewer,
-        command,
+        publication,
         &format!("/quarters/{quarter}"),
         |status, notice| board_page(&state, &viewer, quarter, text, Some(notice), status),
     )
@@ -158,7 +156,7 @@ struct NoticePage {
 /// published.
 pub async fn notice(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
@@ -209,7 +207,7 @@ impl ReplayPage {
 /// `GET /quarters/{quarter}/replay`: rebuild the quarter from the events alone and compare.
 pub async fn replay(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;

@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{CosignDecision, ProposeDecision};
 use kaohe_assess::period::Quarter;
@@ -13,8 +12,11 @@ use kaohe_assess::views::{QuarterBoard, quarter_board};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{FormData, Layout, Notice, PageError, Viewer, parse, perform, recorded_notice, render};
+use super::{
+    FormData, Layout, Notice, PageError, PageSession, parse, perform, recorded_notice, render,
+};
 use crate::AppState;
+use crate::auth::Session;
 
 #[derive(Template)]
 #[template(path = "decide.html")]
@@ -45,7 +47,7 @@ pub struct DecideQuery {
 
 fn decide_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     quarter: Quarter,
     chosen: (Vec<String>, Vec<String>),
     notice: Option<Notice>,
@@ -82,7 +84,7 @@ fn decide_page(
 /// `GET /decide/{quarter}`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
     Query(query): Query<DecideQuery>,
 ) -> Result<Response, PageError> {
@@ -104,21 +106,17 @@ pub async fn page(
 /// `POST /decide/{quarter}/propose`.
 pub async fn propose(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
-    let chosen = (form.all("best"), form.all("worst"));
-    let command = Command::ProposeDecision(ProposeDecision {
-        quarter,
-        best: chosen.0.clone(),
-        worst: chosen.1.clone(),
-    });
+    let proposal: ProposeDecision = form.command(&[("quarter", &quarter.to_string())])?;
+    let chosen = (proposal.best.clone(), proposal.worst.clone());
     Ok(perform(
         &state,
         &viewer,
-        command,
+        proposal,
         &format!("/decide/{quarter}"),
         |status, notice| decide_page(&state, &viewer, quarter, chosen, Some(notice), status),
     )
@@ -128,21 +126,16 @@ pub async fn propose(
 /// `POST /decide/{quarter}/cosign`.
 pub async fn cosign(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(quarter): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
-    let proposal_id = Uuid::parse_str(&form.get("proposal_id"))
-        .map_err(|_| PageError::bad_request("评定方案编号无效"))?;
-    let command = Command::CosignDecision(CosignDecision {
-        quarter,
-        proposal_id,
-    });
+    let cosignature: CosignDecision = form.command(&[("quarter", &quarter.to_string())])?;
     Ok(perform(
         &state,
         &viewer,
-        command,
+        cosignature,
         &format!("/quarters/{quarter}"),
         |status, notice| {
             decide_page(

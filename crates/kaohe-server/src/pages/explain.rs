@@ -10,7 +10,7 @@ use kaohe_engine::report::{ExplainReport, ProvenStep};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Layout, PageError, Viewer, render};
+use super::{Layout, PageError, PageSession, render};
 use crate::AppState;
 
 #[derive(Template)]
@@ -46,7 +46,7 @@ pub struct ExplainQuery {
 /// `GET /explain/{event_id}`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(event_id): Path<Uuid>,
     Query(query): Query<ExplainQuery>,
 ) -> Result<Response, PageError> {

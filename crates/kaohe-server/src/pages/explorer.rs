@@ -12,7 +12,7 @@ use kaohe_ledger::note::Checkpoint;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Layout, PageError, Viewer, blocking, render};
+use super::{Layout, PageError, PageSession, blocking, render};
 use crate::AppState;
 use crate::ledger::checkpoint_for;
 
@@ -47,7 +47,7 @@ pub struct LedgerQuery {
 /// `GET /ledger`: a page of events, the latest page by default.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Query(query): Query<LedgerQuery>,
 ) -> Result<Response, PageError> {
     viewer.require(
@@ -119,7 +119,7 @@ impl EventPage {
 /// `GET /ledger/events/{position}`.
 pub async fn event(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(position): Path<u64>,
 ) -> Result<Response, PageError> {
     viewer.require(
@@ -177,7 +177,7 @@ struct CheckpointPage {
 /// `GET /ledger/checkpoint`: the signed checkpoint of the current size, to copy and keep.
 pub async fn checkpoint(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
 ) -> Result<Response, PageError> {
     let app = state.clone();
     let (note, size, root) = blocking(move || {

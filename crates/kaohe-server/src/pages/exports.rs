@@ -10,8 +10,9 @@ use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{person_pay, pool_ranking, quarter_board};
 
-use super::{PageError, Viewer, kind_word, parse};
+use super::{PageError, PageSession, kind_word, parse};
 use crate::AppState;
+use crate::auth::Session;
 
 /// The UTF-8 byte-order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -289,7 +290,7 @@ fn file(bytes: Vec<u8>, media: &'static str, name: &str) -> Response {
 const CSV: &str = "text/csv; charset=utf-8";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn quarters_of(state: &AppState, viewer: &Viewer, quarters: &[Quarter]) -> Vec<Table> {
+fn quarters_of(state: &AppState, viewer: &Session, quarters: &[Quarter]) -> Vec<Table> {
     state
         .engine
         .read(|ledger| tables(ledger, quarters, viewer.today))
@@ -307,17 +308,17 @@ fn table_named(tables: Vec<Table>, name: &str) -> Result<Table, PageError> {
         })
 }
 
-fn require(viewer: &Viewer) -> Result<(), PageError> {
-    viewer.require(
+fn require(viewer: &Session) -> Result<(), PageError> {
+    Ok(viewer.require(
         viewer.is_overseer(),
         "导出供书记、镇长、党委、党政办、纪检使用",
-    )
+    )?)
 }
 
 /// `GET /exports/quarters/{quarter}.xlsx`.
 pub async fn quarter_workbook(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(name): Path<String>,
 ) -> Result<Response, PageError> {
     require(&viewer)?;
@@ -332,7 +333,7 @@ pub async fn quarter_workbook(
 /// `GET /exports/quarters/{quarter}/{table}.csv`.
 pub async fn quarter_table(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path((quarter, name)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     require(&viewer)?;
@@ -355,7 +356,7 @@ fn year_of(text: &str) -> Result<i16, PageError> {
 /// `GET /exports/years/{year}.xlsx`.
 pub async fn year_workbook(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(name): Path<String>,
 ) -> Result<Response, PageError> {
     require(&viewer)?;
@@ -370,7 +371,7 @@ pub async fn year_workbook(
 /// `GET /exports/years/{year}/{table}.csv`.
 pub async fn year_table(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path((year, name)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     require(&viewer)?;

@@ -9,8 +9,9 @@ use kaohe_assess::Role;
 use kaohe_assess::period::Period;
 use kaohe_assess::views::{self, QuarterStage};
 
-use super::{Layout, PageError, Viewer, blocking, render, token_of, viewer_for};
+use super::{Layout, PageError, blocking, render, session_of};
 use crate::AppState;
+use crate::auth::Session;
 
 #[derive(Template)]
 #[template(path = "front.html")]
@@ -43,7 +44,7 @@ pub async fn index(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, PageError> {
-    match token_of(&headers).and_then(|token| viewer_for(&state, &token)) {
+    match session_of(&state, &headers) {
         Some(viewer) => Ok(home(&state, &viewer)),
         None => front(state).await,
     }
@@ -70,7 +71,7 @@ async fn front(state: AppState) -> Result<Response, PageError> {
     ))
 }
 
-fn home(state: &AppState, viewer: &Viewer) -> Response {
+fn home(state: &AppState, viewer: &Session) -> Response {
     let today = viewer.today;
     let month = viewer.last_month();
     let quarter = viewer.last_quarter();

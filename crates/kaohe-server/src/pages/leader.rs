@@ -5,21 +5,22 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{GiveOpinion, GiveScores, Nominate, ReadSheet};
-use kaohe_assess::payload::Scores;
-use kaohe_assess::period::{Month, Period};
+use kaohe_assess::period::Month;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{AreaCadre, LeaderMonth, SheetStatus, area_month, leader_month};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, parse, perform, recorded_notice, render,
+    FormData, Layout, Notice, PageError, PageSession, kind_word, parse, perform, recorded_notice,
+    render,
 };
 use crate::AppState;
+use crate::auth::Session;
 
 /// A citable record of a supervisee: a sheet or an opinion.
 struct Citation {
@@ -35,7 +36,7 @@ struct NominationForm {
     cadre_id: String,
     reason: String,
     override_reason: String,
-    cited: Vec<String>,
+    cited: Vec<Uuid>,
 }
 
 #[derive(Template)]
@@ -68,7 +69,7 @@ impl LeaderPage {
     }
 
     fn cited(&self, id: &Uuid) -> bool {
-        self.form.cited.iter().any(|cited| *cited == id.to_string())
+        self.form.cited.contains(id)
     }
 }
 
@@ -80,7 +81,7 @@ pub struct MonthQuery {
 
 fn leader_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     month: Month,
     form: NominationForm,
     notice: Option<Notice>,
@@ -136,7 +137,7 @@ fn leader_page(
 /// `GET /leader/{month}`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
@@ -157,9 +158,9 @@ pub async fn page(
 
 async fn act(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     month: Month,
-    command: Command,
+    command: impl Into<Command>,
     form: NominationForm,
 ) -> Response {
     perform(
@@ -175,54 +176,32 @@ async fn act(
 /// `POST /leader/{month}/read`: read a supervisee's sheet.
 pub async fn read(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
-    let period: Period = parse(&form.get("period"))?;
-    let command = Command::ReadSheet(ReadSheet {
-        person_id: form.get("person_id"),
-        period,
-        comment: form.get("comment"),
-    });
-    Ok(act(&state, &viewer, month, command, NominationForm::default()).await)
+    let reading: ReadSheet = form.command(&[])?;
+    Ok(act(&state, &viewer, month, reading, NominationForm::default()).await)
 }
 
 /// `POST /leader/{month}/nominate`: name a best or a worst.
 pub async fn nominate(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
+    let nomination: Nominate = form.command(&[("month", &month.to_string())])?;
     let kept = NominationForm {
-        kind: form.get("kind"),
-        cadre_id: form.get("cadre_id"),
-        reason: form.get("reason"),
-        override_reason: form.get("override_reason"),
-        cited: form.all("cited"),
+        kind: nomination.kind.to_string(),
+        cadre_id: nomination.cadre_id.clone(),
+        reason: nomination.reason.clone(),
+        override_reason: nomination.override_reason.clone().unwrap_or_default(),
+        cited: nomination.cited_ids.clone(),
     };
-    let kind: Kind = kept
-        .kind
-        .parse()
-        .map_err(|_| PageError::bad_request("请选择最好或最差"))?;
-    let cited_ids = kept
-        .cited
-        .iter()
-        .map(|id| Uuid::parse_str(id))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| PageError::bad_request("所引用的记录编号无效"))?;
-    let command = Command::Nominate(Nominate {
-        month,
-        kind,
-        cadre_id: kept.cadre_id.clone(),
-        reason: kept.reason.clone(),
-        cited_ids,
-        override_reason: Some(kept.override_reason.clone()).filter(|text| !text.trim().is_empty()),
-    });
-    Ok(act(&state, &viewer, month, command, kept).await)
+    Ok(act(&state, &viewer, month, nomination, kept).await)
 }
 
 /// A score in points with at most one decimal (`8.5`) as tenths of a point.
@@ -235,31 +214,31 @@ fn tenths(text: &str) -> Option<u32> {
     Some(whole.parse::<u32>().ok()?.checked_mul(10)? + tenth.parse::<u32>().ok()?)
 }
 
-/// `POST /leader/{month}/scores`: score a supervisee on the five dimensions.
+/// `POST /leader/{month}/scores`: score a supervisee on the five dimensions. The form gives
+/// each score in points (`8.5`) as `scores.<dimension>`; the command takes tenths.
 pub async fn scores(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
-    let score = |name: &str| {
-        tenths(&form.get(name)).ok_or_else(|| {
-            PageError::bad_request(format!("“{}”不是分数（如 8.5）", form.get(name)))
-        })
-    };
-    let command = Command::GiveScores(GiveScores {
-        month,
-        cadre_id: form.get("cadre_id"),
-        scores: Scores {
-            ideology: score("ideology")?,
-            ability: score("ability")?,
-            discipline: score("discipline")?,
-            liaison: score("liaison")?,
-            line_work: score("line_work")?,
-        },
-    });
-    Ok(act(&state, &viewer, month, command, NominationForm::default()).await)
+    let mut in_tenths = Vec::with_capacity(form.0.len());
+    for (name, value) in form.0 {
+        if name.starts_with("scores.") {
+            let score = tenths(&value).ok_or_else(|| {
+                PageError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("“{value}”不是分数（如 8.5）"),
+                )
+            })?;
+            in_tenths.push((name, score.to_string()));
+        } else {
+            in_tenths.push((name, value));
+        }
+    }
+    let scores: GiveScores = FormData(in_tenths).command(&[("month", &month.to_string())])?;
+    Ok(act(&state, &viewer, month, scores, NominationForm::default()).await)
 }
 
 #[derive(Template)]
@@ -274,7 +253,7 @@ struct ChiefPage {
 
 fn chief_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     month: Month,
     kept: (String, String),
     notice: Option<Notice>,
@@ -299,7 +278,7 @@ fn chief_page(
 /// `GET /chief/{month}`.
 pub async fn chief_page_route(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> Result<Response, PageError> {
@@ -318,24 +297,19 @@ pub async fn chief_page_route(
 /// `POST /chief/{month}/opinions`.
 pub async fn opinion(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path(month): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
-    let kept = (form.get("cadre_id"), form.get("opinion"));
-    let command = Command::GiveOpinion(GiveOpinion {
-        cadre_id: kept.0.clone(),
-        month,
-        opinion: kept.1.clone(),
-    });
+    let opinion: GiveOpinion = form.command(&[("month", &month.to_string())])?;
+    let kept = (opinion.cadre_id.clone(), opinion.opinion.clone());
     Ok(perform(
         &state,
         &viewer,
-        command,
+        opinion,
         &format!("/chief/{month}"),
         |status, notice| chief_page(&state, &viewer, month, kept, Some(notice), status),
     )
-    .await
-    .into_response())
+    .await)
 }

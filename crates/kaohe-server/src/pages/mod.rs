@@ -1,11 +1,13 @@
 //! The pages people use: server-rendered, zh-CN, usable without JavaScript, nothing loaded from
 //! outside. A person signs in with their token (kept in an HttpOnly, same-site cookie); each
 //! page serves a role's real task, and shows only the forms of the roles the person holds
-//! today (every form carries `data-role`). A form the rules refuse is shown again with the
-//! rule in words and the input kept; one they accept redirects to the page with a notice.
+//! today (every form carries `data-role`). A form is read into its command's struct
+//! (`FormData::command`, the same reading as the API's) and executed as the API executes it
+//! (`perform`). A form the rules refuse is shown again with the rule in words and the input
+//! kept; one they accept redirects to the page with a notice.
 //!
-//! The same session also accepts `Authorization: Bearer`, so the exports can be fetched by
-//! tools.
+//! The signed-in person is the API's `Session`; the pages also accept `Authorization: Bearer`,
+//! so the exports can be fetched by tools.
 
 mod appeals;
 mod board;
@@ -19,8 +21,6 @@ mod person;
 mod record;
 mod signin;
 
-use std::collections::BTreeSet;
-
 use askama::Template;
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -28,12 +28,14 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jiff::civil::Date;
 use kaohe_assess::Role;
 use kaohe_assess::period::{Month, Quarter};
 use kaohe_engine::ExecuteError;
+use serde::de::DeserializeOwned;
 
 use crate::AppState;
+use crate::auth::{Forbidden, Session};
+use crate::input::{self, FormFields, Given, InputError};
 
 /// The session cookie: the person's token.
 pub const SESSION_COOKIE: &str = "kaohe_session";
@@ -95,50 +97,11 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// The person looking at a page.
-#[derive(Clone, Debug)]
-pub struct Viewer {
-    /// Who.
-    pub person_id: String,
-    /// Their name.
-    pub name: String,
-    /// The roles they hold today.
-    pub roles: BTreeSet<Role>,
-    /// Today, in the organisation's zone.
-    pub today: Date,
-}
-
-impl Viewer {
-    /// Whether they hold `role` today.
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-
-    /// Whether they hold any of `roles` today.
-    pub fn has_any(&self, roles: &[Role]) -> bool {
-        roles.iter().any(|role| self.has(*role))
-    }
-
+/// What the pages add to the signed-in person.
+impl Session {
     /// Their roles today, in Chinese.
     pub fn role_names(&self) -> Vec<&'static str> {
         self.roles.iter().map(|role| role.name_zh()).collect()
-    }
-
-    /// Whether they read and verify everything.
-    pub fn is_overseer(&self) -> bool {
-        self.has_any(&Role::OVERSEERS)
-    }
-
-    /// Go on only if `allowed`; otherwise a 403 page saying who may.
-    pub fn require(&self, allowed: bool, who_may: &str) -> Result<(), PageError> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(PageError::new(
-                StatusCode::FORBIDDEN,
-                format!("无权查看：{who_may}"),
-            ))
-        }
     }
 
     /// The last month that is over.
@@ -149,6 +112,15 @@ impl Viewer {
     /// The last quarter that is over.
     pub fn last_quarter(&self) -> Quarter {
         Month::of(self.today).quarter().previous()
+    }
+}
+
+impl From<Forbidden> for PageError {
+    fn from(forbidden: Forbidden) -> Self {
+        PageError::new(
+            StatusCode::FORBIDDEN,
+            format!("无权查看：{}", forbidden.who_may),
+        )
     }
 }
 
@@ -174,28 +146,21 @@ fn token_of(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-/// The person a token signs in, with their name and roles today.
-pub fn viewer_for(state: &AppState, token: &str) -> Option<Viewer> {
-    let person_id = state.engine.authenticate(token.trim()).ok()?;
-    let today = state.engine.today();
-    state.engine.read(|ledger| {
-        Some(Viewer {
-            name: ledger.people.get(&person_id)?.name.clone(),
-            roles: Role::ASSIGNABLE
-                .into_iter()
-                .filter(|role| ledger.holds(&person_id, *role, today))
-                .collect(),
-            person_id,
-            today,
-        })
-    })
+/// The person the session cookie or a bearer header of `headers` signs in, if any.
+pub fn session_of(state: &AppState, headers: &HeaderMap) -> Option<Session> {
+    token_of(headers).and_then(|token| Session::of_token(state, &token).ok())
 }
 
-impl FromRequestParts<AppState> for Viewer {
+/// The signed-in person of a page, from the session cookie or a bearer header. Anyone else is
+/// sent to sign in, and back; a form posted from another site is refused.
+#[derive(Clone, Debug)]
+pub struct PageSession(pub Session);
+
+impl FromRequestParts<AppState> for PageSession {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        if let Some(viewer) = token_of(&parts.headers).and_then(|token| viewer_for(state, &token)) {
+        if let Some(session) = session_of(state, &parts.headers) {
             // A form posted from another site is refused, whatever the cookie says.
             if parts.method == axum::http::Method::POST && !same_origin(&parts.headers) {
                 return Err(PageError::new(
@@ -204,7 +169,7 @@ impl FromRequestParts<AppState> for Viewer {
                 )
                 .into_response());
             }
-            return Ok(viewer);
+            return Ok(PageSession(session));
         }
         let uri = parts.uri.to_string();
         Err(Redirect::to(&format!("/signin?next={}", encode(&uri))).into_response())
@@ -256,7 +221,7 @@ pub struct Layout {
     /// The page's title.
     pub title: String,
     /// Who is signed in, if anyone.
-    pub viewer: Option<Viewer>,
+    pub viewer: Option<Session>,
     /// The navigation links the viewer may follow.
     pub nav: Vec<(String, &'static str)>,
     /// A message.
@@ -267,7 +232,7 @@ pub struct Layout {
 
 impl Layout {
     /// The layout of a page for `viewer`.
-    pub fn new(state: &AppState, title: impl Into<String>, viewer: Option<&Viewer>) -> Layout {
+    pub fn new(state: &AppState, title: impl Into<String>, viewer: Option<&Session>) -> Layout {
         let mut nav = vec![("/".to_owned(), "首页")];
         if let Some(viewer) = viewer {
             if viewer.has(Role::Cadre) {
@@ -349,13 +314,19 @@ impl FormData {
             .unwrap_or_default()
     }
 
-    /// Every value of `name`.
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .collect()
+    /// The command `C` the form asks for: its fields from the form's fields of the same names
+    /// (a field the form leaves out reads as empty), and from `given`, the path's parameters
+    /// that are fields of the command. A malformed path parameter is answered 400, a form that
+    /// does not make the command 422; neither comes from the pages' own forms.
+    pub fn command<C: DeserializeOwned>(&self, given: &[Given<'_>]) -> Result<C, PageError> {
+        let skip: Vec<&str> = given.iter().map(|(name, _)| *name).collect();
+        input::command(given, FormFields::new(&self.0, &skip), None).map_err(|error| match error {
+            InputError::Given(error) => PageError::bad_request(format!("网址有误：{error}")),
+            InputError::Body(error) => PageError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("表单内容无效：{error}"),
+            ),
+        })
     }
 }
 
@@ -374,18 +345,18 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for FormData {
     }
 }
 
-/// Act on a form: `command` by the viewer, now. Recorded: back to `back` with a notice naming
-/// the event. Refused: `again` shows the page with the rule in words, with the status the API
-/// would answer.
+/// Act on a form: `command` by the signed-in person, now, executed as the API executes it.
+/// Recorded: back to `back` with a notice naming the event. Refused: `again` shows the page
+/// with the rule in words, with the status the API would answer.
 pub async fn perform(
     state: &AppState,
-    viewer: &Viewer,
-    command: kaohe_assess::Command,
+    viewer: &Session,
+    command: impl Into<kaohe_assess::Command>,
     back: &str,
     again: impl FnOnce(StatusCode, Notice) -> Response,
 ) -> Response {
-    match state.engine.execute(&viewer.person_id, command, None).await {
-        Ok(executed) => recorded(back, &executed),
+    match crate::commands::execute(state, viewer, command.into(), None).await {
+        Ok(done) => recorded(back, done.executed()),
         Err(error) => {
             let (status, notice) = refused(error);
             again(status, notice)

@@ -14,12 +14,14 @@ use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{PersonYear, SanctionView, SheetStatus, person_year};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::{
-    FormData, Layout, Notice, PageError, Viewer, kind_word, perform, recorded_notice, render,
+    FormData, Layout, Notice, PageError, PageSession, kind_word, perform, recorded_notice, render,
 };
 use crate::AppState;
+use crate::auth::Session;
 
 #[derive(Template)]
 #[template(path = "person.html")]
@@ -112,7 +114,7 @@ pub struct PersonQuery {
 /// The page of `person`'s `year`, for `viewer`, who must be allowed to read it.
 pub fn person_page(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     person: &str,
     year: i16,
     notice: Option<Notice>,
@@ -170,7 +172,7 @@ pub fn person_page(
 /// `GET /people/{person_id}/{year}`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Path((person_id, year)): Path<(String, i16)>,
     Query(query): Query<PersonQuery>,
 ) -> Result<Response, PageError> {
@@ -187,20 +189,20 @@ pub async fn page(
     )
 }
 
-/// Run a follow-up of `sanction_id` and come back to the person's year.
-async fn follow_up(
+/// Run a follow-up of the sanction `sanction_id` names, `C` from the form, and come back to
+/// the person's year.
+async fn follow_up<C: DeserializeOwned + Into<Command>>(
     state: &AppState,
-    viewer: &Viewer,
-    sanction_id: Uuid,
-    command: Command,
+    viewer: &Session,
+    sanction_id: &str,
+    form: &FormData,
 ) -> Result<Response, PageError> {
+    let command: C = form.command(&[("sanction_id", sanction_id)])?;
     let (person, year) = state
         .engine
         .read(|ledger| {
-            ledger
-                .sanctions
-                .get(&sanction_id)
-                .map(|sanction| (sanction.person_id.clone(), sanction.quarter.year()))
+            let sanction = ledger.sanctions.get(&sanction_id.parse::<Uuid>().ok()?)?;
+            Some((sanction.person_id.clone(), sanction.quarter.year()))
         })
         .ok_or_else(|| PageError::not_found("没有这项奖惩"))?;
     Ok(perform(
@@ -219,46 +221,29 @@ async fn follow_up(
 /// `POST /sanctions/{sanction_id}/talk`.
 pub async fn talk(
     State(state): State<AppState>,
-    viewer: Viewer,
-    Path(sanction_id): Path<Uuid>,
+    PageSession(viewer): PageSession,
+    Path(sanction_id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let held_on = form
-        .get("held_on")
-        .parse()
-        .map_err(|_| PageError::bad_request(format!("“{}”不是有效的日期", form.get("held_on"))))?;
-    let command = Command::RecordTalk(RecordTalk {
-        sanction_id,
-        held_on,
-        summary: form.get("summary"),
-    });
-    follow_up(&state, &viewer, sanction_id, command).await
+    follow_up::<RecordTalk>(&state, &viewer, &sanction_id, &form).await
 }
 
 /// `POST /sanctions/{sanction_id}/plan`.
 pub async fn plan(
     State(state): State<AppState>,
-    viewer: Viewer,
-    Path(sanction_id): Path<Uuid>,
+    PageSession(viewer): PageSession,
+    Path(sanction_id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let command = Command::PlanRectification(PlanRectification {
-        sanction_id,
-        plan: form.get("plan"),
-    });
-    follow_up(&state, &viewer, sanction_id, command).await
+    follow_up::<PlanRectification>(&state, &viewer, &sanction_id, &form).await
 }
 
 /// `POST /sanctions/{sanction_id}/completion`.
 pub async fn completion(
     State(state): State<AppState>,
-    viewer: Viewer,
-    Path(sanction_id): Path<Uuid>,
+    PageSession(viewer): PageSession,
+    Path(sanction_id): Path<String>,
     form: FormData,
 ) -> Result<Response, PageError> {
-    let command = Command::CompleteRectification(CompleteRectification {
-        sanction_id,
-        summary: form.get("summary"),
-    });
-    follow_up(&state, &viewer, sanction_id, command).await
+    follow_up::<CompleteRectification>(&state, &viewer, &sanction_id, &form).await
 }

@@ -5,16 +5,15 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{AmendEntry, SubmitSheet, WriteEntry};
 use kaohe_assess::period::Month;
 use kaohe_assess::views::{EntryView, SheetStatus, SheetView, month_entries, month_sheets};
 use serde::Deserialize;
-use uuid::Uuid;
 
-use super::{FormData, Layout, Notice, PageError, Viewer, perform, recorded_notice, render};
+use super::{FormData, Layout, Notice, PageError, PageSession, perform, recorded_notice, render};
 use crate::AppState;
+use crate::auth::Session;
 
 /// What the entry form holds.
 struct EntryForm {
@@ -65,7 +64,7 @@ pub struct RecordQuery {
 
 fn page_for(
     state: &AppState,
-    viewer: &Viewer,
+    viewer: &Session,
     month: Month,
     form: EntryForm,
     notice: Option<Notice>,
@@ -104,7 +103,7 @@ fn page_for(
     )
 }
 
-fn empty_form(viewer: &Viewer) -> EntryForm {
+fn empty_form(viewer: &Session) -> EntryForm {
     EntryForm {
         date: viewer.today.to_string(),
         did: String::new(),
@@ -115,7 +114,7 @@ fn empty_form(viewer: &Viewer) -> EntryForm {
 /// `GET /record`.
 pub async fn page(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     Query(query): Query<RecordQuery>,
 ) -> Result<Response, PageError> {
     viewer.require(viewer.has(Role::Cadre), "工作记录由机关干部本人填写")?;
@@ -135,88 +134,67 @@ pub async fn page(
 }
 
 /// `POST /record/entries`: today's (or a past working day's) entry.
-pub async fn write(State(state): State<AppState>, viewer: Viewer, form: FormData) -> Response {
+pub async fn write(
+    State(state): State<AppState>,
+    PageSession(viewer): PageSession,
+    form: FormData,
+) -> Result<Response, PageError> {
+    let entry: WriteEntry = form.command(&[])?;
+    let month = Month::of(entry.date);
     let kept = EntryForm {
-        date: form.get("date"),
-        did: form.get("did"),
-        learned: form.get("learned"),
+        date: entry.date.to_string(),
+        did: entry.did.clone(),
+        learned: entry.learned.clone(),
     };
-    let Ok(date) = kept.date.parse::<jiff::civil::Date>() else {
-        let notice = Notice {
-            ok: false,
-            text: format!("未记录：“{}”不是有效的日期", kept.date),
-        };
-        return page_for(
-            &state,
-            &viewer,
-            Month::of(viewer.today),
-            kept,
-            Some(notice),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    let command = Command::WriteEntry(WriteEntry {
-        date,
-        did: kept.did.clone(),
-        learned: kept.learned.clone(),
-    });
-    perform(
+    Ok(perform(
         &state,
         &viewer,
-        command,
-        &format!("/record?month={}", Month::of(date)),
-        |status, notice| page_for(&state, &viewer, Month::of(date), kept, Some(notice), status),
+        entry,
+        &format!("/record?month={month}"),
+        |status, notice| page_for(&state, &viewer, month, kept, Some(notice), status),
     )
-    .await
+    .await)
 }
 
 /// `POST /record/entries/{entry_id}/amend`: a correction; the original stays.
 pub async fn amend(
     State(state): State<AppState>,
-    viewer: Viewer,
-    Path(entry_id): Path<Uuid>,
+    PageSession(viewer): PageSession,
+    Path(entry_id): Path<String>,
     form: FormData,
-) -> Response {
+) -> Result<Response, PageError> {
+    let amendment: AmendEntry = form.command(&[("entry_id", &entry_id)])?;
     let month = state.engine.read(|ledger| {
         ledger
             .entries
-            .get(&entry_id)
+            .get(&amendment.entry_id)
             .map_or_else(|| Month::of(viewer.today), |entry| Month::of(entry.date))
     });
-    let command = Command::AmendEntry(AmendEntry {
-        entry_id,
-        did: form.get("did"),
-        learned: form.get("learned"),
-        reason: form.get("reason"),
-    });
-    perform(
+    Ok(perform(
         &state,
         &viewer,
-        command,
+        amendment,
         &format!("/record?month={month}"),
         |status, notice| {
             let kept = empty_form(&viewer);
             page_for(&state, &viewer, month, kept, Some(notice), status)
         },
     )
-    .await
+    .await)
 }
 
 /// `POST /record/sheets`: hand in a ten-day sheet.
 pub async fn submit_sheet(
     State(state): State<AppState>,
-    viewer: Viewer,
+    PageSession(viewer): PageSession,
     form: FormData,
-) -> Response {
-    let period = match super::parse::<kaohe_assess::period::Period>(&form.get("period")) {
-        Ok(period) => period,
-        Err(error) => return axum::response::IntoResponse::into_response(error),
-    };
-    let month = Month::of(period.last_day());
-    perform(
+) -> Result<Response, PageError> {
+    let sheet: SubmitSheet = form.command(&[])?;
+    let month = Month::of(sheet.period.last_day());
+    Ok(perform(
         &state,
         &viewer,
-        Command::SubmitSheet(SubmitSheet { period }),
+        sheet,
         &format!("/record?month={month}"),
         |status, notice| {
             page_for(
@@ -229,5 +207,5 @@ pub async fn submit_sheet(
             )
         },
     )
-    .await
+    .await)
 }

@@ -7,8 +7,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{FormData, Layout, Notice, SESSION_COOKIE, render, viewer_for};
+use super::{FormData, Layout, Notice, SESSION_COOKIE, render};
 use crate::AppState;
+use crate::auth::Session;
 
 #[derive(Template)]
 #[template(path = "signin.html")]
@@ -55,7 +56,7 @@ fn form_page(state: &AppState, next: &str, notice: Option<Notice>, status: Statu
 pub async fn form(State(state): State<AppState>, Query(query): Query<SigninQuery>) -> Response {
     let next = safe_next(query.next.as_deref());
     match query.token {
-        Some(token) if viewer_for(&state, &token).is_some() => signed_in(token.trim(), &next),
+        Some(token) if Session::of_token(&state, &token).is_ok() => signed_in(token.trim(), &next),
         Some(_) => form_page(
             &state,
             &next,
@@ -73,7 +74,7 @@ pub async fn form(State(state): State<AppState>, Query(query): Query<SigninQuery
 pub async fn submit(State(state): State<AppState>, form: FormData) -> Response {
     let next = safe_next(Some(&form.get("next")));
     let token = form.get("token");
-    if viewer_for(&state, &token).is_some() {
+    if Session::of_token(&state, &token).is_ok() {
         return signed_in(token.trim(), &next);
     }
     form_page(
