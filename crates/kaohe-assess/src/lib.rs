@@ -11,6 +11,7 @@
 pub mod commands;
 pub mod decide;
 pub mod explain;
+pub mod findings;
 mod fold;
 pub mod payload;
 pub mod period;

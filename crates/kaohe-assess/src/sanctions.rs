@@ -179,9 +179,8 @@ pub struct Replay {
     pub matched: usize,
     /// Every difference.
     pub differences: Vec<Difference>,
-    /// Findings for review that are not differences: nominations of the quarter that
-    /// override the scores, as (nomination, leader, cadre, reason).
-    pub overrides: Vec<(Uuid, String, String, String)>,
+    /// Findings for review that are not differences (`findings`).
+    pub findings: Vec<crate::findings::Finding>,
 }
 
 /// Rebuild a quarter's designations and sanctions from the state folded from the events alone,
@@ -254,27 +253,12 @@ pub fn replay(state: &State, quarter: Quarter) -> Replay {
             });
         }
     }
-    let overrides = state
-        .nominations
-        .iter()
-        .filter(|(_, nomination)| nomination.month.quarter() == quarter)
-        .filter_map(|(id, nomination)| {
-            nomination.override_reason.as_ref().map(|reason| {
-                (
-                    *id,
-                    nomination.leader_id.clone(),
-                    nomination.cadre_id.clone(),
-                    reason.clone(),
-                )
-            })
-        })
-        .collect();
     Replay {
         quarter,
         designations,
         derived,
         matched,
         differences,
-        overrides,
+        findings: crate::findings::findings(state, quarter),
     }
 }

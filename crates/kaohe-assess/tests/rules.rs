@@ -1091,14 +1091,14 @@ fn under_numeric_scoring_naming_against_the_scores_needs_a_reason_and_is_a_findi
         Refusal::OverrideNeedsReason { .. }
     ));
     let replay = kaohe_assess::sanctions::replay(&given.state, "2026-Q2".parse().unwrap());
-    assert_eq!(replay.overrides.len(), 1);
-    assert_eq!(
-        (
-            replay.overrides[0].1.as_str(),
-            replay.overrides[0].2.as_str()
-        ),
-        ("l01", "p002")
-    );
+    assert_eq!(replay.findings.len(), 1);
+    let kaohe_assess::findings::Finding::ScoreOverride {
+        leader_id,
+        cadre_id,
+        ..
+    } = &replay.findings[0];
+    assert_eq!((leader_id.as_str(), cadre_id.as_str()), ("l01", "p002"));
+    assert_eq!(replay.findings[0].code(), "score_override");
 }
 
 #[test]

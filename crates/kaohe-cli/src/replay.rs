@@ -71,11 +71,8 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode> {
         for difference in &report.differences {
             println!("  {difference}");
         }
-        for finding in &report.score_overrides {
-            println!(
-                "  finding for review: {} named {} against the scores (event {}): {}",
-                finding.leader_id, finding.cadre_id, finding.nomination, finding.reason
-            );
+        for finding in &report.findings {
+            println!("  finding for review ({}): {}", finding.code, finding.text);
         }
         if report.matches {
             println!(

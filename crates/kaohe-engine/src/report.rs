@@ -30,18 +30,21 @@ pub struct ReplayDesignation {
     pub stands: bool,
 }
 
-/// A nomination that overrides the scores: a finding for review, not a difference.
+/// A finding for review beside the replay's match (`kaohe_assess::findings`): never a
+/// difference, never a change of the verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ScoreOverride {
-    /// The nomination.
-    pub nomination: Uuid,
-    /// The leader.
-    pub leader_id: String,
-    /// The cadre named.
-    pub cadre_id: String,
-    /// The leader's reason.
-    pub reason: String,
+pub struct FindingReport {
+    /// The kind of finding, stable (e.g. `score_override`).
+    pub code: &'static str,
+    /// The person it is about, if one.
+    pub person_id: Option<String>,
+    /// The events it rests on, the first the one to look at.
+    pub events: Vec<Uuid>,
+    /// One sentence in English.
+    pub text: String,
+    /// One sentence in Chinese, people by name.
+    pub text_zh: String,
 }
 
 /// A quarter rebuilt from the events alone and compared with what was recorded.
@@ -60,8 +63,8 @@ pub struct ReplayReport {
     pub matched: usize,
     /// Every difference, one sentence each.
     pub differences: Vec<String>,
-    /// Nominations against the scores, for review.
-    pub score_overrides: Vec<ScoreOverride>,
+    /// Findings for review beside the match.
+    pub findings: Vec<FindingReport>,
     /// True only when there is no difference.
     #[serde(rename = "match")]
     pub matches: bool,
@@ -125,14 +128,20 @@ pub fn replay_report(state: &State, quarter: Quarter, events: u64) -> ReplayRepo
         derived_sanctions: report.derived.len(),
         matched: report.matched,
         differences: report.differences.iter().map(describe_difference).collect(),
-        score_overrides: report
-            .overrides
+        findings: report
+            .findings
             .iter()
-            .map(|(nomination, leader, cadre, reason)| ScoreOverride {
-                nomination: *nomination,
-                leader_id: leader.clone(),
-                cadre_id: cadre.clone(),
-                reason: reason.clone(),
+            .map(|finding| FindingReport {
+                code: finding.code(),
+                person_id: finding.person().map(str::to_owned),
+                events: finding.events(),
+                text: finding.describe(),
+                text_zh: finding.describe_zh(&|person| {
+                    state
+                        .people
+                        .get(person)
+                        .map_or_else(|| person.to_owned(), |known| known.name.clone())
+                }),
             })
             .collect(),
         matches: report.differences.is_empty(),
