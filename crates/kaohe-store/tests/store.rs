@@ -468,7 +468,7 @@ fn sealed_events_extend_a_copy_byte_for_byte_and_nothing_else_does() {
     let mut altered = bytes[12].clone();
     let at = altered
         .windows(3)
-        .position(|window| window == "走访".as_bytes()[..3].as_ref())
+        .position(|window| window == &"走访".as_bytes()[..3])
         .unwrap();
     altered[at..at + 3].copy_from_slice("值".as_bytes());
     // An altered event is caught by the next event's link; the last event of a batch has no
