@@ -12,14 +12,11 @@ use kaohe_assess::period::{Month, Period, Quarter};
 use kaohe_assess::policy::Policy;
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Command, Fact, Refusal, State};
-use kaohe_ledger::event::{EventDraft, parse_event};
+use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::genesis::default_policy;
-use kaohe_ledger::hash::Hash;
+use kaohe_testkit::{Given, appealed, publish, rate_quarter};
 use serde_json::Value;
 use uuid::Uuid;
-
-mod common;
-use common::{Given, publish, rate_quarter};
 
 #[test]
 fn a_cadre_writes_the_entry_of_a_working_day() {
@@ -432,18 +429,8 @@ fn the_state_rebuilt_from_stored_events_equals_the_state_kept_while_deciding() {
             period: "2026-03-1".parse().unwrap(),
         }),
     );
-    // Seal every event as the store does and fold the stored forms.
-    let mut previous = Hash::ZERO;
-    let mut stored = Vec::new();
-    for (position, draft) in given.events.iter().enumerate() {
-        let sealed = draft
-            .seal(position as u64, &previous, "2026-11-22T10:00:00.000+08:00")
-            .unwrap();
-        previous = sealed.leaf;
-        stored.push(parse_event(&sealed.bytes).unwrap());
-    }
-    let rebuilt = State::from_events(stored.iter().map(Fact::from)).unwrap();
-    assert_eq!(rebuilt, given.state);
+    // Sealed as the store seals them, the stored forms fold to the same state.
+    assert_eq!(given.rebuilt(), given.state);
 }
 
 fn nominate(kind: Kind, cadre: &str, cited: Vec<Uuid>) -> Command {
@@ -833,27 +820,8 @@ fn appeals_follow_publication_standing_and_the_window() {
 #[test]
 fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_a_breach() {
     let mut given = Given::township();
-    given.staff(
-        "w01",
-        "党委委员",
-        "party_committee",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
-    rate_quarter(&mut given, "2026-Q1");
-    publish(&mut given, "2026-Q1", "2026-04-02");
+    let (_, appeal_id) = appealed(&mut given);
     let quarter: Quarter = "2026-Q1".parse().unwrap();
-    let appeal_id = given.ok(
-        "p002",
-        "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal(FileAppeal {
-            quarter,
-            person_id: "p002".into(),
-            kind: Kind::Worst,
-            grounds: "有正当理由".into(),
-        }),
-    )[0]
-    .id;
     let answer = |outcome| {
         Command::AnswerAppeal(AnswerAppeal {
             appeal_id,
@@ -1422,27 +1390,8 @@ fn a_worst_workers_talk_plan_and_completion_follow_up_their_sanctions() {
 #[test]
 fn a_revoked_sanction_needs_no_follow_up() {
     let mut given = Given::township();
-    given.staff(
-        "w01",
-        "党委委员",
-        "party_committee",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
-    let events = rate_quarter(&mut given, "2026-Q1");
+    let (events, appeal_id) = appealed(&mut given);
     let talk = events[4].id;
-    publish(&mut given, "2026-Q1", "2026-04-02");
-    let appeal_id = given.ok(
-        "p002",
-        "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal(FileAppeal {
-            quarter: "2026-Q1".parse().unwrap(),
-            person_id: "p002".into(),
-            kind: Kind::Worst,
-            grounds: "有正当理由".into(),
-        }),
-    )[0]
-    .id;
     given.ok(
         "w01",
         "2026-04-05T09:00:00+08:00",
