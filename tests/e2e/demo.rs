@@ -1,7 +1,9 @@
 //! `kaohe demo`, the README's first command: builds the demo ledger, serves it on loopback,
 //! stops cleanly on SIGTERM, and leaves a ledger that verifies; a second run reuses it.
 
-use crate::support::{Server, http, run, start_server};
+use kaohe_testkit::http::request;
+
+use crate::support::{Server, run, start_server};
 
 fn start(data: &std::path::Path) -> Server {
     start_server(&[
@@ -14,8 +16,12 @@ fn start(data: &std::path::Path) -> Server {
 }
 
 fn get(addr: &str, path: &str) -> String {
-    let (status, body, _) = http(addr, "GET", path, None, None).unwrap();
-    format!("{status} {}", String::from_utf8_lossy(&body))
+    let answer = request(addr, "GET", path, None, None).unwrap();
+    format!(
+        "{} {}",
+        answer.status,
+        String::from_utf8_lossy(&answer.body)
+    )
 }
 
 /// The tokens of the sign-in links `kaohe demo` printed.
@@ -60,9 +66,10 @@ fn demo_builds_serves_stops_and_is_reused() {
             .unwrap_or_else(|| panic!("no token for {role}: {}", server.seen));
         let link = line.split_whitespace().nth(2).unwrap();
         let token = link.split("token=").nth(1).unwrap();
-        let (status, body, _) = http(&server.addr, "GET", "/v1/me", Some(token), None).unwrap();
-        assert_eq!(status, 200, "{role}: {}", String::from_utf8_lossy(&body));
-        let me: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let answer = request(&server.addr, "GET", "/v1/me", Some(token), None).unwrap();
+        let text = String::from_utf8_lossy(&answer.body);
+        assert_eq!(answer.status, 200, "{role}: {text}");
+        let me: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
         assert!(
             me["roles"]
                 .as_array()
