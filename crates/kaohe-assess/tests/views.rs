@@ -183,13 +183,7 @@ fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overtur
 #[test]
 fn the_appeal_queue_counts_days_left_and_marks_breaches() {
     let mut given = Given::township();
-    given.staff(
-        "w01",
-        "党委委员",
-        "party_committee",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
+    given.staff("w01", date(2026, 1, 1), "2026-01-05T09:00:00+08:00");
     rate_quarter(&mut given, "2026-Q1");
     publish(&mut given, "2026-Q1", "2026-04-02");
     let appeal = |person: &str, kind| {

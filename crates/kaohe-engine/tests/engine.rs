@@ -205,7 +205,7 @@ async fn concurrent_commands_share_commits_and_keep_the_state_whole() {
     let town = Arc::new(town().await);
     let cadres: Vec<String> = (1..=64).map(|number| format!("k{number:02}")).collect();
     for cadre in &cadres {
-        for command in enrol(cadre, cadre, Role::Cadre) {
+        for command in enrol(cadre, cadre, Role::Cadre, date(2026, 1, 1)) {
             town.must("office", command).await;
         }
     }

@@ -10,7 +10,7 @@ use kaohe_assess::{Fact, Role, State};
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::verify::LedgerVerifier;
 use kaohe_testkit::http::request;
-use kaohe_testkit::roster::enrol;
+use kaohe_testkit::roster::{enrol, first_day};
 use serde_json::Value;
 use support::town;
 
@@ -24,7 +24,7 @@ fn sixty_four_clients_appending_share_commits_and_lose_nothing() {
         .map(|number| format!("k{number:02}"))
         .collect();
     for cadre in &cadres {
-        for command in enrol(cadre, &format!("{cadre}名"), Role::Cadre) {
+        for command in enrol(cadre, &format!("{cadre}名"), Role::Cadre, first_day()) {
             town.must("office", command);
         }
         town.issue_token(cadre);

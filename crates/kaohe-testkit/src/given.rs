@@ -3,10 +3,9 @@
 //! nothing. The scenes several suites need are here too: a quarter rated, its decision
 //! published, an appeal filed.
 
-use jiff::civil::{Date, date};
+use jiff::civil::Date;
 use kaohe_assess::commands::{
-    AssignRole, CosignDecision, FileAppeal, Nominate, ProposeDecision, PublishDecision,
-    RegisterPerson, WriteEntry,
+    CosignDecision, FileAppeal, Nominate, ProposeDecision, PublishDecision, WriteEntry,
 };
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
@@ -15,7 +14,7 @@ use kaohe_ledger::event::{EventDraft, ParsedEvent, parse_event};
 use uuid::Uuid;
 
 use crate::ledger::{fixed_id, genesis, seal_all};
-use crate::roster::{ENROLLED_AT, Roster, person};
+use crate::roster::{ENROLLED_AT, Roster, enrol, first_day, person};
 
 /// The events decided so far and the state they make.
 pub struct Given {
@@ -75,26 +74,13 @@ impl Given {
         self.events.push(draft);
     }
 
-    /// The office registers a person and gives them a role, open-ended from `from`.
-    pub fn staff(&mut self, person: &str, name: &str, role: &str, from: Date, time: &str) {
-        self.ok(
-            "office",
-            time,
-            Command::RegisterPerson(RegisterPerson {
-                person_id: person.into(),
-                name: name.into(),
-            }),
-        );
-        self.ok(
-            "office",
-            time,
-            Command::AssignRole(AssignRole {
-                person_id: person.into(),
-                role: role.into(),
-                from,
-                until: None,
-            }),
-        );
+    /// At `time`, the office enrols `id`, one of the township's people, in their role,
+    /// open-ended from `from`.
+    pub fn staff(&mut self, id: &str, from: Date, time: &str) {
+        let person = person(id);
+        for command in enrol(person.id, person.name, person.role, from) {
+            self.ok("office", time, command);
+        }
     }
 
     /// The id the next accepted act's event gets. Ids are fixed, so that a run decides the
@@ -272,14 +258,7 @@ pub fn publish(given: &mut Given, quarter: &str, on: &str) {
 /// from 5 January; 2026-Q1 rated ([`rate_quarter`]) and published on 2 April; p002's appeal
 /// against the worst filed on 3 April. Returns the co-signature's events and the appeal's id.
 pub fn appealed(given: &mut Given) -> (Vec<EventDraft>, Uuid) {
-    let w01 = person("w01");
-    given.staff(
-        w01.id,
-        w01.name,
-        w01.role.as_str(),
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
+    given.staff("w01", first_day(), "2026-01-05T09:00:00+08:00");
     let cosigned = rate_quarter(given, "2026-Q1");
     publish(given, "2026-Q1", "2026-04-02");
     let appeal = given.ok(
@@ -298,6 +277,8 @@ pub fn appealed(given: &mut Given) -> (Vec<EventDraft>, Uuid) {
 
 #[cfg(test)]
 mod tests {
+    use jiff::civil::date;
+
     use super::*;
 
     #[test]

@@ -1,7 +1,7 @@
 //! The people of the township, and rosters: who of them a suite's township holds, who
 //! supervises whom and who is chief of which area, as the commands the office sends.
 
-use jiff::civil::date;
+use jiff::civil::{Date, date};
 use kaohe_assess::commands::{AssignArea, AssignRole, AssignSupervision, RegisterPerson};
 use kaohe_assess::{Command, Role};
 
@@ -40,6 +40,11 @@ pub const PEOPLE: [Person; 13] = [
     someone("i01", "吴纪检", Role::DisciplineInspector),
     someone("office", "党政办", Role::Office),
 ];
+
+/// The first day of every role and assignment a roster gives: 2026-01-01, the ledger's first.
+pub fn first_day() -> Date {
+    date(2026, 1, 1)
+}
 
 /// The person `id`; panics if the township has no one of that id.
 pub fn person(id: &str) -> &'static Person {
@@ -157,13 +162,13 @@ impl Roster {
     pub fn commands(&self) -> Vec<Command> {
         let mut commands = Vec::new();
         for person in self.people().filter(|person| person.role != Role::Office) {
-            commands.extend(enrol(person.id, person.name, person.role));
+            commands.extend(enrol(person.id, person.name, person.role, first_day()));
         }
         for (cadre, leader) in &self.supervision {
             commands.push(Command::AssignSupervision(AssignSupervision {
                 person_id: (*cadre).into(),
                 leader_id: (*leader).into(),
-                from: date(2026, 1, 1),
+                from: first_day(),
             }));
         }
         for (cadre, area, chief) in &self.areas {
@@ -171,16 +176,16 @@ impl Roster {
                 person_id: (*cadre).into(),
                 area: (*area).into(),
                 chief_id: (*chief).into(),
-                from: date(2026, 1, 1),
+                from: first_day(),
             }));
         }
         commands
     }
 }
 
-/// The office's two commands that enrol `person_id`, named `name`, in `role` from 2026-01-01:
-/// the registration, then the role.
-pub fn enrol(person_id: &str, name: &str, role: Role) -> [Command; 2] {
+/// The office's two commands that enrol `person_id`, named `name`, in `role` from `from`,
+/// open-ended: the registration, then the role.
+pub fn enrol(person_id: &str, name: &str, role: Role, from: Date) -> [Command; 2] {
     [
         Command::RegisterPerson(RegisterPerson {
             person_id: person_id.into(),
@@ -189,7 +194,7 @@ pub fn enrol(person_id: &str, name: &str, role: Role) -> [Command; 2] {
         Command::AssignRole(AssignRole {
             person_id: person_id.into(),
             role: role.to_string(),
-            from: date(2026, 1, 1),
+            from,
             until: None,
         }),
     ]
