@@ -3,8 +3,9 @@
 
 use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::note::{Checkpoint, SignerKey};
-use kaohe_ledger::verify::{Check, LedgerVerifier};
+use kaohe_ledger::verify::Check;
 use kaohe_store::{Expect, ImportError, ImportOptions, OpenError, Store, StoreOptions};
+use kaohe_testkit::store::verify_all;
 use kaohe_testkit::{ORIGIN, genesis, signer};
 use uuid::Uuid;
 
@@ -93,19 +94,7 @@ fn an_import_holds_the_same_events_nodes_and_ids_and_appends_go_on() {
         assert_eq!(appended.position, 40);
         drop(snapshot);
         drop(store);
-        let store = Store::open(&path, StoreOptions::default()).unwrap();
-        let snapshot = store.snapshot().unwrap();
-        let mut verifier = LedgerVerifier::new([]);
-        snapshot
-            .for_each_event(0, |_, bytes| {
-                verifier.push(bytes).unwrap();
-                true
-            })
-            .unwrap();
-        assert_eq!(
-            verifier.finish(None).unwrap().root,
-            snapshot.head().unwrap().root
-        );
+        verify_all(&Store::open(&path, StoreOptions::default()).unwrap());
     }
 }
 

@@ -5,9 +5,8 @@ use jiff::SignedDuration;
 use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::{naive_root, verify_consistency, verify_inclusion};
-use kaohe_ledger::verify::LedgerVerifier;
 use kaohe_store::{AppendError, Appended, Expect, OpenError, SideWrite, Store, StoreOptions};
-use kaohe_testkit::store::create;
+use kaohe_testkit::store::{create, verify_all};
 use kaohe_testkit::{ScriptedClock, genesis};
 use serde_json::json;
 use uuid::Uuid;
@@ -29,21 +28,6 @@ fn append_batch(
     side: Vec<SideWrite>,
 ) -> Result<Vec<Appended>, AppendError> {
     store.submit(drafts, expect, side)?.wait_blocking()
-}
-
-fn verify_all(store: &Store) -> kaohe_ledger::verify::Verified {
-    let snapshot = store.snapshot().unwrap();
-    let mut verifier = LedgerVerifier::new([]);
-    snapshot
-        .for_each_event(0, |_, bytes| {
-            verifier.push(bytes).unwrap();
-            true
-        })
-        .unwrap();
-    snapshot.check_stored_nodes().unwrap();
-    let verified = verifier.finish(None).unwrap();
-    assert_eq!(verified.root, snapshot.head().unwrap().root);
-    verified
 }
 
 #[test]
