@@ -8,7 +8,7 @@ mod support;
 use axum::http::Method;
 use kaohe_testkit::server::Answer;
 use serde_json::json;
-use support::{Town, decide_first_quarter, people, town};
+use support::{Town, decide_first_quarter, people, sanction_of, town};
 
 const OVERSEERS: [&str; 5] = ["s01", "m01", "w01", "i01", "office"];
 
@@ -212,18 +212,7 @@ fn every_command_is_allowed_to_exactly_the_people_the_rules_name() {
         false,
     );
     // 三奖惩: the worst worker's talk, plan and completion.
-    let sanction = |name: &str| {
-        town.state.engine.read(|state| {
-            state
-                .sanctions
-                .iter()
-                .find(|(_, sanction)| {
-                    sanction.person_id == "p002" && sanction.sanction.as_str() == name
-                })
-                .map(|(id, _)| id.to_string())
-                .unwrap()
-        })
-    };
+    let sanction = |name: &str| sanction_of(&town, "p002", name);
     check(
         &town,
         "2026-04-06T09:00:00+08:00",

@@ -11,7 +11,7 @@ use axum::http::Request;
 use kaohe_assess::Command;
 use kaohe_assess::commands::AdoptPolicy;
 use kaohe_testkit::server::Answer;
-use support::{Town, decided, pages, people};
+use support::{Town, decided, pages, people, sanction_of};
 
 /// The session cookie of `person`.
 fn cookie(town: &Town, person: &str) -> String {
@@ -22,6 +22,16 @@ fn page(town: &Town, path: &str, person: &str) -> Answer {
     let request = Request::get(path)
         .header("cookie", cookie(town, person))
         .body(Body::empty())
+        .unwrap();
+    town.raw(request)
+}
+
+/// Post the form `body` to `path`, signed in as `person` by the session cookie.
+fn form(town: &Town, path: &str, person: &str, body: &str) -> Answer {
+    let request = Request::post(path)
+        .header("cookie", cookie(town, person))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
         .unwrap();
     town.raw(request)
 }
@@ -128,14 +138,7 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
     let town = decided();
     town.at("2026-04-05T09:00:00+08:00");
     let before = town.size();
-    let post = |path: &str, person: &str, body: &str| {
-        let request = Request::post(path)
-            .header("cookie", cookie(&town, person))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(body.to_owned()))
-            .unwrap();
-        town.raw(request)
-    };
+    let post = |path: &str, person: &str, body: &str| form(&town, path, person, body);
     for (path, person, body, words) in [
         (
             "/record/entries",
@@ -218,26 +221,8 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
 #[test]
 fn every_form_makes_its_command_and_a_malformed_one_is_refused_before_the_rules() {
     let town = decided();
-    let post = |path: &str, person: &str, body: &str| {
-        let request = Request::post(path)
-            .header("cookie", cookie(&town, person))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(body.to_owned()))
-            .unwrap();
-        town.raw(request)
-    };
-    let sanction = |name: &str| {
-        town.state.engine.read(|state| {
-            state
-                .sanctions
-                .iter()
-                .find(|(_, sanction)| {
-                    sanction.person_id == "p002" && sanction.sanction.as_str() == name
-                })
-                .map(|(id, _)| id.to_string())
-                .unwrap()
-        })
-    };
+    let post = |path: &str, person: &str, body: &str| form(&town, path, person, body);
+    let sanction = |name: &str| sanction_of(&town, "p002", name);
     let (talk, rectification) = (sanction("talk"), sanction("rectification"));
     // Numeric scoring from May, for the scores form.
     town.at("2026-04-28T10:00:00+08:00");

@@ -90,6 +90,20 @@ pub fn decided() -> Town {
     town
 }
 
+/// The id of `person`'s sanction of the kind `name` (`talk`, `rectification`, ...).
+pub fn sanction_of(town: &Town, person: &str, name: &str) -> Uuid {
+    town.state.engine.read(|state| {
+        state
+            .sanctions
+            .iter()
+            .find(|(_, sanction)| {
+                sanction.person_id == person && sanction.sanction.as_str() == name
+            })
+            .map(|(id, _)| *id)
+            .unwrap_or_else(|| panic!("{person} has no {name}"))
+    })
+}
+
 /// Every page, with the township decided, published and appealed.
 pub fn pages(town: &Town) -> Vec<String> {
     let mut pages: Vec<String> = [
