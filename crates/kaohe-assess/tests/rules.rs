@@ -268,15 +268,7 @@ fn only_the_supervising_leader_of_that_period_reads_a_sheet() {
     let mut given = Given::township();
     given.staff("l02", date(2026, 3, 1), "2026-03-01T09:00:00+08:00");
     // p001 moves to l02 from the 16th: the sheet of 11–20 is l02's to read.
-    given.ok(
-        "office",
-        "2026-03-01T09:00:00+08:00",
-        Command::AssignSupervision(AssignSupervision {
-            person_id: "p001".into(),
-            leader_id: "l02".into(),
-            from: date(2026, 3, 16),
-        }),
-    );
+    move_p001_to_l02(&mut given, date(2026, 3, 16));
     let period: Period = "2026-03-2".parse().unwrap();
     let read = |comment: &str| {
         Command::ReadSheet(ReadSheet {
@@ -427,6 +419,19 @@ fn the_state_rebuilt_from_stored_events_equals_the_state_kept_while_deciding() {
     assert_eq!(given.rebuilt(), given.state);
 }
 
+/// The office records on 1 March that p001 moves to l02's supervision from `from`.
+fn move_p001_to_l02(given: &mut Given, from: Date) {
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::AssignSupervision(AssignSupervision {
+            person_id: "p001".into(),
+            leader_id: "l02".into(),
+            from,
+        }),
+    );
+}
+
 fn nominate(kind: Kind, cadre: &str, cited: Vec<Uuid>) -> Command {
     Command::Nominate(Nominate {
         month: "2026-03".parse().unwrap(),
@@ -554,15 +559,7 @@ fn a_leader_nominates_only_supervisees_of_that_month() {
         }
     );
     // Moved to l02 from 20 March: both leaders had p001 in March.
-    given.ok(
-        "office",
-        "2026-03-01T09:00:00+08:00",
-        Command::AssignSupervision(AssignSupervision {
-            person_id: "p001".into(),
-            leader_id: "l02".into(),
-            from: date(2026, 3, 20),
-        }),
-    );
+    move_p001_to_l02(&mut given, date(2026, 3, 20));
     given.ok(
         "l02",
         "2026-04-02T10:00:00+08:00",
@@ -1125,15 +1122,7 @@ fn the_remaining_refusals_say_which_rule() {
     );
     // Both pools hold p001 (best by l01, worst by l02): the decision cannot name them twice.
     given.staff("l02", date(2026, 1, 1), "2026-01-05T09:00:00+08:00");
-    given.ok(
-        "office",
-        "2026-03-01T09:00:00+08:00",
-        Command::AssignSupervision(AssignSupervision {
-            person_id: "p001".into(),
-            leader_id: "l02".into(),
-            from: date(2026, 3, 20),
-        }),
-    );
+    move_p001_to_l02(&mut given, date(2026, 3, 20));
     let name = |kind, cadre: &str, cited| {
         Command::Nominate(Nominate {
             month,

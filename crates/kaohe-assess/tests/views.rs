@@ -13,6 +13,20 @@ use kaohe_assess::views::{
 };
 use kaohe_assess::{Command, Fact, State};
 use kaohe_testkit::{Given, appealed, publish, rate_quarter};
+use uuid::Uuid;
+
+/// w01 overturns the appeal on 6 April.
+fn overturn(given: &mut Given, appeal_id: Uuid) {
+    given.ok(
+        "w01",
+        "2026-04-06T09:00:00+08:00",
+        Command::AnswerAppeal(AnswerAppeal {
+            appeal_id,
+            outcome: kaohe_assess::Outcome::Overturned,
+            reasons: "经核实，撤销最差评定".into(),
+        }),
+    );
+}
 
 #[test]
 fn a_leaders_month_shows_sheets_opinions_and_nominations_of_each_supervisee() {
@@ -156,15 +170,7 @@ fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overtur
     assert_eq!(board.appeals[0].days_left, 3, "due on 8 April");
     assert_eq!(board.sanctions.len(), 6);
 
-    given.ok(
-        "w01",
-        "2026-04-06T09:00:00+08:00",
-        Command::AnswerAppeal(AnswerAppeal {
-            appeal_id,
-            outcome: kaohe_assess::Outcome::Overturned,
-            reasons: "经核实，撤销最差评定".into(),
-        }),
-    );
+    overturn(&mut given, appeal_id);
     let board = quarter_board(&given.state, quarter, date(2026, 4, 6));
     let worst = &board.designations[1];
     assert_eq!((worst.person_id.as_str(), worst.stands), ("p002", false));
@@ -287,15 +293,7 @@ fn a_view_as_of_a_past_day_reads_the_ledger_as_it_stood_then() {
     let mut given = Given::township();
     let (_, appeal_id) = appealed(&mut given);
     let quarter: Quarter = "2026-Q1".parse().unwrap();
-    given.ok(
-        "w01",
-        "2026-04-06T09:00:00+08:00",
-        Command::AnswerAppeal(AnswerAppeal {
-            appeal_id,
-            outcome: kaohe_assess::Outcome::Overturned,
-            reasons: "经核实，撤销最差评定".into(),
-        }),
-    );
+    overturn(&mut given, appeal_id);
     let stored = given.stored();
     let zone = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
     let as_of = |day| {
