@@ -3,7 +3,7 @@
 
 use kaohe_testkit::http::request;
 
-use crate::support::{Server, run, start_server};
+use crate::support::{Server, export as export_beside, run, start_server};
 
 fn start(data: &std::path::Path) -> Server {
     start_server(&[
@@ -122,16 +122,7 @@ fn seed_demo_is_the_same_ledger_for_the_same_seed() {
             stdout.contains(", 192 nominations, 4 quarterly decisions"),
             "{stdout}"
         );
-        let out = root.path().join(format!("{name}.jsonl"));
-        let (code, _, stderr) = run(&[
-            "export",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        std::fs::read(out).unwrap()
+        std::fs::read(export_beside(&data, &format!("{name}.jsonl"))).unwrap()
     };
     let first = export("a", "7");
     assert_eq!(first, export("b", "7"));
@@ -171,16 +162,7 @@ fn demo_township_for_seed_2026_is_pinned() {
     let data = root.path().join("demo");
     let (code, stdout, stderr) = run(&["seed-demo", "--data", data.to_str().unwrap()]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let out = root.path().join("demo.jsonl");
-    let (code, _, stderr) = run(&[
-        "export",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let export = std::fs::read(&out).unwrap();
+    let export = std::fs::read(export_beside(&data, "demo.jsonl")).unwrap();
     let text = String::from_utf8_lossy(&export);
     let checkpoint = text.lines().last().unwrap();
     assert!(
