@@ -25,41 +25,33 @@
 #![no_main]
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, LazyLock};
 
 use axum::body::Body;
 use axum::http::{Method, Request};
-use jiff::civil::{Date, date};
-use kaohe_assess::{Command, Fact, State};
-use kaohe_assess::commands::{AssignArea, AssignRole, AssignSupervision, GiveOpinion, Nominate, RegisterPerson, SubmitSheet, WriteEntry};
+use jiff::SignedDuration;
+use jiff::civil::Date;
+use kaohe_assess::Role;
 use kaohe_engine::Engine;
-use kaohe_fuzz::{ROLES, any_text, township_genesis};
+use kaohe_fuzz::any_text;
 use kaohe_ledger::genesis::default_policy;
-use kaohe_ledger::note::SignerKey;
 use kaohe_server::{AppState, Limits, PROBLEM_JSON};
+use kaohe_store::Store;
 use kaohe_store::fault::SimulatedDisk;
-use kaohe_store::{Clock, Store, StoreOptions};
+use kaohe_testkit::engine::check_state;
+use kaohe_testkit::server::{Answer, send};
+use kaohe_testkit::{ENROLLED_AT, EngineTown, Roster, ScriptedClock, genesis, signer};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
-use tower::ServiceExt;
 use uuid::Uuid;
 
 /// The most requests an input sends.
 const REQUESTS_MAX: u32 = 24;
 
-/// Who is in the township, and their role.
-const PEOPLE: [(&str, &str); 9] = [
-    ("p001", "cadre"),
-    ("p002", "cadre"),
-    ("p003", "cadre"),
-    ("l01", "supervising_leader"),
-    ("c01", "area_chief"),
-    ("s01", "party_secretary"),
-    ("m01", "mayor"),
-    ("w01", "party_committee"),
-    ("office", "office"),
+/// Who is in the township (each in their role of `kaohe_testkit::PEOPLE`).
+const PEOPLE: [&str; 9] = [
+    "p001", "p002", "p003", "l01", "c01", "s01", "m01", "w01", "office",
 ];
 
 /// What a field holds.
@@ -305,13 +297,12 @@ static STATS: LazyLock<bool> = LazyLock::new(|| std::env::var_os("KAOHE_FUZZ_STA
 /// type and id of each event recorded so far.
 struct Base {
     image: Vec<u8>,
-    tokens: BTreeMap<&'static str, String>,
+    tokens: BTreeMap<String, String>,
     ids: Vec<(String, Uuid)>,
-    key: Arc<SignerKey>,
 }
 
 /// The day the base ends on, and where every input's clock starts.
-const START: &str = "2026-03-31T20:00:00+08:00";
+const START: &str = "2026-04-01T08:00:00+08:00";
 
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_current_thread()
@@ -322,164 +313,40 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
 
 static BASE: LazyLock<Base> = LazyLock::new(build_base);
 
-fn clock_over(millis: &Arc<AtomicI64>) -> Clock {
-    let reading = Arc::clone(millis);
-    Arc::new(move || {
-        jiff::Timestamp::from_millisecond(reading.load(Ordering::SeqCst)).expect("a valid time")
-    })
-}
-
-fn options(clock: &Clock) -> StoreOptions {
-    StoreOptions {
-        clock: Arc::clone(clock),
-        ..StoreOptions::default()
-    }
-}
-
-fn millis(time: &str) -> i64 {
-    time.parse::<jiff::Timestamp>()
-        .expect("a valid time")
-        .as_millisecond()
-}
-
-/// The roster, supervision and areas, each person's token, and March's records: two entries
-/// each, the last sheet handed in, the chief's opinions and the leader's nominations.
+/// The roster (the cadres under l01 and c01 in 东片), each person's token, and March's records:
+/// two entries each, the last sheet handed in, the chief's opinions and the leader's
+/// nominations.
 fn build_base() -> Base {
-    let key = Arc::new(SignerKey::from_seed("kaohe.fuzz/api", [7; 32]).expect("a key"));
-    let genesis = township_genesis(&key);
-    let now = Arc::new(AtomicI64::new(millis("2026-01-02T09:00:00+08:00")));
-    let clock = clock_over(&now);
+    let roster = Roster::of(&PEOPLE)
+        .supervised_by("l01", CADRES)
+        .in_area("东片", "c01", CADRES);
+    let clock = ScriptedClock::at(ENROLLED_AT);
     let disk = SimulatedDisk::new();
-    let store = Store::create_with_backend(disk.clone(), &genesis, options(&clock))
+    let store = Store::create_with_backend(disk.clone(), &genesis(), clock.options())
         .expect("the base ledger is created");
-    let engine = Engine::open(store, Arc::clone(&clock)).expect("the base ledger opens");
-    let mut ids = Vec::new();
-    let mut must = |person: &str, command: Command| -> Uuid {
-        let executed = RUNTIME
-            .block_on(engine.execute(person, command.clone(), None))
-            .unwrap_or_else(|error| panic!("{command:?} by {person}: {error}"));
-        ids.extend(
-            executed
-                .events
-                .iter()
-                .map(|event| (event.event_type.clone(), event.id)),
-        );
-        executed.events[0].id
-    };
-    for (person, role) in PEOPLE {
-        if person != "office" {
-            must(
-                "office",
-                Command::RegisterPerson(RegisterPerson {
-                    person_id: person.into(),
-                    name: format!("{person}名"),
-                }),
-            );
-            must(
-                "office",
-                Command::AssignRole(AssignRole {
-                    person_id: person.into(),
-                    role: role.parse().unwrap(),
-                    from: date(2026, 1, 1),
-                    until: None,
-                }),
-            );
-        }
-    }
-    for cadre in ["p001", "p002", "p003"] {
-        must(
-            "office",
-            Command::AssignSupervision(AssignSupervision {
-                person_id: cadre.into(),
-                leader_id: "l01".into(),
-                from: date(2026, 1, 1),
-            }),
-        );
-        must(
-            "office",
-            Command::AssignArea(AssignArea {
-                person_id: cadre.into(),
-                area: "东片".into(),
-                chief_id: "c01".into(),
-                from: date(2026, 1, 1),
-            }),
-        );
-    }
-    let mut cited = BTreeMap::new();
-    for day in [2, 31] {
-        now.store(
-            millis(&format!("2026-03-{day:02}T18:00:00+08:00")),
-            Ordering::SeqCst,
-        );
-        for cadre in ["p001", "p002", "p003"] {
-            let id = must(
-                cadre,
-                Command::WriteEntry(WriteEntry {
-                    date: date(2026, 3, day),
-                    did: format!("3月{day}日到东风村走访低保户三户"),
-                    learned: "核实了家庭收入变化".into(),
-                }),
-            );
-            cited.insert(cadre, id);
-        }
-    }
-    now.store(millis(START), Ordering::SeqCst);
-    for cadre in ["p001", "p002", "p003"] {
-        must(
-            cadre,
-            Command::SubmitSheet(SubmitSheet {
-                period: "2026-03-3".parse().expect("a period"),
-            }),
-        );
-        must(
-            "c01",
-            Command::GiveOpinion(GiveOpinion {
-                cadre_id: cadre.into(),
-                month: "2026-03".parse().expect("a month"),
-                opinion: "群众反映较好".into(),
-            }),
-        );
-    }
-    for (kind, cadre) in [
-        (kaohe_assess::state::Kind::Best, "p001"),
-        (kaohe_assess::state::Kind::Worst, "p002"),
-    ] {
-        must(
-            "l01",
-            Command::Nominate(Nominate {
-                month: "2026-03".parse().expect("a month"),
-                kind,
-                cadre_id: cadre.into(),
-                reason: "依据本月记录和片长意见".into(),
-                cited_ids: vec![cited[cadre]],
-                override_reason: None,
-            }),
-        );
-    }
-    let mut tokens = BTreeMap::new();
-    for (person, _) in PEOPLE {
-        let (issued, executed) = RUNTIME
-            .block_on(engine.issue_token("office", person))
-            .expect("a token is issued");
-        ids.extend(
-            executed
-                .events
-                .iter()
-                .map(|event| (event.event_type.clone(), event.id)),
-        );
-        tokens.insert(person, issued.text);
-    }
+    let mut town = EngineTown::over(store, clock);
+    RUNTIME.block_on(async {
+        town.enrol(&roster).await;
+        town.issue_tokens(&PEOPLE).await;
+        town.march(&roster).await;
+    });
+    assert_eq!(town.clock.now(), START.parse().expect("a time"));
+    let EngineTown {
+        engine,
+        tokens,
+        recorded,
+        ..
+    } = town;
     drop(engine);
     Base {
         image: disk.durable_image(),
         tokens,
-        ids,
-        key,
+        ids: recorded,
     }
 }
 
 struct World {
-    now: Arc<AtomicI64>,
+    clock: ScriptedClock,
     state: AppState,
     /// The service over `state`, as `kaohe serve` builds it.
     router: axum::Router,
@@ -492,21 +359,20 @@ struct World {
 impl World {
     fn new() -> World {
         let base = &*BASE;
-        let now = Arc::new(AtomicI64::new(millis(START)));
-        let clock = clock_over(&now);
+        let clock = ScriptedClock::at(START);
         let store = Store::open_with_backend(
             SimulatedDisk::from_image(base.image.clone()),
-            options(&clock),
+            clock.options(),
         )
         .expect("the base ledger opens");
-        let engine = Engine::open(store, clock).expect("the base ledger folds");
+        let engine = Engine::open(store, clock.clock()).expect("the base ledger folds");
         let state = AppState {
             engine,
-            signer: Some(Arc::clone(&base.key)),
+            signer: Some(Arc::new(signer())),
             limits: Limits::default(),
         };
         World {
-            now,
+            clock,
             router: kaohe_server::router(state.clone()),
             state,
             ids: base.ids.clone(),
@@ -532,7 +398,7 @@ impl World {
             if u.ratio(1, 5)? {
                 // Hours or days pass.
                 let hours = i64::from(u.int_in_range(1..=24u16 * 40)?);
-                self.now.fetch_add(hours * 3_600_000, Ordering::SeqCst);
+                self.clock.advance(SignedDuration::from_hours(hours));
             }
             self.post(u)?;
         }
@@ -590,7 +456,7 @@ impl World {
                 let person = if n < 12 {
                     endpoint.actors[usize::from(n) % endpoint.actors.len()]
                 } else {
-                    PEOPLE[usize::from(n) % PEOPLE.len()].0
+                    PEOPLE[usize::from(n) % PEOPLE.len()]
                 };
                 request =
                     request.header("authorization", format!("Bearer {}", BASE.tokens[person]));
@@ -611,40 +477,30 @@ impl World {
     /// and, for a refusal, its code.
     fn send(&mut self, request: Request<Body>) -> (u16, String) {
         let before = self.size();
-        let router = self.router.clone();
-        let (status, content_type, body) = RUNTIME.block_on(async move {
-            let response = router.oneshot(request).await.expect("the router answers");
-            let status = response.status();
-            let content_type = response
-                .headers()
-                .get("content-type")
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .expect("the body is read");
-            (status, content_type, body)
-        });
+        let Answer {
+            status,
+            content_type,
+            body,
+        } = send(&RUNTIME, self.router.clone(), request);
         let text = String::from_utf8_lossy(&body);
         assert!(
-            !status.is_server_error(),
+            !(500..600).contains(&status),
             "a server error without a failing disk: {status} {text}"
         );
         let after = self.size();
-        let code = if status.is_success() {
+        let code = if (200..300).contains(&status) {
             assert_eq!(content_type, "application/json", "{status} {text}");
             let answer: Value = serde_json::from_slice(&body).expect("a JSON answer");
             let events = answer["events"].as_array().expect("events answered");
             assert!(!events.is_empty(), "an answer with no events");
-            if status.as_u16() == 201 {
+            if status == 201 {
                 assert_eq!(
                     after,
                     before + events.len() as u64,
                     "a new record that is not exactly the events answered"
                 );
             } else {
-                assert_eq!(status.as_u16(), 200, "{status} {text}");
+                assert_eq!(status, 200, "{status} {text}");
                 assert_eq!(
                     after, before,
                     "a retry answered from the ledger wrote to it"
@@ -653,7 +509,7 @@ impl World {
             let snapshot = self.state.engine.store().snapshot().expect("a snapshot");
             for (n, event) in events.iter().enumerate() {
                 let position = event["position"].as_u64().expect("a position");
-                if status.as_u16() == 201 {
+                if status == 201 {
                     assert_eq!(
                         position,
                         before + n as u64,
@@ -683,7 +539,7 @@ impl World {
             }
             String::new()
         } else {
-            assert!(status.is_client_error(), "{status} {text}");
+            assert!((400..500).contains(&status), "{status} {text}");
             assert_eq!(
                 content_type, PROBLEM_JSON,
                 "a refusal that is not a problem: {text}"
@@ -698,20 +554,12 @@ impl World {
             );
             code.to_owned()
         };
-        (status.as_u16(), code)
+        (status, code)
     }
 
     /// The state folded from the verified ledger alone equals the live state.
     fn rebuilds(&self) {
-        let snapshot = self.state.engine.store().snapshot().expect("a snapshot");
-        let events = kaohe_engine::verified_events(&snapshot).expect("the ledger verifies");
-        let rebuilt = State::from_events(events.iter().map(Fact::from)).expect("the ledger folds");
-        self.state.engine.read(|live| {
-            assert!(
-                *live == rebuilt,
-                "the state rebuilt from the ledger differs from the live state"
-            );
-        });
+        check_state(&self.state.engine);
     }
 
     fn request_id(&mut self, u: &mut Unstructured<'_>) -> Result<Value> {
@@ -758,15 +606,16 @@ impl World {
 
     fn person(&self, u: &mut Unstructured<'_>) -> Result<String> {
         Ok(match u.int_in_range(0..=11u8)? {
-            0..=9 => PEOPLE[usize::from(u.int_in_range(0..=8u8)?)].0.to_string(),
+            0..=9 => PEOPLE[usize::from(u.int_in_range(0..=8u8)?)].to_string(),
             10 => format!("p{:03}", u.int_in_range(4..=999u16)?),
             _ => u.arbitrary::<String>()?,
         })
     }
 
     fn day(&self, u: &mut Unstructured<'_>) -> Result<Date> {
-        let today = jiff::Timestamp::from_millisecond(self.now.load(Ordering::SeqCst))
-            .expect("a valid time")
+        let today = self
+            .clock
+            .now()
             .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
             .date();
         let offset = i64::from(u.int_in_range(-60..=5i16)?);
@@ -805,7 +654,7 @@ impl World {
                 Value::Array(people)
             }
             Kind::Role => json!(if u.ratio(7, 8)? {
-                ROLES[u.choose_index(ROLES.len())?].to_string()
+                Role::ASSIGNABLE[u.choose_index(Role::ASSIGNABLE.len())?].to_string()
             } else {
                 u.arbitrary::<String>()?
             }),

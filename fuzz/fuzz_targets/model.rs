@@ -15,13 +15,14 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use kaohe_ledger::Hash;
-use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use jiff::civil::date;
+use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::hash::leaf_hash;
-use kaohe_ledger::note::{Checkpoint, SignerKey};
+use kaohe_ledger::note::Checkpoint;
 use kaohe_ledger::verify::{Anchors, LedgerCheck};
 use kaohe_store::fault::{Damage, IoFault, Operation, Persistence, SimulatedDisk};
 use kaohe_store::{Expect, Store, StoreOptions};
+use kaohe_testkit::{GENESIS_ID, entry_saying, fixed_id, genesis, signer};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use uuid::Uuid;
@@ -37,49 +38,16 @@ fuzz_target!(|data: &[u8]| {
     world.restart(image);
 });
 
-fn signer() -> SignerKey {
-    SignerKey::from_seed("kaohe.fuzz/model", [9; 32]).expect("a valid key")
-}
-
-/// A fixed UUID version 7 for the `n`-th id the script chooses.
-fn id(n: u64) -> Uuid {
-    let mut random = [0u8; 10];
-    random[..8].copy_from_slice(&n.to_be_bytes());
-    uuid::Builder::from_unix_timestamp_millis(1_767_225_600_000 + n, &random).into_uuid()
-}
-
-fn genesis() -> EventDraft {
-    LedgerCreated {
-        id: id(0),
-        organisation: "示范镇",
-        key: &signer().verifier(),
-        time_zone: "Asia/Shanghai",
-        policy: default_policy("2026-01-01"),
-        business_time: "2026-01-01T08:00:00+08:00",
-        person_id: "office",
-    }
-    .draft()
-}
-
-/// A daily entry of `n` characters' worth of text, so that pages fill at different rates.
+/// A daily entry of `length` characters' worth of text, so that pages fill at different
+/// rates.
 fn entry(n: u64, length: usize) -> EventDraft {
-    EventDraft {
-        id: id(n),
-        event_type: "entry_written".into(),
-        payload_version: 1,
-        business_time: "2026-03-02T18:00:00+08:00".into(),
-        actor: Actor {
-            person_id: "p001".into(),
-            role: "cadre".into(),
-        },
-        payload: serde_json::json!({
-            "person_id": "p001",
-            "date": "2026-03-02",
-            "did": "到东风村走访低保户".repeat(1 + length % 16),
-            "learned": ""
-        }),
-        caused_by: Vec::new(),
-    }
+    entry_saying(
+        fixed_id(n),
+        "p001",
+        date(2026, 3, 2),
+        &"到东风村走访低保户".repeat(1 + length % 16),
+        "",
+    )
 }
 
 fn options() -> StoreOptions {
@@ -110,7 +78,7 @@ impl World {
             store: None,
             acked: BTreeMap::new(),
             checkpoints: Vec::new(),
-            submitted: HashSet::from([id(0)]),
+            submitted: HashSet::from([GENESIS_ID]),
             next_id: 1,
         };
         world.create();
@@ -181,7 +149,7 @@ impl World {
         for _ in 0..count {
             let n = self.next_id;
             self.next_id += 1;
-            self.submitted.insert(id(n));
+            self.submitted.insert(fixed_id(n));
             drafts.push(entry(n, u.int_in_range(0..=15usize)?));
         }
         // Now and then an append conditional on the size the model expects.

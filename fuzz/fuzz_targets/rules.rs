@@ -29,9 +29,9 @@ use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
 use kaohe_assess::commands::{AdoptPolicy, AmendEntry, AnswerAppeal, AssignArea, AssignRole, AssignSupervision, CompleteRectification, CosignDecision, DisplaySheet, FileAppeal, GiveOpinion, GiveScores, IssueToken, Nominate, PlanRectification, ProposeDecision, PublishDecision, ReadSheet, RecordTalk, RegisterPerson, RevokeToken, SubmitSheet, WriteEntry};
-use kaohe_fuzz::{any_text, township_genesis};
+use kaohe_fuzz::any_text;
 use kaohe_ledger::event::EventDraft;
-use kaohe_ledger::note::SignerKey;
+use kaohe_testkit::{Given, Roster};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use uuid::Uuid;
@@ -39,32 +39,17 @@ use uuid::Uuid;
 /// The most commands a script sends.
 const COMMANDS_MAX: u32 = 48;
 
-const PEOPLE: [(&str, &str); 9] = [
-    ("p001", "cadre"),
-    ("p002", "cadre"),
-    ("p003", "cadre"),
-    ("p004", "cadre"),
-    ("l01", "supervising_leader"),
-    ("c01", "area_chief"),
-    ("s01", "party_secretary"),
-    ("m01", "mayor"),
-    ("w01", "party_committee"),
-];
-
 /// `KAOHE_FUZZ_STATS=1`: print the types of the events each input got recorded, to see what
 /// a corpus reaches (`cargo fuzz run rules CORPUS -- -runs=0`).
 static STATS: std::sync::LazyLock<bool> =
     std::sync::LazyLock::new(|| std::env::var_os("KAOHE_FUZZ_STATS").is_some());
-
-/// Events of the set-up: event 0 and the roster.
-const SET_UP_EVENTS: usize = 1 + 2 * PEOPLE.len() + 2 * 4;
 
 fuzz_target!(|data: &[u8]| {
     let mut world = World::new();
     let _ = world.play(&mut Unstructured::new(data));
     world.rebuilds();
     if *STATS {
-        let types: Vec<&str> = world.events[SET_UP_EVENTS..]
+        let types: Vec<&str> = world.given.events[world.set_up..]
             .iter()
             .map(|event| event.event_type.as_str())
             .collect();
@@ -73,61 +58,28 @@ fuzz_target!(|data: &[u8]| {
 });
 
 struct World {
-    state: State,
-    events: Vec<EventDraft>,
+    /// The events recorded and the state they fold to, and the ids given out.
+    given: Given,
+    /// Who is on the roster.
+    people: Vec<&'static str>,
+    /// How many events the set-up recorded: event 0 and the roster.
+    set_up: usize,
     today: Date,
-    next_id: u64,
 }
 
 impl World {
+    /// The large roster (four cadres, their leader and area chief, the secretary, the mayor
+    /// and the committee), enrolled on the ledger's first day.
     fn new() -> World {
-        let key = SignerKey::from_seed("kaohe.fuzz/rules", [3; 32]).expect("a valid key");
-        let genesis = township_genesis(&key);
-        let mut world = World {
-            state: State::default(),
-            events: Vec::new(),
+        let roster = Roster::large();
+        let mut given = Given::ledger();
+        given.enrol(&roster, "2026-01-01T10:00:00+08:00");
+        World {
+            set_up: given.events.len(),
+            given,
+            people: roster.ids(),
             today: date(2026, 1, 1),
-            next_id: 1,
-        };
-        world.accept(genesis);
-        for (person, role) in PEOPLE {
-            world.must(
-                "office",
-                Command::RegisterPerson(RegisterPerson {
-                    person_id: person.into(),
-                    name: format!("{person}名"),
-                }),
-            );
-            world.must(
-                "office",
-                Command::AssignRole(AssignRole {
-                    person_id: person.into(),
-                    role: role.parse().unwrap(),
-                    from: date(2026, 1, 1),
-                    until: None,
-                }),
-            );
         }
-        for cadre in ["p001", "p002", "p003", "p004"] {
-            world.must(
-                "office",
-                Command::AssignSupervision(AssignSupervision {
-                    person_id: cadre.into(),
-                    leader_id: "l01".into(),
-                    from: date(2026, 1, 1),
-                }),
-            );
-            world.must(
-                "office",
-                Command::AssignArea(AssignArea {
-                    person_id: cadre.into(),
-                    area: "东片".into(),
-                    chief_id: "c01".into(),
-                    from: date(2026, 1, 1),
-                }),
-            );
-        }
-        world
     }
 
     fn accept(&mut self, draft: EventDraft) {
@@ -137,21 +89,17 @@ impl World {
                 draft.event_type
             );
         }
-        if let Err(error) = self.state.apply(&Fact::from(&draft)) {
+        if let Err(error) = self.given.state.apply(&Fact::from(&draft)) {
             panic!(
                 "the state does not fold an event the rules emitted: {error}: {}",
                 draft.event_type
             );
         }
-        self.events.push(draft);
+        self.given.events.push(draft);
     }
 
     fn fresh_id(&mut self) -> Uuid {
-        self.next_id += 1;
-        let mut random = [0u8; 10];
-        random[..8].copy_from_slice(&self.next_id.to_be_bytes());
-        uuid::Builder::from_unix_timestamp_millis(1_767_225_600_000 + self.next_id, &random)
-            .into_uuid()
+        self.given.fresh_id()
     }
 
     /// Decide `command` by `person` today; true if accepted.
@@ -161,10 +109,10 @@ impl World {
             time: format!("{}T10:00:00+08:00", self.today),
         };
         let id = self.fresh_id();
-        let decided = decide(&self.state, command, &act, id);
+        let decided = decide(&self.given.state, command, &act, id);
         assert_eq!(
             decided,
-            decide(&self.state, command, &act, id),
+            decide(&self.given.state, command, &act, id),
             "the rules decided the same command two ways"
         );
         match decided {
@@ -181,7 +129,8 @@ impl World {
                 );
                 // Every cause is an event already in the ledger or one before it in this
                 // act: the rules never point at an event that does not exist.
-                let mut known: HashSet<Uuid> = self.events.iter().map(|event| event.id).collect();
+                let mut known: HashSet<Uuid> =
+                    self.given.events.iter().map(|event| event.id).collect();
                 for draft in &drafts {
                     for cause in &draft.caused_by {
                         assert!(
@@ -212,10 +161,6 @@ impl World {
         }
     }
 
-    fn must(&mut self, person: &str, command: Command) {
-        assert!(self.act(person, &command), "the set-up was refused");
-    }
-
     fn play(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
         for _ in 0..u.int_in_range(1..=COMMANDS_MAX)? {
             // Time passes: mostly a day or none, sometimes weeks.
@@ -242,10 +187,10 @@ impl World {
     }
 
     fn rebuilds(&self) {
-        let rebuilt = State::from_events(self.events.iter().map(Fact::from))
+        let rebuilt = State::from_events(self.given.events.iter().map(Fact::from))
             .expect("the accepted events fold");
         assert!(
-            rebuilt == self.state,
+            rebuilt == self.given.state,
             "the state rebuilt from the events differs from the state kept while deciding"
         );
     }
@@ -281,7 +226,10 @@ impl World {
 
     fn person(&self, u: &mut Unstructured<'_>) -> Result<String> {
         Ok(match u.int_in_range(0..=11u8)? {
-            0..=8 => PEOPLE[usize::from(u.int_in_range(0..=8u8)?)].0.to_string(),
+            0..=8 => {
+                let last = u8::try_from(self.people.len() - 1).expect("a small roster");
+                self.people[usize::from(u.int_in_range(0..=last)?)].to_string()
+            }
             9 => "office".to_string(),
             _ => u.arbitrary::<String>()?,
         })
@@ -307,16 +255,17 @@ impl World {
     /// An id: mostly of an event in the ledger (an entry, an appeal, a sanction, a proposal),
     /// sometimes any.
     fn id(&self, u: &mut Unstructured<'_>) -> Result<Uuid> {
-        if u.ratio(1, 8)? || self.events.is_empty() {
+        if u.ratio(1, 8)? || self.given.events.is_empty() {
             return Ok(Uuid::from_u128(u.arbitrary()?));
         }
-        let index = u.choose_index(self.events.len())?;
-        Ok(self.events[index].id)
+        let index = u.choose_index(self.given.events.len())?;
+        Ok(self.given.events[index].id)
     }
 
     /// An id, mostly of an event of type `event_type` (the kind of id the command names).
     fn id_of(&self, u: &mut Unstructured<'_>, event_type: &str) -> Result<Uuid> {
         let candidates: Vec<Uuid> = self
+            .given
             .events
             .iter()
             .filter(|event| event.event_type == event_type)
@@ -336,6 +285,7 @@ impl World {
             self.person(u)?
         };
         let entries: Vec<(Uuid, String)> = self
+            .given
             .events
             .iter()
             .filter(|event| {

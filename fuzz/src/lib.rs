@@ -11,10 +11,10 @@ use std::sync::LazyLock;
 use kaohe_ledger::Hash;
 use kaohe_ledger::bundle::ProofBundle;
 use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
 use kaohe_ledger::merkle::{self, MemoryTree};
 use kaohe_ledger::note::{Checkpoint, SignerKey, VerifierKey};
 use kaohe_ledger::verify::{Failure, Report, export_checkpoint_line, parse_export_checkpoint_line};
+use kaohe_testkit::Genesis;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use serde_json::json;
 use uuid::Uuid;
@@ -114,23 +114,19 @@ fn draft(n: u8, event_type: &str, actor: (&str, &str), payload: serde_json::Valu
 }
 
 fn seal_all(drafts: &[EventDraft]) -> Ledger {
-    let mut events = Vec::new();
-    let mut leaves = Vec::new();
-    let mut tree = MemoryTree::new();
-    let mut previous = Hash::ZERO;
-    for (position, draft) in drafts.iter().enumerate() {
+    for draft in drafts {
         draft.check().expect("fixture drafts are valid");
-        let recorded = format!("2026-01-01T08:00:{:02}.000+08:00", position);
-        let sealed = draft
-            .seal(position as u64, &previous, &recorded)
-            .expect("fixture drafts seal");
-        previous = sealed.leaf;
-        tree.push(sealed.leaf);
-        leaves.push(sealed.leaf);
-        events.push(sealed.bytes);
+    }
+    let sealed = kaohe_testkit::seal_all(drafts, |position| {
+        format!("2026-01-01T08:00:{position:02}.000+08:00")
+    });
+    let leaves: Vec<Hash> = sealed.iter().map(|sealed| sealed.leaf).collect();
+    let mut tree = MemoryTree::new();
+    for leaf in &leaves {
+        tree.push(*leaf);
     }
     Ledger {
-        events,
+        events: sealed.into_iter().map(|sealed| sealed.bytes).collect(),
         leaves,
         tree,
     }
@@ -143,14 +139,11 @@ impl Fixture {
         let witness = SignerKey::from_seed(WITNESS, [0x3c; 32]).expect("witness key");
 
         // A fixed id for event 0 keeps every run, and every crash input, reproducible.
-        let genesis = LedgerCreated {
+        let genesis = Genesis {
             id: fixed_id(0),
-            organisation: "示范镇",
-            key: &key,
-            time_zone: "Asia/Shanghai",
-            policy: default_policy("2026-01-01"),
-            business_time: "2026-01-01T08:00:00+08:00",
+            key: key.clone(),
             person_id: "o001",
+            ..Genesis::default()
         }
         .draft();
         let office = ("o001", "office");
@@ -484,32 +477,6 @@ pub fn mutate(u: &mut Unstructured<'_>, bytes: &mut Vec<u8>, pool: &[Vec<u8>]) -
         }
     }
     Ok(Edit::Other)
-}
-
-/// The roles a person can be given, as the rules name them.
-pub const ROLES: [&str; 8] = [
-    "cadre",
-    "supervising_leader",
-    "area_chief",
-    "party_secretary",
-    "mayor",
-    "party_committee",
-    "office",
-    "discipline_inspector",
-];
-
-/// Event 0 of the township the `rules` and `api` targets play in, signed for by `key`.
-pub fn township_genesis(key: &SignerKey) -> EventDraft {
-    LedgerCreated {
-        id: uuid::Uuid::now_v7(),
-        organisation: "示范镇",
-        key: &key.verifier(),
-        time_zone: "Asia/Shanghai",
-        policy: default_policy("2026-01-01"),
-        business_time: "2026-01-01T08:00:00+08:00",
-        person_id: "office",
-    }
-    .draft()
 }
 
 /// Free text as a caller may send it: empty, long, short, or anything.

@@ -86,45 +86,30 @@ fn the_signing_key_is_owner_only_and_init_refuses_to_overwrite() {
 fn bad_arguments_get_clear_errors_and_write_nothing() {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("ledger");
-    let (code, _, stderr) = run(&[
-        "init",
-        "--data",
-        data.to_str().unwrap(),
-        "--org",
-        "示范镇",
-        "--origin",
-        "has space",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("origin"), "{stderr}");
-    assert!(!data.join("ledger.key").exists() && !data.join("ledger.redb").exists());
-    let (code, _, stderr) = run(&[
-        "init",
-        "--data",
-        data.to_str().unwrap(),
-        "--org",
-        "示范镇",
-        "--time-zone",
-        "Mars/Olympus",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("unknown time zone"), "{stderr}");
-    // The IANA name spelled otherwise: an outside verifier's case-sensitive lookup would fail.
-    let (code, _, stderr) = run(&[
-        "init",
-        "--data",
-        data.to_str().unwrap(),
-        "--org",
-        "示范镇",
-        "--time-zone",
-        "asia/shanghai",
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("not spelled as the IANA time zone database spells it: Asia/Shanghai"),
-        "{stderr}"
-    );
-    assert!(!data.join("ledger.key").exists() && !data.join("ledger.redb").exists());
+    for (option, value, said) in [
+        ("--origin", "has space", "origin"),
+        ("--time-zone", "Mars/Olympus", "unknown time zone"),
+        // The IANA name spelled otherwise: an outside verifier's case-sensitive lookup would fail.
+        (
+            "--time-zone",
+            "asia/shanghai",
+            "not spelled as the IANA time zone database spells it: Asia/Shanghai",
+        ),
+    ] {
+        let (code, _, stderr) = run(&[
+            "init",
+            "--data",
+            data.to_str().unwrap(),
+            "--org",
+            "示范镇",
+            option,
+            value,
+        ]);
+        assert_eq!(code, 2, "{option} {value}");
+        assert!(stderr.contains(said), "{stderr}");
+        // Refused, it writes neither a key nor a ledger.
+        assert!(!data.join("ledger.key").exists() && !data.join("ledger.redb").exists());
+    }
     let (code, _, stderr) = run(&["verify", root.path().join("nothing").to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot open"), "{stderr}");

@@ -10,9 +10,10 @@ use std::process::{Command, Stdio};
 
 use kaohe_ledger::verify::{Anchors, LedgerCheck};
 use kaohe_store::{Expect, Store, StoreOptions};
+use kaohe_testkit::entry;
 use uuid::Uuid;
 
-use crate::support::{entry, ledger};
+use crate::support::ledger;
 
 const CHILD_ENV: &str = "KAOHE_CRASH_CHILD_DIR";
 /// The most appends one child makes, so that a child nobody kills still ends.
@@ -37,7 +38,10 @@ fn child_appender() {
                 let stdout = std::io::stdout();
                 for day in 0..CHILD_APPENDS_MAX / 2 {
                     let appended = store
-                        .append(entry(&format!("p{thread}"), day), Expect::Any)
+                        .append(
+                            entry(Uuid::now_v7(), &format!("p{thread}"), day),
+                            Expect::Any,
+                        )
                         .unwrap();
                     let mut out = stdout.lock();
                     use std::io::Write;

@@ -61,6 +61,27 @@ fn verify_fails(data: &Path) -> String {
     stdout
 }
 
+/// The damage is below the events: `kaohe verify` fails the file's page check, in kaohe's
+/// words rather than the storage engine's, and `kaohe serve` refuses the file.
+fn file_damaged(data: &Path) {
+    let stdout = verify_fails(data);
+    assert!(
+        stdout.contains("FAIL  file pages            a page of the file does not match its checksum, or the file is cut short: the file is damaged\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("NOT VERIFIED:"), "{stdout}");
+    serve_refuses(data);
+}
+
+/// Flip a bit in the text of event `position` (its `did` field and what follows) wherever the
+/// file holds it.
+fn flip_text_of(data: &Path, position: u64) {
+    let (bytes, _) = event_of(data, position);
+    let text = String::from_utf8(bytes).unwrap();
+    let start = text.find("\"did\"").unwrap();
+    flip_everywhere(data, &text.as_bytes()[start..start + 40], 12);
+}
+
 /// `kaohe serve` on DIR: must refuse to start, never announcing an address; returns why.
 fn serve_refuses(data: &Path) -> String {
     let (code, stdout, stderr) = run(&[
@@ -80,12 +101,8 @@ fn serve_refuses(data: &Path) -> String {
 fn a_flipped_byte_in_an_event_is_reported_with_that_event_and_not_served() {
     let root = tempfile::tempdir().unwrap();
     let data = damaged_fixture(root.path(), 6);
-    let (bytes, _) = event_of(&data, 3);
-    // The event's text, from its `did` line on: unique to event 3.
-    let text = String::from_utf8(bytes).unwrap();
-    let start = text.find("\"did\"").unwrap();
-    let needle = &text.as_bytes()[start..start + 40];
-    flip_everywhere(&data, needle, 12);
+    // The event's text, from its `did` line on, is unique to event 3.
+    flip_text_of(&data, 3);
     let stdout = verify_fails(&data);
     assert!(stdout.contains("FAIL  file pages"), "{stdout}");
     assert!(stdout.contains("NOT VERIFIED: event 3:"), "{stdout}");
@@ -97,10 +114,7 @@ fn a_flipped_byte_in_an_event_is_reported_with_that_event_and_not_served() {
 fn a_flipped_byte_in_the_last_event_is_reported_with_it_and_not_served() {
     let root = tempfile::tempdir().unwrap();
     let data = damaged_fixture(root.path(), 4);
-    let (bytes, _) = event_of(&data, 4);
-    let text = String::from_utf8(bytes).unwrap();
-    let start = text.find("\"did\"").unwrap();
-    flip_everywhere(&data, &text.as_bytes()[start..start + 40], 12);
+    flip_text_of(&data, 4);
     let stdout = verify_fails(&data);
     // No later event links to the last one, so its altered text still parses and checks; the
     // leaf hash stored beside it when it was written is what no longer matches.
@@ -134,14 +148,7 @@ fn a_flipped_byte_in_the_tables_own_pages_is_reported_and_not_served() {
     let data = damaged_fixture(root.path(), 6);
     // The table tree names each table: damage the name of the Merkle nodes' table.
     flip_everywhere(&data, b"merkle_nodes", 3);
-    let stdout = verify_fails(&data);
-    // In kaohe's words, not the storage engine's.
-    assert!(
-        stdout.contains("FAIL  file pages            a page of the file does not match its checksum, or the file is cut short: the file is damaged\n"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("NOT VERIFIED:"), "{stdout}");
-    serve_refuses(&data);
+    file_damaged(&data);
 }
 
 #[test]
@@ -153,13 +160,7 @@ fn a_truncated_file_is_reported_and_not_served() {
     let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
     file.set_len(length / 2).unwrap();
     drop(file);
-    let stdout = verify_fails(&data);
-    assert!(
-        stdout.contains("FAIL  file pages            a page of the file does not match its checksum, or the file is cut short: the file is damaged\n"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("NOT VERIFIED:"), "{stdout}");
-    serve_refuses(&data);
+    file_damaged(&data);
 }
 
 #[test]

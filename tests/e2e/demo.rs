@@ -1,7 +1,9 @@
 //! `kaohe demo`, the README's first command: builds the demo ledger, serves it on loopback,
 //! stops cleanly on SIGTERM, and leaves a ledger that verifies; a second run reuses it.
 
-use crate::support::{Server, http, run, start_server};
+use kaohe_testkit::http::request;
+
+use crate::support::{Server, export as export_beside, run, start_server};
 
 fn start(data: &std::path::Path) -> Server {
     start_server(&[
@@ -14,8 +16,12 @@ fn start(data: &std::path::Path) -> Server {
 }
 
 fn get(addr: &str, path: &str) -> String {
-    let (status, body, _) = http(addr, "GET", path, None, None).unwrap();
-    format!("{status} {}", String::from_utf8_lossy(&body))
+    let answer = request(addr, "GET", path, None, None).unwrap();
+    format!(
+        "{} {}",
+        answer.status,
+        String::from_utf8_lossy(&answer.body)
+    )
 }
 
 /// The tokens of the sign-in links `kaohe demo` printed.
@@ -60,9 +66,10 @@ fn demo_builds_serves_stops_and_is_reused() {
             .unwrap_or_else(|| panic!("no token for {role}: {}", server.seen));
         let link = line.split_whitespace().nth(2).unwrap();
         let token = link.split("token=").nth(1).unwrap();
-        let (status, body, _) = http(&server.addr, "GET", "/v1/me", Some(token), None).unwrap();
-        assert_eq!(status, 200, "{role}: {}", String::from_utf8_lossy(&body));
-        let me: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let answer = request(&server.addr, "GET", "/v1/me", Some(token), None).unwrap();
+        let text = String::from_utf8_lossy(&answer.body);
+        assert_eq!(answer.status, 200, "{role}: {text}");
+        let me: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
         assert!(
             me["roles"]
                 .as_array()
@@ -115,16 +122,7 @@ fn seed_demo_is_the_same_ledger_for_the_same_seed() {
             stdout.contains(", 192 nominations, 4 quarterly decisions"),
             "{stdout}"
         );
-        let out = root.path().join(format!("{name}.jsonl"));
-        let (code, _, stderr) = run(&[
-            "export",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
-        assert_eq!(code, 0, "{stderr}");
-        std::fs::read(out).unwrap()
+        std::fs::read(export_beside(&data, &format!("{name}.jsonl"))).unwrap()
     };
     let first = export("a", "7");
     assert_eq!(first, export("b", "7"));
@@ -164,16 +162,7 @@ fn demo_township_for_seed_2026_is_pinned() {
     let data = root.path().join("demo");
     let (code, stdout, stderr) = run(&["seed-demo", "--data", data.to_str().unwrap()]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let out = root.path().join("demo.jsonl");
-    let (code, _, stderr) = run(&[
-        "export",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let export = std::fs::read(&out).unwrap();
+    let export = std::fs::read(export_beside(&data, "demo.jsonl")).unwrap();
     let text = String::from_utf8_lossy(&export);
     let checkpoint = text.lines().last().unwrap();
     assert!(

@@ -2,12 +2,14 @@
 //! the rules (straight through the store, with no cause) is reported as exactly that, and so
 //! is a consequence the rules derived but the ledger never recorded.
 
-use kaohe_ledger::event::{Actor, EventDraft};
+use kaohe_assess::{Fact, State};
+use kaohe_ledger::event::{Actor, EventDraft, parse_event};
 use kaohe_store::{Expect, Store, StoreOptions};
+use kaohe_testkit::{ENROLLED_AT, Given, Roster, rate_quarter};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::support::run;
+use crate::support::{init_in_january, run};
 
 #[test]
 fn replay_matches_the_demo_and_reports_a_sanction_without_cause() {
@@ -79,133 +81,19 @@ fn replay_matches_the_demo_and_reports_a_sanction_without_cause() {
     );
 }
 
-/// Play a small township through the rules into the ledger in `dir`, up to the co-signed
-/// decision of 2026-Q1, appending every event but those `drop` picks.
+/// Play the small township through the rules into the ledger in `dir`, up to the co-signed
+/// decision of 2026-Q1 (p001 best, p002 worst), appending every event but those `drop` picks.
 fn play_first_quarter(dir: &std::path::Path, drop: impl Fn(&EventDraft) -> bool) {
-    use jiff::civil::date;
-    use kaohe_assess::commands::{
-        AssignRole, AssignSupervision, CosignDecision, Nominate, ProposeDecision, RegisterPerson,
-        WriteEntry,
-    };
-    use kaohe_assess::state::Kind;
-    use kaohe_assess::{Act, Command, Fact, State, decide};
-
     let store = Store::open(&dir.join("ledger.redb"), StoreOptions::default()).unwrap();
-    let snapshot = store.snapshot().unwrap();
-    let genesis = kaohe_ledger::event::parse_event(&snapshot.event(0).unwrap()).unwrap();
-    let mut state = State::from_events([Fact::from(&genesis)]).unwrap();
-    let mut act = |person: &str, time: &str, command: Command| -> Vec<Uuid> {
-        let events = decide(
-            &state,
-            &command,
-            &Act {
-                person_id: person.into(),
-                time: time.into(),
-            },
-            Uuid::now_v7(),
-        )
-        .unwrap_or_else(|refusal| panic!("{command:?}: {refusal}"));
-        let ids = events.iter().map(|event| event.id).collect();
-        for event in events {
-            state.apply(&Fact::from(&event)).unwrap();
-            if !drop(&event) {
-                store.append(event, Expect::Any).unwrap();
-            }
+    let genesis = parse_event(&store.snapshot().unwrap().event(0).unwrap()).unwrap();
+    let mut given = Given::after(State::from_events([Fact::from(&genesis)]).unwrap());
+    given.enrol(&Roster::small(), ENROLLED_AT);
+    rate_quarter(&mut given, "2026-Q1");
+    for event in given.events {
+        if !drop(&event) {
+            store.append(event, Expect::Any).unwrap();
         }
-        ids
-    };
-    let setup = "2026-01-02T09:00:00+08:00";
-    for (person, name, role) in [
-        ("p001", "张伟", "cadre"),
-        ("p002", "李娜", "cadre"),
-        ("l01", "王强", "supervising_leader"),
-        ("s01", "刘书记", "party_secretary"),
-        ("m01", "陈镇长", "mayor"),
-    ] {
-        act(
-            "office",
-            setup,
-            Command::RegisterPerson(RegisterPerson {
-                person_id: person.into(),
-                name: name.into(),
-            }),
-        );
-        act(
-            "office",
-            setup,
-            Command::AssignRole(AssignRole {
-                person_id: person.into(),
-                role: role.parse().unwrap(),
-                from: date(2026, 1, 1),
-                until: None,
-            }),
-        );
     }
-    for cadre in ["p001", "p002"] {
-        act(
-            "office",
-            setup,
-            Command::AssignSupervision(AssignSupervision {
-                person_id: cadre.into(),
-                leader_id: "l01".into(),
-                from: date(2026, 1, 1),
-            }),
-        );
-    }
-    for (kind, cadre) in [(Kind::Best, "p001"), (Kind::Worst, "p002")] {
-        let entry = act(
-            cadre,
-            "2026-03-31T18:00:00+08:00",
-            Command::WriteEntry(WriteEntry {
-                date: date(2026, 3, 31),
-                did: "到东风村走访低保户三户".into(),
-                learned: "核实了收入变化".into(),
-            }),
-        );
-        act(
-            "l01",
-            "2026-04-01T10:00:00+08:00",
-            Command::Nominate(Nominate {
-                month: "2026-03".parse().unwrap(),
-                kind,
-                cadre_id: cadre.into(),
-                reason: "依据本月记录".into(),
-                cited_ids: entry,
-                override_reason: None,
-            }),
-        );
-    }
-    let quarter = "2026-Q1".parse().unwrap();
-    let proposal = act(
-        "s01",
-        "2026-04-02T09:00:00+08:00",
-        Command::ProposeDecision(ProposeDecision {
-            quarter,
-            best: vec!["p001".into()],
-            worst: vec!["p002".into()],
-        }),
-    );
-    act(
-        "m01",
-        "2026-04-03T09:00:00+08:00",
-        Command::CosignDecision(CosignDecision {
-            quarter,
-            proposal_id: proposal[0],
-        }),
-    );
-}
-
-fn init_in_january(dir: &std::path::Path) {
-    let (code, stdout, stderr) = run(&[
-        "init",
-        "--data",
-        dir.to_str().unwrap(),
-        "--org",
-        "示范镇",
-        "--business-time",
-        "2026-01-01T08:00:00+08:00",
-    ]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
 }
 
 #[test]

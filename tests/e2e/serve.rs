@@ -11,21 +11,14 @@ use kaohe_ledger::note::{Checkpoint, VerifierKey};
 use kaohe_ledger::verify::{Anchors, LedgerCheck};
 use serde_json::{Value, json};
 
-use crate::support::{Server, http, issue_token, run, start_server};
+use kaohe_testkit::http::request;
+
+use crate::support::{Server, init_in_january, issue_token, run, start_server};
 
 /// A new ledger served from 2 January 2026, its office signed in.
 pub fn township(data: &std::path::Path) -> (Server, String) {
     let dir = data.to_str().unwrap();
-    let (code, stdout, stderr) = run(&[
-        "init",
-        "--data",
-        dir,
-        "--org",
-        "示范镇",
-        "--business-time",
-        "2026-01-01T08:00:00+08:00",
-    ]);
-    assert_eq!(code, 0, "{stdout}{stderr}");
+    init_in_january(data);
     let server = start_server(&[
         "serve",
         "--data",
@@ -42,14 +35,14 @@ pub fn township(data: &std::path::Path) -> (Server, String) {
 }
 
 pub fn post(addr: &str, path: &str, token: &str, body: Value) -> Value {
-    let (status, answer, _) =
-        http(addr, "POST", path, Some(token), Some(&body.to_string())).unwrap();
+    let answer = request(addr, "POST", path, Some(token), Some(&body.to_string())).unwrap();
     assert!(
-        (200..300).contains(&status),
-        "{path}: {status} {}",
-        String::from_utf8_lossy(&answer)
+        (200..300).contains(&answer.status),
+        "{path}: {} {}",
+        answer.status,
+        String::from_utf8_lossy(&answer.body)
     );
-    serde_json::from_slice(&answer).unwrap()
+    serde_json::from_slice(&answer.body).unwrap()
 }
 
 /// The office registers `person` in `role` from 1 January; returns their token.
@@ -91,16 +84,15 @@ fn an_outside_client_follows_the_served_ledger_to_the_root_verify_reports() {
         );
     }
     // A cadre may not read the ledger's events; the inspector may.
-    let (status, _, _) =
-        http(&server.addr, "GET", "/v1/ledger/events", Some(&cadre), None).unwrap();
-    assert_eq!(status, 403);
+    let events = request(&server.addr, "GET", "/v1/ledger/events", Some(&cadre), None).unwrap();
+    assert_eq!(events.status, 403);
 
-    let (_, head, _) = http(&server.addr, "GET", "/v1/ledger/head", None, None).unwrap();
-    let head: Value = serde_json::from_slice(&head).unwrap();
+    let head = request(&server.addr, "GET", "/v1/ledger/head", None, None).unwrap();
+    let head: Value = serde_json::from_slice(&head.body).unwrap();
     let key = VerifierKey::parse(head["verifier_key"].as_str().unwrap()).unwrap();
-    let (status, text, _) = http(&server.addr, "GET", "/v1/ledger/checkpoint", None, None).unwrap();
-    assert_eq!(status, 200);
-    let text = String::from_utf8(text).unwrap();
+    let checkpoint = request(&server.addr, "GET", "/v1/ledger/checkpoint", None, None).unwrap();
+    assert_eq!(checkpoint.status, 200);
+    let text = String::from_utf8(checkpoint.body).unwrap();
     let checkpoint = Checkpoint::open(&text, &key).unwrap();
     let mut check = LedgerCheck::new(Anchors {
         own: Some(text),
@@ -112,19 +104,16 @@ fn an_outside_client_follows_the_served_ledger_to_the_root_verify_reports() {
             Some(after) => format!("/v1/ledger/events?after={after}&limit=4"),
             None => "/v1/ledger/events?limit=4".into(),
         };
-        let (status, body, head) =
-            http(&server.addr, "GET", &path, Some(&inspector), None).unwrap();
-        assert_eq!(status, 200);
-        for line in body
+        let page = request(&server.addr, "GET", &path, Some(&inspector), None).unwrap();
+        assert_eq!(page.status, 200);
+        for line in page
+            .body
             .split(|byte| *byte == b'\n')
             .filter(|line| !line.is_empty())
         {
             assert!(check.push(line), "an event fails verification");
         }
-        match head
-            .lines()
-            .find_map(|line| line.strip_prefix("kaohe-next-after: "))
-        {
+        match page.header("kaohe-next-after") {
             Some(next) => after = Some(next.trim().to_owned()),
             None => break,
         }
@@ -133,7 +122,7 @@ fn an_outside_client_follows_the_served_ledger_to_the_root_verify_reports() {
     assert_eq!(followed.verified.size, checkpoint.size);
     assert_eq!(followed.verified.root, checkpoint.root);
     for position in [0, 3, checkpoint.size - 1] {
-        let (status, body, _) = http(
+        let proof = request(
             &server.addr,
             "GET",
             &format!("/v1/ledger/proofs/inclusion?position={position}"),
@@ -141,8 +130,8 @@ fn an_outside_client_follows_the_served_ledger_to_the_root_verify_reports() {
             None,
         )
         .unwrap();
-        assert_eq!(status, 200);
-        let bundle = ProofBundle::from_file(&body).unwrap();
+        assert_eq!(proof.status, 200);
+        let bundle = ProofBundle::from_file(&proof.body).unwrap();
         assert!(matches!(bundle.verify(&key), Ok(Proven::Inclusion { .. })));
     }
     assert!(server.stop().contains("stopped"));
@@ -192,13 +181,13 @@ fn sigterm_loses_no_acknowledged_append() {
                 for day in 1..=31 {
                     let body = json!({"date": format!("2026-01-{day:02}"), "did": format!("1月{day}日值班"), "learned": ""});
                     // Once the server stops listening, requests fail: that is the end.
-                    let Ok((status, answer, _)) =
-                        http(&addr, "POST", "/v1/entries", Some(&token), Some(&body.to_string()))
+                    let Ok(answer) =
+                        request(&addr, "POST", "/v1/entries", Some(&token), Some(&body.to_string()))
                     else {
                         break;
                     };
-                    if status == 201 {
-                        let answer: Value = serde_json::from_slice(&answer).unwrap();
+                    if answer.status == 201 {
+                        let answer: Value = serde_json::from_slice(&answer.body).unwrap();
                         ids.push((
                             answer["events"][0]["position"].as_u64().unwrap(),
                             answer["events"][0]["id"].as_str().unwrap().to_owned(),

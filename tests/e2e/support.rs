@@ -1,11 +1,10 @@
-//! Shared helpers: run the binary, build small ledgers with realistic entries.
+//! Shared helpers: run the binary, build small ledgers of the township's daily entries.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use kaohe_ledger::event::{Actor, EventDraft};
 use kaohe_store::{Expect, Store, StoreOptions};
-use serde_json::json;
+use kaohe_testkit::{ORGANISATION, ORIGIN, entry};
 use uuid::Uuid;
 
 /// The `kaohe` binary under test.
@@ -27,40 +26,31 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// A daily entry of a cadre, with Chinese text of realistic length.
-pub fn entry(person: &str, day: u32) -> EventDraft {
-    let date = format!("2026-03-{:02}", 1 + day % 28);
-    EventDraft {
-        id: Uuid::now_v7(),
-        event_type: "entry_written".into(),
-        payload_version: 1,
-        business_time: format!("{date}T18:00:00+08:00"),
-        actor: Actor {
-            person_id: person.into(),
-            role: "cadre".into(),
-        },
-        payload: json!({
-            "person_id": person,
-            "date": date,
-            "did": format!("上午到{day}组走访低保户三户，核实家庭收入变化；下午参加镇安全生产检查"),
-            "learned": "掌握了低保动态管理的新要求，检查中发现两处消防隐患已督促整改"
-        }),
-        caused_by: Vec::new(),
-    }
-}
-
-/// `kaohe init` a ledger in `dir` and append `entries` daily entries; returns the verifier key.
-pub fn ledger(dir: &Path, entries: u32) -> String {
-    let (code, stdout, stderr) = run(&[
+/// `kaohe init` a ledger of the township in `dir`, with `options` besides; returns what it
+/// printed.
+pub fn init(dir: &Path, options: &[&str]) -> String {
+    let mut args = vec![
         "init",
         "--data",
         dir.to_str().unwrap(),
         "--org",
-        "示范镇",
-        "--origin",
-        "kaohe.test/shifanzhen",
-    ]);
+        ORGANISATION,
+    ];
+    args.extend(options);
+    let (code, stdout, stderr) = run(&args);
     assert_eq!(code, 0, "{stdout}{stderr}");
+    stdout
+}
+
+/// `kaohe init` a ledger of the township in `dir`, starting at 08:00 on 1 January 2026 (the
+/// day its first policy takes effect), as the rules' scenes expect.
+pub fn init_in_january(dir: &Path) {
+    init(dir, &["--business-time", "2026-01-01T08:00:00+08:00"]);
+}
+
+/// `kaohe init` a ledger in `dir` and append `entries` daily entries; returns the verifier key.
+pub fn ledger(dir: &Path, entries: u32) -> String {
+    let stdout = init(dir, &["--origin", ORIGIN]);
     append(dir, entries);
     stdout
         .lines()
@@ -74,7 +64,9 @@ pub fn ledger(dir: &Path, entries: u32) -> String {
 pub fn append(dir: &Path, entries: u32) {
     let store = Store::open(&dir.join("ledger.redb"), StoreOptions::default()).unwrap();
     for day in 0..entries {
-        store.append(entry("p001", day), Expect::Any).unwrap();
+        store
+            .append(entry(Uuid::now_v7(), "p001", day), Expect::Any)
+            .unwrap();
     }
 }
 
@@ -159,45 +151,6 @@ impl Server {
         assert!(self.child.wait().unwrap().success(), "{rest}");
         rest
     }
-}
-
-/// One HTTP/1.1 request; returns (status, body). `token` signs in.
-pub fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&str>,
-) -> std::io::Result<(u16, Vec<u8>, String)> {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr)?;
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(token) = token {
-        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
-    }
-    if let Some(body) = body {
-        head.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    if let Some(body) = body {
-        stream.write_all(body.as_bytes())?;
-    }
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response)?;
-    let split = response
-        .windows(4)
-        .position(|window| window == b"\r\n\r\n")
-        .ok_or_else(|| std::io::Error::other("no complete answer"))?;
-    let head = String::from_utf8_lossy(&response[..split]).to_ascii_lowercase();
-    let status = head
-        .get(9..12)
-        .and_then(|status| status.parse().ok())
-        .ok_or_else(|| std::io::Error::other("no status"))?;
-    Ok((status, response[split + 4..].to_vec(), head))
 }
 
 /// `kaohe token issue` for `person`; returns the token.

@@ -12,14 +12,11 @@ use kaohe_assess::period::{Month, Period, Quarter};
 use kaohe_assess::policy::Policy;
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Command, Fact, Refusal, State};
-use kaohe_ledger::event::{EventDraft, parse_event};
+use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::genesis::default_policy;
-use kaohe_ledger::hash::Hash;
+use kaohe_testkit::{Given, appealed, publish, rate_quarter};
 use serde_json::Value;
 use uuid::Uuid;
-
-mod common;
-use common::{Given, publish, rate_quarter};
 
 #[test]
 fn a_cadre_writes_the_entry_of_a_working_day() {
@@ -269,23 +266,9 @@ fn a_sheet_is_submitted_after_its_period_with_its_entries_and_lateness() {
 #[test]
 fn only_the_supervising_leader_of_that_period_reads_a_sheet() {
     let mut given = Given::township();
-    given.staff(
-        "l02",
-        "陈刚",
-        "supervising_leader",
-        date(2026, 3, 1),
-        "2026-03-01T09:00:00+08:00",
-    );
+    given.staff("l02", date(2026, 3, 1), "2026-03-01T09:00:00+08:00");
     // p001 moves to l02 from the 16th: the sheet of 11–20 is l02's to read.
-    given.ok(
-        "office",
-        "2026-03-01T09:00:00+08:00",
-        Command::AssignSupervision(AssignSupervision {
-            person_id: "p001".into(),
-            leader_id: "l02".into(),
-            from: date(2026, 3, 16),
-        }),
-    );
+    move_p001_to_l02(&mut given, date(2026, 3, 16));
     let period: Period = "2026-03-2".parse().unwrap();
     let read = |comment: &str| {
         Command::ReadSheet(ReadSheet {
@@ -432,18 +415,21 @@ fn the_state_rebuilt_from_stored_events_equals_the_state_kept_while_deciding() {
             period: "2026-03-1".parse().unwrap(),
         }),
     );
-    // Seal every event as the store does and fold the stored forms.
-    let mut previous = Hash::ZERO;
-    let mut stored = Vec::new();
-    for (position, draft) in given.events.iter().enumerate() {
-        let sealed = draft
-            .seal(position as u64, &previous, "2026-11-22T10:00:00.000+08:00")
-            .unwrap();
-        previous = sealed.leaf;
-        stored.push(parse_event(&sealed.bytes).unwrap());
-    }
-    let rebuilt = State::from_events(stored.iter().map(Fact::from)).unwrap();
-    assert_eq!(rebuilt, given.state);
+    // Sealed as the store seals them, the stored forms fold to the same state.
+    assert_eq!(given.rebuilt(), given.state);
+}
+
+/// The office records on 1 March that p001 moves to l02's supervision from `from`.
+fn move_p001_to_l02(given: &mut Given, from: Date) {
+    given.ok(
+        "office",
+        "2026-03-01T09:00:00+08:00",
+        Command::AssignSupervision(AssignSupervision {
+            person_id: "p001".into(),
+            leader_id: "l02".into(),
+            from,
+        }),
+    );
 }
 
 fn nominate(kind: Kind, cadre: &str, cited: Vec<Uuid>) -> Command {
@@ -479,13 +465,7 @@ fn march() -> (Given, Uuid, Uuid) {
 #[test]
 fn only_the_chief_of_the_cadres_area_gives_an_opinion() {
     let mut given = Given::township();
-    given.staff(
-        "c02",
-        "周片长",
-        "area_chief",
-        date(2026, 3, 1),
-        "2026-03-01T09:00:00+08:00",
-    );
+    given.staff("c02", date(2026, 3, 1), "2026-03-01T09:00:00+08:00");
     let opinion = || {
         Command::GiveOpinion(GiveOpinion {
             cadre_id: "p001".into(),
@@ -565,13 +545,7 @@ fn a_leader_nominates_within_the_rules() {
 #[test]
 fn a_leader_nominates_only_supervisees_of_that_month() {
     let (mut given, first, _) = march();
-    given.staff(
-        "l02",
-        "陈刚",
-        "supervising_leader",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
+    given.staff("l02", date(2026, 1, 1), "2026-01-05T09:00:00+08:00");
     assert_eq!(
         given.refused(
             "l02",
@@ -585,15 +559,7 @@ fn a_leader_nominates_only_supervisees_of_that_month() {
         }
     );
     // Moved to l02 from 20 March: both leaders had p001 in March.
-    given.ok(
-        "office",
-        "2026-03-01T09:00:00+08:00",
-        Command::AssignSupervision(AssignSupervision {
-            person_id: "p001".into(),
-            leader_id: "l02".into(),
-            from: date(2026, 3, 20),
-        }),
-    );
+    move_p001_to_l02(&mut given, date(2026, 3, 20));
     given.ok(
         "l02",
         "2026-04-02T10:00:00+08:00",
@@ -833,27 +799,8 @@ fn appeals_follow_publication_standing_and_the_window() {
 #[test]
 fn an_overturned_appeal_revokes_the_sanctions_of_its_cause_and_a_late_answer_is_a_breach() {
     let mut given = Given::township();
-    given.staff(
-        "w01",
-        "党委委员",
-        "party_committee",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
-    rate_quarter(&mut given, "2026-Q1");
-    publish(&mut given, "2026-Q1", "2026-04-02");
+    let (_, appeal_id) = appealed(&mut given);
     let quarter: Quarter = "2026-Q1".parse().unwrap();
-    let appeal_id = given.ok(
-        "p002",
-        "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal(FileAppeal {
-            quarter,
-            person_id: "p002".into(),
-            kind: Kind::Worst,
-            grounds: "有正当理由".into(),
-        }),
-    )[0]
-    .id;
     let answer = |outcome| {
         Command::AnswerAppeal(AnswerAppeal {
             appeal_id,
@@ -1174,22 +1121,8 @@ fn the_remaining_refusals_say_which_rule() {
         Refusal::BadTime("yesterday".into())
     );
     // Both pools hold p001 (best by l01, worst by l02): the decision cannot name them twice.
-    given.staff(
-        "l02",
-        "陈刚",
-        "supervising_leader",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
-    given.ok(
-        "office",
-        "2026-03-01T09:00:00+08:00",
-        Command::AssignSupervision(AssignSupervision {
-            person_id: "p001".into(),
-            leader_id: "l02".into(),
-            from: date(2026, 3, 20),
-        }),
-    );
+    given.staff("l02", date(2026, 1, 1), "2026-01-05T09:00:00+08:00");
+    move_p001_to_l02(&mut given, date(2026, 3, 20));
     let name = |kind, cadre: &str, cited| {
         Command::Nominate(Nominate {
             month,
@@ -1244,13 +1177,7 @@ fn registering_twice_answering_no_appeal_and_days_before_any_policy_are_refused(
         ),
         Refusal::AlreadyRegistered("p001".into())
     );
-    given.staff(
-        "w01",
-        "党委委员",
-        "party_committee",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
+    given.staff("w01", date(2026, 1, 1), "2026-01-05T09:00:00+08:00");
     let unknown = Uuid::now_v7();
     assert_eq!(
         given.refused(
@@ -1422,27 +1349,8 @@ fn a_worst_workers_talk_plan_and_completion_follow_up_their_sanctions() {
 #[test]
 fn a_revoked_sanction_needs_no_follow_up() {
     let mut given = Given::township();
-    given.staff(
-        "w01",
-        "党委委员",
-        "party_committee",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
-    let events = rate_quarter(&mut given, "2026-Q1");
+    let (events, appeal_id) = appealed(&mut given);
     let talk = events[4].id;
-    publish(&mut given, "2026-Q1", "2026-04-02");
-    let appeal_id = given.ok(
-        "p002",
-        "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal(FileAppeal {
-            quarter: "2026-Q1".parse().unwrap(),
-            person_id: "p002".into(),
-            kind: Kind::Worst,
-            grounds: "有正当理由".into(),
-        }),
-    )[0]
-    .id;
     given.ok(
         "w01",
         "2026-04-05T09:00:00+08:00",

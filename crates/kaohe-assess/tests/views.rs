@@ -12,9 +12,21 @@ use kaohe_assess::views::{
     quarter_board, recorded_through,
 };
 use kaohe_assess::{Command, Fact, State};
+use kaohe_testkit::{Given, appealed, publish, rate_quarter};
+use uuid::Uuid;
 
-mod common;
-use common::{Given, publish, rate_quarter};
+/// w01 overturns the appeal on 6 April.
+fn overturn(given: &mut Given, appeal_id: Uuid) {
+    given.ok(
+        "w01",
+        "2026-04-06T09:00:00+08:00",
+        Command::AnswerAppeal(AnswerAppeal {
+            appeal_id,
+            outcome: kaohe_assess::Outcome::Overturned,
+            reasons: "经核实，撤销最差评定".into(),
+        }),
+    );
+}
 
 #[test]
 fn a_leaders_month_shows_sheets_opinions_and_nominations_of_each_supervisee() {
@@ -120,27 +132,8 @@ fn a_leaders_month_shows_sheets_opinions_and_nominations_of_each_supervisee() {
 #[test]
 fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overturn() {
     let mut given = Given::township();
-    given.staff(
-        "w01",
-        "党委委员",
-        "party_committee",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
-    let decided = rate_quarter(&mut given, "2026-Q1");
-    publish(&mut given, "2026-Q1", "2026-04-02");
+    let (decided, appeal_id) = appealed(&mut given);
     let quarter: Quarter = "2026-Q1".parse().unwrap();
-    let appeal_id = given.ok(
-        "p002",
-        "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal(FileAppeal {
-            quarter,
-            person_id: "p002".into(),
-            kind: Kind::Worst,
-            grounds: "有正当理由".into(),
-        }),
-    )[0]
-    .id;
 
     let board = quarter_board(&given.state, quarter, date(2026, 4, 5));
     assert_eq!(board.selection_counts, Some(Quota { best: 5, worst: 3 }));
@@ -177,15 +170,7 @@ fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overtur
     assert_eq!(board.appeals[0].days_left, 3, "due on 8 April");
     assert_eq!(board.sanctions.len(), 6);
 
-    given.ok(
-        "w01",
-        "2026-04-06T09:00:00+08:00",
-        Command::AnswerAppeal(AnswerAppeal {
-            appeal_id,
-            outcome: kaohe_assess::Outcome::Overturned,
-            reasons: "经核实，撤销最差评定".into(),
-        }),
-    );
+    overturn(&mut given, appeal_id);
     let board = quarter_board(&given.state, quarter, date(2026, 4, 6));
     let worst = &board.designations[1];
     assert_eq!((worst.person_id.as_str(), worst.stands), ("p002", false));
@@ -204,13 +189,7 @@ fn the_quarter_board_shows_pools_decision_appeals_and_sanctions_after_an_overtur
 #[test]
 fn the_appeal_queue_counts_days_left_and_marks_breaches() {
     let mut given = Given::township();
-    given.staff(
-        "w01",
-        "党委委员",
-        "party_committee",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
+    given.staff("w01", date(2026, 1, 1), "2026-01-05T09:00:00+08:00");
     rate_quarter(&mut given, "2026-Q1");
     publish(&mut given, "2026-Q1", "2026-04-02");
     let appeal = |person: &str, kind| {
@@ -312,36 +291,9 @@ fn a_persons_year_shows_the_streak_and_the_pay_it_costs() {
 #[test]
 fn a_view_as_of_a_past_day_reads_the_ledger_as_it_stood_then() {
     let mut given = Given::township();
-    given.staff(
-        "w01",
-        "党委委员",
-        "party_committee",
-        date(2026, 1, 1),
-        "2026-01-05T09:00:00+08:00",
-    );
-    rate_quarter(&mut given, "2026-Q1");
-    publish(&mut given, "2026-Q1", "2026-04-02");
+    let (_, appeal_id) = appealed(&mut given);
     let quarter: Quarter = "2026-Q1".parse().unwrap();
-    let appeal_id = given.ok(
-        "p002",
-        "2026-04-03T09:00:00+08:00",
-        Command::FileAppeal(FileAppeal {
-            quarter,
-            person_id: "p002".into(),
-            kind: Kind::Worst,
-            grounds: "有正当理由".into(),
-        }),
-    )[0]
-    .id;
-    given.ok(
-        "w01",
-        "2026-04-06T09:00:00+08:00",
-        Command::AnswerAppeal(AnswerAppeal {
-            appeal_id,
-            outcome: kaohe_assess::Outcome::Overturned,
-            reasons: "经核实，撤销最差评定".into(),
-        }),
-    );
+    overturn(&mut given, appeal_id);
     let stored = given.stored();
     let zone = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
     let as_of = |day| {

@@ -4,119 +4,21 @@
 //! valid.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use jiff::civil::date;
-use kaohe_assess::commands::{
-    AssignRole, AssignSupervision, CosignDecision, Nominate, ProposeDecision, RegisterPerson,
-    WriteEntry,
-};
+use kaohe_assess::commands::{CosignDecision, Nominate, ProposeDecision, WriteEntry};
 use kaohe_assess::state::Kind;
-use kaohe_assess::{Command, Fact, Refusal, State};
-use kaohe_engine::{AuthError, Engine, ExecuteError, read_events};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
-use kaohe_ledger::note::SignerKey;
-use kaohe_store::{AppendError, Expect, Store, StoreOptions};
+use kaohe_assess::{Command, Refusal, Role};
+use kaohe_engine::{AuthError, ExecuteError};
+use kaohe_store::{AppendError, Expect};
+use kaohe_testkit::roster::enrol;
+use kaohe_testkit::{EngineTown, Roster, entry_saying};
 use uuid::Uuid;
 
-/// A ledger with a clock the test moves, and an engine over it.
-struct Town {
-    engine: Engine,
-    clock: Arc<AtomicI64>,
-    _dir: tempfile::TempDir,
-}
-
-impl Town {
-    fn at(&self, time: &str) {
-        let time: jiff::Timestamp = time.parse().unwrap();
-        self.clock.store(time.as_millisecond(), Ordering::SeqCst);
-    }
-
-    async fn ok(&self, person: &str, command: Command) -> kaohe_engine::Executed {
-        self.engine
-            .execute(person, command.clone(), None)
-            .await
-            .unwrap_or_else(|error| panic!("{command:?} by {person}: {error}"))
-    }
-
-    /// The live state equals the state folded from the ledger alone.
-    fn check_state(&self) {
-        let snapshot = self.engine.store().snapshot().unwrap();
-        let events = read_events(&snapshot).unwrap();
-        let rebuilt = State::from_events(events.iter().map(Fact::from)).unwrap();
-        self.engine.read(|live| assert_eq!(*live, rebuilt));
-    }
-}
-
-async fn town() -> Town {
-    let dir = tempfile::tempdir().unwrap();
-    let key = SignerKey::from_seed("kaohe.test/engine", [5; 32]).unwrap();
-    let genesis = LedgerCreated {
-        id: Uuid::now_v7(),
-        organisation: "示范镇",
-        key: &key.verifier(),
-        time_zone: "Asia/Shanghai",
-        policy: default_policy("2026-01-01"),
-        business_time: "2026-01-01T08:00:00+08:00",
-        person_id: "office",
-    }
-    .draft();
-    let clock = Arc::new(AtomicI64::new(0));
-    let reading = Arc::clone(&clock);
-    let clock_fn: kaohe_store::Clock = Arc::new(move || {
-        jiff::Timestamp::from_millisecond(reading.load(Ordering::SeqCst)).unwrap()
-    });
-    let store = Store::create(
-        &dir.path().join("ledger.redb"),
-        &genesis,
-        StoreOptions {
-            clock: Arc::clone(&clock_fn),
-            ..StoreOptions::default()
-        },
-    )
-    .unwrap();
-    let engine = Engine::open(store, clock_fn).unwrap();
-    let town = Town {
-        engine,
-        clock,
-        _dir: dir,
-    };
-    town.at("2026-01-02T09:00:00+08:00");
-    for (person, role) in [
-        ("p001", "cadre"),
-        ("p002", "cadre"),
-        ("l01", "supervising_leader"),
-    ] {
-        town.ok(
-            "office",
-            Command::RegisterPerson(RegisterPerson {
-                person_id: person.into(),
-                name: format!("{person}名"),
-            }),
-        )
-        .await;
-        town.ok(
-            "office",
-            Command::AssignRole(AssignRole {
-                person_id: person.into(),
-                role: role.parse().unwrap(),
-                from: date(2026, 1, 1),
-                until: None,
-            }),
-        )
-        .await;
-    }
-    for cadre in ["p001", "p002"] {
-        town.ok(
-            "office",
-            Command::AssignSupervision(AssignSupervision {
-                person_id: cadre.into(),
-                leader_id: "l01".into(),
-                from: date(2026, 1, 1),
-            }),
-        )
-        .await;
-    }
+/// The small township, enrolled through the engine on 2 January.
+async fn town() -> EngineTown {
+    let mut town = EngineTown::in_temp_dir();
+    town.enrol(&Roster::small()).await;
     town
 }
 
@@ -132,7 +34,7 @@ fn entry(day: i8) -> Command {
 async fn commands_are_decided_now_and_refusals_append_nothing() {
     let town = town().await;
     town.at("2026-03-02T18:00:00+08:00");
-    let executed = town.ok("p001", entry(2)).await;
+    let executed = town.must("p001", entry(2)).await;
     assert!(executed.created);
     assert_eq!(executed.events.len(), 1);
     assert_eq!(executed.events[0].event_type, "entry_written");
@@ -212,37 +114,17 @@ async fn a_retry_is_answered_from_the_ledger_and_another_request_with_its_id_con
 #[tokio::test]
 async fn a_decision_and_its_sanctions_land_together() {
     let town = town().await;
-    for (person, role) in [("s01", "party_secretary"), ("m01", "mayor")] {
-        town.ok(
-            "office",
-            Command::RegisterPerson(RegisterPerson {
-                person_id: person.into(),
-                name: person.into(),
-            }),
-        )
-        .await;
-        town.ok(
-            "office",
-            Command::AssignRole(AssignRole {
-                person_id: person.into(),
-                role: role.parse().unwrap(),
-                from: date(2026, 1, 1),
-                until: None,
-            }),
-        )
-        .await;
-    }
     town.at("2026-03-31T18:00:00+08:00");
     let mut cited = Vec::new();
     for cadre in ["p001", "p002"] {
-        cited.push(town.ok(cadre, entry(31)).await.events[0].id);
+        cited.push(town.must(cadre, entry(31)).await.events[0].id);
     }
     town.at("2026-04-01T10:00:00+08:00");
     for (index, (kind, cadre)) in [(Kind::Best, "p001"), (Kind::Worst, "p002")]
         .into_iter()
         .enumerate()
     {
-        town.ok(
+        town.must(
             "l01",
             Command::Nominate(Nominate {
                 month: "2026-03".parse().unwrap(),
@@ -257,7 +139,7 @@ async fn a_decision_and_its_sanctions_land_together() {
     }
     let quarter = "2026-Q1".parse().unwrap();
     let proposal = town
-        .ok(
+        .must(
             "s01",
             Command::ProposeDecision(ProposeDecision {
                 quarter,
@@ -269,7 +151,7 @@ async fn a_decision_and_its_sanctions_land_together() {
         .events[0]
         .id;
     let cosigned = town
-        .ok(
+        .must(
             "m01",
             Command::CosignDecision(CosignDecision {
                 quarter,
@@ -294,18 +176,7 @@ async fn a_head_moved_behind_the_engines_back_is_refused_then_the_state_is_rebui
     let town = town().await;
     town.at("2026-03-02T18:00:00+08:00");
     // Someone appends straight through the store: the engine's expected size is stale.
-    let stray = kaohe_ledger::event::EventDraft {
-        id: Uuid::now_v7(),
-        event_type: "entry_written".into(),
-        payload_version: 1,
-        business_time: "2026-03-02T18:00:00+08:00".into(),
-        actor: kaohe_ledger::event::Actor {
-            person_id: "p002".into(),
-            role: "cadre".into(),
-        },
-        payload: serde_json::json!({"person_id": "p002", "date": "2026-03-02", "did": "值班", "learned": ""}),
-        caused_by: Vec::new(),
-    };
+    let stray = entry_saying(Uuid::now_v7(), "p002", date(2026, 3, 2), "值班", "");
     let store = town.engine.store().clone();
     tokio::task::spawn_blocking(move || store.append(stray, Expect::Any))
         .await
@@ -325,33 +196,18 @@ async fn a_head_moved_behind_the_engines_back_is_refused_then_the_state_is_rebui
         town.engine.execute("p002", entry(2), None).await,
         Err(ExecuteError::Refused(Refusal::EntryExists { .. }))
     ));
-    town.ok("p001", entry(2)).await;
+    town.must("p001", entry(2)).await;
     town.check_state();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_commands_share_commits_and_keep_the_state_whole() {
     let town = Arc::new(town().await);
-    let cadres: Vec<String> = (1..=64).map(|number| format!("c{number:02}")).collect();
+    let cadres: Vec<String> = (1..=64).map(|number| format!("k{number:02}")).collect();
     for cadre in &cadres {
-        town.ok(
-            "office",
-            Command::RegisterPerson(RegisterPerson {
-                person_id: cadre.clone(),
-                name: cadre.clone(),
-            }),
-        )
-        .await;
-        town.ok(
-            "office",
-            Command::AssignRole(AssignRole {
-                person_id: cadre.clone(),
-                role: kaohe_assess::Role::Cadre.to_string(),
-                from: date(2026, 1, 1),
-                until: None,
-            }),
-        )
-        .await;
+        for command in enrol(cadre, cadre, Role::Cadre, date(2026, 1, 1)) {
+            town.must("office", command).await;
+        }
     }
     town.at("2026-03-31T18:00:00+08:00");
     let commits_before = town.engine.store().stats().commits();
@@ -361,7 +217,7 @@ async fn concurrent_commands_share_commits_and_keep_the_state_whole() {
         tasks.push(tokio::spawn(async move {
             let mut positions = Vec::new();
             for day in 1..=10 {
-                let executed = town.ok(&cadre, entry(day)).await;
+                let executed = town.must(&cadre, entry(day)).await;
                 positions.push(executed.events[0].position);
             }
             positions

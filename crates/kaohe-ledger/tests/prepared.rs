@@ -1,52 +1,26 @@
 //! Events prepared on several threads verify exactly as events pushed one by one.
 
+use jiff::civil::date;
 use kaohe_ledger::Hash;
-use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
-use kaohe_ledger::note::SignerKey;
 use kaohe_ledger::verify::{LedgerVerifier, prepare_in_parallel};
-use serde_json::json;
+use kaohe_testkit::{entry_saying, genesis, seal_all};
 use uuid::Uuid;
 
+/// Event 0 and `size - 1` entries of one day, sealed as the store seals them.
 fn ledger(size: u64) -> Vec<Vec<u8>> {
-    let key = SignerKey::from_seed("kaohe.test/prepared", [3; 32]).unwrap();
-    let mut drafts = vec![
-        LedgerCreated {
-            id: Uuid::now_v7(),
-            organisation: "示范镇",
-            key: &key.verifier(),
-            time_zone: "Asia/Shanghai",
-            policy: default_policy("2026-01-01"),
-            business_time: "2026-01-01T08:00:00+08:00",
-            person_id: "office",
-        }
-        .draft(),
-    ];
-    for day in 1..size {
-        drafts.push(EventDraft {
-            id: Uuid::now_v7(),
-            event_type: "entry_written".into(),
-            payload_version: 1,
-            business_time: "2026-03-02T18:00:00+08:00".into(),
-            actor: Actor {
-                person_id: "p001".into(),
-                role: "cadre".into(),
-            },
-            payload: json!({"person_id": "p001", "date": "2026-03-02", "did": format!("走访第{day}户"), "learned": ""}),
-            caused_by: Vec::new(),
-        });
+    let mut drafts = vec![genesis()];
+    for n in 1..size {
+        drafts.push(entry_saying(
+            Uuid::now_v7(),
+            "p001",
+            date(2026, 3, 2),
+            &format!("走访第{n}户"),
+            "",
+        ));
     }
-    let mut previous = Hash::ZERO;
-    drafts
-        .iter()
-        .enumerate()
-        .map(|(position, draft)| {
-            let sealed = draft
-                .seal(position as u64, &previous, "2026-03-02T18:00:01.000+08:00")
-                .unwrap();
-            previous = sealed.leaf;
-            sealed.bytes
-        })
+    seal_all(&drafts, |_| "2026-03-02T18:00:01.000+08:00".into())
+        .into_iter()
+        .map(|sealed| sealed.bytes)
         .collect()
 }
 

@@ -2,10 +2,10 @@
 //! signature still holds: ledgers built in memory, signed with their own key, each breaking one
 //! rule, and the verdict each one gets.
 
+use jiff::civil::date;
 use kaohe_ledger::Hash;
 use kaohe_ledger::canonical::to_canonical;
-use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::MemoryTree;
 use kaohe_ledger::note::{Checkpoint, SignerKey};
@@ -13,45 +13,30 @@ use kaohe_ledger::verify::{
     Anchors, Check, Failure, Report, checkpoint_file_text, export_checkpoint_line,
     verify_export_bytes,
 };
-use serde_json::json;
-use uuid::Uuid;
-
-const ORIGIN: &str = "kaohe.test/verify";
+use kaohe_testkit::{Genesis, ORIGIN, entry_saying, fixed_id, signer};
 
 fn key() -> SignerKey {
-    SignerKey::from_seed(ORIGIN, [7; 32]).unwrap()
+    signer()
 }
 
-fn id(n: u64) -> Uuid {
-    uuid::Builder::from_unix_timestamp_millis(1_767_225_600_000 + n, &[n as u8; 10]).into_uuid()
-}
-
+/// Event 0 of the township's ledger, in `time_zone`.
 fn genesis(time_zone: &str) -> EventDraft {
-    LedgerCreated {
-        id: id(0),
-        organisation: "示范镇",
-        key: &key().verifier(),
+    Genesis {
         time_zone,
-        policy: default_policy("2026-01-01"),
-        business_time: "2026-01-01T08:00:00+08:00",
-        person_id: "office",
+        ..Genesis::default()
     }
     .draft()
 }
 
+/// Entry `n`, of 2 March, recorded (below) a second after the one before.
 fn entry(n: u64) -> EventDraft {
-    EventDraft {
-        id: id(n),
-        event_type: "entry_written".into(),
-        payload_version: 1,
-        business_time: "2026-03-02T18:00:00+08:00".into(),
-        actor: Actor {
-            person_id: "p001".into(),
-            role: "cadre".into(),
-        },
-        payload: json!({"person_id": "p001", "date": "2026-03-02", "did": format!("走访第{n}户"), "learned": ""}),
-        caused_by: Vec::new(),
-    }
+    entry_saying(
+        fixed_id(n),
+        "p001",
+        date(2026, 3, 2),
+        &format!("走访第{n}户"),
+        "",
+    )
 }
 
 /// The recording time the store writes for event `n` of a ledger in Asia/Shanghai.

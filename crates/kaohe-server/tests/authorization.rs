@@ -6,9 +6,9 @@
 mod support;
 
 use axum::http::Method;
-use kaohe_assess::commands::{CosignDecision, ProposeDecision, PublishDecision};
+use kaohe_testkit::server::Answer;
 use serde_json::json;
-use support::{Answer, PEOPLE, Town, town};
+use support::{Town, decide_first_quarter, people, sanction_of, town};
 
 const OVERSEERS: [&str; 5] = ["s01", "m01", "w01", "i01", "office"];
 
@@ -27,8 +27,8 @@ fn check(
 ) -> Vec<Answer> {
     town.at(at);
     let body = body.map(|body| body.to_string());
-    for (person, _) in PEOPLE {
-        if allowed.contains(person) {
+    for person in people() {
+        if allowed.contains(&person) {
             continue;
         }
         let before = town.size();
@@ -212,18 +212,7 @@ fn every_command_is_allowed_to_exactly_the_people_the_rules_name() {
         false,
     );
     // 三奖惩: the worst worker's talk, plan and completion.
-    let sanction = |name: &str| {
-        town.state.engine.read(|state| {
-            state
-                .sanctions
-                .iter()
-                .find(|(_, sanction)| {
-                    sanction.person_id == "p002" && sanction.sanction.as_str() == name
-                })
-                .map(|(id, _)| id.to_string())
-                .unwrap()
-        })
-    };
+    let sanction = |name: &str| sanction_of(&town, "p002", name);
     check(
         &town,
         "2026-04-06T09:00:00+08:00",
@@ -329,31 +318,10 @@ fn every_command_is_allowed_to_exactly_the_people_the_rules_name() {
 #[test]
 fn every_view_is_read_by_exactly_the_people_it_is_for() {
     let town = town();
-    // A decided, published and appealed quarter to read about.
+    // A decided and published quarter to read about.
     town.at("2026-04-02T09:00:00+08:00");
-    let proposal = town.must(
-        "s01",
-        kaohe_assess::Command::ProposeDecision(ProposeDecision {
-            quarter: "2026-Q1".parse().unwrap(),
-            best: vec!["p001".into()],
-            worst: vec!["p002".into()],
-        }),
-    );
-    let cosigned = town.must(
-        "m01",
-        kaohe_assess::Command::CosignDecision(CosignDecision {
-            quarter: "2026-Q1".parse().unwrap(),
-            proposal_id: proposal[0].parse().unwrap(),
-        }),
-    );
-    town.must(
-        "office",
-        kaohe_assess::Command::PublishDecision(PublishDecision {
-            quarter: "2026-Q1".parse().unwrap(),
-            notice: "现予公示".into(),
-        }),
-    );
-    let everyone: Vec<&str> = PEOPLE.iter().map(|(person, _)| *person).collect();
+    let (proposal, cosigned) = decide_first_quarter(&town);
+    let everyone = people();
     let with = |extra: &[&'static str]| -> Vec<&'static str> {
         let mut allowed: Vec<&str> = extra.to_vec();
         allowed.extend(OVERSEERS);
@@ -373,10 +341,7 @@ fn every_view_is_read_by_exactly_the_people_it_is_for() {
         (format!("/v1/explain/{worst_sanction}"), with(&["p002"])),
         ("/v1/ledger/events?limit=5".into(), with(&[])),
         ("/v1/ledger/events/3".into(), with(&[])),
-        (
-            format!("/v1/ledger/events/by-id/{}", proposal[0]),
-            with(&[]),
-        ),
+        (format!("/v1/ledger/events/by-id/{proposal}"), with(&[])),
         ("/v1/ledger/proofs/inclusion?position=3".into(), with(&[])),
         ("/v1/ledger/proofs/consistency?from=3".into(), with(&[])),
         ("/v1/ledger/export".into(), with(&[])),

@@ -26,7 +26,7 @@ fn bad_input_gets_a_problem_and_leaves_the_ledger_unchanged() {
     let town = town();
     town.at("2026-04-01T10:00:00+08:00");
     let head = town.state.engine.store().head().unwrap();
-    let entry = town.ids["e1"].clone();
+    let entry = town.ids["e1"];
     let long = "长".repeat(70_000);
     let reason = "因".repeat(600);
     let unknown = "01936d4a-7b2c-7d3e-8f40-123456789abc";

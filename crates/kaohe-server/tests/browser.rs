@@ -20,7 +20,6 @@ use std::process::{Child, Command, Stdio};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use support::PEOPLE;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -307,7 +306,7 @@ fn the_main_tasks_end_to_end_in_chromium() {
         // A cadre hands in a late sheet and writes today's entry; a future day is refused in words.
         town.at("2026-04-01T09:00:00+08:00");
         browser.sign_in(&tokens["p003"]).await;
-        browser.sees("p003名，您好").await;
+        browser.sees("王芳，您好").await;
         browser.goto("/record?month=2026-03").await;
         browser.submit("tr[data-period='2026-03-2'] button").await;
         browser.sees("已记录，台账第").await;
@@ -454,7 +453,7 @@ fn the_main_tasks_end_to_end_in_chromium() {
         browser.submit("#events tr:last-child a").await;
         browser.sees("包含证明已验证").await;
         browser.goto("/ledger/checkpoint").await;
-        browser.sees("kaohe.test/api").await;
+        browser.sees(kaohe_testkit::ORIGIN).await;
         let mut seen = 0;
         browser.only_loopback(&mut seen).await;
         assert!(seen > 40, "{seen} requests seen in the network log");
@@ -476,7 +475,8 @@ fn every_page_as_every_person_in_chromium_requests_nothing_outside_loopback() {
     town.runtime.block_on(async {
         let browser = Browser::start("every-page", format!("http://{addr}")).await;
         let mut seen = 0;
-        for (person, _) in PEOPLE {
+        let people = support::people();
+        for person in &people {
             browser
                 .goto(&format!("/signin?token={}", town.tokens[*person]))
                 .await;
@@ -492,9 +492,9 @@ fn every_page_as_every_person_in_chromium_requests_nothing_outside_loopback() {
         eprintln!(
             "{} pages as {} people: {seen} requests, all to the server",
             pages.len(),
-            PEOPLE.len()
+            people.len()
         );
-        assert!(seen >= pages.len() * PEOPLE.len());
+        assert!(seen >= pages.len() * people.len());
         browser.close().await;
     });
 }

@@ -124,7 +124,7 @@ fn endpoints(town: &Town) -> Vec<Endpoint> {
 /// A path parameter's value of the right shape.
 fn good(town: &Town, parameter: &str) -> String {
     match parameter {
-        "entry_id" => town.ids["e1"].clone(),
+        "entry_id" => town.ids["e1"].to_string(),
         "person_id" => "p001".into(),
         "period" => "2026-03-3".into(),
         "quarter" => "2026-Q1".into(),

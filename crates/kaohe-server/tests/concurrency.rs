@@ -6,13 +6,13 @@ mod support;
 
 use std::sync::Arc;
 
-use jiff::civil::date;
-use kaohe_assess::commands::{AssignRole, RegisterPerson};
-use kaohe_assess::{Command, Fact, State};
+use kaohe_assess::{Fact, Role, State};
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::verify::LedgerVerifier;
+use kaohe_testkit::http::request;
+use kaohe_testkit::roster::{enrol, first_day};
 use serde_json::Value;
-use support::{http, town};
+use support::town;
 
 const CLIENTS: usize = 64;
 const ENTRIES_EACH: i8 = 8;
@@ -24,28 +24,10 @@ fn sixty_four_clients_appending_share_commits_and_lose_nothing() {
         .map(|number| format!("k{number:02}"))
         .collect();
     for cadre in &cadres {
-        town.must(
-            "office",
-            Command::RegisterPerson(RegisterPerson {
-                person_id: cadre.clone(),
-                name: format!("{cadre}名"),
-            }),
-        );
-        town.must(
-            "office",
-            Command::AssignRole(AssignRole {
-                person_id: cadre.clone(),
-                role: kaohe_assess::Role::Cadre.to_string(),
-                from: date(2026, 1, 1),
-                until: None,
-            }),
-        );
-        let engine = town.state.engine.clone();
-        let (issued, _) = town
-            .runtime
-            .block_on(engine.issue_token("office", cadre))
-            .unwrap();
-        town.tokens.insert(cadre.clone(), issued.text);
+        for command in enrol(cadre, &format!("{cadre}名"), Role::Cadre, first_day()) {
+            town.must("office", command);
+        }
+        town.issue_token(cadre);
     }
     town.at("2026-04-10T18:00:00+08:00");
     let addr = town.serve();
@@ -66,15 +48,17 @@ fn sixty_four_clients_appending_share_commits_and_lose_nothing() {
                         "learned": "掌握了低保动态管理的新要求",
                     })
                     .to_string();
-                    let (status, _, answer) = http(
+                    let answer = request(
                         addr,
                         "POST",
                         "/v1/entries",
                         Some(&tokens[&cadre]),
                         Some(&body),
-                    );
-                    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&answer));
-                    let answer: Value = serde_json::from_slice(&answer).unwrap();
+                    )
+                    .unwrap();
+                    let text = String::from_utf8_lossy(&answer.body);
+                    assert_eq!(answer.status, 201, "{text}");
+                    let answer: Value = serde_json::from_slice(&answer.body).unwrap();
                     let event = &answer["events"][0];
                     acknowledged.push((
                         event["position"].as_u64().unwrap(),

@@ -3,75 +3,41 @@
 //! every request is answered 503, nothing shown and nothing recorded, until the ledger can be
 //! read again.
 
-mod support;
-
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::Request;
-use jiff::civil::date;
-use kaohe_assess::Command;
-use kaohe_assess::commands::{AssignRole, RegisterPerson};
-use kaohe_engine::{Engine, ExecuteError};
-use kaohe_ledger::note::SignerKey;
-use kaohe_server::{ApiError, AppState, Limits, PROBLEM_JSON};
+use kaohe_engine::ExecuteError;
+use kaohe_server::{ApiError, Limits, PROBLEM_JSON};
 use kaohe_store::fault::{IoFault, Operation, Persistence, SimulatedDisk};
 use kaohe_store::{AppendError, StorageError, Store, StoreOptions};
+use kaohe_testkit::server::{Town, runtime};
+use kaohe_testkit::{EngineTown, Roster, ScriptedClock, genesis};
 use serde_json::Value;
 
 struct Served {
     disk: SimulatedDisk,
-    state: AppState,
-    token: String,
-    runtime: tokio::runtime::Runtime,
+    town: Town,
 }
 
 impl Served {
     /// A ledger on a simulated disk with one cadre, p001, and their token.
     fn new() -> Served {
-        let key = SignerKey::from_seed("kaohe.test/faults", [5; 32]).unwrap();
-        let genesis = support::genesis(&key);
-        let clock = clock();
+        let clock = ScriptedClock::at(EVENING);
         let options = StoreOptions {
-            clock: Arc::clone(&clock),
             // A small cache, so that reads reach the disk.
             cache_bytes: 64 * 1024,
-            ..StoreOptions::default()
+            ..clock.options()
         };
         let disk = SimulatedDisk::new();
-        let store = Store::create_with_backend(disk.clone(), &genesis, options).unwrap();
-        let engine = Engine::open(store, clock).unwrap();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let token = runtime.block_on(async {
-            for command in [
-                Command::RegisterPerson(RegisterPerson {
-                    person_id: "p001".into(),
-                    name: "张三".into(),
-                }),
-                Command::AssignRole(AssignRole {
-                    person_id: "p001".into(),
-                    role: kaohe_assess::Role::Cadre.to_string(),
-                    from: date(2026, 1, 1),
-                    until: None,
-                }),
-            ] {
-                engine.execute("office", command, None).await.unwrap();
-            }
-            engine.issue_token("office", "p001").await.unwrap().0.text
+        let store = Store::create_with_backend(disk.clone(), &genesis(), options).unwrap();
+        let mut town = EngineTown::over(store, clock);
+        let runtime = runtime();
+        runtime.block_on(async {
+            town.enrol(&Roster::of(&["p001"])).await;
+            town.issue_tokens(&["p001"]).await;
         });
         Served {
             disk,
-            state: AppState {
-                engine,
-                signer: Some(Arc::new(key)),
-                limits: Limits::default(),
-            },
-            token,
-            runtime,
+            town: Town::serve_on(town, Limits::default(), runtime),
         }
     }
 
@@ -80,11 +46,14 @@ impl Served {
         let request = Request::builder()
             .method(method)
             .uri(path)
-            .header("authorization", format!("Bearer {}", self.token))
+            .header(
+                "authorization",
+                format!("Bearer {}", self.town.tokens["p001"]),
+            )
             .header("content-type", "application/json")
             .body(body.map_or_else(Body::empty, |body| Body::from(body.to_owned())))
             .unwrap();
-        let answer = support::oneshot(&self.runtime, &self.state, request);
+        let answer = self.town.raw(request);
         let json = answer.json();
         (answer.status, answer.content_type, json)
     }
@@ -100,9 +69,7 @@ impl Served {
 }
 
 /// The served clock: the evening of 2 March 2026.
-fn clock() -> kaohe_store::Clock {
-    Arc::new(|| "2026-03-02T20:00:00+08:00".parse().unwrap())
-}
+const EVENING: &str = "2026-03-02T20:00:00+08:00";
 
 const ENTRY: &str = r#"{"date":"2026-03-02","did":"到东风村走访低保户三户","learned":"核实收入"}"#;
 
@@ -111,7 +78,7 @@ fn a_failing_disk_is_answered_503_and_nothing_stale_is_shown() {
     let served = Served::new();
     let (status, _, _) = served.send("GET", "/v1/me", None);
     assert_eq!(status, 200);
-    let size_before = served.state.engine.store().head().unwrap().size;
+    let size_before = served.town.state.engine.store().head().unwrap().size;
 
     // The disk stops syncing and reading: the entry cannot be made durable, and the engine
     // cannot read the ledger back to drop it from its state.
@@ -122,7 +89,7 @@ fn a_failing_disk_is_answered_503_and_nothing_stale_is_shown() {
     assert_eq!(content_type, PROBLEM_JSON);
     assert_eq!(problem["code"], "unavailable", "{problem}");
     assert!(
-        served.state.engine.may_be_unavailable(),
+        served.town.state.engine.may_be_unavailable(),
         "the engine should know its state may hold the refused entry"
     );
 
@@ -161,32 +128,18 @@ fn a_failing_disk_is_answered_503_and_nothing_stale_is_shown() {
     // written, only its sync failed): then a retry with the same request id is answered from
     // the ledger; either way the ledger verifies.
     let live = SimulatedDisk::from_image(served.disk.live_image());
-    let clock = clock();
-    let store = Store::open_with_backend(
-        live,
-        StoreOptions {
-            clock: Arc::clone(&clock),
-            ..StoreOptions::default()
-        },
-    )
-    .unwrap();
+    let clock = ScriptedClock::at(EVENING);
+    let store = Store::open_with_backend(live, clock.options()).unwrap();
     let size = store.head().unwrap().size;
     assert!(
         size == size_before || size == size_before + 1,
         "{size} events after a restart, {size_before} before the entry"
     );
+    let mut town = EngineTown::over(store, clock);
+    town.tokens = served.town.tokens.clone();
     let restarted = Served {
         disk: served.disk.clone(),
-        state: AppState {
-            engine: Engine::open(store, clock).unwrap(),
-            ..served.state.clone()
-        },
-        token: served.token.clone(),
-        runtime: tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
+        town: Town::serve_on(town, Limits::default(), runtime()),
     };
     let (status, _, me) = restarted.send("GET", "/v1/me", None);
     assert_eq!(status, 200, "{me}");
@@ -197,10 +150,11 @@ fn a_full_disk_is_answered_503_as_any_storage_failure() {
     let served = Served::new();
     // No room beyond what the file holds now: tokens are issued until the file must grow.
     served.disk.fill_at(served.disk.live_image().len() as u64);
-    let engine = &served.state.engine;
+    let engine = &served.town.state.engine;
     let mut refused = None;
     for _ in 0..10_000 {
         if let Err(error) = served
+            .town
             .runtime
             .block_on(engine.issue_token("office", "p001"))
         {

@@ -8,8 +8,9 @@ use kaohe_ledger::bundle::{ProofBundle, Proven};
 use kaohe_ledger::note::{Checkpoint, VerifierKey};
 use kaohe_ledger::verify::{Anchors, LedgerCheck, verify_export_bytes};
 use kaohe_server::Limits;
+use kaohe_testkit::http::request;
 use serde_json::Value;
-use support::{header, http, town_with};
+use support::town_with;
 
 #[test]
 fn an_outside_client_follows_and_verifies_the_ledger_over_a_socket() {
@@ -20,14 +21,16 @@ fn an_outside_client_follows_and_verifies_the_ledger_over_a_socket() {
     let size = town.size();
     let addr = town.serve();
     let token = town.tokens["i01"].clone();
-    let get = |path: &str| http(addr, "GET", path, Some(&token), None);
+    let get = |path: &str| request(addr, "GET", path, Some(&token), None).unwrap();
 
-    let (status, _, body) = http(addr, "GET", "/v1/ledger/head", None, None);
-    assert_eq!(status, 200);
-    let head: Value = serde_json::from_slice(&body).unwrap();
+    let answer = request(addr, "GET", "/v1/ledger/head", None, None).unwrap();
+    assert_eq!(answer.status, 200);
+    let head: Value = serde_json::from_slice(&answer.body).unwrap();
     assert_eq!(head["size"], size);
     let key = VerifierKey::parse(head["verifier_key"].as_str().unwrap()).unwrap();
-    let (_, _, checkpoint_text) = http(addr, "GET", "/v1/ledger/checkpoint", None, None);
+    let checkpoint_text = request(addr, "GET", "/v1/ledger/checkpoint", None, None)
+        .unwrap()
+        .body;
     let checkpoint =
         Checkpoint::open(std::str::from_utf8(&checkpoint_text).unwrap(), &key).unwrap();
     assert_eq!(checkpoint.size, size);
@@ -44,17 +47,18 @@ fn an_outside_client_follows_and_verifies_the_ledger_over_a_socket() {
             Some(after) => format!("/v1/ledger/events?after={after}&limit=10"),
             None => "/v1/ledger/events?limit=10".into(),
         };
-        let (status, head, body) = get(&path);
-        assert_eq!(status, 200);
-        assert_eq!(header(&head, "kaohe-ledger-size"), Some(size.to_string()));
-        for line in body
+        let answer = get(&path);
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.header("kaohe-ledger-size"), Some(size.to_string()));
+        for line in answer
+            .body
             .split(|byte| *byte == b'\n')
             .filter(|line| !line.is_empty())
         {
             assert!(check.push(line));
         }
         pages += 1;
-        match header(&head, "kaohe-next-after") {
+        match answer.header("kaohe-next-after") {
             Some(next) => after = Some(next),
             None => break,
         }
@@ -70,12 +74,12 @@ fn an_outside_client_follows_and_verifies_the_ledger_over_a_socket() {
         "/v1/ledger/proofs/inclusion?position=13",
         "/v1/ledger/proofs/inclusion?position=3&size=9",
     ] {
-        let (status, _, body) = get(path);
-        assert_eq!(status, 200);
-        let bundle = ProofBundle::from_file(&body).unwrap();
+        let answer = get(path);
+        assert_eq!(answer.status, 200);
+        let bundle = ProofBundle::from_file(&answer.body).unwrap();
         assert!(matches!(bundle.verify(&key), Ok(Proven::Inclusion { .. })));
     }
-    let (_, _, body) = get("/v1/ledger/proofs/consistency?from=9");
+    let body = get("/v1/ledger/proofs/consistency?from=9").body;
     let bundle = ProofBundle::from_file(&body).unwrap();
     assert!(matches!(
         bundle.verify(&key),
@@ -83,10 +87,10 @@ fn an_outside_client_follows_and_verifies_the_ledger_over_a_socket() {
     ));
 
     // The streamed export verifies whole.
-    let (status, _, export) = get("/v1/ledger/export");
-    assert_eq!(status, 200);
+    let export = get("/v1/ledger/export");
+    assert_eq!(export.status, 200);
     let (exported, result) = verify_export_bytes(
-        &export,
+        &export.body,
         Anchors {
             trusted: Some(key),
             ..Anchors::default()
@@ -96,18 +100,18 @@ fn an_outside_client_follows_and_verifies_the_ledger_over_a_socket() {
     assert_eq!(result.unwrap().verified.root, checkpoint.root);
 
     // One event by position and by id, with its leaf hash.
-    let (status, head, body) = get("/v1/ledger/events/5");
-    assert_eq!(status, 200);
+    let event = get("/v1/ledger/events/5");
+    assert_eq!(event.status, 200);
     assert_eq!(
-        header(&head, "kaohe-leaf-hash"),
-        Some(kaohe_ledger::hash::leaf_hash(&body).to_hex())
+        event.header("kaohe-leaf-hash"),
+        Some(kaohe_ledger::hash::leaf_hash(&event.body).to_hex())
     );
-    let id = serde_json::from_slice::<Value>(&body).unwrap()["id"]
+    let id = serde_json::from_slice::<Value>(&event.body).unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let (_, _, by_id) = get(&format!("/v1/ledger/events/by-id/{id}"));
-    assert_eq!(by_id, body);
+    let by_id = get(&format!("/v1/ledger/events/by-id/{id}"));
+    assert_eq!(by_id.body, event.body);
 }
 
 #[test]

@@ -64,7 +64,7 @@ fn every_documented_operation_is_served_and_documents_its_problems() {
     for (path, item) in paths {
         // Fill the path's parameters with values of the right shape.
         let concrete = path
-            .replace("{entry_id}", &town.ids["e1"])
+            .replace("{entry_id}", &town.ids["e1"].to_string())
             .replace("{appeal_id}", "01936d4a-7b2c-7d3e-8f40-123456789abc")
             .replace("{sanction_id}", "01936d4a-7b2c-7d3e-8f40-123456789abc")
             .replace("{token_id}", "01936d4a-7b2c-7d3e-8f40-123456789abc")

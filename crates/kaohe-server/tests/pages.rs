@@ -10,17 +10,28 @@ use axum::body::Body;
 use axum::http::Request;
 use kaohe_assess::Command;
 use kaohe_assess::commands::AdoptPolicy;
-use support::{PEOPLE, Town, decided, pages};
+use kaohe_testkit::server::Answer;
+use support::{Town, decided, pages, people, sanction_of};
 
 /// The session cookie of `person`.
 fn cookie(town: &Town, person: &str) -> String {
     format!("kaohe_session={}", town.tokens[person])
 }
 
-fn page(town: &Town, path: &str, person: &str) -> support::Answer {
+fn page(town: &Town, path: &str, person: &str) -> Answer {
     let request = Request::get(path)
         .header("cookie", cookie(town, person))
         .body(Body::empty())
+        .unwrap();
+    town.raw(request)
+}
+
+/// Post the form `body` to `path`, signed in as `person` by the session cookie.
+fn form(town: &Town, path: &str, person: &str, body: &str) -> Answer {
+    let request = Request::post(path)
+        .header("cookie", cookie(town, person))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
         .unwrap();
     town.raw(request)
 }
@@ -47,7 +58,8 @@ fn form_roles(html: &str) -> Vec<(String, Vec<String>)> {
 fn every_page_as_every_person_shows_only_their_forms_and_nothing_from_outside() {
     let town = decided();
     let mut shown = 0;
-    for (person, role) in PEOPLE {
+    for person in people() {
+        let role = kaohe_testkit::person(person).role.as_str();
         for path in pages(&town) {
             let answer = page(&town, &path, person);
             assert!(
@@ -126,14 +138,7 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
     let town = decided();
     town.at("2026-04-05T09:00:00+08:00");
     let before = town.size();
-    let post = |path: &str, person: &str, body: &str| {
-        let request = Request::post(path)
-            .header("cookie", cookie(&town, person))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(body.to_owned()))
-            .unwrap();
-        town.raw(request)
-    };
+    let post = |path: &str, person: &str, body: &str| form(&town, path, person, body);
     for (path, person, body, words) in [
         (
             "/record/entries",
@@ -216,26 +221,8 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
 #[test]
 fn every_form_makes_its_command_and_a_malformed_one_is_refused_before_the_rules() {
     let town = decided();
-    let post = |path: &str, person: &str, body: &str| {
-        let request = Request::post(path)
-            .header("cookie", cookie(&town, person))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(body.to_owned()))
-            .unwrap();
-        town.raw(request)
-    };
-    let sanction = |name: &str| {
-        town.state.engine.read(|state| {
-            state
-                .sanctions
-                .iter()
-                .find(|(_, sanction)| {
-                    sanction.person_id == "p002" && sanction.sanction.as_str() == name
-                })
-                .map(|(id, _)| id.to_string())
-                .unwrap()
-        })
-    };
+    let post = |path: &str, person: &str, body: &str| form(&town, path, person, body);
+    let sanction = |name: &str| sanction_of(&town, "p002", name);
     let (talk, rectification) = (sanction("talk"), sanction("rectification"));
     // Numeric scoring from May, for the scores form.
     town.at("2026-04-28T10:00:00+08:00");
@@ -252,7 +239,7 @@ fn every_form_makes_its_command_and_a_malformed_one_is_refused_before_the_rules(
             policy: serde_json::from_value(policy).unwrap(),
         }),
     );
-    let entry = town.ids["e1"].clone();
+    let entry = town.ids["e1"];
     let malformed = [
         // A path parameter that names nothing, a date, a list and a score that are not.
         (
@@ -427,7 +414,7 @@ fn exports_open_as_utf8_with_bom_and_the_workbook_reads_back_to_the_same_rows() 
     );
     let text = String::from_utf8(csv.body).unwrap();
     assert!(
-        text.contains("2026-Q1,最差,p002,p002名,有效,复评中"),
+        text.contains("2026-Q1,最差,p002,李娜,有效,复评中"),
         "{text}"
     );
 }

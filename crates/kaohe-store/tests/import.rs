@@ -1,44 +1,17 @@
 //! Import of an export's events: the same bytes, ids and Merkle nodes as the ledger they came
 //! from, appends going on after it, and every kind of damage refused with the file removed.
 
-use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::note::{Checkpoint, SignerKey};
-use kaohe_ledger::verify::{Check, LedgerVerifier};
+use kaohe_ledger::verify::Check;
 use kaohe_store::{Expect, ImportError, ImportOptions, OpenError, Store, StoreOptions};
-use serde_json::json;
+use kaohe_testkit::store::verify_all;
+use kaohe_testkit::{ORIGIN, genesis, signer};
 use uuid::Uuid;
 
-fn key() -> SignerKey {
-    SignerKey::from_seed("kaohe.test/import", [9; 32]).unwrap()
-}
-
-fn genesis() -> EventDraft {
-    LedgerCreated {
-        id: Uuid::now_v7(),
-        organisation: "示范镇",
-        key: &key().verifier(),
-        time_zone: "Asia/Shanghai",
-        policy: default_policy("2026-01-01"),
-        business_time: "2026-01-01T08:00:00+08:00",
-        person_id: "office",
-    }
-    .draft()
-}
-
-fn entry(day: u32) -> EventDraft {
-    EventDraft {
-        id: Uuid::now_v7(),
-        event_type: "entry_written".into(),
-        payload_version: 1,
-        business_time: format!("2026-03-{:02}T18:00:00+08:00", 1 + day % 28),
-        actor: Actor {
-            person_id: "p001".into(),
-            role: "cadre".into(),
-        },
-        payload: json!({"person_id": "p001", "date": format!("2026-03-{:02}", 1 + day % 28), "did": format!("走访第{day}户"), "learned": "了解了实际困难"}),
-        caused_by: Vec::new(),
-    }
+/// The `n`-th daily entry of p001, with an id of its own.
+fn entry(n: u32) -> EventDraft {
+    kaohe_testkit::entry(Uuid::now_v7(), "p001", n)
 }
 
 /// A ledger of `size` events built by appends, read back as an export: its events and a
@@ -73,11 +46,11 @@ fn export(dir: &tempfile::TempDir, size: u32) -> (Vec<Vec<u8>>, String) {
         })
         .unwrap();
     let checkpoint = Checkpoint {
-        origin: "kaohe.test/import".into(),
+        origin: ORIGIN.into(),
         size: u64::from(size),
         root: snapshot.head().unwrap().root,
     }
-    .sign(&key())
+    .sign(&signer())
     .unwrap();
     (events, checkpoint)
 }
@@ -121,19 +94,7 @@ fn an_import_holds_the_same_events_nodes_and_ids_and_appends_go_on() {
         assert_eq!(appended.position, 40);
         drop(snapshot);
         drop(store);
-        let store = Store::open(&path, StoreOptions::default()).unwrap();
-        let snapshot = store.snapshot().unwrap();
-        let mut verifier = LedgerVerifier::new([]);
-        snapshot
-            .for_each_event(0, |_, bytes| {
-                verifier.push(bytes).unwrap();
-                true
-            })
-            .unwrap();
-        assert_eq!(
-            verifier.finish(None).unwrap().root,
-            snapshot.head().unwrap().root
-        );
+        verify_all(&Store::open(&path, StoreOptions::default()).unwrap());
     }
 }
 
@@ -235,11 +196,11 @@ fn damaged_exports_are_refused_at_the_first_bad_event() {
 
     // A checkpoint of another ledger's key.
     let other = Checkpoint {
-        origin: "kaohe.test/import".into(),
+        origin: ORIGIN.into(),
         size: 30,
         root: kaohe_ledger::hash::leaf_hash(b"other"),
     }
-    .sign(&SignerKey::from_seed("kaohe.test/import", [1; 32]).unwrap())
+    .sign(&SignerKey::from_seed(ORIGIN, [1; 32]).unwrap())
     .unwrap();
     assert_eq!(
         failed_check(&refused(&events, Some(&other))).0,

@@ -1,55 +1,23 @@
 //! The store against its promises: durable appends answered once, retries, conflicts,
 //! conditional appends, group commit under concurrency, reopening, and proofs from stored nodes.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
-use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use jiff::SignedDuration;
+use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::{naive_root, verify_consistency, verify_inclusion};
-use kaohe_ledger::note::SignerKey;
-use kaohe_ledger::verify::LedgerVerifier;
 use kaohe_store::{AppendError, Appended, Expect, OpenError, SideWrite, Store, StoreOptions};
+use kaohe_testkit::store::{create, verify_all};
+use kaohe_testkit::{ScriptedClock, genesis};
 use serde_json::json;
 use uuid::Uuid;
 
-fn genesis() -> EventDraft {
-    let key = SignerKey::from_seed("kaohe.test/store", [7; 32]).unwrap();
-    LedgerCreated {
-        id: Uuid::now_v7(),
-        organisation: "示范镇",
-        key: &key.verifier(),
-        time_zone: "Asia/Shanghai",
-        policy: default_policy("2026-01-01"),
-        business_time: "2026-01-01T08:00:00+08:00",
-        person_id: "office",
-    }
-    .draft()
-}
-
-fn entry(day: u32) -> EventDraft {
-    EventDraft {
-        id: Uuid::now_v7(),
-        event_type: "entry_written".into(),
-        payload_version: 1,
-        business_time: format!("2026-03-{:02}T18:00:00+08:00", 1 + day % 28),
-        actor: Actor {
-            person_id: "p001".into(),
-            role: "cadre".into(),
-        },
-        payload: json!({"person_id": "p001", "date": format!("2026-03-{:02}", 1 + day % 28), "did": format!("走访第{day}户", ), "learned": "了解了实际困难"}),
-        caused_by: Vec::new(),
-    }
+/// The `n`-th daily entry of p001, with an id of its own.
+fn entry(n: u32) -> EventDraft {
+    kaohe_testkit::entry(Uuid::now_v7(), "p001", n)
 }
 
 fn new_store(dir: &tempfile::TempDir) -> Store {
-    Store::create(
-        &dir.path().join("ledger.redb"),
-        &genesis(),
-        StoreOptions::default(),
-    )
-    .unwrap()
+    create(dir.path(), StoreOptions::default())
 }
 
 /// Submit `drafts` as one batch and wait until it is durable or refused.
@@ -60,21 +28,6 @@ fn append_batch(
     side: Vec<SideWrite>,
 ) -> Result<Vec<Appended>, AppendError> {
     store.submit(drafts, expect, side)?.wait_blocking()
-}
-
-fn verify_all(store: &Store) -> kaohe_ledger::verify::Verified {
-    let snapshot = store.snapshot().unwrap();
-    let mut verifier = LedgerVerifier::new([]);
-    snapshot
-        .for_each_event(0, |_, bytes| {
-            verifier.push(bytes).unwrap();
-            true
-        })
-        .unwrap();
-    snapshot.check_stored_nodes().unwrap();
-    let verified = verifier.finish(None).unwrap();
-    assert_eq!(verified.root, snapshot.head().unwrap().root);
-    verified
 }
 
 #[test]
@@ -219,17 +172,10 @@ fn appenders_share_commits(threads: usize, per_thread: u32) {
 #[test]
 fn recorded_times_never_go_back_even_when_the_clock_does() {
     let dir = tempfile::tempdir().unwrap();
-    let now = Arc::new(AtomicI64::new(1_772_000_000));
-    let clock_now = Arc::clone(&now);
-    let options = StoreOptions {
-        clock: Arc::new(move || {
-            jiff::Timestamp::from_second(clock_now.load(Ordering::SeqCst)).unwrap()
-        }),
-        ..StoreOptions::default()
-    };
-    let store = Store::create(&dir.path().join("ledger.redb"), &genesis(), options).unwrap();
+    let clock = ScriptedClock::at("2026-02-25T06:13:20Z");
+    let store = create(dir.path(), clock.options());
     store.append(entry(1), Expect::Any).unwrap();
-    now.fetch_sub(3600, Ordering::SeqCst);
+    clock.advance(SignedDuration::from_hours(-1));
     store.append(entry(2), Expect::Any).unwrap();
     let snapshot = store.snapshot().unwrap();
     let time = |position| {
@@ -468,7 +414,7 @@ fn sealed_events_extend_a_copy_byte_for_byte_and_nothing_else_does() {
     let mut altered = bytes[12].clone();
     let at = altered
         .windows(3)
-        .position(|window| window == "走访".as_bytes()[..3].as_ref())
+        .position(|window| window == &"走访".as_bytes()[..3])
         .unwrap();
     altered[at..at + 3].copy_from_slice("值".as_bytes());
     // An altered event is caught by the next event's link; the last event of a batch has no

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use kaohe_store::fault::{Damage, Operation, SimulatedDisk};
 
-use crate::full;
 use crate::workload::{CLOSE, Outcome, Reference, Run, STEPS, check_disk, resume};
+use crate::{assert_none, full};
 
 /// In the quick slice, a crash point takes one damage, in turn, so every point and every
 /// damage are run; the recovery of one cycle in this many is crashed too.
@@ -109,12 +109,7 @@ fn acknowledged_events_survive_power_loss_at_every_sync_and_during_recovery() {
         counts.recovery_cycles,
         started.elapsed().as_secs_f64(),
     );
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none(&failures);
     assert!(counts.cycles >= syncs, "too few crash cycles ran");
 }
 

@@ -2,16 +2,22 @@
 //! disk (`StorageError::DiskFull`), told apart from any other I/O error, and loses nothing
 //! acknowledged; once there is room and the file is opened again, appends go on.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicI64;
-
 use kaohe_store::fault::{IoFault, Operation, Persistence, SimulatedDisk};
 use kaohe_store::{AppendError, Expect, StorageError, Store};
+use kaohe_testkit::{ScriptedClock, genesis};
 
-use crate::workload::{entry, genesis, options};
+use crate::workload::{entry, options};
 
 /// The most appends tried before the disk must have run out of room.
 const APPENDS_MAX: u64 = 10_000;
+
+/// A new ledger on a simulated disk, the clock at the start of 2 January.
+fn new_ledger() -> (ScriptedClock, SimulatedDisk, Store) {
+    let clock = ScriptedClock::at("2026-01-02T00:00:00Z");
+    let disk = SimulatedDisk::new();
+    let store = Store::create_with_backend(disk.clone(), &genesis(), options(&clock)).unwrap();
+    (clock, disk, store)
+}
 
 /// Append entries until one fails; returns how many were acknowledged and the failure.
 fn append_until_refused(store: &Store, first: u64) -> (u64, AppendError) {
@@ -26,9 +32,7 @@ fn append_until_refused(store: &Store, first: u64) -> (u64, AppendError) {
 
 #[test]
 fn a_full_disk_is_reported_as_full_and_loses_nothing_acknowledged() {
-    let clock = Arc::new(AtomicI64::new(1_767_312_000_000));
-    let disk = SimulatedDisk::new();
-    let store = Store::create_with_backend(disk.clone(), &genesis(), options(&clock)).unwrap();
+    let (clock, disk, store) = new_ledger();
     // No room beyond what the file holds now: the first append that grows it fails.
     disk.fill_at(disk.live_image().len() as u64);
     let (acked, error) = append_until_refused(&store, 1000);
@@ -66,9 +70,7 @@ fn a_full_disk_is_reported_as_full_and_loses_nothing_acknowledged() {
 
 #[test]
 fn another_io_error_is_not_a_full_disk() {
-    let clock = Arc::new(AtomicI64::new(1_767_312_000_000));
-    let disk = SimulatedDisk::new();
-    let store = Store::create_with_backend(disk.clone(), &genesis(), options(&clock)).unwrap();
+    let (_, disk, store) = new_ledger();
     disk.fail(IoFault {
         operation: Operation::Sync,
         at: disk.calls(Operation::Sync) + 1,

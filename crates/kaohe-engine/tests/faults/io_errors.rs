@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use kaohe_store::fault::{Damage, IoFault, Operation, Persistence, SimulatedDisk};
 
-use crate::full;
 use crate::workload::{CLOSE, Reference, Run, STEPS, check_disk, reference_state, resume};
+use crate::{assert_none, full};
 
 /// In the quick slice, the calls of each kind tried: this many, spread over the workload.
 const QUICK_POINTS_PER_OPERATION: u64 = 12;
@@ -76,12 +76,7 @@ fn every_io_error_reaches_the_caller_and_loses_nothing_acknowledged() {
         counts.acked_lost,
         started.elapsed().as_secs_f64(),
     );
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_none(&failures);
 }
 
 fn fault_point(fault: IoFault, reference: &Reference, counts: &mut Counts) -> Result<(), String> {

@@ -12,3 +12,13 @@ mod workload;
 pub fn full() -> bool {
     std::env::var("KAOHE_FAULTS_FULL").is_ok_and(|value| value == "1")
 }
+
+/// Fails the suite if it collected any failure, listing every one, a line each.
+pub fn assert_none(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

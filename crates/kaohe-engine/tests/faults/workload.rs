@@ -7,24 +7,20 @@
 //! and a run cut short by a fault can be resumed, retrying the step that failed with the same
 //! ids, and must end with exactly the reference ledger.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use jiff::civil::date;
-use kaohe_assess::commands::{
-    AssignRole, AssignSupervision, CosignDecision, IssueToken, Nominate, ProposeDecision,
-    RegisterPerson, WriteEntry,
-};
+use kaohe_assess::commands::{CosignDecision, IssueToken, Nominate, ProposeDecision, WriteEntry};
 use kaohe_assess::state::Kind;
-use kaohe_assess::{Act, Command, Fact, State, decide};
+use kaohe_assess::{Command, Fact, State};
 use kaohe_engine::{Engine, verified_events};
 use kaohe_ledger::Hash;
-use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::hash::leaf_hash;
-use kaohe_ledger::note::{Checkpoint, SignerKey};
+use kaohe_ledger::note::Checkpoint;
 use kaohe_store::fault::{Operation, SimulatedDisk};
 use kaohe_store::{Appended, Expect, OpenError, SideWrite, Store, StoreOptions};
+use kaohe_testkit::{
+    GENESIS_ID, Given, Roster, ScriptedClock, entry_saying, fixed_id, genesis, signer,
+};
 use uuid::Uuid;
 
 /// The steps, by name, in order. Each is one commit or a few, and the last closes the store.
@@ -50,36 +46,6 @@ pub const CLOSE: usize = STEPS.len() - 1;
 pub const TOKEN_ID: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_00aa);
 const TOKEN_HASH: [u8; 32] = [0x5a; 32];
 
-/// A fixed UUID version 7 for the `n`-th id the workload chooses.
-pub fn id(n: u64) -> Uuid {
-    let mut random = [0u8; 10];
-    random[..8].copy_from_slice(&n.to_be_bytes());
-    uuid::Builder::from_unix_timestamp_millis(1_767_225_600_000 + n, &random).into_uuid()
-}
-
-fn signer() -> SignerKey {
-    SignerKey::from_seed("kaohe.test/faults", [7; 32]).expect("a valid key")
-}
-
-pub fn genesis() -> EventDraft {
-    LedgerCreated {
-        id: id(0),
-        organisation: "示范镇",
-        key: &signer().verifier(),
-        time_zone: "Asia/Shanghai",
-        policy: default_policy("2026-01-01"),
-        business_time: "2026-01-01T08:00:00+08:00",
-        person_id: "office",
-    }
-    .draft()
-}
-
-fn millis(time: &str) -> i64 {
-    time.parse::<jiff::Timestamp>()
-        .expect("a valid time")
-        .as_millisecond()
-}
-
 /// The time the clock shows during each step.
 const STEP_TIMES: [&str; 12] = [
     "2026-01-02T09:00:00+08:00",
@@ -98,85 +64,37 @@ const STEP_TIMES: [&str; 12] = [
 
 /// A cadre's daily entry, appended straight through the store.
 pub fn entry(n: u64, person: &str, day: i8) -> EventDraft {
-    let day_text = format!("2026-03-{day:02}");
-    EventDraft {
-        id: id(n),
-        event_type: "entry_written".into(),
-        payload_version: 1,
-        business_time: format!("{day_text}T18:00:00+08:00"),
-        actor: Actor {
-            person_id: person.into(),
-            role: "cadre".into(),
-        },
-        payload: serde_json::json!({
-            "person_id": person,
-            "date": day_text,
-            "did": format!("{day}日到东风村走访低保户三户，核实家庭收入变化"),
-            "learned": "掌握了低保动态管理的新要求"
-        }),
-        caused_by: Vec::new(),
-    }
+    entry_saying(
+        fixed_id(n),
+        person,
+        date(2026, 3, day),
+        &format!("{day}日到东风村走访低保户三户，核实家庭收入变化"),
+        "掌握了低保动态管理的新要求",
+    )
 }
 
-/// The roster (two cadres, their leader, the secretary and the mayor) and a token for one
-/// cadre, decided by the rules against the ledger of event 0 alone.
+/// The small township's roster and a token for p001, decided by the rules against the ledger
+/// of event 0 alone.
 fn roster() -> Vec<EventDraft> {
-    let genesis = genesis();
-    let mut state = State::from_events([Fact::from(&genesis)]).expect("event 0 folds");
-    let act = Act {
-        person_id: "office".into(),
-        time: STEP_TIMES[1].into(),
-    };
-    let mut commands = Vec::new();
-    for (person, role) in [
-        ("p001", "cadre"),
-        ("p002", "cadre"),
-        ("l01", "supervising_leader"),
-        ("s01", "party_secretary"),
-        ("m01", "mayor"),
-    ] {
-        commands.push(Command::RegisterPerson(RegisterPerson {
-            person_id: person.into(),
-            name: format!("{person}名"),
-        }));
-        commands.push(Command::AssignRole(AssignRole {
-            person_id: person.into(),
-            role: role.parse().unwrap(),
-            from: date(2026, 1, 1),
-            until: None,
-        }));
-    }
-    for cadre in ["p001", "p002"] {
-        commands.push(Command::AssignSupervision(AssignSupervision {
-            person_id: cadre.into(),
-            leader_id: "l01".into(),
-            from: date(2026, 1, 1),
-        }));
-    }
-    commands.push(Command::IssueToken(IssueToken {
-        token_id: TOKEN_ID,
-        person_id: "p001".into(),
-    }));
-    let mut drafts = Vec::new();
-    for (n, command) in commands.iter().enumerate() {
-        for draft in decide(&state, command, &act, id(100 + n as u64)).expect("the rules accept") {
-            state.apply(&Fact::from(&draft)).expect("it folds");
-            drafts.push(draft);
-        }
-    }
-    drafts
+    let mut given = Given::ledger();
+    given.enrol(&Roster::small(), STEP_TIMES[1]);
+    given.ok(
+        "office",
+        STEP_TIMES[1],
+        Command::IssueToken(IssueToken {
+            token_id: TOKEN_ID,
+            person_id: "p001".into(),
+        }),
+    );
+    given.events.split_off(1)
 }
 
 /// The store's settings in the suites: a clock the script sets, and a small cache, so that
 /// reads reach the disk and the write buffer spills pages before commits.
-pub fn options(clock: &Arc<AtomicI64>) -> StoreOptions {
-    let reading = Arc::clone(clock);
+pub fn options(clock: &ScriptedClock) -> StoreOptions {
     StoreOptions {
-        clock: Arc::new(move || {
-            jiff::Timestamp::from_millisecond(reading.load(Ordering::SeqCst)).expect("a valid time")
-        }),
         cache_bytes: 64 * 1024,
-        ..StoreOptions::default()
+        ..clock.options()
     }
 }
 
@@ -216,7 +134,7 @@ pub struct Outcome {
 pub struct Run {
     /// The disk under the store.
     pub disk: SimulatedDisk,
-    clock: Arc<AtomicI64>,
+    clock: ScriptedClock,
     store: Option<Store>,
     engine: Option<Engine>,
     runtime: tokio::runtime::Runtime,
@@ -229,7 +147,7 @@ impl Run {
     pub fn new(disk: SimulatedDisk) -> Run {
         Run {
             disk,
-            clock: Arc::new(AtomicI64::new(millis(STEP_TIMES[0]))),
+            clock: ScriptedClock::at(STEP_TIMES[0]),
             store: None,
             engine: None,
             runtime: tokio::runtime::Builder::new_current_thread()
@@ -272,7 +190,7 @@ impl Run {
     /// holds (a retry after its answer was lost) is answered from the ledger.
     pub fn steps(&mut self, from: usize, to: usize) {
         for (step, time) in STEP_TIMES.iter().enumerate().take(to).skip(from) {
-            self.clock.store(millis(time), Ordering::SeqCst);
+            self.clock.set(time);
             if let Err(error) = self.step(step) {
                 self.outcome.failed = Some((step, error));
                 return;
@@ -299,7 +217,7 @@ impl Run {
                 let head = store.head().map_err(|error| error.to_string())?;
                 self.outcome.acked.push(Acked {
                     position: 0,
-                    id: id(0),
+                    id: GENESIS_ID,
                     leaf: head.last_leaf,
                 });
                 self.store = Some(store);
@@ -330,15 +248,8 @@ impl Run {
             4 | 10 => self.checkpoint()?,
             5 => {
                 let store = self.open_store()?.clone();
-                let clock = Arc::clone(&self.clock);
-                let engine = Engine::open(
-                    store,
-                    Arc::new(move || {
-                        jiff::Timestamp::from_millisecond(clock.load(Ordering::SeqCst))
-                            .expect("a valid time")
-                    }),
-                )
-                .map_err(|error| error.to_string())?;
+                let engine =
+                    Engine::open(store, self.clock.clock()).map_err(|error| error.to_string())?;
                 self.engine = Some(engine);
                 self.execute(
                     "p002",
@@ -352,7 +263,7 @@ impl Run {
             }
             6 | 7 => {
                 let (kind, cadre, cited) = if step == 6 {
-                    (Kind::Best, "p001", id(200))
+                    (Kind::Best, "p001", fixed_id(200))
                 } else {
                     (Kind::Worst, "p002", request_id(5))
                 };
@@ -458,17 +369,8 @@ impl Run {
     fn execute(&mut self, actor: &str, command: Command, step: usize) -> Result<(), String> {
         if self.engine.is_none() {
             let store = self.open_store()?.clone();
-            let clock = Arc::clone(&self.clock);
-            self.engine = Some(
-                Engine::open(
-                    store,
-                    Arc::new(move || {
-                        jiff::Timestamp::from_millisecond(clock.load(Ordering::SeqCst))
-                            .expect("a valid time")
-                    }),
-                )
-                .map_err(|error| error.to_string())?,
-            );
+            self.engine =
+                Some(Engine::open(store, self.clock.clock()).map_err(|error| error.to_string())?);
         }
         let engine = self.engine.as_ref().expect("opened above");
         let executed = self
@@ -488,7 +390,7 @@ impl Run {
 
 /// The request id of the engine command of `step`.
 fn request_id(step: usize) -> Uuid {
-    id(400 + step as u64)
+    fixed_id(400 + step as u64)
 }
 
 /// The ledger a run without faults leaves, and what it cost.
@@ -596,7 +498,7 @@ pub fn check_disk(
     reference: &Reference,
     outcome: &Outcome,
 ) -> Result<Option<u64>, String> {
-    let clock = Arc::new(AtomicI64::new(millis(STEP_TIMES[CLOSE])));
+    let clock = ScriptedClock::at(STEP_TIMES[CLOSE]);
     let store = match Store::open_with_backend(disk.clone(), options(&clock)) {
         Ok(store) => store,
         // Creation was never acknowledged: what is there need not be a ledger.
@@ -674,10 +576,7 @@ pub fn check_disk(
             token
         ));
     }
-    let clock_fn: kaohe_store::Clock = Arc::new(move || {
-        jiff::Timestamp::from_millisecond(clock.load(Ordering::SeqCst)).expect("a valid time")
-    });
-    let engine = Engine::open(store.clone(), clock_fn)
+    let engine = Engine::open(store.clone(), clock.clock())
         .map_err(|error| format!("the engine does not open: {error}"))?;
     let folded = State::from_events(parsed.iter().map(Fact::from))
         .map_err(|error| format!("the events do not fold: {error}"))?;
