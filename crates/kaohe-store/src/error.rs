@@ -243,9 +243,10 @@ pub enum GenesisError {
         /// The draft's type.
         event_type: String,
     },
-    /// The time zone it names is not one this system knows.
-    #[error("its time_zone is not one this system knows")]
-    TimeZone(#[source] jiff::Error),
+    /// The time zone it names is not a name of the IANA time zone database, spelled as the
+    /// database spells it.
+    #[error("its time_zone is refused")]
+    TimeZone(#[source] kaohe_ledger::genesis::TimeZoneError),
     /// The sealed event fails the checks verification makes of event 0.
     #[error("{0}")]
     Refused(Failure),

@@ -168,7 +168,8 @@ fn backend_length(backend: &impl redb::StorageBackend) -> Result<u64, OpenError>
         .map_err(|error| OpenError::Storage(StorageError::from_io(error)))
 }
 
-/// Check that `genesis` can be event 0 and return the time zone it names.
+/// Check that `genesis` can be event 0 and return the time zone it names, before anything is
+/// written.
 fn check_genesis(genesis: &EventDraft) -> Result<jiff::tz::TimeZone, OpenError> {
     let invalid = OpenError::InvalidGenesis;
     genesis
@@ -179,8 +180,12 @@ fn check_genesis(genesis: &EventDraft) -> Result<jiff::tz::TimeZone, OpenError> 
             event_type: genesis.event_type.clone(),
         }));
     }
+    // The zone as `kaohe init` and verification read it: a name of the IANA database spelled
+    // exactly as the database spells it. The database's own lookup ignores case, and a ledger
+    // created under `asia/shanghai` would fail every verification.
     let time_zone = genesis.payload["time_zone"].as_str().unwrap_or_default();
-    jiff::tz::TimeZone::get(time_zone).map_err(|error| invalid(GenesisError::TimeZone(error)))
+    kaohe_ledger::genesis::time_zone(time_zone)
+        .map_err(|error| invalid(GenesisError::TimeZone(error)))
 }
 
 impl Store {

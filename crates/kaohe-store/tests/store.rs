@@ -5,12 +5,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use kaohe_ledger::event::{Actor, EventDraft};
-use kaohe_ledger::genesis::{LedgerCreated, default_policy};
+use kaohe_ledger::genesis::{LedgerCreated, TimeZoneError, default_policy};
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::{naive_root, verify_consistency, verify_inclusion};
 use kaohe_ledger::note::SignerKey;
 use kaohe_ledger::verify::LedgerVerifier;
-use kaohe_store::{AppendError, Appended, Expect, OpenError, SideWrite, Store, StoreOptions};
+use kaohe_store::{
+    AppendError, Appended, Expect, GenesisError, OpenError, SideWrite, Store, StoreOptions,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -270,6 +272,29 @@ fn a_reopened_ledger_continues_the_same_chain() {
         Store::open(&dir.path().join("none.redb"), StoreOptions::default()),
         Err(OpenError::NotFound(_))
     ));
+}
+
+#[test]
+fn a_time_zone_not_spelled_as_the_iana_database_spells_it_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.redb");
+    let mut genesis = genesis();
+    genesis.payload["time_zone"] = json!("asia/shanghai");
+    let refused = Store::create(&path, &genesis, StoreOptions::default());
+    assert!(
+        matches!(
+            &refused,
+            Err(OpenError::InvalidGenesis(GenesisError::TimeZone(
+                TimeZoneError::Misspelled { canonical, .. }
+            ))) if canonical == "Asia/Shanghai"
+        ),
+        "{:?}",
+        refused.err()
+    );
+    // Refused before the file was made: nothing is left to block a second try.
+    assert!(!path.exists());
+    genesis.payload["time_zone"] = json!("Asia/Shanghai");
+    Store::create(&path, &genesis, StoreOptions::default()).unwrap();
 }
 
 #[test]
