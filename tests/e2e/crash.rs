@@ -122,7 +122,7 @@ fn acknowledged_events_survive_sigkill() {
                 .unwrap();
             let nodes = snapshot.check_stored_nodes();
             let report = check
-                .finish(Some(nodes.map_err(|error| format!("{error:?}"))))
+                .finish(Some(nodes.map_err(|error| error.node_damage())))
                 .unwrap_or_else(|failure| panic!("cycle {cycle}: {failure}"));
             assert!(report.verified.size > acknowledged.len() as u64 / 2);
         }

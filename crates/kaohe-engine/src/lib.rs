@@ -232,7 +232,7 @@ pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenErro
     }
     let nodes = match snapshot.check_stored_nodes() {
         Ok(()) => Ok(()),
-        Err(ReadError::Damaged(damage)) => Err(chain(&damage)),
+        Err(error @ ReadError::Damaged(_)) => Err(error.node_damage()),
         Err(other) => return Err(OpenError::Read(other)),
     };
     check.finish(Some(nodes)).map_err(OpenError::Damaged)?;

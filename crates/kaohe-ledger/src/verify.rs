@@ -768,6 +768,83 @@ pub struct Report {
     pub key_trusted: bool,
 }
 
+/// What the check of a data directory's stored Merkle nodes found wrong. The store finds it;
+/// the verdict (`merkle root`) says it in kaohe's words, whatever the storage library said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeDamage {
+    /// A node the ledger's size implies is missing.
+    Missing {
+        /// Its level.
+        level: u8,
+        /// Its index within the level.
+        index: u64,
+    },
+    /// The stored leaf hash of an event is not the hash of its bytes.
+    WrongLeaf(u64),
+    /// A stored node is not the hash of its two children.
+    WrongNode {
+        /// Its level.
+        level: u8,
+        /// Its index within the level.
+        index: u64,
+    },
+    /// A level of the tree holds another number of nodes than the size implies.
+    Count {
+        /// The level.
+        level: u8,
+        /// The nodes stored.
+        count: u64,
+        /// The nodes the size implies.
+        expected: u64,
+    },
+    /// More nodes are stored than the size implies.
+    Stray {
+        /// The nodes stored.
+        count: u64,
+        /// The nodes the size implies.
+        expected: u64,
+    },
+    /// The pages that hold the nodes do not read as they were written.
+    Pages,
+    /// Reading the nodes failed (the disk, not the file).
+    Unreadable,
+}
+
+impl fmt::Display for NodeDamage {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeDamage::Missing { level, index } => {
+                write!(formatter, "Merkle node ({level}, {index}) is missing")
+            }
+            NodeDamage::WrongLeaf(position) => write!(
+                formatter,
+                "the stored leaf hash of event {position} is not its hash"
+            ),
+            NodeDamage::WrongNode { level, index } => {
+                write!(formatter, "stored Merkle node ({level}, {index}) is wrong")
+            }
+            NodeDamage::Count {
+                level,
+                count,
+                expected,
+            } => write!(
+                formatter,
+                "level {level} has {count} stored nodes, {expected} expected"
+            ),
+            NodeDamage::Stray { count, expected } => {
+                write!(
+                    formatter,
+                    "{count} Merkle nodes stored, {expected} expected"
+                )
+            }
+            NodeDamage::Pages => {
+                formatter.write_str("the pages that hold the Merkle nodes are damaged")
+            }
+            NodeDamage::Unreadable => formatter.write_str("reading the file failed"),
+        }
+    }
+}
+
 /// The whole verification of one ledger: per-event checks as events arrive, then the key,
 /// the stored nodes (for a data directory) and every checkpoint.
 #[derive(Debug)]
@@ -835,8 +912,8 @@ impl LedgerCheck {
         self.verifier.signed_root(self.anchors.own.as_deref()?)
     }
 
-    /// Finish: `stored_nodes` is the result of checking a data directory's Merkle nodes.
-    pub fn finish(self, stored_nodes: Option<Result<(), String>>) -> Result<Report, Failure> {
+    /// Finish: `stored_nodes` is what the check of a data directory's Merkle nodes found.
+    pub fn finish(self, stored_nodes: Option<Result<(), NodeDamage>>) -> Result<Report, Failure> {
         if let Some(failure) = self.failure {
             return Err(failure);
         }
@@ -857,8 +934,8 @@ impl LedgerCheck {
                 ),
             ));
         }
-        if let Some(Err(message)) = stored_nodes {
-            return Err(fail(Check::MerkleRoot, None, message));
+        if let Some(Err(damage)) = stored_nodes {
+            return Err(fail(Check::MerkleRoot, None, damage.to_string()));
         }
         let own = match anchors.own.as_deref() {
             None => None,

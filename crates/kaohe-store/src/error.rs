@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use kaohe_ledger::event::EventError;
-use kaohe_ledger::verify::Failure;
+use kaohe_ledger::verify::{Failure, NodeDamage};
 use uuid::Uuid;
 
 use crate::writer::BATCH_EVENTS_MAX;
@@ -414,6 +414,40 @@ pub enum ReadError {
     /// The read found the file damaged.
     #[error("the stored ledger is damaged")]
     Damaged(#[source] Damage),
+}
+
+impl ReadError {
+    /// What a failed `Snapshot::check_stored_nodes` comes to in a verification's verdict: the
+    /// node found wrong, pages that do not read as written, or a read that failed. The storage
+    /// library's own words stay out of it.
+    pub fn node_damage(&self) -> NodeDamage {
+        match self {
+            ReadError::Damaged(Damage::MissingNode { level, index }) => NodeDamage::Missing {
+                level: *level,
+                index: *index,
+            },
+            ReadError::Damaged(Damage::WrongLeaf(position)) => NodeDamage::WrongLeaf(*position),
+            ReadError::Damaged(Damage::WrongNode { level, index }) => NodeDamage::WrongNode {
+                level: *level,
+                index: *index,
+            },
+            ReadError::Damaged(Damage::NodeCount {
+                level,
+                count,
+                expected,
+            }) => NodeDamage::Count {
+                level: *level,
+                count: *count,
+                expected: *expected,
+            },
+            ReadError::Damaged(Damage::StrayNodes { count, expected }) => NodeDamage::Stray {
+                count: *count,
+                expected: *expected,
+            },
+            ReadError::Damaged(_) => NodeDamage::Pages,
+            ReadError::Storage(_) | ReadError::OutOfRange(_) => NodeDamage::Unreadable,
+        }
+    }
 }
 
 impl From<Fault> for ReadError {

@@ -694,7 +694,8 @@ impl Snapshot {
 
     /// Check every stored Merkle node: each leaf is the hash of its event, each higher node
     /// the hash of its two children, and there are exactly as many as the size implies. One
-    /// sequential pass per level. What is wrong is `ReadError::Damaged`.
+    /// sequential pass per level. What is wrong is `ReadError::Damaged`; a verification takes
+    /// it as `ReadError::node_damage` says it.
     pub fn check_stored_nodes(&self) -> Result<(), ReadError> {
         let damaged = |damage: Damage| Err(ReadError::Damaged(damage));
         let table = &self.nodes.table;
