@@ -292,6 +292,13 @@ impl Engine {
         (self.inner.clock)()
     }
 
+    /// A new UUID version 7 whose time is now by the engine's clock, and whose other bits are
+    /// random: the id of an act when the client chose none, and the id of a token. Under
+    /// `kaohe serve --now` the ids follow the rehearsal's clock, as the acts' times do.
+    pub fn new_id(&self) -> Uuid {
+        id_at(self.now())
+    }
+
     /// Today in the organisation's zone.
     pub fn today(&self) -> Date {
         self.now().to_zoned(self.inner.zone.clone()).date()
@@ -380,13 +387,7 @@ impl Engine {
             }
         }
         let now = self.now();
-        let id = request_id.unwrap_or_else(|| {
-            uuid::Builder::from_unix_timestamp_millis(
-                now.as_millisecond().max(0) as u64,
-                &random_bytes(),
-            )
-            .into_uuid()
-        });
+        let id = request_id.unwrap_or_else(|| id_at(now));
         let act = Act {
             person_id: actor.into(),
             time: now
@@ -653,6 +654,12 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(ExecuteError::Panicked)
+}
+
+/// A UUID version 7 of the instant `now`, its other bits random.
+fn id_at(now: jiff::Timestamp) -> Uuid {
+    uuid::Builder::from_unix_timestamp_millis(now.as_millisecond().max(0) as u64, &random_bytes())
+        .into_uuid()
 }
 
 /// Random bytes for ids and secrets, from the operating system.
