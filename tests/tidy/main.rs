@@ -1,12 +1,14 @@
 //! Tidy tests: tests that read the source tree and fail when one of the invariants
 //! docs/ARCHITECTURE.md states breaks: the pure crates read no clock, randomness or IO, only
 //! the store names redb, only the server serves HTTP, every source file says what it is for,
-//! and every limit of the Limits table is in the code with the value the table states.
+//! the codemap names every crate and what the repository holds, and every limit of the Limits
+//! table is in the code with the value the table states.
 //!
 //! They read the files as text, so they know Rust only as far as they need: a line comment is
 //! skipped, and so is an item under `#[cfg(test)]` (a crate's unit tests are not the crate).
 
 mod boundaries;
+mod codemap;
 mod headers;
 mod limits;
 
