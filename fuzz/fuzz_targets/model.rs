@@ -247,12 +247,14 @@ impl World {
                 true
             })
             .expect("the reopened ledger reads");
-        if let Err(failure) = check.finish(Some(
-            snapshot
-                .check_stored_nodes()
-                .map_err(|error| format!("{error:?}")),
-        )) {
-            panic!("the reopened ledger does not verify: {failure}");
+        // The store's error whole, for the message; the verdict in kaohe's words.
+        let nodes = snapshot.check_stored_nodes();
+        let damage = nodes
+            .as_ref()
+            .map(|_| ())
+            .map_err(|error| error.node_damage());
+        if let Err(failure) = check.finish(Some(damage)) {
+            panic!("the reopened ledger does not verify: {failure} ({nodes:?})");
         }
         for position in 0..size {
             let event = kaohe_ledger::event::parse_event(&snapshot.event(position).expect("reads"))

@@ -124,10 +124,15 @@ fn acknowledged_events_survive_sigkill() {
             snapshot
                 .for_each_event(0, |_, bytes| check.push(bytes))
                 .unwrap();
+            // The store's error whole, for the message; the verdict in kaohe's words.
             let nodes = snapshot.check_stored_nodes();
+            let damage = nodes
+                .as_ref()
+                .map(|_| ())
+                .map_err(|error| error.node_damage());
             let report = check
-                .finish(Some(nodes.map_err(|error| format!("{error:?}"))))
-                .unwrap_or_else(|failure| panic!("cycle {cycle}: {failure}"));
+                .finish(Some(damage))
+                .unwrap_or_else(|failure| panic!("cycle {cycle}: {failure} ({nodes:?})"));
             assert!(report.verified.size > acknowledged.len() as u64 / 2);
         }
     }

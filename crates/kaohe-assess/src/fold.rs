@@ -1,7 +1,8 @@
-//! The fold: one event into the state. The event type is read once into [`EventType`] and the
-//! fold dispatches on it, one area of the scheme per function; an event the rules could not
-//! have written (an unknown type, a payload that does not parse, a reference to nothing) is an
-//! [`ApplyError`], never a panic.
+//! The fold: one event into the state. The event type is read once into [`EventType`], and one
+//! exhaustive match reads the payload of each type as its typed struct and hands it to that
+//! type's function, grouped by the area of the scheme: a type added without its fold does not
+//! compile. An event the rules could not have written (an unknown type, a payload that does not
+//! parse, a reference to nothing) is an [`ApplyError`], never a panic.
 
 use jiff::civil::Date;
 use serde::de::DeserializeOwned;
@@ -55,348 +56,413 @@ impl State {
             .day_of(fact.business_time)
             .ok_or_else(|| apply_error(fact, "business_time is not a time".into()))?;
         match event_type {
-            EventType::LedgerCreated
-            | EventType::PolicyAdopted
-            | EventType::PersonRegistered
-            | EventType::RoleAssigned
-            | EventType::SupervisionAssigned
-            | EventType::AreaAssigned
-            | EventType::TokenIssued
-            | EventType::TokenRevoked => self.fold_roster(event_type, fact, day)?,
-            EventType::EntryWritten
-            | EventType::EntryAmended
-            | EventType::SheetSubmitted
-            | EventType::SheetRead
-            | EventType::SheetDisplayed => self.fold_records(event_type, fact, day)?,
-            EventType::OpinionGiven
-            | EventType::NominationMade
-            | EventType::ScoresGiven
-            | EventType::DecisionProposed
-            | EventType::DecisionCosigned
-            | EventType::DecisionPublished => self.fold_ratings(event_type, fact, day)?,
-            EventType::AppealFiled
-            | EventType::AppealAnswered
-            | EventType::SanctionImposed
-            | EventType::SanctionRevoked
-            | EventType::TalkHeld
-            | EventType::RectificationPlanned
-            | EventType::RectificationCompleted => self.fold_consequences(event_type, fact, day)?,
+            // The roster, roles, assignments, policies and tokens.
+            EventType::LedgerCreated => self.ledger_created(fact, day)?,
+            EventType::PolicyAdopted => self.policy_adopted(fact, read(fact)?)?,
+            EventType::PersonRegistered => self.person_registered(read(fact)?),
+            EventType::RoleAssigned => self.role_assigned(fact, read(fact)?)?,
+            EventType::SupervisionAssigned => self.supervision_assigned(fact, read(fact)?)?,
+            EventType::AreaAssigned => self.area_assigned(fact, read(fact)?)?,
+            EventType::TokenIssued => self.token_issued(fact, read(fact)?),
+            EventType::TokenRevoked => self.token_revoked(fact, read(fact)?)?,
+            // Entries, their corrections, and the ten-day sheets.
+            EventType::EntryWritten => self.entry_written(fact, read(fact)?),
+            EventType::EntryAmended => self.entry_amended(fact, read(fact)?)?,
+            EventType::SheetSubmitted => self.sheet_submitted(fact, day, read(fact)?),
+            EventType::SheetRead => self.sheet_read(fact, read(fact)?)?,
+            EventType::SheetDisplayed => self.sheet_displayed(fact, read(fact)?)?,
+            // Opinions, nominations, scores, and the quarterly decision with its publication.
+            EventType::OpinionGiven => self.opinion_given(fact, read(fact)?),
+            EventType::NominationMade => self.nomination_made(fact, read(fact)?),
+            EventType::ScoresGiven => self.scores_given(fact, read(fact)?),
+            EventType::DecisionProposed => self.decision_proposed(fact, day, read(fact)?),
+            EventType::DecisionCosigned => self.decision_cosigned(fact, day, read(fact)?),
+            EventType::DecisionPublished => self.decision_published(fact, day, read(fact)?),
+            // Appeals and answers, sanctions, revocations and follow-ups.
+            EventType::AppealFiled => self.appeal_filed(fact, day, read(fact)?)?,
+            EventType::AppealAnswered => self.appeal_answered(fact, day, read(fact)?)?,
+            EventType::SanctionImposed => self.sanction_imposed(fact, day, read(fact)?),
+            EventType::SanctionRevoked => self.sanction_revoked(fact, read(fact)?)?,
+            EventType::TalkHeld => self.talk_held(fact, read(fact)?)?,
+            EventType::RectificationPlanned => {
+                self.rectification_planned(fact, day, read(fact)?)?
+            }
+            EventType::RectificationCompleted => {
+                self.rectification_completed(fact, day, read(fact)?)?
+            }
         }
         self.events += 1;
         Ok(())
     }
 
-    /// The roster, roles, assignments, policies and tokens.
-    fn fold_roster(
-        &mut self,
-        event_type: EventType,
-        fact: &Fact<'_>,
-        day: Date,
-    ) -> Result<(), ApplyError> {
-        match event_type {
-            EventType::LedgerCreated => {
-                let policy: Policy = serde_json::from_value(fact.payload["policy"].clone())
-                    .map_err(|error| apply_error(fact, error.to_string()))?;
-                self.policies.adopt(policy);
-                // Someone must be able to register the first people: the ledger's creator
-                // holds the office role from its first day.
-                self.people.insert(
-                    fact.actor_person.into(),
-                    Person {
-                        name: fact.actor_person.into(),
-                        roles: vec![RoleSpan {
-                            role: Role::Office,
-                            from: day,
-                            until: None,
-                        }],
-                        ..Person::default()
-                    },
-                );
-            }
-            EventType::PolicyAdopted => {
-                let adopted: payload::PolicyAdopted = read(fact)?;
-                self.policies.adopt(adopted.policy);
-            }
-            EventType::PersonRegistered => {
-                let registered: payload::PersonRegistered = read(fact)?;
-                let person = Person {
-                    name: registered.name,
-                    ..Person::default()
-                };
-                self.people.insert(registered.person_id, person);
-            }
-            EventType::RoleAssigned => {
-                let assigned: payload::RoleAssigned = read(fact)?;
-                let span = RoleSpan {
-                    role: assigned.role,
-                    from: assigned.from,
-                    until: assigned.until,
-                };
-                self.person_mut(fact, &assigned.person_id)?.roles.push(span);
-            }
-            EventType::SupervisionAssigned => {
-                let assigned: payload::SupervisionAssigned = read(fact)?;
-                let supervisors = &mut self.person_mut(fact, &assigned.cadre_id)?.supervisors;
-                supervisors.push((assigned.from, assigned.leader_id));
-                supervisors.sort_by_key(|(from, _)| *from);
-            }
-            EventType::AreaAssigned => {
-                let assigned: payload::AreaAssigned = read(fact)?;
-                let areas = &mut self.person_mut(fact, &assigned.cadre_id)?.areas;
-                areas.push((assigned.from, assigned.area, assigned.chief_id));
-                areas.sort_by_key(|(from, _, _)| *from);
-            }
-            EventType::TokenIssued => {
-                let issued: payload::TokenIssued = read(fact)?;
-                let token = Token {
-                    person_id: issued.person_id,
-                    issued_by: fact.id,
-                    revoked_by: None,
-                };
-                self.tokens.insert(issued.token_id, token);
-            }
-            EventType::TokenRevoked => {
-                let revoked: payload::TokenRevoked = read(fact)?;
-                self.tokens
-                    .get_mut(&revoked.token_id)
-                    .ok_or_else(|| apply_error(fact, "revokes an unknown token".into()))?
-                    .revoked_by = Some(fact.id);
-            }
-            other => unreachable!("{other} is not a roster event"),
-        }
+    // The roster, roles, assignments, policies and tokens.
+
+    /// Event 0: the first policy, and its creator in the office role from its first day.
+    fn ledger_created(&mut self, fact: &Fact<'_>, day: Date) -> Result<(), ApplyError> {
+        let policy: Policy = serde_json::from_value(fact.payload["policy"].clone())
+            .map_err(|error| apply_error(fact, error.to_string()))?;
+        self.policies.adopt(policy);
+        // Someone must be able to register the first people: the ledger's creator holds the
+        // office role from its first day.
+        self.people.insert(
+            fact.actor_person.into(),
+            Person {
+                name: fact.actor_person.into(),
+                roles: vec![RoleSpan {
+                    role: Role::Office,
+                    from: day,
+                    until: None,
+                }],
+                ..Person::default()
+            },
+        );
         Ok(())
     }
 
-    /// Entries, their corrections, and the ten-day sheets.
-    fn fold_records(
+    /// The next policy version; any other version is one the rules never adopt.
+    fn policy_adopted(
         &mut self,
-        event_type: EventType,
         fact: &Fact<'_>,
-        day: Date,
+        adopted: payload::PolicyAdopted,
     ) -> Result<(), ApplyError> {
-        match event_type {
-            EventType::EntryWritten => {
-                let written: payload::EntryWritten = read(fact)?;
-                self.entry_days
-                    .insert((written.person_id.clone(), written.date), fact.id);
-                let entry = Entry {
-                    person_id: written.person_id,
-                    date: written.date,
-                    did: written.did,
-                    learned: written.learned,
-                    amendments: Vec::new(),
-                };
-                self.entries.insert(fact.id, entry);
-            }
-            EventType::EntryAmended => {
-                let amended: payload::EntryAmended = read(fact)?;
-                let entry = self
-                    .entries
-                    .get_mut(&amended.entry_id)
-                    .ok_or_else(|| apply_error(fact, "amends an unknown entry".into()))?;
-                entry.amendments.push(Amendment {
-                    id: fact.id,
-                    did: amended.did,
-                    learned: amended.learned,
-                    reason: amended.reason,
-                });
-            }
-            EventType::SheetSubmitted => {
-                let submitted: payload::SheetSubmitted = read(fact)?;
-                let sheet = Sheet {
-                    id: fact.id,
-                    submitted_on: day,
-                    due_on: self.sheet_due_on(submitted.period),
-                    entry_ids: submitted.entry_ids,
-                    reads: Vec::new(),
-                    displayed: None,
-                };
-                self.sheets
-                    .insert((submitted.person_id, submitted.period), sheet);
-            }
-            EventType::SheetRead => {
-                let sheet_read: payload::SheetRead = read(fact)?;
-                let sheet = self
-                    .sheets
-                    .get_mut(&(sheet_read.person_id, sheet_read.period))
-                    .ok_or_else(|| apply_error(fact, "reads a sheet never submitted".into()))?;
-                sheet
-                    .reads
-                    .push((fact.actor_person.into(), sheet_read.comment));
-            }
-            EventType::SheetDisplayed => {
-                let displayed: payload::SheetDisplayed = read(fact)?;
-                let sheet = self
-                    .sheets
-                    .get_mut(&(displayed.person_id, displayed.period))
-                    .ok_or_else(|| apply_error(fact, "displays a sheet never submitted".into()))?;
-                sheet.displayed = Some(fact.id);
-            }
-            other => unreachable!("{other} is not a record event"),
+        let next = self
+            .policies
+            .latest()
+            .map_or(1, |latest| latest.version + 1);
+        if adopted.policy.version != next {
+            return Err(apply_error(
+                fact,
+                format!(
+                    "adopts policy version {} where version {next} comes next",
+                    adopted.policy.version
+                ),
+            ));
         }
+        self.policies.adopt(adopted.policy);
         Ok(())
     }
 
-    /// Opinions, nominations, scores, and the quarterly decision with its publication.
-    fn fold_ratings(
+    fn person_registered(&mut self, registered: payload::PersonRegistered) {
+        let person = Person {
+            name: registered.name,
+            ..Person::default()
+        };
+        self.people.insert(registered.person_id, person);
+    }
+
+    fn role_assigned(
         &mut self,
-        event_type: EventType,
         fact: &Fact<'_>,
-        day: Date,
+        assigned: payload::RoleAssigned,
     ) -> Result<(), ApplyError> {
-        match event_type {
-            EventType::OpinionGiven => {
-                let given: payload::OpinionGiven = read(fact)?;
-                let opinion = Opinion {
-                    chief_id: fact.actor_person.into(),
-                    cadre_id: given.cadre_id,
-                    month: given.month,
-                    text: given.opinion,
-                };
-                self.opinions.insert(fact.id, opinion);
-            }
-            EventType::NominationMade => {
-                let made: payload::NominationMade = read(fact)?;
-                let nomination = Nomination {
-                    leader_id: fact.actor_person.into(),
-                    month: made.month,
-                    kind: made.kind,
-                    cadre_id: made.cadre_id,
-                    reason: made.reason,
-                    cited_ids: made.cited_ids,
-                    policy_version: made.policy_version,
-                    override_reason: made.override_reason,
-                };
-                self.nominations.insert(fact.id, nomination);
-            }
-            EventType::ScoresGiven => {
-                let given: payload::ScoresGiven = read(fact)?;
-                self.scores.insert(
-                    (fact.actor_person.into(), given.month, given.cadre_id),
-                    given.scores,
-                );
-            }
-            EventType::DecisionProposed => {
-                let proposed: payload::DecisionProposed = read(fact)?;
-                let proposer_role = if self.holds(fact.actor_person, Role::PartySecretary, day) {
-                    Role::PartySecretary
-                } else {
-                    Role::Mayor
-                };
-                self.latest_proposal.insert(proposed.quarter, fact.id);
-                let proposal = Proposal {
-                    quarter: proposed.quarter,
-                    proposer_id: fact.actor_person.into(),
-                    proposer_role,
-                    best: proposed.best,
-                    worst: proposed.worst,
-                    policy_version: proposed.policy_version,
-                };
-                self.proposals.insert(fact.id, proposal);
-            }
-            EventType::DecisionCosigned => {
-                let cosigned: payload::DecisionCosigned = read(fact)?;
-                let decision = Decision {
-                    proposal_id: cosigned.proposal_id,
-                    cosign_id: fact.id,
-                    cosigner_id: fact.actor_person.into(),
-                    cosigned_on: day,
-                };
-                self.decisions.insert(cosigned.quarter, decision);
-            }
-            EventType::DecisionPublished => {
-                let published: payload::DecisionPublished = read(fact)?;
-                let publication = Publication {
-                    id: fact.id,
-                    published_on: day,
-                    notice: published.notice,
-                };
-                self.publications.insert(published.quarter, publication);
-            }
-            other => unreachable!("{other} is not a rating event"),
-        }
+        let span = RoleSpan {
+            role: assigned.role,
+            from: assigned.from,
+            until: assigned.until,
+        };
+        self.person_mut(fact, &assigned.person_id)?.roles.push(span);
         Ok(())
     }
 
-    /// Appeals and answers, sanctions, revocations and follow-ups.
-    fn fold_consequences(
+    fn supervision_assigned(
         &mut self,
-        event_type: EventType,
+        fact: &Fact<'_>,
+        assigned: payload::SupervisionAssigned,
+    ) -> Result<(), ApplyError> {
+        let supervisors = &mut self.person_mut(fact, &assigned.cadre_id)?.supervisors;
+        supervisors.push((assigned.from, assigned.leader_id));
+        supervisors.sort_by_key(|(from, _)| *from);
+        Ok(())
+    }
+
+    fn area_assigned(
+        &mut self,
+        fact: &Fact<'_>,
+        assigned: payload::AreaAssigned,
+    ) -> Result<(), ApplyError> {
+        let areas = &mut self.person_mut(fact, &assigned.cadre_id)?.areas;
+        areas.push((assigned.from, assigned.area, assigned.chief_id));
+        areas.sort_by_key(|(from, _, _)| *from);
+        Ok(())
+    }
+
+    fn token_issued(&mut self, fact: &Fact<'_>, issued: payload::TokenIssued) {
+        let token = Token {
+            person_id: issued.person_id,
+            issued_by: fact.id,
+            revoked_by: None,
+        };
+        self.tokens.insert(issued.token_id, token);
+    }
+
+    fn token_revoked(
+        &mut self,
+        fact: &Fact<'_>,
+        revoked: payload::TokenRevoked,
+    ) -> Result<(), ApplyError> {
+        self.tokens
+            .get_mut(&revoked.token_id)
+            .ok_or_else(|| apply_error(fact, "revokes an unknown token".into()))?
+            .revoked_by = Some(fact.id);
+        Ok(())
+    }
+
+    // Entries, their corrections, and the ten-day sheets.
+
+    fn entry_written(&mut self, fact: &Fact<'_>, written: payload::EntryWritten) {
+        self.entry_days
+            .insert((written.person_id.clone(), written.date), fact.id);
+        let entry = Entry {
+            person_id: written.person_id,
+            date: written.date,
+            did: written.did,
+            learned: written.learned,
+            amendments: Vec::new(),
+        };
+        self.entries.insert(fact.id, entry);
+    }
+
+    fn entry_amended(
+        &mut self,
+        fact: &Fact<'_>,
+        amended: payload::EntryAmended,
+    ) -> Result<(), ApplyError> {
+        let entry = self
+            .entries
+            .get_mut(&amended.entry_id)
+            .ok_or_else(|| apply_error(fact, "amends an unknown entry".into()))?;
+        entry.amendments.push(Amendment {
+            id: fact.id,
+            did: amended.did,
+            learned: amended.learned,
+            reason: amended.reason,
+        });
+        Ok(())
+    }
+
+    fn sheet_submitted(&mut self, fact: &Fact<'_>, day: Date, submitted: payload::SheetSubmitted) {
+        let sheet = Sheet {
+            id: fact.id,
+            submitted_on: day,
+            due_on: self.sheet_due_on(submitted.period),
+            entry_ids: submitted.entry_ids,
+            reads: Vec::new(),
+            displayed: None,
+        };
+        self.sheets
+            .insert((submitted.person_id, submitted.period), sheet);
+    }
+
+    fn sheet_read(
+        &mut self,
+        fact: &Fact<'_>,
+        sheet_read: payload::SheetRead,
+    ) -> Result<(), ApplyError> {
+        let sheet = self
+            .sheets
+            .get_mut(&(sheet_read.person_id, sheet_read.period))
+            .ok_or_else(|| apply_error(fact, "reads a sheet never submitted".into()))?;
+        sheet
+            .reads
+            .push((fact.actor_person.into(), sheet_read.comment));
+        Ok(())
+    }
+
+    fn sheet_displayed(
+        &mut self,
+        fact: &Fact<'_>,
+        displayed: payload::SheetDisplayed,
+    ) -> Result<(), ApplyError> {
+        let sheet = self
+            .sheets
+            .get_mut(&(displayed.person_id, displayed.period))
+            .ok_or_else(|| apply_error(fact, "displays a sheet never submitted".into()))?;
+        sheet.displayed = Some(fact.id);
+        Ok(())
+    }
+
+    // Opinions, nominations, scores, and the quarterly decision with its publication.
+
+    fn opinion_given(&mut self, fact: &Fact<'_>, given: payload::OpinionGiven) {
+        let opinion = Opinion {
+            chief_id: fact.actor_person.into(),
+            cadre_id: given.cadre_id,
+            month: given.month,
+            text: given.opinion,
+        };
+        self.opinions.insert(fact.id, opinion);
+    }
+
+    fn nomination_made(&mut self, fact: &Fact<'_>, made: payload::NominationMade) {
+        let nomination = Nomination {
+            leader_id: fact.actor_person.into(),
+            month: made.month,
+            kind: made.kind,
+            cadre_id: made.cadre_id,
+            reason: made.reason,
+            cited_ids: made.cited_ids,
+            policy_version: made.policy_version,
+            override_reason: made.override_reason,
+        };
+        self.nominations.insert(fact.id, nomination);
+    }
+
+    fn scores_given(&mut self, fact: &Fact<'_>, given: payload::ScoresGiven) {
+        self.scores.insert(
+            (fact.actor_person.into(), given.month, given.cadre_id),
+            given.scores,
+        );
+    }
+
+    fn decision_proposed(
+        &mut self,
         fact: &Fact<'_>,
         day: Date,
+        proposed: payload::DecisionProposed,
+    ) {
+        let proposer_role = if self.holds(fact.actor_person, Role::PartySecretary, day) {
+            Role::PartySecretary
+        } else {
+            Role::Mayor
+        };
+        self.latest_proposal.insert(proposed.quarter, fact.id);
+        let proposal = Proposal {
+            quarter: proposed.quarter,
+            proposer_id: fact.actor_person.into(),
+            proposer_role,
+            best: proposed.best,
+            worst: proposed.worst,
+            policy_version: proposed.policy_version,
+        };
+        self.proposals.insert(fact.id, proposal);
+    }
+
+    fn decision_cosigned(
+        &mut self,
+        fact: &Fact<'_>,
+        day: Date,
+        cosigned: payload::DecisionCosigned,
+    ) {
+        let decision = Decision {
+            proposal_id: cosigned.proposal_id,
+            cosign_id: fact.id,
+            cosigner_id: fact.actor_person.into(),
+            cosigned_on: day,
+        };
+        self.decisions.insert(cosigned.quarter, decision);
+    }
+
+    fn decision_published(
+        &mut self,
+        fact: &Fact<'_>,
+        day: Date,
+        published: payload::DecisionPublished,
+    ) {
+        let publication = Publication {
+            id: fact.id,
+            published_on: day,
+            notice: published.notice,
+        };
+        self.publications.insert(published.quarter, publication);
+    }
+
+    // Appeals and answers, sanctions, revocations and follow-ups.
+
+    fn appeal_filed(
+        &mut self,
+        fact: &Fact<'_>,
+        day: Date,
+        filed: payload::AppealFiled,
     ) -> Result<(), ApplyError> {
-        match event_type {
-            EventType::AppealFiled => {
-                let filed: payload::AppealFiled = read(fact)?;
-                let policy = self
-                    .policy_on(day)
-                    .ok_or_else(|| apply_error(fact, "no policy in force".into()))?;
-                let due_on = add_days(day, policy.appeal_answer_days, policy.appeal_day_kind);
-                let appeal = Appeal {
-                    quarter: filed.quarter,
-                    person_id: filed.person_id,
-                    kind: filed.kind,
-                    appellant_id: fact.actor_person.into(),
-                    grounds: filed.grounds,
-                    filed_on: day,
-                    due_on,
-                    answer: None,
-                };
-                self.appeals.insert(fact.id, appeal);
-            }
-            EventType::AppealAnswered => {
-                let answered: payload::AppealAnswered = read(fact)?;
-                let appeal = self
-                    .appeals
-                    .get_mut(&answered.appeal_id)
-                    .ok_or_else(|| apply_error(fact, "answers an unknown appeal".into()))?;
-                appeal.answer = Some(Answer {
-                    id: fact.id,
-                    outcome: answered.outcome,
-                    reasons: answered.reasons,
-                    answered_on: day,
-                });
-            }
-            EventType::SanctionImposed => {
-                let imposed: payload::SanctionImposed = read(fact)?;
-                let sanction = Sanction {
-                    person_id: imposed.person_id,
-                    quarter: imposed.quarter,
-                    sanction: imposed.sanction,
-                    bonus_bp: imposed.bonus_bp,
-                    rectify_by: imposed.rectify_by,
-                    caused_by: fact.caused_by.to_vec(),
-                    imposed_on: day,
-                    revoked_by: None,
-                    talk_held: None,
-                    plan: None,
-                    completed: None,
-                };
-                self.sanctions.insert(fact.id, sanction);
-            }
-            EventType::SanctionRevoked => {
-                let revoked: payload::SanctionRevoked = read(fact)?;
-                let sanction = self
-                    .sanctions
-                    .get_mut(&revoked.sanction_id)
-                    .ok_or_else(|| apply_error(fact, "revokes an unknown sanction".into()))?;
-                sanction.revoked_by = Some(fact.id);
-            }
-            EventType::TalkHeld => {
-                let held: payload::TalkHeld = read(fact)?;
-                self.sanction_mut(fact, held.sanction_id)?.talk_held =
-                    Some((fact.id, held.held_on));
-            }
-            EventType::RectificationPlanned => {
-                let planned: payload::RectificationPlanned = read(fact)?;
-                self.sanction_mut(fact, planned.sanction_id)?.plan = Some((fact.id, day));
-            }
-            EventType::RectificationCompleted => {
-                let completed: payload::RectificationCompleted = read(fact)?;
-                self.sanction_mut(fact, completed.sanction_id)?.completed = Some((fact.id, day));
-            }
-            other => unreachable!("{other} is not a consequence"),
-        }
+        let policy = self
+            .policy_on(day)
+            .ok_or_else(|| apply_error(fact, "no policy in force".into()))?;
+        let due_on = add_days(day, policy.appeal_answer_days, policy.appeal_day_kind);
+        let appeal = Appeal {
+            quarter: filed.quarter,
+            person_id: filed.person_id,
+            kind: filed.kind,
+            appellant_id: fact.actor_person.into(),
+            grounds: filed.grounds,
+            filed_on: day,
+            due_on,
+            answer: None,
+        };
+        self.appeals.insert(fact.id, appeal);
+        Ok(())
+    }
+
+    fn appeal_answered(
+        &mut self,
+        fact: &Fact<'_>,
+        day: Date,
+        answered: payload::AppealAnswered,
+    ) -> Result<(), ApplyError> {
+        let appeal = self
+            .appeals
+            .get_mut(&answered.appeal_id)
+            .ok_or_else(|| apply_error(fact, "answers an unknown appeal".into()))?;
+        appeal.answer = Some(Answer {
+            id: fact.id,
+            outcome: answered.outcome,
+            reasons: answered.reasons,
+            answered_on: day,
+        });
+        Ok(())
+    }
+
+    fn sanction_imposed(&mut self, fact: &Fact<'_>, day: Date, imposed: payload::SanctionImposed) {
+        let sanction = Sanction {
+            person_id: imposed.person_id,
+            quarter: imposed.quarter,
+            sanction: imposed.sanction,
+            bonus_bp: imposed.bonus_bp,
+            rectify_by: imposed.rectify_by,
+            caused_by: fact.caused_by.to_vec(),
+            imposed_on: day,
+            revoked_by: None,
+            talk_held: None,
+            plan: None,
+            completed: None,
+        };
+        self.sanctions.insert(fact.id, sanction);
+    }
+
+    fn sanction_revoked(
+        &mut self,
+        fact: &Fact<'_>,
+        revoked: payload::SanctionRevoked,
+    ) -> Result<(), ApplyError> {
+        let sanction = self
+            .sanctions
+            .get_mut(&revoked.sanction_id)
+            .ok_or_else(|| apply_error(fact, "revokes an unknown sanction".into()))?;
+        sanction.revoked_by = Some(fact.id);
+        Ok(())
+    }
+
+    fn talk_held(&mut self, fact: &Fact<'_>, held: payload::TalkHeld) -> Result<(), ApplyError> {
+        self.sanction_mut(fact, held.sanction_id)?.talk_held = Some((fact.id, held.held_on));
+        Ok(())
+    }
+
+    fn rectification_planned(
+        &mut self,
+        fact: &Fact<'_>,
+        day: Date,
+        planned: payload::RectificationPlanned,
+    ) -> Result<(), ApplyError> {
+        self.sanction_mut(fact, planned.sanction_id)?.plan = Some((fact.id, day));
+        Ok(())
+    }
+
+    fn rectification_completed(
+        &mut self,
+        fact: &Fact<'_>,
+        day: Date,
+        completed: payload::RectificationCompleted,
+    ) -> Result<(), ApplyError> {
+        self.sanction_mut(fact, completed.sanction_id)?.completed = Some((fact.id, day));
         Ok(())
     }
 

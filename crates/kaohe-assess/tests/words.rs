@@ -1,11 +1,14 @@
 //! The event types the rules know are the event types the schemas describe: one payload
-//! schema file per type in `schemas/payloads/`, and one branch per type in the bundled
-//! `schemas/event.schema.json`.
+//! schema file per type in `schemas/payloads/`, one branch per type in the bundled
+//! `schemas/event.schema.json`, one entry per type in the ledger crate's `EVENT_TYPES` (with
+//! its schema file embedded in `SCHEMA_FILES`), one group of examples in
+//! `schemas/examples.json`, and one row in the event types of `docs/FORMAT.md`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use kaohe_assess::EventType;
+use kaohe_ledger::schema::{EVENT_TYPES, SCHEMA_FILES};
 use serde_json::Value;
 
 fn schemas() -> &'static Path {
@@ -51,6 +54,64 @@ fn the_bundled_event_schema_lists_exactly_the_known_types() {
     let distinct: BTreeSet<String> = listed.iter().cloned().collect();
     assert_eq!(distinct.len(), listed.len(), "a type is listed twice");
     assert_eq!(distinct, known());
+}
+
+#[test]
+fn the_ledger_crate_knows_exactly_the_types_the_rules_know() {
+    let listed: Vec<String> = EVENT_TYPES
+        .iter()
+        .map(|(event_type, _, _)| (*event_type).to_owned())
+        .collect();
+    let distinct: BTreeSet<String> = listed.iter().cloned().collect();
+    assert_eq!(distinct.len(), listed.len(), "a type is listed twice");
+    assert_eq!(distinct, known());
+    let embedded: BTreeSet<&str> = SCHEMA_FILES.iter().map(|(path, _)| *path).collect();
+    for (event_type, version, path) in EVENT_TYPES {
+        assert_eq!(
+            *path,
+            format!("payloads/{event_type}.v{version}.schema.json")
+        );
+        assert!(embedded.contains(path), "{path} is not embedded");
+    }
+    // Every schema file is embedded, and nothing else is.
+    let mut on_disk: BTreeSet<String> = ["common", "envelope", "policy", "event"]
+        .iter()
+        .map(|name| format!("{name}.schema.json"))
+        .collect();
+    for entry in std::fs::read_dir(schemas().join("payloads")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        on_disk.insert(format!("payloads/{name}"));
+    }
+    let embedded: BTreeSet<String> = embedded.into_iter().map(str::to_owned).collect();
+    assert_eq!(embedded, on_disk);
+}
+
+#[test]
+fn the_examples_and_the_format_name_exactly_the_known_types() {
+    let text = std::fs::read_to_string(schemas().join("examples.json")).unwrap();
+    let examples: Value = serde_json::from_str(&text).unwrap();
+    let grouped: BTreeSet<String> = examples.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(grouped, known(), "schemas/examples.json");
+    // The rows of FORMAT.md's table of event types: `| `type` | version | payload |`.
+    let format =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/FORMAT.md"))
+            .unwrap();
+    let table = format
+        .split("| type | payload version | payload |")
+        .nth(1)
+        .expect("FORMAT.md has the table of event types");
+    let rows: Vec<String> = table
+        .lines()
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(|line| {
+            let cell = line.split('|').nth(1).unwrap().trim();
+            cell.trim_matches('`').to_owned()
+        })
+        .collect();
+    let distinct: BTreeSet<String> = rows.iter().cloned().collect();
+    assert_eq!(distinct.len(), rows.len(), "FORMAT.md lists a type twice");
+    assert_eq!(distinct, known(), "docs/FORMAT.md");
 }
 
 #[test]

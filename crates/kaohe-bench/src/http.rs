@@ -97,12 +97,13 @@ fn serve(dir: &Path) -> Result<Served> {
     })?;
     let listener = server.block_on(kaohe_server::bind("127.0.0.1:0".parse()?))?;
     let addr = listener.local_addr()?;
-    let router = kaohe_server::router(AppState {
+    let state = AppState {
         engine,
         signer: None,
         limits: Limits::default(),
-    });
-    server.spawn(async move { axum::serve(listener, router).await });
+    };
+    // Served as `kaohe serve` serves it, until the runtime is dropped.
+    server.spawn(kaohe_server::serve(listener, state, std::future::pending()));
     Ok(Served {
         addr,
         tokens,

@@ -16,7 +16,7 @@ use kaohe_ledger::verify::{
 use kaohe_store::{LedgerFile, OpenError, ReadError};
 
 use crate::data_dir;
-use crate::output::{failed, passed, progress, skipped, with_causes};
+use crate::output::{failed, passed, progress, skipped};
 
 /// The longest export line read: an event at its limit, or a checkpoint line.
 const EXPORT_LINE_BYTES_MAX: usize = EVENT_BYTES_MAX + 64 * 1024;
@@ -256,10 +256,9 @@ pub fn check_ledger(
     }
     let checked = check.size();
     // Damage found among the nodes is told as what is wrong; a failed read, as itself.
-    let nodes = snapshot.check_stored_nodes().map_err(|error| match error {
-        ReadError::Damaged(damage) => with_causes(&damage),
-        _ => "reading the file failed".to_owned(),
-    });
+    let nodes = snapshot
+        .check_stored_nodes()
+        .map_err(|error| error.node_damage());
     Ok((checked, check.finish(Some(nodes))))
 }
 

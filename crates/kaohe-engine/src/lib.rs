@@ -232,7 +232,7 @@ pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenErro
     }
     let nodes = match snapshot.check_stored_nodes() {
         Ok(()) => Ok(()),
-        Err(ReadError::Damaged(damage)) => Err(chain(&damage)),
+        Err(error @ ReadError::Damaged(_)) => Err(error.node_damage()),
         Err(other) => return Err(OpenError::Read(other)),
     };
     check.finish(Some(nodes)).map_err(OpenError::Damaged)?;
@@ -290,6 +290,13 @@ impl Engine {
     /// Now, by the engine's clock.
     pub fn now(&self) -> jiff::Timestamp {
         (self.inner.clock)()
+    }
+
+    /// A new UUID version 7 whose time is now by the engine's clock, and whose other bits are
+    /// random: the id of an act when the client chose none, and the id of a token. Under
+    /// `kaohe serve --now` the ids follow the rehearsal's clock, as the acts' times do.
+    pub fn new_id(&self) -> Uuid {
+        id_at(self.now())
     }
 
     /// Today in the organisation's zone.
@@ -380,13 +387,7 @@ impl Engine {
             }
         }
         let now = self.now();
-        let id = request_id.unwrap_or_else(|| {
-            uuid::Builder::from_unix_timestamp_millis(
-                now.as_millisecond().max(0) as u64,
-                &random_bytes(),
-            )
-            .into_uuid()
-        });
+        let id = request_id.unwrap_or_else(|| id_at(now));
         let act = Act {
             person_id: actor.into(),
             time: now
@@ -653,6 +654,12 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(ExecuteError::Panicked)
+}
+
+/// A UUID version 7 of the instant `now`, its other bits random.
+fn id_at(now: jiff::Timestamp) -> Uuid {
+    uuid::Builder::from_unix_timestamp_millis(now.as_millisecond().max(0) as u64, &random_bytes())
+        .into_uuid()
 }
 
 /// Random bytes for ids and secrets, from the operating system.

@@ -64,14 +64,15 @@ fn parse(text: &str) -> Result<(Uuid, [u8; 32]), AuthError> {
 }
 
 impl Engine {
-    /// Issue a token to `person`, by the office member `by`; the text is returned once.
+    /// Issue a token to `person`, by the office member `by`, under a new id by the engine's
+    /// clock (`Engine::new_id`); the text is returned once.
     pub async fn issue_token(
         &self,
         by: &str,
         person: &str,
     ) -> Result<(IssuedToken, Executed), ExecuteError> {
         let command = IssueToken {
-            token_id: Uuid::now_v7(),
+            token_id: self.new_id(),
             person_id: person.into(),
         };
         self.issue_token_with(by, command).await

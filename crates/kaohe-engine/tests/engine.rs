@@ -241,6 +241,12 @@ async fn a_token_signs_in_its_person_until_revoked() {
     town.at("2026-02-01T09:00:00+08:00");
     let (issued, executed) = town.engine.issue_token("office", "p001").await.unwrap();
     assert_eq!(executed.events[0].event_type, "token_issued");
+    // The token's id and the act's are UUIDv7s of the engine's clock, the act's time.
+    let act: jiff::Timestamp = "2026-02-01T09:00:00+08:00".parse().unwrap();
+    for id in [issued.token_id, executed.events[0].id] {
+        let (seconds, _) = id.get_timestamp().unwrap().to_unix();
+        assert_eq!(seconds as i64, act.as_second(), "{id}");
+    }
     assert!(issued.text.starts_with("kh1."));
     assert_eq!(town.engine.authenticate(&issued.text).unwrap(), "p001");
     // The ledger holds the token's id, never its secret.

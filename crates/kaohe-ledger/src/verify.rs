@@ -404,6 +404,15 @@ impl LedgerVerifier {
         self.genesis.as_ref()
     }
 
+    /// The root `checkpoint` signs for every event pushed so far, if it opens with the key
+    /// event 0 names and is of that size: the root to pass to `finish`. Anything else gives
+    /// none, since a checkpoint's size and root are nobody's word until its signature holds.
+    pub fn signed_root(&self, checkpoint: &str) -> Option<Hash> {
+        let key = &self.genesis()?.verifier_key;
+        let checkpoint = Checkpoint::open(checkpoint, key).ok()?;
+        (checkpoint.size == self.size()).then_some(checkpoint.root)
+    }
+
     /// End of input. `signed_root` is the root that a checkpoint whose signature has been
     /// checked gives for this size, if there is one: it pins a chain break at the last link to
     /// the right event. A root read from a checkpoint that was not opened with the key must
@@ -626,6 +635,24 @@ pub fn check_checkpoint(
     check_root(verified, checkpoint, check)
 }
 
+/// Check the checkpoint an export carries, which must be of the whole ledger: signed by its
+/// key, for its origin, of its size, with its root. The size is compared only once the
+/// signature holds, since only then is it the key's word.
+pub fn check_whole_checkpoint(verified: &Verified, text: &str) -> Result<Checkpoint, Failure> {
+    let checkpoint = open_checkpoint(verified, text, Check::MerkleRoot)?;
+    if checkpoint.size != verified.size {
+        return Err(fail(
+            Check::MerkleRoot,
+            None,
+            format!(
+                "the export's checkpoint is signed for {} events, but the export holds {}: events were removed or added",
+                checkpoint.size, verified.size
+            ),
+        ));
+    }
+    check_root(verified, checkpoint, Check::MerkleRoot)
+}
+
 /// The note a saved checkpoint file holds: the file must be the signed note exactly as
 /// `kaohe checkpoint` prints it (FORMAT.md 5.3): UTF-8 without a byte order mark, lines ending
 /// in a line feed alone, and nothing after the last signature line's line feed. The note
@@ -741,6 +768,83 @@ pub struct Report {
     pub key_trusted: bool,
 }
 
+/// What the check of a data directory's stored Merkle nodes found wrong. The store finds it;
+/// the verdict (`merkle root`) says it in kaohe's words, whatever the storage library said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeDamage {
+    /// A node the ledger's size implies is missing.
+    Missing {
+        /// Its level.
+        level: u8,
+        /// Its index within the level.
+        index: u64,
+    },
+    /// The stored leaf hash of an event is not the hash of its bytes.
+    WrongLeaf(u64),
+    /// A stored node is not the hash of its two children.
+    WrongNode {
+        /// Its level.
+        level: u8,
+        /// Its index within the level.
+        index: u64,
+    },
+    /// A level of the tree holds another number of nodes than the size implies.
+    Count {
+        /// The level.
+        level: u8,
+        /// The nodes stored.
+        count: u64,
+        /// The nodes the size implies.
+        expected: u64,
+    },
+    /// More nodes are stored than the size implies.
+    Stray {
+        /// The nodes stored.
+        count: u64,
+        /// The nodes the size implies.
+        expected: u64,
+    },
+    /// The pages that hold the nodes do not read as they were written.
+    Pages,
+    /// Reading the nodes failed (the disk, not the file).
+    Unreadable,
+}
+
+impl fmt::Display for NodeDamage {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NodeDamage::Missing { level, index } => {
+                write!(formatter, "Merkle node ({level}, {index}) is missing")
+            }
+            NodeDamage::WrongLeaf(position) => write!(
+                formatter,
+                "the stored leaf hash of event {position} is not its hash"
+            ),
+            NodeDamage::WrongNode { level, index } => {
+                write!(formatter, "stored Merkle node ({level}, {index}) is wrong")
+            }
+            NodeDamage::Count {
+                level,
+                count,
+                expected,
+            } => write!(
+                formatter,
+                "level {level} has {count} stored nodes, {expected} expected"
+            ),
+            NodeDamage::Stray { count, expected } => {
+                write!(
+                    formatter,
+                    "{count} Merkle nodes stored, {expected} expected"
+                )
+            }
+            NodeDamage::Pages => {
+                formatter.write_str("the pages that hold the Merkle nodes are damaged")
+            }
+            NodeDamage::Unreadable => formatter.write_str("reading the file failed"),
+        }
+    }
+}
+
 /// The whole verification of one ledger: per-event checks as events arrive, then the key,
 /// the stored nodes (for a data directory) and every checkpoint.
 #[derive(Debug)]
@@ -805,13 +909,11 @@ impl LedgerCheck {
     /// The root the own checkpoint signs for the whole ledger, if it is of the whole ledger
     /// and opens with the key event 0 names: what pins a chain break at the last link.
     fn signed_root_of_all(&self) -> Option<Hash> {
-        let key = &self.verifier.genesis()?.verifier_key;
-        let checkpoint = Checkpoint::open(self.anchors.own.as_deref()?, key).ok()?;
-        (checkpoint.size == self.verifier.size()).then_some(checkpoint.root)
+        self.verifier.signed_root(self.anchors.own.as_deref()?)
     }
 
-    /// Finish: `stored_nodes` is the result of checking a data directory's Merkle nodes.
-    pub fn finish(self, stored_nodes: Option<Result<(), String>>) -> Result<Report, Failure> {
+    /// Finish: `stored_nodes` is what the check of a data directory's Merkle nodes found.
+    pub fn finish(self, stored_nodes: Option<Result<(), NodeDamage>>) -> Result<Report, Failure> {
         if let Some(failure) = self.failure {
             return Err(failure);
         }
@@ -832,26 +934,13 @@ impl LedgerCheck {
                 ),
             ));
         }
-        if let Some(Err(message)) = stored_nodes {
-            return Err(fail(Check::MerkleRoot, None, message));
+        if let Some(Err(damage)) = stored_nodes {
+            return Err(fail(Check::MerkleRoot, None, damage.to_string()));
         }
         let own = match anchors.own.as_deref() {
             None => None,
-            Some(text) => {
-                let checkpoint = open_checkpoint(&verified, text, Check::MerkleRoot)?;
-                // Only now, with its signature checked, is the checkpoint's size the key's word.
-                if self.own_is_whole && checkpoint.size != verified.size {
-                    return Err(fail(
-                        Check::MerkleRoot,
-                        None,
-                        format!(
-                            "the export's checkpoint is signed for {} events, but the export holds {}: events were removed or added",
-                            checkpoint.size, verified.size
-                        ),
-                    ));
-                }
-                Some(check_root(&verified, checkpoint, Check::MerkleRoot)?)
-            }
+            Some(text) if self.own_is_whole => Some(check_whole_checkpoint(&verified, text)?),
+            Some(text) => Some(check_checkpoint(&verified, text, Check::MerkleRoot)?),
         };
         for older in &anchors.stored {
             check_checkpoint(&verified, older, Check::CheckpointSignature)?;

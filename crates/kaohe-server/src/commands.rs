@@ -19,7 +19,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use kaohe_assess::Command;
 // Every command struct, each named once in the table below.
 use kaohe_assess::commands::*;
-use kaohe_engine::{ExecuteError, Executed, IssuedToken};
+use kaohe_engine::{Engine, ExecuteError, Executed, IssuedToken};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
@@ -125,12 +125,12 @@ impl Answer {
         }
     }
 
-    /// The values of the chosen fields for one request: each a fresh UUIDv7 (the one there is
-    /// is a token's id).
-    fn choose(self) -> Vec<(&'static str, String)> {
+    /// The values of the chosen fields for one request: each a new UUIDv7 by the engine's
+    /// clock (the one there is is a token's id).
+    fn choose(self, engine: &Engine) -> Vec<(&'static str, String)> {
         self.chosen()
             .iter()
-            .map(|field| (*field, Uuid::now_v7().to_string()))
+            .map(|field| (*field, engine.new_id().to_string()))
             .collect()
     }
 }
@@ -211,7 +211,7 @@ async fn handle(
     parameters: &RawPathParams,
     request: Request,
 ) -> Result<Response, Response> {
-    let chosen = route.answer.choose();
+    let chosen = route.answer.choose(&state.engine);
     let given: Vec<Given<'_>> = parameters
         .iter()
         .chain(chosen.iter().map(|(field, value)| (*field, value.as_str())))

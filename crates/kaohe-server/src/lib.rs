@@ -4,7 +4,8 @@
 //! the annotations of the other handlers. Every request goes through the same limits; every
 //! error is `application/problem+json`.
 //!
-//! Architecture Invariant: this is the only crate that knows HTTP.
+//! Architecture Invariant: this is the only crate that serves HTTP (`serve`, `bind`): others
+//! run the service through them, and the mirror and the bench make requests as clients.
 
 mod auth;
 mod commands;

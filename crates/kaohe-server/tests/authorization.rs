@@ -292,6 +292,14 @@ fn every_command_is_allowed_to_exactly_the_people_the_rules_name() {
         false,
     );
     let token_id = issued[0].json()["token_id"].as_str().unwrap().to_owned();
+    // The service chooses the token's id by the engine's clock, the clock of the act.
+    let (seconds, _) = uuid::Uuid::parse_str(&token_id)
+        .unwrap()
+        .get_timestamp()
+        .unwrap()
+        .to_unix();
+    let act: jiff::Timestamp = "2026-04-28T10:10:00+08:00".parse().unwrap();
+    assert_eq!(seconds as i64, act.as_second());
     check(
         &town,
         "2026-04-28T10:15:00+08:00",

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use kaohe_ledger::event::EventError;
-use kaohe_ledger::verify::Failure;
+use kaohe_ledger::verify::{Failure, NodeDamage};
 use uuid::Uuid;
 
 use crate::writer::BATCH_EVENTS_MAX;
@@ -243,9 +243,10 @@ pub enum GenesisError {
         /// The draft's type.
         event_type: String,
     },
-    /// The time zone it names is not one this system knows.
-    #[error("its time_zone is not one this system knows")]
-    TimeZone(#[source] jiff::Error),
+    /// The time zone it names is not a name of the IANA time zone database, spelled as the
+    /// database spells it.
+    #[error("its time_zone is refused")]
+    TimeZone(#[source] kaohe_ledger::genesis::TimeZoneError),
     /// The sealed event fails the checks verification makes of event 0.
     #[error("{0}")]
     Refused(Failure),
@@ -413,6 +414,40 @@ pub enum ReadError {
     /// The read found the file damaged.
     #[error("the stored ledger is damaged")]
     Damaged(#[source] Damage),
+}
+
+impl ReadError {
+    /// What a failed `Snapshot::check_stored_nodes` comes to in a verification's verdict: the
+    /// node found wrong, pages that do not read as written, or a read that failed. The storage
+    /// library's own words stay out of it.
+    pub fn node_damage(&self) -> NodeDamage {
+        match self {
+            ReadError::Damaged(Damage::MissingNode { level, index }) => NodeDamage::Missing {
+                level: *level,
+                index: *index,
+            },
+            ReadError::Damaged(Damage::WrongLeaf(position)) => NodeDamage::WrongLeaf(*position),
+            ReadError::Damaged(Damage::WrongNode { level, index }) => NodeDamage::WrongNode {
+                level: *level,
+                index: *index,
+            },
+            ReadError::Damaged(Damage::NodeCount {
+                level,
+                count,
+                expected,
+            }) => NodeDamage::Count {
+                level: *level,
+                count: *count,
+                expected: *expected,
+            },
+            ReadError::Damaged(Damage::StrayNodes { count, expected }) => NodeDamage::Stray {
+                count: *count,
+                expected: *expected,
+            },
+            ReadError::Damaged(_) => NodeDamage::Pages,
+            ReadError::Storage(_) | ReadError::OutOfRange(_) => NodeDamage::Unreadable,
+        }
+    }
 }
 
 impl From<Fault> for ReadError {

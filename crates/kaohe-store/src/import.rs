@@ -9,7 +9,7 @@ use std::sync::mpsc::sync_channel;
 use kaohe_ledger::Hash;
 use kaohe_ledger::merkle::Frontier;
 use kaohe_ledger::verify::{
-    Check, Failure, Genesis, LedgerVerifier, PreparedEvent, check_checkpoint, checkpoint_size,
+    Failure, Genesis, LedgerVerifier, PreparedEvent, check_whole_checkpoint, checkpoint_size,
 };
 use redb::Database;
 
@@ -286,37 +286,21 @@ fn import_into<B: AsRef<[u8]> + Send + Sync>(
 }
 
 /// Check the end of the ledger and the export's checkpoint (which must be of the whole
-/// ledger), and store the checkpoint.
+/// ledger) as `kaohe verify` checks an export, and store the checkpoint. The checkpoint's root
+/// pins a chain break at the last link, and its size is compared with the events, only once
+/// its signature by the key event 0 names holds.
 fn finish(
     db: &Database,
     writing: Writing,
     checkpoint: Option<&str>,
 ) -> Result<Imported, ImportError> {
-    let size = writing.verifier.size();
-    let stated_size = checkpoint.map(checkpoint_size);
-    let signed_root = checkpoint.and_then(|text| {
-        let (body, _) = kaohe_ledger::note::split_note(text).ok()?;
-        let parsed = kaohe_ledger::note::Checkpoint::parse_body(&body).ok()?;
-        (parsed.size == size).then_some(parsed.root)
-    });
+    let signed_root = checkpoint.and_then(|text| writing.verifier.signed_root(text));
     let verified = writing
         .verifier
         .finish(signed_root.as_ref())
         .map_err(ImportError::Invalid)?;
     if let Some(text) = checkpoint {
-        if let Some(Some(stated)) = stated_size
-            && stated != size
-        {
-            return Err(ImportError::Invalid(Failure {
-                check: Check::MerkleRoot,
-                event: None,
-                message: format!(
-                    "the export's checkpoint vouches for {stated} events, the export holds {size}: events were removed or added"
-                ),
-            }));
-        }
-        let checked =
-            check_checkpoint(&verified, text, Check::MerkleRoot).map_err(ImportError::Invalid)?;
+        let checked = check_whole_checkpoint(&verified, text).map_err(ImportError::Invalid)?;
         let txn = begin(db)?;
         {
             let mut table = txn.open_table(CHECKPOINTS).map_err(failed)?;

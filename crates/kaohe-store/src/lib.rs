@@ -168,7 +168,8 @@ fn backend_length(backend: &impl redb::StorageBackend) -> Result<u64, OpenError>
         .map_err(|error| OpenError::Storage(StorageError::from_io(error)))
 }
 
-/// Check that `genesis` can be event 0 and return the time zone it names.
+/// Check that `genesis` can be event 0 and return the time zone it names, before anything is
+/// written.
 fn check_genesis(genesis: &EventDraft) -> Result<jiff::tz::TimeZone, OpenError> {
     let invalid = OpenError::InvalidGenesis;
     genesis
@@ -179,8 +180,12 @@ fn check_genesis(genesis: &EventDraft) -> Result<jiff::tz::TimeZone, OpenError> 
             event_type: genesis.event_type.clone(),
         }));
     }
+    // The zone as `kaohe init` and verification read it: a name of the IANA database spelled
+    // exactly as the database spells it. The database's own lookup ignores case, and a ledger
+    // created under `asia/shanghai` would fail every verification.
     let time_zone = genesis.payload["time_zone"].as_str().unwrap_or_default();
-    jiff::tz::TimeZone::get(time_zone).map_err(|error| invalid(GenesisError::TimeZone(error)))
+    kaohe_ledger::genesis::time_zone(time_zone)
+        .map_err(|error| invalid(GenesisError::TimeZone(error)))
 }
 
 impl Store {
@@ -689,7 +694,8 @@ impl Snapshot {
 
     /// Check every stored Merkle node: each leaf is the hash of its event, each higher node
     /// the hash of its two children, and there are exactly as many as the size implies. One
-    /// sequential pass per level. What is wrong is `ReadError::Damaged`.
+    /// sequential pass per level. What is wrong is `ReadError::Damaged`; a verification takes
+    /// it as `ReadError::node_damage` says it.
     pub fn check_stored_nodes(&self) -> Result<(), ReadError> {
         let damaged = |damage: Damage| Err(ReadError::Damaged(damage));
         let table = &self.nodes.table;

@@ -3,7 +3,7 @@
 
 use kaohe_ledger::event::EventDraft;
 use kaohe_ledger::note::{Checkpoint, SignerKey};
-use kaohe_ledger::verify::Check;
+use kaohe_ledger::verify::{Anchors, Check, Failure, export_checkpoint_line, verify_export_bytes};
 use kaohe_store::{Expect, ImportError, ImportOptions, OpenError, Store, StoreOptions};
 use kaohe_testkit::store::verify_all;
 use kaohe_testkit::{ORIGIN, genesis, signer};
@@ -211,6 +211,84 @@ fn damaged_exports_are_refused_at_the_first_bad_event() {
     assert_eq!(
         failed_check(&refused(&events[1..], None)),
         (Check::Positions, Some(0))
+    );
+}
+
+/// The bytes of event `at` with one character of its record changed: still a valid event, but
+/// with another leaf hash, so the link after it breaks.
+fn altered(events: &[Vec<u8>], at: usize) -> Vec<Vec<u8>> {
+    let mut altered = events.to_vec();
+    let text = "走访".as_bytes();
+    let found = altered[at]
+        .windows(text.len())
+        .position(|window| window == text)
+        .unwrap();
+    altered[at][found + 2] ^= 0x01;
+    altered
+}
+
+/// What `kaohe verify` finds wrong with the export of these events and checkpoint.
+fn verify_verdict(events: &[Vec<u8>], checkpoint: &str) -> Failure {
+    let mut file = Vec::new();
+    for event in events {
+        file.extend_from_slice(event);
+        file.push(b'\n');
+    }
+    file.extend_from_slice(&export_checkpoint_line(checkpoint));
+    file.push(b'\n');
+    let (_, outcome) = verify_export_bytes(&file, Anchors::default());
+    outcome.expect_err("the export verifies")
+}
+
+#[test]
+fn an_import_refuses_an_export_with_the_verdict_of_kaohe_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let (events, checkpoint) = export(&dir, 30);
+    let root = Checkpoint::open(&checkpoint, &signer().verifier())
+        .unwrap()
+        .root;
+    // The same origin's name, but another key: a checkpoint anyone could have written.
+    let forger = SignerKey::from_seed("kaohe.test/import", [1; 32]).unwrap();
+    let forged = |size: u64| {
+        Checkpoint {
+            origin: "kaohe.test/import".into(),
+            size,
+            root,
+        }
+        .sign(&forger)
+        .unwrap()
+    };
+    let last_link_broken = altered(&events, 28);
+    let cases: [(&str, &[Vec<u8>], String); 4] = [
+        // The signed root pins the break at the last link on event 28.
+        ("signed root", &last_link_broken, checkpoint.clone()),
+        // A root nobody signed pins nothing: both events are named.
+        ("unsigned root", &last_link_broken, forged(30)),
+        ("cut short", &events[..25], checkpoint.clone()),
+        // A size nobody signed is not compared with the events.
+        ("unsigned size", &events, forged(25)),
+    ];
+    for (case, events, checkpoint) in cases {
+        let expected = verify_verdict(events, &checkpoint);
+        match refused(events, Some(&checkpoint)) {
+            ImportError::Invalid(failure) => assert_eq!(failure, expected, "{case}"),
+            other => panic!("{case}: expected a verification failure, got {other}"),
+        }
+    }
+    // The verdicts themselves, as kaohe verify gives them.
+    assert_eq!(
+        verify_verdict(&last_link_broken, &checkpoint).event,
+        Some(28)
+    );
+    assert!(
+        verify_verdict(&last_link_broken, &forged(30))
+            .message
+            .ends_with("event 28 or event 29 was altered")
+    );
+    assert!(
+        verify_verdict(&events, &forged(25))
+            .message
+            .starts_with("not signed by this ledger's key")
     );
 }
 

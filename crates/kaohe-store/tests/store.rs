@@ -1,11 +1,18 @@
 //! The store against its promises: durable appends answered once, retries, conflicts,
 //! conditional appends, group commit under concurrency, reopening, and proofs from stored nodes.
 
+use std::sync::Arc;
+
 use jiff::SignedDuration;
 use kaohe_ledger::event::EventDraft;
+use kaohe_ledger::genesis::TimeZoneError;
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::{naive_root, verify_consistency, verify_inclusion};
-use kaohe_store::{AppendError, Appended, Expect, OpenError, SideWrite, Store, StoreOptions};
+use kaohe_ledger::verify::{Anchors, Check, LedgerCheck};
+use kaohe_store::{
+    AppendError, Appended, Damage, Expect, GenesisError, OpenError, ReadError, SideWrite,
+    StorageError, Store, StoreOptions,
+};
 use kaohe_testkit::store::{create, verify_all};
 use kaohe_testkit::{ScriptedClock, genesis};
 use serde_json::json;
@@ -216,6 +223,29 @@ fn a_reopened_ledger_continues_the_same_chain() {
         Store::open(&dir.path().join("none.redb"), StoreOptions::default()),
         Err(OpenError::NotFound(_))
     ));
+}
+
+#[test]
+fn a_time_zone_not_spelled_as_the_iana_database_spells_it_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.redb");
+    let mut genesis = genesis();
+    genesis.payload["time_zone"] = json!("asia/shanghai");
+    let refused = Store::create(&path, &genesis, StoreOptions::default());
+    assert!(
+        matches!(
+            &refused,
+            Err(OpenError::InvalidGenesis(GenesisError::TimeZone(
+                TimeZoneError::Misspelled { canonical, .. }
+            ))) if canonical == "Asia/Shanghai"
+        ),
+        "{:?}",
+        refused.err()
+    );
+    // Refused before the file was made: nothing is left to block a second try.
+    assert!(!path.exists());
+    genesis.payload["time_zone"] = json!("Asia/Shanghai");
+    Store::create(&path, &genesis, StoreOptions::default()).unwrap();
 }
 
 #[test]
@@ -450,4 +480,55 @@ fn sealed_events_extend_a_copy_byte_for_byte_and_nothing_else_does() {
     assert_eq!(copy.head().unwrap(), source.head().unwrap());
     copied.check_stored_nodes().unwrap();
     verify_all(&copy);
+}
+
+#[test]
+fn what_the_node_check_finds_is_told_in_kaohes_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = new_store(&dir);
+    for day in 0..6 {
+        store.append(entry(day), Expect::Any).unwrap();
+    }
+    let snapshot = store.snapshot().unwrap();
+    let verdict = |found: ReadError| {
+        let mut check = LedgerCheck::new(Anchors::default());
+        snapshot
+            .for_each_event(0, |_, bytes| check.push(bytes))
+            .unwrap();
+        let nodes = Err(found.node_damage());
+        let failure = check.finish(Some(nodes)).unwrap_err();
+        assert_eq!((failure.check, failure.event), (Check::MerkleRoot, None));
+        failure.message
+    };
+    assert_eq!(
+        verdict(ReadError::Damaged(Damage::WrongLeaf(4))),
+        "the stored leaf hash of event 4 is not its hash"
+    );
+    assert_eq!(
+        verdict(ReadError::Damaged(Damage::MissingNode {
+            level: 1,
+            index: 2
+        })),
+        "Merkle node (1, 2) is missing"
+    );
+    // Damage the nodes' check did not name, and a read the disk failed, are said in kaohe's
+    // words, never in the words of the library below.
+    assert_eq!(
+        verdict(ReadError::Damaged(Damage::NoEvents)),
+        "the pages that hold the Merkle nodes are damaged"
+    );
+    let disk = std::io::Error::other("redb: page 12 failed its checksum");
+    assert_eq!(
+        verdict(ReadError::Storage(StorageError::Io(Arc::new(disk)))),
+        "reading the file failed"
+    );
+    // And a ledger whose nodes hold checks out.
+    let mut check = LedgerCheck::new(Anchors::default());
+    snapshot
+        .for_each_event(0, |_, bytes| check.push(bytes))
+        .unwrap();
+    let nodes = snapshot
+        .check_stored_nodes()
+        .map_err(|error| error.node_damage());
+    assert_eq!(check.finish(Some(nodes)).unwrap().verified.size, 7);
 }

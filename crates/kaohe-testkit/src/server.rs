@@ -200,9 +200,10 @@ impl Town {
             .block_on(kaohe_server::bind("127.0.0.1:0".parse().unwrap()))
             .unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = kaohe_server::router(self.state.clone());
-        self.runtime
-            .spawn(async move { axum::serve(listener, router).await });
+        let state = self.state.clone();
+        self.runtime.spawn(async move {
+            kaohe_server::serve(listener, state, std::future::pending()).await
+        });
         addr
     }
 }
