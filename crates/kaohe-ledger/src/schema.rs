@@ -130,6 +130,94 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
         "event.schema.json",
         include_str!("../../../schemas/event.schema.json"),
     ),
+    (
+        "payloads/unit_registered.v1.schema.json",
+        include_str!("../../../schemas/payloads/unit_registered.v1.schema.json"),
+    ),
+    (
+        "payloads/unit_leader_assigned.v1.schema.json",
+        include_str!("../../../schemas/payloads/unit_leader_assigned.v1.schema.json"),
+    ),
+    (
+        "payloads/indicator_assigned.v1.schema.json",
+        include_str!("../../../schemas/payloads/indicator_assigned.v1.schema.json"),
+    ),
+    (
+        "payloads/city_scores_recorded.v1.schema.json",
+        include_str!("../../../schemas/payloads/city_scores_recorded.v1.schema.json"),
+    ),
+    (
+        "payloads/last_place_consequence_due.v1.schema.json",
+        include_str!("../../../schemas/payloads/last_place_consequence_due.v1.schema.json"),
+    ),
+    (
+        "payloads/last_place_consequence_fulfilled.v1.schema.json",
+        include_str!("../../../schemas/payloads/last_place_consequence_fulfilled.v1.schema.json"),
+    ),
+    (
+        "payloads/village_scores_given.v1.schema.json",
+        include_str!("../../../schemas/payloads/village_scores_given.v1.schema.json"),
+    ),
+    (
+        "payloads/village_ranking_published.v1.schema.json",
+        include_str!("../../../schemas/payloads/village_ranking_published.v1.schema.json"),
+    ),
+    (
+        "payloads/village_pay_adjusted.v1.schema.json",
+        include_str!("../../../schemas/payloads/village_pay_adjusted.v1.schema.json"),
+    ),
+    (
+        "payloads/village_report_given.v1.schema.json",
+        include_str!("../../../schemas/payloads/village_report_given.v1.schema.json"),
+    ),
+    (
+        "payloads/spot_check_recorded.v1.schema.json",
+        include_str!("../../../schemas/payloads/spot_check_recorded.v1.schema.json"),
+    ),
+    (
+        "payloads/absence_justified.v1.schema.json",
+        include_str!("../../../schemas/payloads/absence_justified.v1.schema.json"),
+    ),
+    (
+        "payloads/absence_reviewed.v1.schema.json",
+        include_str!("../../../schemas/payloads/absence_reviewed.v1.schema.json"),
+    ),
+    (
+        "payloads/key_task_registered.v1.schema.json",
+        include_str!("../../../schemas/payloads/key_task_registered.v1.schema.json"),
+    ),
+    (
+        "payloads/key_task_progress_reported.v1.schema.json",
+        include_str!("../../../schemas/payloads/key_task_progress_reported.v1.schema.json"),
+    ),
+    (
+        "payloads/key_task_followed_up.v1.schema.json",
+        include_str!("../../../schemas/payloads/key_task_followed_up.v1.schema.json"),
+    ),
+    (
+        "payloads/key_tasks_reviewed.v1.schema.json",
+        include_str!("../../../schemas/payloads/key_tasks_reviewed.v1.schema.json"),
+    ),
+    (
+        "payloads/list_item_opened.v1.schema.json",
+        include_str!("../../../schemas/payloads/list_item_opened.v1.schema.json"),
+    ),
+    (
+        "payloads/list_item_analysed.v1.schema.json",
+        include_str!("../../../schemas/payloads/list_item_analysed.v1.schema.json"),
+    ),
+    (
+        "payloads/list_item_closed.v1.schema.json",
+        include_str!("../../../schemas/payloads/list_item_closed.v1.schema.json"),
+    ),
+    (
+        "payloads/list_item_verified.v1.schema.json",
+        include_str!("../../../schemas/payloads/list_item_verified.v1.schema.json"),
+    ),
+    (
+        "payloads/list_item_reopened.v1.schema.json",
+        include_str!("../../../schemas/payloads/list_item_reopened.v1.schema.json"),
+    ),
 ];
 
 /// The event types and payload versions this build knows, each with its payload schema file.
@@ -220,6 +308,116 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
     ),
     ("token_issued", 1, "payloads/token_issued.v1.schema.json"),
     ("token_revoked", 1, "payloads/token_revoked.v1.schema.json"),
+    (
+        "unit_registered",
+        1,
+        "payloads/unit_registered.v1.schema.json",
+    ),
+    (
+        "unit_leader_assigned",
+        1,
+        "payloads/unit_leader_assigned.v1.schema.json",
+    ),
+    (
+        "indicator_assigned",
+        1,
+        "payloads/indicator_assigned.v1.schema.json",
+    ),
+    (
+        "city_scores_recorded",
+        1,
+        "payloads/city_scores_recorded.v1.schema.json",
+    ),
+    (
+        "last_place_consequence_due",
+        1,
+        "payloads/last_place_consequence_due.v1.schema.json",
+    ),
+    (
+        "last_place_consequence_fulfilled",
+        1,
+        "payloads/last_place_consequence_fulfilled.v1.schema.json",
+    ),
+    (
+        "village_scores_given",
+        1,
+        "payloads/village_scores_given.v1.schema.json",
+    ),
+    (
+        "village_ranking_published",
+        1,
+        "payloads/village_ranking_published.v1.schema.json",
+    ),
+    (
+        "village_pay_adjusted",
+        1,
+        "payloads/village_pay_adjusted.v1.schema.json",
+    ),
+    (
+        "village_report_given",
+        1,
+        "payloads/village_report_given.v1.schema.json",
+    ),
+    (
+        "spot_check_recorded",
+        1,
+        "payloads/spot_check_recorded.v1.schema.json",
+    ),
+    (
+        "absence_justified",
+        1,
+        "payloads/absence_justified.v1.schema.json",
+    ),
+    (
+        "absence_reviewed",
+        1,
+        "payloads/absence_reviewed.v1.schema.json",
+    ),
+    (
+        "key_task_registered",
+        1,
+        "payloads/key_task_registered.v1.schema.json",
+    ),
+    (
+        "key_task_progress_reported",
+        1,
+        "payloads/key_task_progress_reported.v1.schema.json",
+    ),
+    (
+        "key_task_followed_up",
+        1,
+        "payloads/key_task_followed_up.v1.schema.json",
+    ),
+    (
+        "key_tasks_reviewed",
+        1,
+        "payloads/key_tasks_reviewed.v1.schema.json",
+    ),
+    (
+        "list_item_opened",
+        1,
+        "payloads/list_item_opened.v1.schema.json",
+    ),
+    (
+        "list_item_analysed",
+        1,
+        "payloads/list_item_analysed.v1.schema.json",
+    ),
+    (
+        "list_item_closed",
+        1,
+        "payloads/list_item_closed.v1.schema.json",
+    ),
+    (
+        "list_item_verified",
+        1,
+        "payloads/list_item_verified.v1.schema.json",
+    ),
+    (
+        "list_item_reopened",
+        1,
+        "payloads/list_item_reopened.v1.schema.json",
+    ),
 ];
 
 /// Refuses every retrieval: the whole-event schema embeds everything it refers to, so asking
@@ -510,7 +708,7 @@ mod tests {
             ),
             (
                 &|e| e["actor"]["role"] = "emperor".into(),
-                "/actor/role: \"emperor\" must be one of \"cadre\", \"area_chief\", \"supervising_leader\", \"party_secretary\", \"mayor\", \"party_committee\", \"office\", \"discipline_inspector\", \"system\"",
+                "/actor/role: \"emperor\" must be one of \"cadre\", \"area_chief\", \"supervising_leader\", \"party_secretary\", \"mayor\", \"party_committee\", \"office\", \"discipline_inspector\", \"system\", \"unit_leader\"",
             ),
             (
                 &|e| e["payload_version"] = 0.into(),
