@@ -12,6 +12,9 @@ use crate::period::{Month, Period, Quarter};
 use crate::policy::Policy;
 use crate::words::{Kind, Outcome};
 
+// The commands of units, indicators, rankings, spot checks, key tasks and the three lists.
+pub use crate::units::commands::*;
+
 /// A cadre writes the entry of a working day (一天两行字), for themselves.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -395,4 +398,44 @@ commands! {
     IssueToken,
     /// The office revokes a bearer token.
     RevokeToken,
+    /// The office registers a unit.
+    RegisterUnit,
+    /// The office names a unit's leader.
+    AssignUnitLeader,
+    /// The office names who answers for an indicator.
+    AssignIndicator,
+    /// The office records the city's scores of an indicator.
+    RecordCityScores,
+    /// The decision, statement or self-criticism a last place calls for.
+    FulfilConsequence,
+    /// A department's head scores the villages.
+    ScoreVillages,
+    /// The office publishes the village ranking.
+    PublishVillageRanking,
+    /// A village's leader reports on the quarter.
+    ReportVillageWork,
+    /// The office or the supervision office records a spot check.
+    RecordSpotCheck,
+    /// An absent person justifies the absence.
+    JustifyAbsence,
+    /// The supervising leader reviews a justification.
+    ReviewAbsence,
+    /// The office registers a key task.
+    RegisterKeyTask,
+    /// A key task's owner reports progress.
+    ReportKeyTaskProgress,
+    /// The supervision office follows up a key task.
+    FollowUpKeyTask,
+    /// The mayor reviews the year's key tasks.
+    ReviewKeyTasks,
+    /// An item is opened on the three lists.
+    OpenListItem,
+    /// The person responsible analyses an item.
+    AnalyseListItem,
+    /// The person responsible closes an item.
+    CloseListItem,
+    /// Someone else verifies a closed item.
+    VerifyListItem,
+    /// A problem found again reopens its item.
+    ReopenListItem,
 }

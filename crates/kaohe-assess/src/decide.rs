@@ -8,7 +8,8 @@ use uuid::Uuid;
 pub use crate::commands::Command;
 pub use crate::refusal::{Refusal, RefusalKind};
 use crate::rules::{
-    Context, appeals, decisions, follow_ups, policy, ratings, records, roster, tokens,
+    Context, appeals, decisions, follow_ups, key_tasks, policy, rankings, ratings, records, roster,
+    spot_checks, three_lists, tokens, units,
 };
 use crate::state::State;
 
@@ -75,5 +76,25 @@ pub fn decide(
         Command::CompleteRectification(command) => follow_ups::complete_rectification(&cx, command),
         Command::IssueToken(command) => tokens::issue_token(&cx, command),
         Command::RevokeToken(command) => tokens::revoke_token(&cx, command),
+        Command::RegisterUnit(command) => units::register_unit(&cx, command),
+        Command::AssignUnitLeader(command) => units::assign_unit_leader(&cx, command),
+        Command::AssignIndicator(command) => units::assign_indicator(&cx, command),
+        Command::RecordCityScores(command) => rankings::record_city_scores(&cx, command),
+        Command::FulfilConsequence(command) => rankings::fulfil_consequence(&cx, command),
+        Command::ScoreVillages(command) => rankings::score_villages(&cx, command),
+        Command::PublishVillageRanking(command) => rankings::publish_village_ranking(&cx, command),
+        Command::ReportVillageWork(command) => rankings::report_village_work(&cx, command),
+        Command::RecordSpotCheck(command) => spot_checks::record_spot_check(&cx, command),
+        Command::JustifyAbsence(command) => spot_checks::justify_absence(&cx, command),
+        Command::ReviewAbsence(command) => spot_checks::review_absence(&cx, command),
+        Command::RegisterKeyTask(command) => key_tasks::register_key_task(&cx, command),
+        Command::ReportKeyTaskProgress(command) => key_tasks::report_progress(&cx, command),
+        Command::FollowUpKeyTask(command) => key_tasks::follow_up(&cx, command),
+        Command::ReviewKeyTasks(command) => key_tasks::review_key_tasks(&cx, command),
+        Command::OpenListItem(command) => three_lists::open_item(&cx, command),
+        Command::AnalyseListItem(command) => three_lists::analyse_item(&cx, command),
+        Command::CloseListItem(command) => three_lists::close_item(&cx, command),
+        Command::VerifyListItem(command) => three_lists::verify_item(&cx, command),
+        Command::ReopenListItem(command) => three_lists::reopen_item(&cx, command),
     }
 }

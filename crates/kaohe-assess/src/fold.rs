@@ -90,7 +90,32 @@ impl State {
             EventType::RectificationCompleted => {
                 self.rectification_completed(fact, day, read(fact)?)?
             }
+            // Units, rankings, spot checks, key tasks and the three lists.
+            EventType::UnitRegistered
+            | EventType::UnitLeaderAssigned
+            | EventType::IndicatorAssigned
+            | EventType::CityScoresRecorded
+            | EventType::LastPlaceConsequenceDue
+            | EventType::LastPlaceConsequenceFulfilled
+            | EventType::VillageScoresGiven
+            | EventType::VillageRankingPublished
+            | EventType::VillagePayAdjusted
+            | EventType::VillageReportGiven
+            | EventType::SpotCheckRecorded
+            | EventType::AbsenceJustified
+            | EventType::AbsenceReviewed
+            | EventType::KeyTaskRegistered
+            | EventType::KeyTaskProgressReported
+            | EventType::KeyTaskFollowedUp
+            | EventType::KeyTasksReviewed
+            | EventType::ListItemOpened
+            | EventType::ListItemAnalysed
+            | EventType::ListItemClosed
+            | EventType::ListItemVerified
+            | EventType::ListItemReopened => self.units.apply(event_type, fact, day)?,
         }
+        // The units' findings read the ledger's today as the day of its latest event.
+        self.units.through = Some(day);
         self.events += 1;
         Ok(())
     }

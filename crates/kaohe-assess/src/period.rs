@@ -227,6 +227,11 @@ impl Quarter {
         self.year
     }
 
+    /// Its number in the year, 1 to 4.
+    pub fn number(self) -> u8 {
+        self.number as u8
+    }
+
     /// The four quarters of `year`.
     pub fn of_year(year: i16) -> [Quarter; 4] {
         [1, 2, 3, 4].map(|number| Quarter { year, number })

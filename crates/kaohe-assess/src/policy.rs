@@ -89,6 +89,10 @@ pub struct Policy {
     pub rectification_days: u32,
     /// Numeric scoring, or none while leaders judge freely.
     pub scoring: Option<Scoring>,
+    /// The units' rules (indicators, village criteria, last places, the three lists), absent in
+    /// the versions before they existed, so those keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<crate::units::policy::UnitsPolicy>,
 }
 
 /// Every adopted version, to find the one in force on a date.

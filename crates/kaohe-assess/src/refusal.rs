@@ -405,6 +405,9 @@ pub enum Refusal {
         /// The latest allowed.
         latest: Date,
     },
+    /// A rule of the units' part refused (`units::refusal`).
+    #[error(transparent)]
+    Units(crate::units::UnitsRefusal),
 }
 
 /// What kind of rule a refusal is, for callers that answer it (an HTTP status, say).
@@ -485,6 +488,7 @@ impl Refusal {
             Refusal::UnknownToken(..) => "unknown_token",
             Refusal::TokenRevoked(..) => "token_revoked",
             Refusal::DayOutOfRange { .. } => "day_out_of_range",
+            Refusal::Units(refusal) => refusal.code(),
         }
     }
 
@@ -552,6 +556,7 @@ impl Refusal {
             | Refusal::WrongSanction { .. }
             | Refusal::NoPlan(..)
             | Refusal::DayOutOfRange { .. } => RefusalKind::Invalid,
+            Refusal::Units(refusal) => refusal.kind(),
         }
     }
 }

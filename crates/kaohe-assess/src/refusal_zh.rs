@@ -164,6 +164,7 @@ impl Refusal {
                 earliest,
                 latest,
             } => day_out_of_range(*day, *earliest, *latest),
+            Refusal::Units(refusal) => refusal.in_chinese(),
         }
     }
 }

@@ -370,6 +370,8 @@ pub struct State {
     pub scores: BTreeMap<(String, Month, String), payload::Scores>,
     /// Bearer tokens by id.
     pub tokens: BTreeMap<Uuid, Token>,
+    /// Units, indicators, rankings, spot checks, key tasks and the three lists.
+    pub units: crate::units::UnitsState,
     /// How many events were folded in.
     pub events: u64,
 }

@@ -39,6 +39,28 @@ pub fn describe(event: &Value) -> String {
         | EventType::TalkHeld
         | EventType::RectificationPlanned
         | EventType::RectificationCompleted => describe_consequences(event_type, payload),
+        EventType::UnitRegistered
+        | EventType::UnitLeaderAssigned
+        | EventType::IndicatorAssigned
+        | EventType::CityScoresRecorded
+        | EventType::LastPlaceConsequenceDue
+        | EventType::LastPlaceConsequenceFulfilled
+        | EventType::VillageScoresGiven
+        | EventType::VillageRankingPublished
+        | EventType::VillagePayAdjusted
+        | EventType::VillageReportGiven
+        | EventType::SpotCheckRecorded
+        | EventType::AbsenceJustified
+        | EventType::AbsenceReviewed
+        | EventType::KeyTaskRegistered
+        | EventType::KeyTaskProgressReported
+        | EventType::KeyTaskFollowedUp
+        | EventType::KeyTasksReviewed
+        | EventType::ListItemOpened
+        | EventType::ListItemAnalysed
+        | EventType::ListItemClosed
+        | EventType::ListItemVerified
+        | EventType::ListItemReopened => crate::units::summary::describe(event_type, payload),
     }
 }
 

@@ -66,6 +66,9 @@ macro_rules! words {
     };
 }
 
+// The words of the units' part of the scheme (`units/words.rs`) are declared the same way.
+pub(crate) use words;
+
 words! {
     /// The role a person acts in (`common.schema.json#/$defs/role`).
     pub enum Role ("role") {
@@ -87,11 +90,15 @@ words! {
         DisciplineInspector = "discipline_inspector",
         /// The rules themselves, for the events they derive (sanctions and revocations).
         System = "system",
+        /// 单位负责人: someone acting as the leader of a unit (a village's head reporting, a
+        /// department's head scoring the villages, the supervision office's head), which is an
+        /// assignment of the unit's, not a role the office gives.
+        UnitLeader = "unit_leader",
     }
 }
 
 impl Role {
-    /// The roles a person can be given: every one but `system`.
+    /// The roles a person can be given: every one but `system` and `unit_leader`.
     pub const ASSIGNABLE: [Role; 8] = [
         Role::Cadre,
         Role::AreaChief,
@@ -118,7 +125,7 @@ impl Role {
 
     /// Whether a person can be given it.
     pub fn is_assignable(self) -> bool {
-        self != Role::System
+        !matches!(self, Role::System | Role::UnitLeader)
     }
 
     /// Whether it reads and verifies everything.
@@ -147,6 +154,7 @@ impl Role {
             Role::Office => "党政办",
             Role::DisciplineInspector => "纪检",
             Role::System => "系统",
+            Role::UnitLeader => "单位负责人",
         }
     }
 }
@@ -206,6 +214,50 @@ words! {
         TokenIssued = "token_issued",
         /// The office revoked a bearer token.
         TokenRevoked = "token_revoked",
+        /// The office registers a unit: the township, a village, a department.
+        UnitRegistered = "unit_registered",
+        /// The office names a unit's leader from a day.
+        UnitLeaderAssigned = "unit_leader_assigned",
+        /// The office names who answers for an indicator from a day.
+        IndicatorAssigned = "indicator_assigned",
+        /// The office records the city's scores of an indicator for a quarter.
+        CityScoresRecorded = "city_scores_recorded",
+        /// A last place calls for a decision, a statement or a self-criticism.
+        LastPlaceConsequenceDue = "last_place_consequence_due",
+        /// The decision, statement or self-criticism is made.
+        LastPlaceConsequenceFulfilled = "last_place_consequence_fulfilled",
+        /// A department scores the villages on a criterion for a quarter.
+        VillageScoresGiven = "village_scores_given",
+        /// The office publishes the village ranking of a quarter.
+        VillageRankingPublished = "village_ranking_published",
+        /// A published ranking changes a village's cadres' pay.
+        VillagePayAdjusted = "village_pay_adjusted",
+        /// A village's leader reports on the quarter (述职).
+        VillageReportGiven = "village_report_given",
+        /// An unannounced spot check is recorded.
+        SpotCheckRecorded = "spot_check_recorded",
+        /// An absent person says why.
+        AbsenceJustified = "absence_justified",
+        /// The supervising leader accepts the justification or not.
+        AbsenceReviewed = "absence_reviewed",
+        /// The office registers a key task.
+        KeyTaskRegistered = "key_task_registered",
+        /// A key task's owner reports progress.
+        KeyTaskProgressReported = "key_task_progress_reported",
+        /// The supervision office follows up a key task, or inspects it.
+        KeyTaskFollowedUp = "key_task_followed_up",
+        /// The mayor reviews the year's key tasks item by item.
+        KeyTasksReviewed = "key_tasks_reviewed",
+        /// An item is put on the three lists.
+        ListItemOpened = "list_item_opened",
+        /// The person responsible states an item's cause and measure.
+        ListItemAnalysed = "list_item_analysed",
+        /// The person responsible closes an item.
+        ListItemClosed = "list_item_closed",
+        /// Someone else verifies an item closed.
+        ListItemVerified = "list_item_verified",
+        /// An item's problem is found again.
+        ListItemReopened = "list_item_reopened",
     }
 }
 
@@ -239,6 +291,28 @@ impl EventType {
             EventType::RectificationCompleted => "整改完成",
             EventType::TokenIssued => "签发令牌",
             EventType::TokenRevoked => "吊销令牌",
+            EventType::UnitRegistered => "登记单位",
+            EventType::UnitLeaderAssigned => "明确单位负责人",
+            EventType::IndicatorAssigned => "明确指标分工",
+            EventType::CityScoresRecorded => "录入全市考核排名",
+            EventType::LastPlaceConsequenceDue => "倒数第一后续事项",
+            EventType::LastPlaceConsequenceFulfilled => "完成倒数第一后续事项",
+            EventType::VillageScoresGiven => "村级考核赋分",
+            EventType::VillageRankingPublished => "公示村级考核排名",
+            EventType::VillagePayAdjusted => "村干部待遇挂钩",
+            EventType::VillageReportGiven => "村书记述职",
+            EventType::SpotCheckRecorded => "暗访抽查",
+            EventType::AbsenceJustified => "离岗说明",
+            EventType::AbsenceReviewed => "离岗认定",
+            EventType::KeyTaskRegistered => "登记重点工作",
+            EventType::KeyTaskProgressReported => "重点工作进展",
+            EventType::KeyTaskFollowedUp => "督查巡查",
+            EventType::KeyTasksReviewed => "重点工作逐项点评",
+            EventType::ListItemOpened => "列入三张清单",
+            EventType::ListItemAnalysed => "剖析原因",
+            EventType::ListItemClosed => "整改销号",
+            EventType::ListItemVerified => "核验销号",
+            EventType::ListItemReopened => "重新整改",
         }
     }
 }

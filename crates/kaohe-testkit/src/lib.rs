@@ -9,8 +9,9 @@
 //! against:
 //!
 //! - always: [`ledger`] (event 0, entries, fixed ids, sealing) and [`http`];
-//! - `rules`: [`roster`] (the people and the roster as commands) and [`given`] (the rules
-//!   alone, an act at a time);
+//! - `rules`: [`roster`] (the people and the roster as commands), [`given`] (the rules
+//!   alone, an act at a time) and [`units`] (the township's units, indicators and their
+//!   leaders);
 //! - `store`: [`clock`] (a clock the test moves) and [`store`] (ledgers in temporary
 //!   directories);
 //! - `engine`: [`engine`] (the township recorded through the engine);
@@ -26,6 +27,8 @@ pub mod ledger;
 pub mod given;
 #[cfg(feature = "rules")]
 pub mod roster;
+#[cfg(feature = "rules")]
+pub mod units;
 
 #[cfg(feature = "store")]
 pub mod clock;

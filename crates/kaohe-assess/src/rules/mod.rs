@@ -7,11 +7,16 @@
 pub(crate) mod appeals;
 pub(crate) mod decisions;
 pub(crate) mod follow_ups;
+pub(crate) mod key_tasks;
 pub(crate) mod policy;
+pub(crate) mod rankings;
 pub(crate) mod ratings;
 pub(crate) mod records;
 pub(crate) mod roster;
+pub(crate) mod spot_checks;
+pub(crate) mod three_lists;
 pub(crate) mod tokens;
+pub(crate) mod units;
 
 use jiff::civil::Date;
 use kaohe_ledger::event::{Actor, EventDraft};
