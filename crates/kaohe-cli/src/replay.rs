@@ -32,8 +32,8 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode> {
         .quarter
         .parse()
         .with_context(|| format!("--quarter {} is not a quarter like 2026-Q1", args.quarter))?;
-    let store = data_dir::open(&args.data)?;
-    let snapshot = store.snapshot()?;
+    let (file, _) = data_dir::read(&args.data)?;
+    let snapshot = file.snapshot()?;
     let events = kaohe_engine::read_events(&snapshot)?;
     let state = match State::from_events(events.iter().map(Fact::from)) {
         Ok(state) => state,

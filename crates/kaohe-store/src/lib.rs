@@ -7,6 +7,7 @@ mod error;
 #[cfg(feature = "fault-injection")]
 pub mod fault;
 mod import;
+mod read_only;
 mod tables;
 mod writer;
 
@@ -433,7 +434,7 @@ impl Store {
 
     /// A consistent view of the ledger as of now.
     pub fn snapshot(&self) -> Result<Snapshot, ReadError> {
-        Snapshot::of(&self.inner.db)
+        Snapshot::of(self.inner.db.as_ref())
     }
 
     /// The head as of now.
@@ -442,11 +443,29 @@ impl Store {
     }
 }
 
-/// A ledger file opened only to be read and checked, as `kaohe verify` reads it: no head
-/// check and no writer, so that a damaged ledger can still be read up to its first bad event.
+/// A ledger file opened only to be read: no head check and no writer, so that a damaged
+/// ledger can still be read up to its first bad event, and not a byte of the file changes.
+///
+/// `kaohe verify`, `replay`, `explain`, `export`, `prove` and a mirror's reads open the ledger
+/// this way: through redb's read-only database, which works on a file no one may write and
+/// leaves it byte for byte as it was. A file that a writer did not close (after a crash or a
+/// kill) needs its allocator state rebuilt before redb reads it; that repair is made on a
+/// copy-on-write view whose writes stay in memory, so the file is never changed either.
 pub struct LedgerFile {
-    db: Database,
+    db: ReadDatabase,
 }
+
+/// The two ways a file is read without writing it.
+enum ReadDatabase {
+    /// redb's read-only database: a file closed cleanly.
+    ReadOnly(redb::ReadOnlyDatabase),
+    /// A file repaired in memory through a copy-on-write view.
+    Repaired(Database),
+}
+
+/// The bytes of the file a reader's redb cache holds: every event is read once, in order, so
+/// a large cache only holds pages that will not be read again.
+const READER_CACHE_BYTES: usize = 64 << 20;
 
 impl LedgerFile {
     /// Open the ledger file at `path` for reading.
@@ -454,29 +473,66 @@ impl LedgerFile {
         if !path.exists() {
             return Err(OpenError::NotFound(Location::File(path.to_path_buf())));
         }
-        let db = Database::open(path).map_err(|error| map_open_error(path, error))?;
+        let mut builder = redb::Builder::new();
+        builder.set_cache_size(READER_CACHE_BYTES);
+        let db = match builder.open_read_only(path) {
+            Ok(db) => ReadDatabase::ReadOnly(db),
+            Err(redb::DatabaseError::RepairAborted) => {
+                ReadDatabase::Repaired(open_copy_on_write(path, false)?)
+            }
+            Err(error) => return Err(map_open_error(path, error)),
+        };
         Ok(LedgerFile { db })
     }
 
     /// Check every page of the file at `path` against its checksum (redb's integrity check),
     /// then close it: damage anywhere in the committed trees, events or not, is found here.
-    /// It reads the whole file.
+    /// It reads the whole file, and writes none of it: the check runs on a copy-on-write view.
     pub fn check_pages(path: &Path) -> Result<(), OpenError> {
         if !path.exists() {
             return Err(OpenError::NotFound(Location::File(path.to_path_buf())));
         }
-        let db = redb::Builder::new()
-            .set_check_integrity_on_open(true)
-            .open(path)
-            .map_err(|error| map_open_error(path, error))?;
-        drop(db);
+        drop(open_copy_on_write(path, true)?);
         Ok(())
     }
 
     /// A view of the ledger as the file holds it.
     pub fn snapshot(&self) -> Result<Snapshot, ReadError> {
-        Snapshot::of(&self.db)
+        match &self.db {
+            ReadDatabase::ReadOnly(db) => Snapshot::of(db),
+            ReadDatabase::Repaired(db) => Snapshot::of(db),
+        }
     }
+
+    /// What event 0 says about the ledger, read and checked as `Store::open` checks it.
+    pub fn genesis(&self) -> Result<Genesis, ReadError> {
+        let snapshot = self.snapshot()?;
+        if snapshot.size() == 0 {
+            return Err(ReadError::Damaged(Damage::NoEvents));
+        }
+        let bytes = snapshot.event(0)?;
+        let parsed = parse_event(&bytes).map_err(|source| {
+            ReadError::Damaged(Damage::Unparsable {
+                position: 0,
+                source,
+            })
+        })?;
+        genesis_of(&parsed).map_err(|failure| ReadError::Damaged(Damage::Genesis(failure)))
+    }
+}
+
+/// The file at `path` opened as a redb database on a copy-on-write view, so that whatever redb
+/// writes while opening it (a repair, the integrity check's bookkeeping) stays in memory.
+fn open_copy_on_write(path: &Path, check_pages: bool) -> Result<Database, OpenError> {
+    let view = read_only::CopyOnWrite::open(path).map_err(|error| match error {
+        read_only::CopyOnWriteError::InUse => OpenError::InUse(Location::File(path.to_path_buf())),
+        read_only::CopyOnWriteError::Io(error) => OpenError::Storage(StorageError::from_io(error)),
+    })?;
+    redb::Builder::new()
+        .set_cache_size(READER_CACHE_BYTES)
+        .set_check_integrity_on_open(check_pages)
+        .create_with_backend(view)
+        .map_err(|error| map_open_error(path, error))
 }
 
 /// A batch queued for the writer: its answer comes once it is durable or refused.
@@ -540,7 +596,7 @@ fn proof_error(error: ProofError<Fault>, out_of_range: OutOfRange) -> ReadError 
 }
 
 impl Snapshot {
-    fn of(db: &Database) -> Result<Snapshot, ReadError> {
+    fn of(db: &impl ReadableDatabase) -> Result<Snapshot, ReadError> {
         let read = db.begin_read().map_err(fault)?;
         // The tables are opened once here rather than at every read: opening one cost more
         // than the point read itself.
