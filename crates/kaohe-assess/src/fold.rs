@@ -10,8 +10,8 @@ use uuid::Uuid;
 use crate::payload;
 use crate::policy::Policy;
 use crate::state::{
-    Amendment, Answer, Appeal, ApplyError, Decision, Entry, Fact, Nomination, Opinion, Person,
-    Proposal, Publication, RoleSpan, Sanction, Sheet, State, Token, add_days,
+    Answer, Appeal, ApplyError, Decision, Entry, Fact, Nomination, Opinion, Person, Proposal,
+    Publication, RoleSpan, Sanction, Sheet, State, Token, add_days,
 };
 use crate::words::{EventType, Role};
 
@@ -182,8 +182,6 @@ impl State {
                 let entry = Entry {
                     person_id: written.person_id,
                     date: written.date,
-                    did: written.did,
-                    learned: written.learned,
                     amendments: Vec::new(),
                 };
                 self.entries.insert(fact.id, entry);
@@ -194,12 +192,7 @@ impl State {
                     .entries
                     .get_mut(&amended.entry_id)
                     .ok_or_else(|| apply_error(fact, "amends an unknown entry".into()))?;
-                entry.amendments.push(Amendment {
-                    id: fact.id,
-                    did: amended.did,
-                    learned: amended.learned,
-                    reason: amended.reason,
-                });
+                entry.amendments.push(fact.id);
             }
             EventType::SheetSubmitted => {
                 let submitted: payload::SheetSubmitted = read(fact)?;

@@ -113,32 +113,19 @@ pub struct Person {
     pub areas: Vec<(Date, String, String)>,
 }
 
-/// One correction of an entry.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Amendment {
-    /// The amendment event.
-    pub id: Uuid,
-    /// The corrected first line.
-    pub did: String,
-    /// The corrected second line.
-    pub learned: String,
-    /// Why.
-    pub reason: String,
-}
-
-/// A day's entry, with its corrections.
+/// A day's entry: whose and which day, and its corrections. The texts are not kept: a state
+/// holds what the rules decide on, and a view that shows an entry reads its lines, and each
+/// correction's, from the ledger by event id (`views::EventPayloads`), so memory grows with
+/// the people and open matters, not with the length of the history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     /// Whose.
     pub person_id: String,
     /// The day.
     pub date: Date,
-    /// First line as written.
-    pub did: String,
-    /// Second line as written.
-    pub learned: String,
-    /// Later corrections, oldest first; the original stays.
-    pub amendments: Vec<Amendment>,
+    /// The ids of the `entry_amended` events that corrected it, oldest first; the original
+    /// stays.
+    pub amendments: Vec<Uuid>,
 }
 
 /// A submitted ten-day sheet.

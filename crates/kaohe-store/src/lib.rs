@@ -70,7 +70,10 @@ impl Default for StoreOptions {
             clock: Arc::new(jiff::Timestamp::now),
             commit_requests_max: 1024,
             queue_depth: 4096,
-            cache_bytes: 1 << 30,
+            // The state the engine folds is what a server keeps in memory; redb's cache only
+            // speeds reads of recent pages, and at start-up every event is read once, in
+            // order, so a large cache would hold a copy of the file that is never read again.
+            cache_bytes: 64 << 20,
             check_pages_on_open: false,
         }
     }
