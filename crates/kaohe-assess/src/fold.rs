@@ -16,8 +16,16 @@ use crate::state::{
 use crate::words::{EventType, Role};
 
 fn read<T: DeserializeOwned>(fact: &Fact<'_>) -> Result<T, ApplyError> {
-    serde_json::from_value(fact.payload.clone())
+    fact.payload
+        .read()
         .map_err(|error| apply_error(fact, error.to_string()))
+}
+
+/// What the fold reads of event 0's payload.
+#[derive(serde::Deserialize)]
+struct Created {
+    time_zone: String,
+    policy: Policy,
 }
 
 fn apply_error(fact: &Fact<'_>, message: String) -> ApplyError {
@@ -45,9 +53,9 @@ impl State {
             .map_err(|text| apply_error(fact, format!("the rules know no event type {text}")))?;
         if event_type == EventType::LedgerCreated {
             // Event 0 names the zone in which its own day, and every later one, is read.
-            let zone = fact.payload["time_zone"].as_str().unwrap_or_default();
+            let created: Created = read(fact)?;
             self.time_zone = Some(
-                jiff::tz::TimeZone::get(zone)
+                jiff::tz::TimeZone::get(&created.time_zone)
                     .map_err(|error| apply_error(fact, error.to_string()))?,
             );
         }
@@ -95,9 +103,8 @@ impl State {
     ) -> Result<(), ApplyError> {
         match event_type {
             EventType::LedgerCreated => {
-                let policy: Policy = serde_json::from_value(fact.payload["policy"].clone())
-                    .map_err(|error| apply_error(fact, error.to_string()))?;
-                self.policies.adopt(policy);
+                let created: Created = read(fact)?;
+                self.policies.adopt(created.policy);
                 // Someone must be able to register the first people: the ledger's creator
                 // holds the office role from its first day.
                 self.people.insert(

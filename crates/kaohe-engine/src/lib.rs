@@ -20,7 +20,7 @@ use kaohe_assess::state::ApplyError;
 use kaohe_assess::views::EventPayloads;
 use kaohe_assess::{Act, Command, Fact, Refusal, State, decide};
 use kaohe_ledger::Hash;
-use kaohe_ledger::event::{EventError, ParsedEvent, parse_event};
+use kaohe_ledger::event::{CheckedEvent, EventError, ParsedEvent, check_event, parse_event};
 use kaohe_ledger::verify::{Anchors, Failure, LedgerCheck, PreparedEvent};
 use kaohe_store::{
     AppendError, Clock, Expect, PendingBatch, ReadError, SideWrite, Snapshot, StorageError, Store,
@@ -197,7 +197,7 @@ pub fn read_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenError> {
 /// Nothing is kept of an event once `visit` returns, so memory follows what `visit` keeps.
 pub fn verify_each(
     snapshot: &Snapshot,
-    mut visit: impl FnMut(&ParsedEvent),
+    mut visit: impl FnMut(&CheckedEvent<'_>),
 ) -> Result<(), OpenError> {
     let mut notes: Vec<String> = snapshot
         .checkpoints()?
@@ -210,16 +210,19 @@ pub fn verify_each(
         ..Anchors::default()
     });
     let read = snapshot.for_each_event(0, |_, bytes| {
-        let prepared = PreparedEvent::new(bytes);
-        if !check.push_prepared(&prepared) {
-            return false;
-        }
-        match &prepared.event {
+        let leaf = kaohe_ledger::hash::leaf_hash(bytes);
+        match check_event(bytes) {
             Ok(event) => {
-                visit(event);
+                if !check.push_prepared(&PreparedEvent::of(&event, leaf)) {
+                    return false;
+                }
+                visit(&event);
                 true
             }
-            Err(_) => false,
+            Err(error) => {
+                check.push_prepared(&PreparedEvent::refused(error, leaf));
+                false
+            }
         }
     });
     if let Err(error) = read {
@@ -245,7 +248,9 @@ pub fn verify_each(
 /// Every event of a snapshot, verified as `verify_each` verifies them, and kept.
 pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenError> {
     let mut events = Vec::with_capacity(snapshot.size() as usize);
-    verify_each(snapshot, |event| events.push(event.clone()))?;
+    verify_each(snapshot, |event| {
+        events.push(parse_event(event.bytes).expect("a checked event parses"));
+    })?;
     Ok(events)
 }
 
@@ -269,13 +274,13 @@ pub fn verified_state(snapshot: &Snapshot) -> Result<State, OpenError> {
 /// dropped after; and how many were folded.
 pub fn fold_while(
     snapshot: &Snapshot,
-    mut take: impl FnMut(&ParsedEvent) -> bool,
+    mut take: impl FnMut(&CheckedEvent<'_>) -> bool,
 ) -> Result<(State, u64), OpenError> {
     let mut state = State::default();
     let mut folded = 0u64;
     let mut failure = None;
     snapshot.for_each_event(0, |position, bytes| {
-        let event = match parse_event(bytes) {
+        let event = match check_event(bytes) {
             Ok(event) => event,
             Err(source) => {
                 failure = Some(OpenError::Unparsable { position, source });

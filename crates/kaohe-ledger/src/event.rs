@@ -8,7 +8,8 @@ use crate::canonical::{
     CanonicalError, object_to_canonical_without, parse_canonical, to_canonical,
 };
 use crate::hash::{Hash, content_digest, leaf_hash};
-use crate::schema::validate_event;
+use crate::scan::{Kind, Tape};
+use crate::schema::check_tape;
 
 /// The ledger format version this build writes and reads (see docs/FORMAT.md).
 pub const FORMAT_VERSION: u64 = 1;
@@ -114,9 +115,10 @@ impl EventDraft {
         let provisional =
             self.to_value(PLACEHOLDER_POSITION, &Hash::ZERO, PLACEHOLDER_RECORDED_TIME);
         reject_floats(&provisional, &mut String::new())?;
-        validate_event(&provisional).map_err(EventError::Schema)?;
-        instant(&provisional, "business_time")?;
-        let bytes = to_canonical(&provisional)?.len();
+        let canonical = to_canonical(&provisional)?;
+        // The size is checked last, as it was before the checks were compiled.
+        check_any_size(&canonical)?;
+        let bytes = canonical.len();
         if bytes > EVENT_BYTES_MAX {
             return Err(EventError::TooLarge {
                 bytes,
@@ -277,36 +279,148 @@ impl ParsedEvent {
     }
 }
 
-/// Check stored bytes as a verifier does: canonical JSON, no floats, the whole-event schema,
-/// a UUIDv7 id; then read the envelope fields.
-pub fn parse_event(bytes: &[u8]) -> Result<ParsedEvent, EventError> {
+/// A stored event's bytes, checked as a verifier checks them (canonical JSON, integers only,
+/// the whole-event schema, times a verifier reads), with its envelope read in place: no
+/// `serde_json::Value` is built, so verification and the fold read each field once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedEvent<'a> {
+    /// The event's canonical bytes.
+    pub bytes: &'a [u8],
+    /// Its position field.
+    pub position: u64,
+    /// Its id field.
+    pub id: Uuid,
+    /// Its type field.
+    pub event_type: &'a str,
+    /// Its payload_version field.
+    pub payload_version: u64,
+    /// Its previous_hash field.
+    pub previous_hash: Hash,
+    /// Its recorded_time field, as an instant.
+    pub recorded_time: jiff::Timestamp,
+    /// Its recorded_time field as written.
+    pub recorded_time_text: &'a str,
+    /// Its business_time field as written.
+    pub business_time: &'a str,
+    /// Who acted.
+    pub actor_person: &'a str,
+    /// In which role.
+    pub actor_role: &'a str,
+    /// The payload's canonical JSON.
+    pub payload: &'a str,
+    /// Its caused_by ids.
+    pub caused_by: Vec<Uuid>,
+    /// Where the members a retry need not repeat stand in `bytes`: the id member, and the
+    /// run from position to recorded_time (members are in sorted order).
+    sealing_members: [(u32, u32); 2],
+}
+
+impl CheckedEvent<'_> {
+    /// The content digest a retried append is compared with: the digest of the event's
+    /// canonical bytes less its id, position, previous hash and recording time, which in
+    /// canonical form are the same bytes with those members cut out.
+    pub fn content_digest(&self) -> Hash {
+        let [(id_start, id_end), (run_start, run_end)] = self.sealing_members;
+        let mut content = Vec::with_capacity(self.bytes.len());
+        content.extend_from_slice(&self.bytes[..id_start as usize]);
+        content.extend_from_slice(&self.bytes[id_end as usize..run_start as usize]);
+        content.extend_from_slice(&self.bytes[run_end as usize..]);
+        content_digest(&content)
+    }
+}
+
+/// Check stored bytes as a verifier does, in one pass over the bytes: canonical JSON, no
+/// floats, the whole-event schema (compiled from `schemas/`), a UUIDv7 id, times a verifier
+/// reads; then read the envelope fields in place. A refused event is refused with the same
+/// words as before the checks were compiled: the canonical checks' own, then the schema's.
+pub fn check_event(bytes: &[u8]) -> Result<CheckedEvent<'_>, EventError> {
     if bytes.len() > EVENT_BYTES_MAX {
         return Err(EventError::TooLarge {
             bytes: bytes.len(),
             max: EVENT_BYTES_MAX,
         });
     }
-    let value = parse_canonical(bytes)?;
-    reject_floats(&value, &mut String::new())?;
-    validate_event(&value).map_err(EventError::Schema)?;
-    // The schema guarantees every field below exists with the right form.
-    let id = Uuid::parse_str(value["id"].as_str().expect("schema: id")).expect("schema: uuid");
-    let recorded_time = instant(&value, "recorded_time")?;
-    instant(&value, "business_time")?;
-    let caused_by = value["caused_by"]
-        .as_array()
-        .expect("schema: caused_by")
-        .iter()
-        .map(|id| Uuid::parse_str(id.as_str().expect("schema: id")).expect("schema: uuid"))
+    check_any_size(bytes)
+}
+
+/// `check_event` without the size limit.
+fn check_any_size(bytes: &[u8]) -> Result<CheckedEvent<'_>, EventError> {
+    let Some(tape) = Tape::scan(bytes) else {
+        return Err(not_canonical(bytes));
+    };
+    check_tape(&tape).map_err(EventError::Schema)?;
+    // The schema guarantees every field below exists with the right form, without escapes.
+    let member = |name: &[u8]| tape.member(0, name).expect("schema: envelope member");
+    let text = |name: &[u8]| tape.raw_str(member(name));
+    let uuid = |text: &str| Uuid::try_parse(text).expect("schema: uuid");
+    let recorded_time_text = text(b"recorded_time");
+    let recorded_time = instant(recorded_time_text, "recorded_time")?;
+    let business_time = text(b"business_time");
+    instant(business_time, "business_time")?;
+    let actor = member(b"actor");
+    let payload = member(b"payload");
+    let caused_by = member(b"caused_by");
+    let caused_by = tape
+        .items(caused_by)
+        .map(|item| uuid(tape.raw_str(item)))
         .collect();
-    Ok(ParsedEvent {
-        position: value["position"].as_u64().expect("schema: position"),
-        id,
-        event_type: value["type"].as_str().expect("schema: type").to_owned(),
-        previous_hash: Hash::from_hex(value["previous_hash"].as_str().expect("schema: hash"))
-            .expect("schema: hash form"),
+    let span = |name: &[u8]| {
+        let (key, value) = tape
+            .members(0)
+            .find(|(key, _)| tape.raw(*key) == name)
+            .expect("schema: envelope member");
+        (tape.json_span(key).0, tape.json_span(value).1)
+    };
+    let (id_start, id_end) = span(b"id");
+    let (position_start, _) = span(b"position");
+    let (_, recorded_end) = span(b"recorded_time");
+    debug_assert_eq!(tape.kind(payload), Kind::Object);
+    Ok(CheckedEvent {
+        bytes,
+        position: tape.int(member(b"position")) as u64,
+        id: uuid(text(b"id")),
+        event_type: text(b"type"),
+        payload_version: tape.int(member(b"payload_version")) as u64,
+        previous_hash: Hash::from_hex(text(b"previous_hash")).expect("schema: hash form"),
         recorded_time,
+        recorded_time_text,
+        business_time,
+        actor_person: tape.raw_str(tape.member(actor, b"person_id").expect("schema: actor")),
+        actor_role: tape.raw_str(tape.member(actor, b"role").expect("schema: actor")),
+        payload: tape.json_str(payload),
         caused_by,
+        // Each cut takes the comma before the member: the id follows caused_by, and position
+        // follows payload_version, so neither is the first member.
+        sealing_members: [(id_start - 1, id_end), (position_start - 1, recorded_end)],
+    })
+}
+
+/// Why bytes the scanner refused are not canonical JSON with integers only, in the words of
+/// the canonical checks (which parse into a `Value`: this runs only for refused events).
+fn not_canonical(bytes: &[u8]) -> EventError {
+    match parse_canonical(bytes) {
+        Err(error) => error.into(),
+        Ok(value) => match reject_floats(&value, &mut String::new()) {
+            Err(error) => error,
+            // The scanner accepts every canonical event without floats (a test holds it to
+            // `parse_canonical`); should they ever disagree, the event is still refused.
+            Ok(()) => CanonicalError::NotCanonical { offset: 0 }.into(),
+        },
+    }
+}
+
+/// Check stored bytes as a verifier does (`check_event`), then read the whole event into a
+/// `Value` for the readers that want one (explanations, summaries, reports).
+pub fn parse_event(bytes: &[u8]) -> Result<ParsedEvent, EventError> {
+    let checked = check_event(bytes)?;
+    let value: Value = serde_json::from_slice(bytes).expect("a checked event parses");
+    Ok(ParsedEvent {
+        position: checked.position,
+        id: checked.id,
+        event_type: checked.event_type.to_owned(),
+        previous_hash: checked.previous_hash,
+        recorded_time: checked.recorded_time,
+        caused_by: checked.caused_by,
         value,
     })
 }
@@ -320,8 +434,7 @@ pub const INSTANT_MAX: &str = "9999-12-30T22:00:00.999999999Z";
 /// ([`INSTANT_MAX`]), such as `9999-12-31T23:59:59Z`; a verifier refuses those, so a draft is
 /// checked the same way before it is appended. The schema leaves no other way for a time to
 /// fail here.
-fn instant(value: &Value, field: &str) -> Result<jiff::Timestamp, EventError> {
-    let text = value[field].as_str().expect("schema: times are strings");
+fn instant(text: &str, field: &str) -> Result<jiff::Timestamp, EventError> {
     text.parse::<jiff::Timestamp>().map_err(|_| {
         EventError::Schema(format!(
             "/{field}: {text} lies after {INSTANT_MAX}, the last instant a time may state"
@@ -432,6 +545,30 @@ mod tests {
         assert_eq!(parsed.id, draft.id);
         assert_eq!(parsed.previous_hash, previous);
         assert_eq!(parsed.content_digest(), draft.content_digest().unwrap());
+        // Read in place, without a Value: the same fields and the same content digest.
+        let checked = check_event(&sealed.bytes).unwrap();
+        assert_eq!(
+            (checked.position, checked.id, checked.previous_hash),
+            (7, draft.id, previous)
+        );
+        assert_eq!(checked.recorded_time, parsed.recorded_time);
+        assert_eq!(checked.content_digest(), draft.content_digest().unwrap());
+        assert_eq!(
+            (checked.event_type, checked.actor_person, checked.actor_role),
+            ("entry_written", "p001", "cadre")
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(checked.payload).unwrap(),
+            draft.payload
+        );
+        let mut caused = draft.clone();
+        caused.caused_by = vec![Uuid::now_v7(), Uuid::now_v7()];
+        let sealed = caused
+            .seal(3, &previous, "2026-03-02T18:00:01.250+08:00")
+            .unwrap();
+        let checked = check_event(&sealed.bytes).unwrap();
+        assert_eq!(checked.caused_by, caused.caused_by);
+        assert_eq!(checked.content_digest(), caused.content_digest().unwrap());
         assert_eq!(
             EventDraft::from_json(&draft.to_value(0, &Hash::ZERO, "x")),
             Err("unknown field \"position\" in a draft".into())

@@ -142,6 +142,15 @@ impl<'a> Tape<'a> {
         }
     }
 
+    /// Where a value's JSON text starts and ends in the event (a string's with its quotes).
+    pub(crate) fn json_span(&self, at: usize) -> (u32, u32) {
+        let token = &self.tokens[at];
+        match token.kind {
+            Kind::String => (token.start - 1, token.end + 1),
+            _ => (token.start, token.end),
+        }
+    }
+
     /// A value's JSON text as `str`.
     pub(crate) fn json_str(&self, at: usize) -> &'a str {
         std::str::from_utf8(self.json(at)).expect("the scanner checked UTF-8")

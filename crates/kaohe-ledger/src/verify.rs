@@ -7,7 +7,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use crate::event::{EventError, FORMAT_VERSION, ParsedEvent, parse_event};
+use crate::event::{CheckedEvent, EventError, FORMAT_VERSION, check_event, parse_event};
 use crate::hash::{Hash, leaf_hash};
 use crate::merkle::Frontier;
 use crate::note::{Checkpoint, NoteError, VerifierKey};
@@ -160,24 +160,101 @@ struct BrokenLink {
     leaf_at: Hash,
 }
 
-/// What verification learns from one event alone: the event parsed and checked (canonical
-/// form, integers only, schema), or why it fails those checks, and its leaf hash. Preparing
-/// needs no other event, so many threads can prepare events at once; `push_prepared` then
-/// makes the checks that compare an event with the ones before it, in order.
+/// What verification reads of one event, taken from its checked bytes: the envelope fields
+/// that are compared with the events before, and, for event 0, what it says of the ledger.
+#[derive(Clone, Debug)]
+pub struct EventFacts {
+    /// Its position field.
+    pub position: u64,
+    /// Its id field.
+    pub id: Uuid,
+    /// Its previous_hash field.
+    pub previous_hash: Hash,
+    /// Its recorded_time field, as an instant.
+    pub recorded_time: jiff::Timestamp,
+    /// Its recorded_time field as written (`YYYY-MM-DDTHH:MM:SS.mmm±hh:mm`, by the schema).
+    recorded_time_text: RecordedText,
+    /// Whether it is a `ledger_created` event.
+    pub creates_ledger: bool,
+    /// Its caused_by ids.
+    pub caused_by: Vec<Uuid>,
+    /// For event 0, what it says about the ledger, or why it says nothing valid.
+    genesis: Option<Result<Genesis, Failure>>,
+}
+
+/// A recording time as written, kept without an allocation: the schema fixes its length.
+#[derive(Clone, Copy, Debug)]
+struct RecordedText {
+    bytes: [u8; 29],
+}
+
+impl RecordedText {
+    fn new(text: &str) -> RecordedText {
+        let mut bytes = [b' '; 29];
+        bytes.copy_from_slice(text.as_bytes());
+        RecordedText { bytes }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes).expect("copied from a str")
+    }
+}
+
+impl EventFacts {
+    /// The facts of a checked event.
+    pub fn of(event: &CheckedEvent<'_>) -> EventFacts {
+        let genesis = (event.position == 0).then(|| {
+            let parsed = parse_event(event.bytes).expect("a checked event parses");
+            genesis_of(&parsed)
+        });
+        EventFacts {
+            position: event.position,
+            id: event.id,
+            previous_hash: event.previous_hash,
+            recorded_time: event.recorded_time,
+            recorded_time_text: RecordedText::new(event.recorded_time_text),
+            creates_ledger: event.event_type == "ledger_created",
+            caused_by: event.caused_by.clone(),
+            genesis,
+        }
+    }
+}
+
+/// What verification learns from one event alone: the event checked (canonical form,
+/// integers only, schema) and its envelope read, or why it fails those checks, and its leaf
+/// hash. Preparing needs no other event, so many threads can prepare events at once;
+/// `push_prepared` then makes the checks that compare an event with the ones before it, in
+/// order.
 #[derive(Clone, Debug)]
 pub struct PreparedEvent {
-    /// The parsed event, or why its bytes fail the checks of one event.
-    pub event: Result<ParsedEvent, EventError>,
+    /// What verification reads of the event, or why its bytes fail the checks of one event.
+    pub event: Result<EventFacts, EventError>,
     /// The leaf hash of its bytes.
     pub leaf: Hash,
 }
 
 impl PreparedEvent {
-    /// Parse and hash one event's bytes.
+    /// Check and hash one event's bytes.
     pub fn new(bytes: &[u8]) -> PreparedEvent {
         PreparedEvent {
-            event: parse_event(bytes),
+            event: check_event(bytes).map(|event| EventFacts::of(&event)),
             leaf: leaf_hash(bytes),
+        }
+    }
+
+    /// An event already checked, with its leaf hash.
+    pub fn of(event: &CheckedEvent<'_>, leaf: Hash) -> PreparedEvent {
+        PreparedEvent {
+            event: Ok(EventFacts::of(event)),
+            leaf,
+        }
+    }
+
+    /// Why an event's bytes fail the checks of one event, with their leaf hash.
+    pub fn refused(error: EventError, leaf: Hash) -> PreparedEvent {
+        PreparedEvent {
+            event: Err(error),
+            leaf,
         }
     }
 }
@@ -357,7 +434,10 @@ impl LedgerVerifier {
         }
         self.cause_count += event.caused_by.len() as u64;
         if expected == 0 {
-            let genesis = genesis_of(event)?;
+            let genesis = event
+                .genesis
+                .clone()
+                .expect("event 0's facts say what it says of the ledger")?;
             self.time_zone = Some(
                 crate::genesis::time_zone(&genesis.time_zone).expect("genesis_of checked the zone"),
             );
@@ -381,7 +461,7 @@ impl LedgerVerifier {
             ));
         }
         self.last_recorded = Some(event.recorded_time);
-        if expected > 0 && event.event_type == "ledger_created" {
+        if expected > 0 && event.creates_ledger {
             return Err(fail(
                 Check::Genesis,
                 Some(expected),
@@ -448,13 +528,11 @@ impl LedgerVerifier {
 /// offset the organisation's time zone has at that instant, `+00:00` when it is zero. The
 /// schema has fixed the rest of its form (`YYYY-MM-DDTHH:MM:SS.mmm±hh:mm`).
 fn recorded_in_zone(
-    event: &ParsedEvent,
+    event: &EventFacts,
     zone: &jiff::tz::TimeZone,
     zone_name: &str,
 ) -> Result<(), String> {
-    let text = event.value["recorded_time"]
-        .as_str()
-        .expect("schema: recorded_time");
+    let text = event.recorded_time_text.as_str();
     let (sign, digits) = text[text.len() - 6..].split_at(1);
     let field = |range: std::ops::Range<usize>| -> i32 {
         digits[range].parse().expect("schema: offset digits")
