@@ -10,10 +10,10 @@
 
 use std::sync::LazyLock;
 
+use kaohe_ledger::Hash;
 use kaohe_ledger::canonical::to_canonical;
 use kaohe_ledger::event::{Actor, EventDraft, EventError, parse_event};
 use kaohe_ledger::schema::{EVENT_TYPES, schema_file, validate_event};
-use kaohe_ledger::Hash;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use uuid::Uuid;
