@@ -209,11 +209,16 @@ pub fn verify_each(
         stored: notes,
         ..Anchors::default()
     });
+    // The stored Merkle nodes are compared with the nodes the events give, in the same pass.
+    let mut nodes = snapshot.node_check()?;
     let read = snapshot.for_each_event(0, |_, bytes| {
         let leaf = kaohe_ledger::hash::leaf_hash(bytes);
         match check_event(bytes) {
             Ok(event) => {
-                if !check.push_prepared(&PreparedEvent::of(&event, leaf)) {
+                let prepared = PreparedEvent::of(&event, leaf);
+                if !check.push_prepared_with_nodes(&prepared, &mut |level, index, hash| {
+                    nodes.node(level, index, hash)
+                }) {
                     return false;
                 }
                 visit(&event);
@@ -236,7 +241,7 @@ pub fn verify_each(
             other => return Err(OpenError::Read(other)),
         }
     }
-    let nodes = match snapshot.check_stored_nodes() {
+    let nodes = match nodes.finish(check.size()) {
         Ok(()) => Ok(()),
         Err(ReadError::Damaged(damage)) => Err(chain(&damage)),
         Err(other) => return Err(OpenError::Read(other)),

@@ -291,6 +291,115 @@ pub fn prepare_in_parallel<B: AsRef<[u8]> + Sync>(
     })
 }
 
+/// Events read in order, a chunk at a time: their bytes one after another, and where each
+/// ends. A verification on several threads hands chunks between its threads.
+#[derive(Debug, Default)]
+pub struct EventChunk {
+    bytes: Vec<u8>,
+    /// Each item's end in `bytes`, and whether it ended with a line feed (an export's lines).
+    ends: Vec<(usize, bool)>,
+}
+
+impl EventChunk {
+    /// Add one item (an event's bytes, or an export's line without its line feed).
+    pub fn push(&mut self, bytes: &[u8], ended: bool) {
+        self.bytes.extend_from_slice(bytes);
+        self.ends.push((self.bytes.len(), ended));
+    }
+
+    /// How many items it holds.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// How many bytes it holds.
+    pub fn bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Its items in order, each with whether it ended with a line feed.
+    pub fn items(&self) -> impl Iterator<Item = (&[u8], bool)> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |(end, ended)| {
+            let item = &self.bytes[start..*end];
+            start = *end;
+            (item, *ended)
+        })
+    }
+}
+
+/// Verify on `threads` threads at once: `read` hands chunks of events, in order, to the sink
+/// it is given (which answers false once nothing more is wanted); `threads` threads make the
+/// checks of each event alone (`PreparedEvent::new`) on whole chunks; and `check` receives
+/// each chunk with its prepared events, in the order read, on the calling thread, and answers
+/// false to stop. Memory is bounded: a few chunks per thread are in flight.
+pub fn verify_pipelined(
+    threads: usize,
+    read: impl FnOnce(&mut dyn FnMut(EventChunk) -> bool) + Send,
+    mut check: impl FnMut(&EventChunk, Vec<PreparedEvent>) -> bool,
+) {
+    use std::sync::mpsc::sync_channel;
+    let threads = threads.max(1);
+    let (work, todo) = sync_channel::<(u64, EventChunk)>(threads * 2);
+    let (done, results) = sync_channel::<(u64, EventChunk, Vec<PreparedEvent>)>(threads * 2);
+    let todo = std::sync::Mutex::new(todo);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut sequence = 0u64;
+            read(&mut |chunk| {
+                let sent = work.send((sequence, chunk)).is_ok();
+                sequence += 1;
+                sent
+            });
+        });
+        for _ in 0..threads {
+            let done = done.clone();
+            let todo = &todo;
+            scope.spawn(move || {
+                loop {
+                    let next = todo
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .recv();
+                    let Ok((sequence, chunk)) = next else { break };
+                    let prepared = chunk
+                        .items()
+                        .map(|(bytes, _)| PreparedEvent::new(bytes))
+                        .collect();
+                    if done.send((sequence, chunk, prepared)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        // Chunks come back in any order; they are checked in the order read.
+        let mut waiting = BTreeMap::new();
+        let mut next = 0u64;
+        for (sequence, chunk, prepared) in results.iter() {
+            waiting.insert(sequence, (chunk, prepared));
+            let mut going = true;
+            while let Some((chunk, prepared)) = waiting.remove(&next) {
+                next += 1;
+                if !check(&chunk, prepared) {
+                    going = false;
+                    break;
+                }
+            }
+            if !going {
+                break;
+            }
+        }
+        // Dropping the results ends the workers, and then the reader.
+        drop(results);
+    });
+}
+
 /// Checks events one at a time; memory grows only with the set of ids.
 #[derive(Debug)]
 pub struct LedgerVerifier {
@@ -341,7 +450,18 @@ impl LedgerVerifier {
     /// Check the next event, already prepared (possibly on another thread): the same checks
     /// as `push`.
     pub fn push_prepared(&mut self, prepared: &PreparedEvent) -> Result<(), Failure> {
-        self.push_inner(prepared)
+        self.push_prepared_with_nodes(prepared, &mut |_, _, _| {})
+    }
+
+    /// Check the next event as `push_prepared` does, and tell `nodes` each Merkle node its
+    /// leaf completes (the leaf itself at level 0): a data directory's stored nodes are
+    /// checked against them in the same pass.
+    pub fn push_prepared_with_nodes(
+        &mut self,
+        prepared: &PreparedEvent,
+        nodes: &mut dyn FnMut(u8, u64, Hash),
+    ) -> Result<(), Failure> {
+        self.push_inner(prepared, nodes)
             .map_err(|failure| match self.broken.take() {
                 // A break found earlier is the first bad event, even if this one is bad too.
                 Some(broken) => ambiguous(&broken),
@@ -349,7 +469,11 @@ impl LedgerVerifier {
             })
     }
 
-    fn push_inner(&mut self, prepared: &PreparedEvent) -> Result<(), Failure> {
+    fn push_inner(
+        &mut self,
+        prepared: &PreparedEvent,
+        nodes: &mut dyn FnMut(u8, u64, Hash),
+    ) -> Result<(), Failure> {
         let expected = self.frontier.size();
         let event = prepared.event.as_ref().map_err(|error| {
             let check = match error {
@@ -469,7 +593,7 @@ impl LedgerVerifier {
             ));
         }
         self.frontier_before_last.clone_from(&self.frontier);
-        self.frontier.push(leaf, |_, _, _| {});
+        self.frontier.push(leaf, nodes);
         self.previous_leaf = leaf;
         while self.roots_wanted.last() == Some(&self.frontier.size()) {
             self.roots_at
@@ -849,10 +973,20 @@ impl LedgerCheck {
 
     /// Check the next event, prepared on any thread; false once something failed.
     pub fn push_prepared(&mut self, prepared: &PreparedEvent) -> bool {
+        self.push_prepared_with_nodes(prepared, &mut |_, _, _| {})
+    }
+
+    /// Check the next event as `push_prepared` does, telling `nodes` each Merkle node its leaf
+    /// completes; false once something failed.
+    pub fn push_prepared_with_nodes(
+        &mut self,
+        prepared: &PreparedEvent,
+        nodes: &mut dyn FnMut(u8, u64, Hash),
+    ) -> bool {
         if self.failure.is_some() {
             return false;
         }
-        if let Err(failure) = self.verifier.push_prepared(prepared) {
+        if let Err(failure) = self.verifier.push_prepared_with_nodes(prepared, nodes) {
             self.failure = Some(failure);
         }
         self.failure.is_none()
@@ -966,6 +1100,8 @@ pub struct ExportCheck {
     check: LedgerCheck,
     line: u64,
     held: Option<Vec<u8>>,
+    /// The checks of the held line as an event, when they were made on another thread.
+    held_prepared: Option<PreparedEvent>,
     spare: Vec<u8>,
 }
 
@@ -978,6 +1114,7 @@ impl ExportCheck {
             check,
             line: 0,
             held: None,
+            held_prepared: None,
             spare: Vec::new(),
         }
     }
@@ -985,10 +1122,32 @@ impl ExportCheck {
     /// Check the next line, without its newline; `ended_with_newline` is false only for a
     /// final line that had none. False once something failed.
     pub fn push_line(&mut self, line: &[u8], ended_with_newline: bool) -> bool {
+        self.push_line_with(line, ended_with_newline, None)
+    }
+
+    /// Check the next line as `push_line` does, with the checks of the line as an event
+    /// already made (on another thread, `PreparedEvent::new` of the line): they count only if
+    /// the line turns out to be an event line.
+    pub fn push_line_prepared(
+        &mut self,
+        line: &[u8],
+        ended_with_newline: bool,
+        prepared: PreparedEvent,
+    ) -> bool {
+        self.push_line_with(line, ended_with_newline, Some(prepared))
+    }
+
+    fn push_line_with(
+        &mut self,
+        line: &[u8],
+        ended_with_newline: bool,
+        prepared: Option<PreparedEvent>,
+    ) -> bool {
         self.line += 1;
         // A line is followed, so the line before it is where an event belongs.
         if let Some(previous) = self.held.take() {
-            let going = self.push_event_line(&previous);
+            let held_prepared = self.held_prepared.take();
+            let going = self.push_event_line(&previous, held_prepared);
             self.spare = previous;
             if !going {
                 return false;
@@ -1002,11 +1161,12 @@ impl ExportCheck {
         next.clear();
         next.extend_from_slice(line);
         self.held = Some(next);
+        self.held_prepared = prepared;
         true
     }
 
     /// Check the line before the current one as the event it must be.
-    fn push_event_line(&mut self, line: &[u8]) -> bool {
+    fn push_event_line(&mut self, line: &[u8], prepared: Option<PreparedEvent>) -> bool {
         if line.starts_with(CHECKPOINT_LINE_START) {
             let number = self.line - 1;
             self.check.fail(fail(
@@ -1019,7 +1179,10 @@ impl ExportCheck {
             ));
             return false;
         }
-        self.check.push(line)
+        match prepared {
+            Some(prepared) => self.check.push_prepared(&prepared),
+            None => self.check.push(line),
+        }
     }
 
     /// What is wrong with the current line as a line of an export, whatever it holds.
@@ -1099,6 +1262,45 @@ impl ExportCheck {
         let size = self.check.size();
         (size, self.check.finish(None))
     }
+}
+
+/// Verify a whole export held in memory on `threads` threads (`verify_pipelined`), chunks
+/// of `chunk_lines` lines at a time: the same verdict as `verify_export_bytes`.
+pub fn verify_export_bytes_on(
+    bytes: &[u8],
+    anchors: Anchors,
+    threads: usize,
+    chunk_lines: usize,
+) -> (u64, Result<Report, Failure>) {
+    let mut check = ExportCheck::new(anchors);
+    verify_pipelined(
+        threads,
+        |send| {
+            let mut chunk = EventChunk::default();
+            let mut rest = bytes;
+            while !rest.is_empty() {
+                let (line, ended, next) = match rest.iter().position(|byte| *byte == b'\n') {
+                    Some(end) => (&rest[..end], true, &rest[end + 1..]),
+                    None => (rest, false, &rest[rest.len()..]),
+                };
+                chunk.push(line, ended);
+                if chunk.len() >= chunk_lines.max(1) && !send(std::mem::take(&mut chunk)) {
+                    return;
+                }
+                rest = next;
+            }
+            if !chunk.is_empty() {
+                send(chunk);
+            }
+        },
+        |chunk, prepared| {
+            chunk
+                .items()
+                .zip(prepared)
+                .all(|((line, ended), prepared)| check.push_line_prepared(line, ended, prepared))
+        },
+    );
+    check.finish()
 }
 
 /// Verify a whole export held in memory.

@@ -538,6 +538,107 @@ fn open_copy_on_write(path: &Path, check_pages: bool) -> Result<Database, OpenEr
         .map_err(|error| map_open_error(path, error))
 }
 
+/// The stored nodes of one level of the tree, read in order.
+type LevelCursor<'s> = std::iter::Peekable<redb::Range<'s, (u8, u64), [u8; 32]>>;
+
+/// The stored Merkle nodes compared, in one pass, with the nodes computed from the events:
+/// see `Snapshot::node_check`.
+pub struct NodeCheck<'s> {
+    table: &'s redb::ReadOnlyTable<(u8, u64), [u8; 32]>,
+    /// One cursor per level, each reading that level's stored nodes in order.
+    levels: Vec<LevelCursor<'s>>,
+    /// The first event whose stored leaf hash is not its hash.
+    first_leaf: Option<u64>,
+    /// The lowest (level, index) of a stored node above the leaves that is wrong or missing.
+    first_node: Option<(u8, u64, bool)>,
+    /// A read that failed.
+    failed: Option<ReadError>,
+}
+
+impl NodeCheck<'_> {
+    /// The node at (`level`, `index`) is `hash` by the events: compare it with the stored one.
+    pub fn node(&mut self, level: u8, index: u64, hash: Hash) {
+        if self.failed.is_some() {
+            return;
+        }
+        while self.levels.len() <= usize::from(level) {
+            let next = self.levels.len() as u8;
+            match self.table.range((next, 0u64)..=(next, u64::MAX)) {
+                Ok(range) => self.levels.push(range.peekable()),
+                Err(error) => {
+                    self.failed = Some(fault(error).into());
+                    return;
+                }
+            }
+        }
+        let cursor = &mut self.levels[usize::from(level)];
+        // Stored nodes before this index are strays; the count at the end tells them.
+        let stored = loop {
+            match cursor.peek() {
+                None => break None,
+                Some(Err(_)) => {
+                    let error = cursor.next().expect("peeked").err().expect("an error");
+                    self.failed = Some(fault(error).into());
+                    return;
+                }
+                Some(Ok((key, value))) => {
+                    let (_, at) = key.value();
+                    if at < index {
+                        cursor.next();
+                        continue;
+                    }
+                    break (at == index).then(|| Hash(value.value()));
+                }
+            }
+        };
+        if stored.is_some() {
+            cursor.next();
+        }
+        match (level, stored) {
+            (0, Some(stored)) if stored == hash => {}
+            (0, Some(_)) => {
+                self.first_leaf.get_or_insert(index);
+            }
+            (_, Some(stored)) if stored == hash => {}
+            (level, stored) => {
+                let found = (level, index, stored.is_some());
+                if self.first_node.is_none_or(|(first_level, first_index, _)| {
+                    (level, index) < (first_level, first_index)
+                }) {
+                    self.first_node = Some(found);
+                }
+            }
+        }
+    }
+
+    /// The verdict once every event of a ledger of `size` events went through: the first
+    /// wrong leaf, else the lowest wrong or missing node, else stray nodes.
+    pub fn finish(self, size: u64) -> Result<(), ReadError> {
+        if let Some(error) = self.failed {
+            return Err(error);
+        }
+        let damaged = |damage: Damage| Err(ReadError::Damaged(damage));
+        if let Some(position) = self.first_leaf {
+            return damaged(Damage::WrongLeaf(position));
+        }
+        match self.first_node {
+            Some((0, index, _)) => {
+                return damaged(Damage::MissingNode { level: 0, index });
+            }
+            Some((level, index, true)) => return damaged(Damage::WrongNode { level, index }),
+            Some((level, index, false)) => return damaged(Damage::MissingNode { level, index }),
+            None => {}
+        }
+        // A tree of n leaves has 2n - popcount(n) perfect-subtree nodes; more means strays.
+        let expected = 2 * size - u64::from(size.count_ones());
+        let count = self.table.len().map_err(fault)?;
+        if count != expected {
+            return damaged(Damage::StrayNodes { count, expected });
+        }
+        Ok(())
+    }
+}
+
 /// A batch queued for the writer: its answer comes once it is durable or refused.
 pub struct PendingBatch {
     reply: tokio::sync::oneshot::Receiver<writer::BatchAnswer>,
@@ -744,6 +845,19 @@ impl Snapshot {
             all.push((key.value(), value.value().to_owned()));
         }
         Ok(all)
+    }
+
+    /// A check of the stored Merkle nodes against the nodes a verifier computes from the
+    /// events as it reads them (`LedgerVerifier::push_prepared_with_nodes`): the nodes are
+    /// read once, in order, level by level side by side, in the same pass as the events.
+    pub fn node_check(&self) -> Result<NodeCheck<'_>, ReadError> {
+        Ok(NodeCheck {
+            table: &self.nodes.table,
+            levels: Vec::new(),
+            first_leaf: None,
+            first_node: None,
+            failed: None,
+        })
     }
 
     /// Check every stored Merkle node: each leaf is the hash of its event, each higher node
