@@ -437,32 +437,15 @@ impl Compiler {
         let key = format!("key_{depth}");
         let value = format!("value_{depth}");
         let member_place = format!("member_place_{depth}");
-        writeln!(out, "{inner}for ({key}, _) in tape.members({node}) {{").unwrap();
-        writeln!(out, "{inner}    match &*tape.text({key}) {{").unwrap();
-        for (index, name) in names.iter().enumerate() {
-            writeln!(out, "{inner}        b{name:?} => seen |= 1 << {index},").unwrap();
-        }
-        // The first member the schema does not allow is named, as the schema crate names it.
-        if closed {
-            writeln!(out, "{inner}        other => return Err(refuse(tape, {node}, {place}, format!(\"has members it may not have: {{}}\", String::from_utf8_lossy(other)))),").unwrap();
-        } else {
-            writeln!(out, "{inner}        _ => {{}}").unwrap();
-        }
-        writeln!(out, "{inner}    }}\n{inner}}}").unwrap();
-        for name in &required {
-            let index = names
-                .iter()
-                .position(|known| known == name)
-                .unwrap_or_else(|| panic!("{document}#{pointer}: required {name} has no schema"));
-            writeln!(out, "{inner}if seen & (1 << {index}) == 0 {{ return Err(refuse(tape, {node}, {place}, {:?}.into())); }}", format!("has no member \"{name}\"")).unwrap();
-        }
+        // A known name holds no character that needs an escape, so the raw bytes of a member's
+        // name equal a known name exactly when its value does.
         writeln!(
             out,
             "{inner}for ({key}, {value}) in tape.members({node}) {{"
         )
         .unwrap();
-        writeln!(out, "{inner}    match &*tape.text({key}) {{").unwrap();
-        for name in &names {
+        writeln!(out, "{inner}    match tape.raw({key}) {{").unwrap();
+        for (index, name) in names.iter().enumerate() {
             let mut body = String::new();
             let member_pointer = format!("{pointer}/properties/{name}");
             self.checks(
@@ -476,11 +459,24 @@ impl Compiler {
             );
             writeln!(
                 out,
-                "{inner}        b{name:?} => {{\n{inner}            let {member_place} = Place::Member({place}, {name:?});\n{body}{inner}        }}"
+                "{inner}        b{name:?} => {{\n{inner}            seen |= 1 << {index};\n{inner}            let {member_place} = Place::Member({place}, {name:?});\n{body}{inner}        }}"
             )
             .unwrap();
         }
-        writeln!(out, "{inner}        _ => {{}}\n{inner}    }}\n{inner}}}").unwrap();
+        // The first member the schema does not allow is named, as the schema crate names it.
+        if closed {
+            writeln!(out, "{inner}        _ => return Err(refuse(tape, {node}, {place}, format!(\"has members it may not have: {{}}\", String::from_utf8_lossy(&tape.text({key}))))),").unwrap();
+        } else {
+            writeln!(out, "{inner}        _ => {{}}").unwrap();
+        }
+        writeln!(out, "{inner}    }}\n{inner}}}").unwrap();
+        for name in &required {
+            let index = names
+                .iter()
+                .position(|known| known == name)
+                .unwrap_or_else(|| panic!("{document}#{pointer}: required {name} has no schema"));
+            writeln!(out, "{inner}if seen & (1 << {index}) == 0 {{ return Err(refuse(tape, {node}, {place}, {:?}.into())); }}", format!("has no member \"{name}\"")).unwrap();
+        }
         writeln!(out, "{pad}}}").unwrap();
     }
 }
@@ -812,46 +808,42 @@ impl Automaton {
     }
 
     fn emit(&self, number: usize, source: &str) -> String {
-        let mut out = format!(
-            "/// Whether a string's bytes match `{}`.\n#[allow(clippy::all)]\nfn pattern_{number}(text: &[u8]) -> bool {{\n    let mut state: u16 = 0;\n    for byte in text {{\n        state = match (state, *byte) {{\n",
-            source.replace('`', "'")
-        );
-        for (state, row) in self.transitions.iter().enumerate() {
-            let mut byte = 0usize;
-            while byte < 256 {
-                let Some(target) = row[byte] else {
-                    byte += 1;
-                    continue;
-                };
-                let mut last = byte;
-                while last + 1 < 256 && row[last + 1] == Some(target) {
-                    last += 1;
+        // Bytes that every state treats alike share a class: the table is states x classes.
+        let mut classes = [0u8; 256];
+        let mut columns: Vec<Vec<Option<usize>>> = Vec::new();
+        for byte in 0..256usize {
+            let column: Vec<Option<usize>> = self.transitions.iter().map(|row| row[byte]).collect();
+            let class = match columns.iter().position(|known| *known == column) {
+                Some(class) => class,
+                None => {
+                    columns.push(column);
+                    columns.len() - 1
                 }
-                if last == byte {
-                    writeln!(out, "            ({state}, {byte}) => {target},").unwrap();
-                } else {
-                    writeln!(out, "            ({state}, {byte}..={last}) => {target},").unwrap();
-                }
-                byte = last + 1;
+            };
+            classes[byte] = u8::try_from(class).expect("at most 256 classes");
+        }
+        let states = self.transitions.len();
+        // State `states` is the dead state: no way back to acceptance.
+        let dead = states;
+        let width = if states < 255 { "u8" } else { "u16" };
+        let mut table = Vec::with_capacity((states + 1) * columns.len());
+        for state in 0..=states {
+            for column in &columns {
+                let target = if state == dead { None } else { column[state] };
+                table.push(target.unwrap_or(dead).to_string());
             }
         }
-        let accepting: Vec<String> = self
-            .accepting
-            .iter()
-            .enumerate()
-            .filter(|(_, accepting)| **accepting)
-            .map(|(state, _)| state.to_string())
+        let accepting: Vec<String> = (0..=states)
+            .map(|state| (state < states && self.accepting[state]).to_string())
             .collect();
-        writeln!(
-            out,
-            "            _ => return false,\n        }};\n    }}\n    matches!(state, {})\n}}\n",
-            if accepting.is_empty() {
-                "u16::MAX".to_owned()
-            } else {
-                accepting.join(" | ")
-            }
+        format!(
+            "/// Whether a string's bytes match `{}`: a deterministic automaton, one table step per byte.\n#[allow(clippy::all)]\nfn pattern_{number}(text: &[u8]) -> bool {{\n    static CLASSES: [u8; 256] = {classes:?};\n    static TABLE: [{width}; {}] = [{}];\n    static ACCEPTING: [bool; {}] = [{}];\n    const CLASS_COUNT: usize = {};\n    let mut state = 0usize;\n    for byte in text {{\n        state = usize::from(TABLE[state * CLASS_COUNT + usize::from(CLASSES[usize::from(*byte)])]);\n        if state == {dead} {{\n            return false;\n        }}\n    }}\n    ACCEPTING[state]\n}}\n",
+            source.replace('`', "'"),
+            table.len(),
+            table.join(", "),
+            accepting.len(),
+            accepting.join(", "),
+            columns.len(),
         )
-        .unwrap();
-        out
     }
 }

@@ -349,50 +349,125 @@ fn check_any_size(bytes: &[u8]) -> Result<CheckedEvent<'_>, EventError> {
         return Err(not_canonical(bytes));
     };
     check_tape(&tape).map_err(EventError::Schema)?;
-    // The schema guarantees every field below exists with the right form, without escapes.
-    let member = |name: &[u8]| tape.member(0, name).expect("schema: envelope member");
-    let text = |name: &[u8]| tape.raw_str(member(name));
+    // The schema closes the envelope and requires every member, so a valid event has exactly
+    // these members, in this (canonical, sorted) order, each in the form its schema gives,
+    // without escapes: each is read once, by its place.
+    let mut members = [(0usize, 0usize); ENVELOPE.len()];
+    for (slot, (key, value)) in members.iter_mut().zip(tape.members(0)) {
+        *slot = (key, value);
+    }
+    debug_assert!(
+        members
+            .iter()
+            .zip(ENVELOPE)
+            .all(|((key, _), name)| tape.raw(*key) == name.as_bytes())
+    );
+    let [
+        (_, actor),
+        (_, business_time),
+        (_, caused_by),
+        (id_key, id),
+        (_, payload),
+        (_, payload_version),
+        (position_key, position),
+        (_, previous_hash),
+        (_, recorded_at),
+        (_, event_type),
+    ] = members;
     let uuid = |text: &str| Uuid::try_parse(text).expect("schema: uuid");
-    let recorded_time_text = text(b"recorded_time");
-    let recorded_time = instant(recorded_time_text, "recorded_time")?;
-    let business_time = text(b"business_time");
-    instant(business_time, "business_time")?;
-    let actor = member(b"actor");
-    let payload = member(b"payload");
-    let caused_by = member(b"caused_by");
+    let recorded_time_text = tape.raw_str(recorded_at);
+    let recorded_time = recorded_instant(recorded_time_text)?;
+    let business_time = tape.raw_str(business_time);
+    if business_time.starts_with("9999-") {
+        // Only times in the last year of the calendar may lie beyond the last instant.
+        instant(business_time, "business_time")?;
+    }
     let caused_by = tape
         .items(caused_by)
         .map(|item| uuid(tape.raw_str(item)))
         .collect();
-    let span = |name: &[u8]| {
-        let (key, value) = tape
-            .members(0)
+    let actor_member = |name: &[u8]| {
+        let (_, value) = tape
+            .members(actor)
             .find(|(key, _)| tape.raw(*key) == name)
-            .expect("schema: envelope member");
-        (tape.json_span(key).0, tape.json_span(value).1)
+            .expect("schema: actor");
+        tape.raw_str(value)
     };
-    let (id_start, id_end) = span(b"id");
-    let (position_start, _) = span(b"position");
-    let (_, recorded_end) = span(b"recorded_time");
     debug_assert_eq!(tape.kind(payload), Kind::Object);
     Ok(CheckedEvent {
         bytes,
-        position: tape.int(member(b"position")) as u64,
-        id: uuid(text(b"id")),
-        event_type: text(b"type"),
-        payload_version: tape.int(member(b"payload_version")) as u64,
-        previous_hash: Hash::from_hex(text(b"previous_hash")).expect("schema: hash form"),
+        position: tape.int(position) as u64,
+        id: uuid(tape.raw_str(id)),
+        event_type: tape.raw_str(event_type),
+        payload_version: tape.int(payload_version) as u64,
+        previous_hash: Hash::from_hex(tape.raw_str(previous_hash)).expect("schema: hash form"),
         recorded_time,
         recorded_time_text,
         business_time,
-        actor_person: tape.raw_str(tape.member(actor, b"person_id").expect("schema: actor")),
-        actor_role: tape.raw_str(tape.member(actor, b"role").expect("schema: actor")),
+        actor_person: actor_member(b"person_id"),
+        actor_role: actor_member(b"role"),
         payload: tape.json_str(payload),
         caused_by,
         // Each cut takes the comma before the member: the id follows caused_by, and position
         // follows payload_version, so neither is the first member.
-        sealing_members: [(id_start - 1, id_end), (position_start - 1, recorded_end)],
+        sealing_members: [
+            (tape.json_span(id_key).0 - 1, tape.json_span(id).1),
+            (
+                tape.json_span(position_key).0 - 1,
+                tape.json_span(recorded_at).1,
+            ),
+        ],
     })
+}
+
+/// The members of every event, in canonical order.
+const ENVELOPE: [&str; 10] = [
+    "actor",
+    "business_time",
+    "caused_by",
+    "id",
+    "payload",
+    "payload_version",
+    "position",
+    "previous_hash",
+    "recorded_time",
+    "type",
+];
+
+/// A recording time as the schema fixes its form (`YYYY-MM-DDTHH:MM:SS.mmm±hh:mm`), read as
+/// an instant by arithmetic on its digits; a time in the last year of the calendar is read
+/// by jiff, which knows the last instant.
+fn recorded_instant(text: &str) -> Result<jiff::Timestamp, EventError> {
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0i64, |value, digit| value * 10 + i64::from(digit - b'0'))
+    };
+    let year = number(0..4);
+    if year == 9999 || bytes.len() != 29 {
+        return instant(text, "recorded_time");
+    }
+    let days = days_from_civil(year, number(5..7), number(8..10));
+    let offset =
+        (number(24..26) * 3600 + number(27..29) * 60) * if bytes[23] == b'-' { -1 } else { 1 };
+    let seconds =
+        days * 86_400 + number(11..13) * 3600 + number(14..16) * 60 + number(17..19) - offset;
+    let timestamp = jiff::Timestamp::new(seconds, (number(20..23) * 1_000_000) as i32)
+        .expect("a time before the last year of the calendar is an instant");
+    debug_assert_eq!(text.parse::<jiff::Timestamp>().ok(), Some(timestamp));
+    Ok(timestamp)
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// Why bytes the scanner refused are not canonical JSON with integers only, in the words of
@@ -633,6 +708,29 @@ mod tests {
         ));
         draft.business_time = "9999-12-30T22:00:00Z".into();
         assert_eq!(draft.check(), Ok(()));
+    }
+
+    #[test]
+    fn recording_times_are_read_as_jiff_reads_them() {
+        for text in [
+            "2026-03-02T18:00:01.250+08:00",
+            "2026-03-02T18:00:01.250-08:30",
+            "1970-01-01T00:00:00.000+00:00",
+            "0000-01-01T00:00:00.000+23:59",
+            "0000-03-01T00:00:00.001-23:59",
+            "2024-02-29T23:59:59.999+05:45",
+            "2100-03-01T12:00:00.000-00:00",
+            "9998-12-31T23:59:59.999-23:59",
+            "9999-12-30T21:00:00.000-01:00",
+            "1969-12-31T23:59:59.999+00:00",
+        ] {
+            assert_eq!(
+                recorded_instant(text).ok(),
+                text.parse::<jiff::Timestamp>().ok(),
+                "{text}"
+            );
+        }
+        assert!(recorded_instant("9999-12-31T23:00:00.000+00:00").is_err());
     }
 
     #[test]

@@ -62,7 +62,7 @@ impl<'a> Tape<'a> {
         let mut scanner = Scanner {
             bytes,
             at: 0,
-            tokens: Vec::with_capacity(32),
+            tokens: Vec::with_capacity(64),
         };
         scanner.value(0)?;
         if scanner.at != bytes.len() {
@@ -189,6 +189,30 @@ impl<'a> Tape<'a> {
         sorted.sort_unstable();
         sorted.windows(2).all(|pair| pair[0] != pair[1])
     }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+
+/// Whether any byte of `word` is zero (nonzero exactly then).
+fn has_zero(word: u64) -> bool {
+    word.wrapping_sub(ONES) & !word & HIGHS != 0
+}
+
+/// Whether any byte of `word` is a quote, a backslash or below 0x20.
+fn is_special(word: u64) -> bool {
+    has_zero(word ^ (ONES * u64::from(b'"')))
+        || has_zero(word ^ (ONES * u64::from(b'\\')))
+        || word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0
+}
+
+/// How many bytes of `word` continue a UTF-8 character (`10xxxxxx`).
+fn continuation_bytes(word: u64) -> u32 {
+    let marks = (word & (ONES * 0xC0)) ^ HIGHS;
+    // 0x80 in each byte of `marks` that is zero, exactly.
+    let zero = !(((marks & LOWS).wrapping_add(LOWS)) | marks | LOWS);
+    zero.count_ones()
 }
 
 fn hex(byte: u8) -> u8 {
@@ -333,6 +357,16 @@ impl Scanner<'_> {
         let mut chars = 0u32;
         let mut escaped = false;
         loop {
+            // Eight bytes at a time while none of them ends the string, starts an escape or is
+            // a control character: most of an event's bytes are plain text.
+            while let Some(word) = self.bytes.get(self.at..self.at + 8) {
+                let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+                if is_special(word) {
+                    break;
+                }
+                chars += 8 - continuation_bytes(word);
+                self.at += 8;
+            }
             let byte = *self.bytes.get(self.at)?;
             match byte {
                 b'"' => break,
