@@ -496,6 +496,14 @@ impl Engine {
                 .strftime("%Y-%m-%dT%H:%M:%S%:z")
                 .to_string(),
         };
+        let mut side = side;
+        if request_id.is_some() {
+            // Remembered with the events, so that a retry is answered without deciding again.
+            side.push(SideWrite::RecordRequest {
+                id,
+                digest: request_digest(actor, &command),
+            });
+        }
         let engine = self.clone();
         blocking(move || engine.submit_with(&act, &command, id, side))
             .await??
@@ -627,6 +635,36 @@ impl Engine {
             .store
             .snapshot()
             .map_err(ExecuteError::Unreadable)?;
+        // A request recorded with its events is recognised by who asked what, in time that
+        // does not depend on the ledger's length; only one that differs (a conflict, or a
+        // digest of another build) or that was written before requests were recorded is
+        // decided again below.
+        if let Some((first, count, digest)) =
+            snapshot.request(id).map_err(ExecuteError::Unreadable)?
+            && first == position
+            && digest == request_digest(actor, command)
+        {
+            let mut found = Vec::with_capacity(count as usize);
+            for at in position..position + u64::from(count) {
+                let bytes = snapshot.event(at).map_err(ExecuteError::Unreadable)?;
+                let event = check_event(&bytes).map_err(|source| {
+                    ExecuteError::from_open(OpenError::Unparsable {
+                        position: at,
+                        source,
+                    })
+                })?;
+                found.push(Recorded {
+                    position: at,
+                    id: event.id,
+                    event_type: event.event_type.to_owned(),
+                    leaf: kaohe_ledger::hash::leaf_hash(&bytes),
+                });
+            }
+            return Ok(Executed {
+                events: found,
+                created: false,
+            });
+        }
         let (before, _) = fold_while(&snapshot, |event| event.position < position)
             .map_err(ExecuteError::from_open)?;
         let stored_at = |position: u64| -> Result<Option<(ParsedEvent, Hash)>, ExecuteError> {
@@ -751,6 +789,17 @@ fn executed(appended: Vec<kaohe_store::Appended>, events: Vec<(Uuid, String)>) -
             .collect(),
         created: true,
     }
+}
+
+/// The digest of who asked what: the actor and the command, as this build spells them. A
+/// retry repeats both exactly; a digest from another build that spells a command otherwise
+/// only sends the retry down the slower path that decides it again.
+fn request_digest(actor: &str, command: &Command) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new_derive_key("kaohe 2026-12-05 request digest v1");
+    hasher.update(actor.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(format!("{command:?}").as_bytes());
+    *hasher.finalize().as_bytes()
 }
 
 /// Run `work` on a blocking thread; a panic there is `ExecuteError::Panicked`.

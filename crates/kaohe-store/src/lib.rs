@@ -33,7 +33,7 @@ use uuid::Uuid;
 
 use crate::error::{Fault, fault, table_fault};
 use crate::tables::{
-    CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, TOKENS,
+    CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, REQUESTS, TOKENS,
 };
 pub use crate::writer::{BATCH_EVENTS_MAX, Expect, SideWrite};
 use crate::writer::{Request, WriterState};
@@ -834,6 +834,22 @@ impl Snapshot {
             .get(id.as_u128())
             .map_err(fault)?
             .map(|value| value.value()))
+    }
+
+    /// The request recorded under `id` (`SideWrite::RecordRequest`): the position of its first
+    /// event, how many events it appended, and the digest of who asked what.
+    pub fn request(&self, id: Uuid) -> Result<Option<(u64, u32, [u8; 32])>, ReadError> {
+        let table = match self.read.open_table(REQUESTS) {
+            Ok(table) => table,
+            // A ledger written before requests were recorded has no table.
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(error) => return Err(table_fault(error).into()),
+        };
+        Ok(table
+            .get(id.as_u128())
+            .map_err(fault)?
+            .map(|value| value.value())
+            .filter(|(position, _, _)| *position < self.size))
     }
 
     /// Every stored checkpoint, by size, oldest first.
