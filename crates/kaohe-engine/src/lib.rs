@@ -250,6 +250,94 @@ pub fn verify_each(
     Ok(())
 }
 
+/// The state folded from the store's events as they are verified, as `verified_state` folds
+/// it, with the checks of each event alone made on `threads` threads (`verify_pipelined`):
+/// the reader, the checking threads, and the checks against the events before with the fold
+/// on this thread, in order. Only the state is kept.
+pub fn verified_state_on(store: &Store, threads: usize) -> Result<State, OpenError> {
+    if threads <= 1 {
+        return verified_state(&store.snapshot()?);
+    }
+    let snapshot = store.snapshot()?;
+    let size = snapshot.size();
+    let mut notes: Vec<String> = snapshot
+        .checkpoints()?
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    let mut check = LedgerCheck::new(Anchors {
+        own: notes.pop(),
+        stored: notes,
+        ..Anchors::default()
+    });
+    let mut nodes = snapshot.node_check()?;
+    let mut state = State::default();
+    let mut folding = Ok(());
+    let mut read = Ok(());
+    kaohe_ledger::verify::verify_pipelined(
+        threads,
+        |send| {
+            // The reader's own read transaction, cut at the size of the checker's.
+            let snapshot = match store.snapshot() {
+                Ok(snapshot) => snapshot,
+                Err(error) => {
+                    read = Err(error);
+                    return;
+                }
+            };
+            let mut chunk = kaohe_ledger::verify::EventChunk::default();
+            let mut going = true;
+            read = snapshot.for_each_event(0, |position, bytes| {
+                if position >= size {
+                    return false;
+                }
+                chunk.push(bytes, true);
+                if chunk.len() >= START_CHUNK_EVENTS {
+                    going = send(std::mem::take(&mut chunk));
+                }
+                going
+            });
+            if going && !chunk.is_empty() {
+                send(chunk);
+            }
+        },
+        |chunk, prepared| {
+            for ((bytes, _), prepared) in chunk.items().zip(&prepared) {
+                if !check.push_prepared_with_nodes(prepared, &mut |level, index, hash| {
+                    nodes.node(level, index, hash)
+                }) {
+                    return false;
+                }
+                if let (Ok(facts), Ok(())) = (&prepared.event, &folding) {
+                    folding = state.apply(&Fact::from(&facts.checked(bytes)));
+                }
+            }
+            true
+        },
+    );
+    if let Err(error) = read {
+        match error {
+            ReadError::Damaged(damage) => check.fail(Failure {
+                check: kaohe_ledger::verify::Check::Positions,
+                event: Some(check.size()),
+                message: format!("the event cannot be read: {}", chain(&damage)),
+            }),
+            other => return Err(OpenError::Read(other)),
+        }
+    }
+    let nodes = match nodes.finish(check.size()) {
+        Ok(()) => Ok(()),
+        Err(ReadError::Damaged(damage)) => Err(chain(&damage)),
+        Err(other) => return Err(OpenError::Read(other)),
+    };
+    check.finish(Some(nodes)).map_err(OpenError::Damaged)?;
+    folding.map_err(OpenError::Fold)?;
+    Ok(state)
+}
+
+/// Events handed between the threads of the start-up's verification at a time.
+const START_CHUNK_EVENTS: usize = 2048;
+
 /// Every event of a snapshot, verified as `verify_each` verifies them, and kept.
 pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenError> {
     let mut events = Vec::with_capacity(snapshot.size() as usize);
@@ -350,7 +438,8 @@ impl Engine {
     pub fn open(store: Store, clock: Clock) -> Result<Engine, OpenError> {
         let zone = TimeZone::get(&store.genesis().time_zone).map_err(OpenError::TimeZone)?;
         let snapshot = store.snapshot()?;
-        let state = verified_state(&snapshot)?;
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let state = verified_state_on(&store, threads)?;
         Ok(Engine {
             inner: Arc::new(Inner {
                 store,

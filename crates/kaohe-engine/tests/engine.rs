@@ -45,6 +45,11 @@ impl Town {
         let events = read_events(&snapshot).unwrap();
         let rebuilt = State::from_events(events.iter().map(Fact::from)).unwrap();
         self.engine.read(|live| assert_eq!(*live, rebuilt));
+        // Verified and folded as a server starts, on one thread or several: the same state.
+        for threads in [1, 2, 3] {
+            let started = kaohe_engine::verified_state_on(self.engine.store(), threads).unwrap();
+            assert_eq!(started, rebuilt, "{threads} threads");
+        }
     }
 }
 

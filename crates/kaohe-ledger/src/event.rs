@@ -312,7 +312,7 @@ pub struct CheckedEvent<'a> {
     pub caused_by: Vec<Uuid>,
     /// Where the members a retry need not repeat stand in `bytes`: the id member, and the
     /// run from position to recorded_time (members are in sorted order).
-    sealing_members: [(u32, u32); 2],
+    pub(crate) sealing_members: [(u32, u32); 2],
 }
 
 impl CheckedEvent<'_> {

@@ -180,6 +180,12 @@ pub struct EventFacts {
     pub caused_by: Vec<Uuid>,
     /// For event 0, what it says about the ledger, or why it says nothing valid.
     genesis: Option<Result<Genesis, Failure>>,
+    /// Where the other fields of the checked event stand in its bytes, to hand it on without
+    /// checking it again (`EventFacts::checked`): type, business time, actor's person and
+    /// role, payload, recording time.
+    spans: [(u32, u32); 6],
+    payload_version: u64,
+    sealing_members: [(u32, u32); 2],
 }
 
 /// A recording time as written, kept without an allocation: the schema fixes its length.
@@ -207,6 +213,10 @@ impl EventFacts {
             let parsed = parse_event(event.bytes).expect("a checked event parses");
             genesis_of(&parsed)
         });
+        let span = |field: &str| {
+            let start = field.as_ptr() as usize - event.bytes.as_ptr() as usize;
+            (start as u32, (start + field.len()) as u32)
+        };
         EventFacts {
             position: event.position,
             id: event.id,
@@ -216,6 +226,41 @@ impl EventFacts {
             creates_ledger: event.event_type == "ledger_created",
             caused_by: event.caused_by.clone(),
             genesis,
+            spans: [
+                span(event.event_type),
+                span(event.business_time),
+                span(event.actor_person),
+                span(event.actor_role),
+                span(event.payload),
+                span(event.recorded_time_text),
+            ],
+            payload_version: event.payload_version,
+            sealing_members: event.sealing_members,
+        }
+    }
+
+    /// The checked event these facts were read from, whose bytes are `bytes`, without
+    /// checking it again: what a fold reads after verification on another thread.
+    pub fn checked<'a>(&self, bytes: &'a [u8]) -> CheckedEvent<'a> {
+        let text = |(start, end): (u32, u32)| {
+            std::str::from_utf8(&bytes[start as usize..end as usize])
+                .expect("a span of a checked event's text")
+        };
+        CheckedEvent {
+            bytes,
+            position: self.position,
+            id: self.id,
+            event_type: text(self.spans[0]),
+            payload_version: self.payload_version,
+            previous_hash: self.previous_hash,
+            recorded_time: self.recorded_time,
+            recorded_time_text: text(self.spans[5]),
+            business_time: text(self.spans[1]),
+            actor_person: text(self.spans[2]),
+            actor_role: text(self.spans[3]),
+            payload: text(self.spans[4]),
+            caused_by: self.caused_by.clone(),
+            sealing_members: self.sealing_members,
         }
     }
 }
