@@ -34,7 +34,7 @@ fn fact(event_type: EventType, payload: &Value) -> Fact<'_> {
         event_type: Ok(event_type),
         business_time: TIME,
         actor_person: "office",
-        payload,
+        payload: kaohe_assess::state::Payload::Value(payload),
         caused_by: &[],
     }
 }
