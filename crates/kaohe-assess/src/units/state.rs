@@ -535,7 +535,8 @@ fn apply_error(fact: &Fact<'_>, message: String) -> ApplyError {
 }
 
 fn read<T: serde::de::DeserializeOwned>(fact: &Fact<'_>) -> Result<T, ApplyError> {
-    serde_json::from_value(fact.payload.clone())
+    fact.payload
+        .read()
         .map_err(|error| apply_error(fact, error.to_string()))
 }
 
