@@ -118,6 +118,51 @@ fn endpoints(town: &Town) -> Vec<Endpoint> {
             "/v1/tokens/{token_id}/revocation",
             json!({"reason": "遗失"}),
         ),
+        // The units' commands: bodies short of a field, so each is refused before the rules.
+        endpoint(
+            "/v1/units",
+            json!({"id": "v01", "kind": "village", "name": "东风村"}),
+        ),
+        endpoint(
+            "/v1/units/leaders",
+            json!({"unit_id": "v01", "person_id": "p001", "from": "2026-04-01"}),
+        ),
+        endpoint(
+            "/v1/indicators/responsibility",
+            json!({"indicator_id": "ind01", "vice_leader_id": "p001", "cadre_ids": [], "from": "2026-04-01"}),
+        ),
+        endpoint(
+            "/v1/indicators/scores",
+            json!({"quarter": "2026-Q1", "indicator_id": "ind01"}),
+        ),
+        endpoint(
+            "/v1/indicators/consequences",
+            json!({"consequence_id": UNKNOWN}),
+        ),
+        endpoint(
+            "/v1/villages/scores",
+            json!({"quarter": "2026-Q1", "criterion_id": "c-party"}),
+        ),
+        endpoint("/v1/villages/rankings", json!({"quarter": "2026-Q1"})),
+        endpoint(
+            "/v1/villages/reports",
+            json!({"quarter": "2026-Q1", "village_id": "v01"}),
+        ),
+        endpoint("/v1/spot-checks", json!({"checked_on": "2026-04-01"})),
+        endpoint(
+            "/v1/spot-checks/justifications",
+            json!({"check_id": UNKNOWN}),
+        ),
+        endpoint("/v1/spot-checks/reviews", json!({"check_id": UNKNOWN})),
+        endpoint("/v1/key-tasks", json!({"id": "kt01"})),
+        endpoint("/v1/key-tasks/progress", json!({"task_id": "kt01"})),
+        endpoint("/v1/key-tasks/follow-ups", json!({"task_id": "kt01"})),
+        endpoint("/v1/key-tasks/reviews", json!({"year": 2026})),
+        endpoint("/v1/list-items", json!({"source": "inspection"})),
+        endpoint("/v1/list-items/analyses", json!({"item_id": UNKNOWN})),
+        endpoint("/v1/list-items/closures", json!({"item_id": UNKNOWN})),
+        endpoint("/v1/list-items/verifications", json!({"item_id": UNKNOWN})),
+        endpoint("/v1/list-items/reopenings", json!({"item_id": UNKNOWN})),
     ]
 }
 
