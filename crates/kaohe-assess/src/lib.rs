@@ -8,6 +8,7 @@
 //! decision reads; `sanctions` derives and replays 三奖惩; `explain` walks what a judgment rested
 //! on and what followed from it; `views` are the projections people read.
 
+pub mod access;
 pub mod commands;
 pub mod decide;
 pub mod explain;

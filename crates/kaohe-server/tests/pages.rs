@@ -127,10 +127,13 @@ fn a_page_is_refused_to_whom_it_is_not_for() {
             "{path}"
         );
     }
-    // The explanation of a judgment is for its subject too.
+    // The explanation of a judgment is for its subject too; another person's does not exist
+    // for a reader who may not read it.
     let path = format!("/explain/{}?person=p002", town.ids["cosign"]);
     assert_eq!(page(&town, &path, "p002").status, 200);
-    assert_eq!(page(&town, &path, "p001").status, 403);
+    let sanction = format!("/explain/{}", sanction_of(&town, "p002", "talk"));
+    assert_eq!(page(&town, &sanction, "p002").status, 200);
+    assert_eq!(page(&town, &sanction, "p001").status, 404);
 }
 
 #[test]
