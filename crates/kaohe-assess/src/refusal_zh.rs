@@ -37,7 +37,10 @@ impl Refusal {
             | Refusal::DayOutOfRange { .. }
             | Refusal::TokenExists(..)
             | Refusal::UnknownToken(..)
-            | Refusal::TokenRevoked(..) => self.general_zh(),
+            | Refusal::TokenRevoked(..)
+            | Refusal::CalendarDayOutOfYear { .. }
+            | Refusal::BadHolidaySpan { .. }
+            | Refusal::WorkingDayInHoliday(..) => self.general_zh(),
             Refusal::EntryInFuture { .. }
             | Refusal::EntryExists { .. }
             | Refusal::EntryTooLong { .. }
@@ -115,6 +118,17 @@ impl Refusal {
             Refusal::TokenExists(_) => "这个令牌编号已经使用".into(),
             Refusal::UnknownToken(_) => "没有这个令牌".into(),
             Refusal::TokenRevoked(_) => "这个令牌已经吊销".into(),
+            Refusal::CalendarDayOutOfYear { day, year } => {
+                format!("{}不在{year}年的节假日安排之内", date_zh(*day))
+            }
+            Refusal::BadHolidaySpan { name, first, last } => format!(
+                "{name}放假止日{}早于起日{}",
+                date_zh(*last),
+                date_zh(*first)
+            ),
+            Refusal::WorkingDayInHoliday(day) => {
+                format!("{}不能既是放假日又是调休上班日", date_zh(*day))
+            }
             _ => unreachable!("in_chinese hands general_zh only its own refusals"),
         }
     }

@@ -23,7 +23,8 @@ pub fn describe(event: &Value) -> String {
         | EventType::AreaAssigned
         | EventType::PolicyAdopted
         | EventType::TokenIssued
-        | EventType::TokenRevoked => describe_roster(event_type, payload),
+        | EventType::TokenRevoked
+        | EventType::CalendarRecorded => describe_roster(event_type, payload),
         EventType::EntryWritten
         | EventType::EntryAmended
         | EventType::SheetSubmitted
@@ -81,6 +82,13 @@ fn describe_roster(event_type: EventType, payload: &Value) -> String {
             "为 {} 签发访问令牌 {}",
             payload["person_id"].as_str().unwrap_or_default(),
             payload["token_id"].as_str().unwrap_or_default()
+        ),
+        EventType::CalendarRecorded => format!(
+            "记录{}年节假日安排（{} 个假日、{} 个调休上班日），依据：{}",
+            payload["year"],
+            payload["holidays"].as_array().map_or(0, Vec::len),
+            payload["working_days"].as_array().map_or(0, Vec::len),
+            payload["source"].as_str().unwrap_or_default()
         ),
         EventType::TokenRevoked => format!(
             "吊销 {} 的访问令牌 {}：{}",

@@ -206,10 +206,18 @@ words! {
         TokenIssued = "token_issued",
         /// The office revoked a bearer token.
         TokenRevoked = "token_revoked",
+        /// The office records a year's working-day calendar (节假日安排).
+        CalendarRecorded = "calendar_recorded",
     }
 }
 
 impl EventType {
+    /// The payload version kaohe writes for it now. Events of an earlier version stay readable:
+    /// a version's schema never changes, and the fold reads every version.
+    pub fn payload_version(self) -> u64 {
+        1
+    }
+
     /// Its name in Chinese.
     pub fn name_zh(self) -> &'static str {
         match self {
@@ -239,6 +247,7 @@ impl EventType {
             EventType::RectificationCompleted => "整改完成",
             EventType::TokenIssued => "签发令牌",
             EventType::TokenRevoked => "吊销令牌",
+            EventType::CalendarRecorded => "节假日安排",
         }
     }
 }
@@ -419,6 +428,8 @@ pub enum TextField {
     CompletionSummary,
     /// The reason a token is revoked.
     RevocationReason,
+    /// The notice a calendar follows.
+    CalendarSource,
 }
 
 impl TextField {
@@ -433,6 +444,7 @@ impl TextField {
             TextField::RectificationPlan => "a rectification plan",
             TextField::CompletionSummary => "a completion's summary",
             TextField::RevocationReason => "a revocation's reason",
+            TextField::CalendarSource => "a calendar's source",
         }
     }
 
@@ -447,6 +459,7 @@ impl TextField {
             TextField::RectificationPlan => "整改方案",
             TextField::CompletionSummary => "整改完成情况",
             TextField::RevocationReason => "吊销理由",
+            TextField::CalendarSource => "节假日安排的依据",
         }
     }
 }
