@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 seconds="${FUZZ_SECONDS:-20}"
-read -r -a targets <<<"${FUZZ_TARGETS:-export canonical note proof rules model api}"
+read -r -a targets <<<"${FUZZ_TARGETS:-export canonical schema note proof rules model api}"
 
 if ! command -v cargo-fuzz >/dev/null; then
     echo "smoke: cargo-fuzz is not installed (cargo install cargo-fuzz)" >&2

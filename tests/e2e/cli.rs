@@ -53,6 +53,20 @@ fn init_checkpoint_export_and_verify_a_ledger() {
             "{stdout}"
         );
         assert!(stdout.contains("(the trusted key)"), "{stdout}");
+        // One thread or several, the same report.
+        for threads in ["1", "3"] {
+            let (_, threaded, _) = run(&[
+                "verify",
+                path,
+                "--checkpoint",
+                saved.to_str().unwrap(),
+                "--key",
+                &key,
+                "--threads",
+                threads,
+            ]);
+            assert_eq!(threaded, stdout, "--threads {threads}");
+        }
         // A data directory also has its file's pages checked, an export its file's lines.
         let checks = 12;
         assert_eq!(

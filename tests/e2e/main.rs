@@ -7,6 +7,7 @@ mod demo;
 mod explain;
 mod mirror;
 mod proofs;
+mod readers;
 mod replay;
 mod serve;
 mod support;

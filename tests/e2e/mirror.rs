@@ -145,9 +145,12 @@ fn a_mirror_follows_the_served_ledger_and_refuses_a_rewritten_history() {
     let (code, stdout, _) = mirror(&server.addr, &copy, &token_file);
     assert_eq!(code, 0);
     assert!(stdout.contains("mirrored events"), "{stdout}");
+    // A poll that finds nothing new only reads the copy: its file is byte for byte as it was.
+    let before = std::fs::read(copy.join("ledger.redb")).unwrap();
     let (code, stdout, _) = mirror(&server.addr, &copy, &token_file);
     assert_eq!(code, 0);
     assert!(stdout.contains("in step at"), "{stdout}");
+    assert!(std::fs::read(copy.join("ledger.redb")).unwrap() == before);
     server.stop();
     let held = verified_root(&copy);
     assert_eq!(held, verified_root(&data), "the copy is the served ledger");
@@ -166,9 +169,11 @@ fn a_mirror_follows_the_served_ledger_and_refuses_a_rewritten_history() {
         "--now",
         "2026-01-31T09:00:00+08:00",
     ]);
+    let before = std::fs::read(copy.join("ledger.redb")).unwrap();
     let (code, stdout, stderr) = mirror(&server.addr, &copy, &token_file);
     server.stop();
     assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(std::fs::read(copy.join("ledger.redb")).unwrap() == before);
     assert!(stderr.contains("REFUSED"), "{stderr}");
     assert!(stderr.contains("rewritten"), "{stderr}");
     // The evidence is kept, and the copy is as it was.

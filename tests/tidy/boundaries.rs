@@ -51,6 +51,11 @@ const REDB_ELSEWHERE: &[(&str, &str)] = &[
         "the benchmark's raw redb baseline, which writes its own files, never a ledger's",
     ),
     (
+        "tests/e2e/readers.rs",
+        "shows that redb's own read-only open refuses a file its writer never closed, the case \
+         the readers must repair in memory",
+    ),
+    (
         "tests/e2e/tamper.rs",
         "rewrites an event's bytes through redb, past the store's API, as an attacker would",
     ),

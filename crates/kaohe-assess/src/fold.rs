@@ -11,14 +11,22 @@ use uuid::Uuid;
 use crate::payload;
 use crate::policy::Policy;
 use crate::state::{
-    Amendment, Answer, Appeal, ApplyError, Calendar, Decision, Entry, Fact, Nomination, Opinion,
-    Person, Proposal, Publication, RoleSpan, Sanction, Sheet, State, Token,
+    Answer, Appeal, ApplyError, Calendar, Decision, Entry, Fact, Nomination, Opinion, Person,
+    Proposal, Publication, RoleSpan, Sanction, Sheet, State, Token,
 };
 use crate::words::{EventType, Role};
 
 fn read<T: DeserializeOwned>(fact: &Fact<'_>) -> Result<T, ApplyError> {
-    serde_json::from_value(fact.payload.clone())
+    fact.payload
+        .read()
         .map_err(|error| apply_error(fact, error.to_string()))
+}
+
+/// What the fold reads of event 0's payload.
+#[derive(serde::Deserialize)]
+struct Created {
+    time_zone: String,
+    policy: Policy,
 }
 
 fn apply_error(fact: &Fact<'_>, message: String) -> ApplyError {
@@ -46,9 +54,9 @@ impl State {
             .map_err(|text| apply_error(fact, format!("the rules know no event type {text}")))?;
         if event_type == EventType::LedgerCreated {
             // Event 0 names the zone in which its own day, and every later one, is read.
-            let zone = fact.payload["time_zone"].as_str().unwrap_or_default();
+            let created: Created = read(fact)?;
             self.time_zone = Some(
-                jiff::tz::TimeZone::get(zone)
+                jiff::tz::TimeZone::get(&created.time_zone)
                     .map_err(|error| apply_error(fact, error.to_string()))?,
             );
         }
@@ -100,9 +108,8 @@ impl State {
 
     /// Event 0: the first policy, and its creator in the office role from its first day.
     fn ledger_created(&mut self, fact: &Fact<'_>, day: Date) -> Result<(), ApplyError> {
-        let policy: Policy = serde_json::from_value(fact.payload["policy"].clone())
-            .map_err(|error| apply_error(fact, error.to_string()))?;
-        self.policies.adopt(policy);
+        let created: Created = read(fact)?;
+        self.policies.adopt(created.policy);
         // Someone must be able to register the first people: the ledger's creator holds the
         // office role from its first day.
         self.people.insert(
@@ -212,9 +219,12 @@ impl State {
     fn calendar_recorded(&mut self, fact: &Fact<'_>, recorded: payload::CalendarRecorded) {
         let calendar = Calendar {
             id: fact.id,
-            holidays: recorded.holidays,
+            holidays: recorded
+                .holidays
+                .iter()
+                .map(|holiday| (holiday.first, holiday.last))
+                .collect(),
             working_days: recorded.working_days,
-            source: recorded.source,
         };
         self.calendars.insert(recorded.year, calendar);
     }
@@ -227,8 +237,6 @@ impl State {
         let entry = Entry {
             person_id: written.person_id,
             date: written.date,
-            did: written.did,
-            learned: written.learned,
             amendments: Vec::new(),
         };
         self.entries.insert(fact.id, entry);
@@ -243,12 +251,7 @@ impl State {
             .entries
             .get_mut(&amended.entry_id)
             .ok_or_else(|| apply_error(fact, "amends an unknown entry".into()))?;
-        entry.amendments.push(Amendment {
-            id: fact.id,
-            did: amended.did,
-            learned: amended.learned,
-            reason: amended.reason,
-        });
+        entry.amendments.push(fact.id);
         Ok(())
     }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use kaohe_ledger::event::{EventDraft, ParsedEvent};
+use kaohe_ledger::event::{CheckedEvent, EventDraft, ParsedEvent};
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
@@ -31,9 +31,29 @@ pub struct Fact<'a> {
     /// Who acted.
     pub actor_person: &'a str,
     /// The payload.
-    pub payload: &'a Value,
+    pub payload: Payload<'a>,
     /// The events it names as its causes.
     pub caused_by: &'a [Uuid],
+}
+
+/// An event's payload as the fold gets it: a draft's value, or a stored event's canonical
+/// JSON, read straight into the payload's struct without a `Value` in between.
+#[derive(Clone, Copy, Debug)]
+pub enum Payload<'a> {
+    /// A draft's payload.
+    Value(&'a Value),
+    /// A stored event's payload, its canonical JSON.
+    Json(&'a str),
+}
+
+impl Payload<'_> {
+    /// The payload read into `T`.
+    pub fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        match self {
+            Payload::Value(value) => T::deserialize(*value),
+            Payload::Json(text) => serde_json::from_str(text),
+        }
+    }
 }
 
 impl<'a> Fact<'a> {
@@ -58,7 +78,7 @@ impl<'a> From<&'a EventDraft> for Fact<'a> {
             payload_version: draft.payload_version,
             business_time: &draft.business_time,
             actor_person: &draft.actor.person_id,
-            payload: &draft.payload,
+            payload: Payload::Value(&draft.payload),
             caused_by: &draft.caused_by,
         }
     }
@@ -74,7 +94,21 @@ impl<'a> From<&'a ParsedEvent> for Fact<'a> {
             actor_person: event.value["actor"]["person_id"]
                 .as_str()
                 .unwrap_or_default(),
-            payload: &event.value["payload"],
+            payload: Payload::Value(&event.value["payload"]),
+            caused_by: &event.caused_by,
+        }
+    }
+}
+
+impl<'a> From<&'a CheckedEvent<'a>> for Fact<'a> {
+    fn from(event: &'a CheckedEvent<'a>) -> Self {
+        Fact {
+            id: event.id,
+            event_type: event_type_of(event.event_type),
+            payload_version: event.payload_version,
+            business_time: event.business_time,
+            actor_person: event.actor_person,
+            payload: Payload::Json(event.payload),
             caused_by: &event.caused_by,
         }
     }
@@ -117,32 +151,19 @@ pub struct Person {
     pub areas: Vec<(Date, String, String)>,
 }
 
-/// One correction of an entry.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Amendment {
-    /// The amendment event.
-    pub id: Uuid,
-    /// The corrected first line.
-    pub did: String,
-    /// The corrected second line.
-    pub learned: String,
-    /// Why.
-    pub reason: String,
-}
-
-/// A day's entry, with its corrections.
+/// A day's entry: whose and which day, and its corrections. The texts are not kept: a state
+/// holds what the rules decide on, and a view that shows an entry reads its lines, and each
+/// correction's, from the ledger by event id (`views::EventPayloads`), so memory grows with
+/// the people and open matters, not with the length of the history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     /// Whose.
     pub person_id: String,
     /// The day.
     pub date: Date,
-    /// First line as written.
-    pub did: String,
-    /// Second line as written.
-    pub learned: String,
-    /// Later corrections, oldest first; the original stays.
-    pub amendments: Vec<Amendment>,
+    /// The ids of the `entry_amended` events that corrected it, oldest first; the original
+    /// stays.
+    pub amendments: Vec<Uuid>,
 }
 
 /// A submitted ten-day sheet.
@@ -340,16 +361,15 @@ pub struct Token {
 }
 
 /// A year's working-day calendar, as the office recorded it from the State Council's notice.
+/// The holidays' names and the notice are not kept: they are read from the event by its id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Calendar {
     /// The event that recorded it.
     pub id: Uuid,
-    /// The public holidays.
-    pub holidays: Vec<payload::Holiday>,
+    /// The public holidays, each its first and last day off.
+    pub holidays: Vec<(Date, Date)>,
     /// Weekend days that are working days (调休上班).
     pub working_days: Vec<Date>,
-    /// The notice it follows.
-    pub source: String,
 }
 
 impl Calendar {
@@ -357,7 +377,7 @@ impl Calendar {
     pub fn holiday(&self, day: Date) -> bool {
         self.holidays
             .iter()
-            .any(|holiday| holiday.first <= day && day <= holiday.last)
+            .any(|(first, last)| *first <= day && day <= *last)
     }
 }
 

@@ -1065,28 +1065,61 @@ pub struct EntryView {
     pub submitted: bool,
 }
 
-/// The entries of `person` in `month`, by day.
-pub fn month_entries(state: &State, person: &str, month: Month) -> Vec<EntryView> {
+/// Where a view reads what the state does not keep: the payload of an event, by its id (the
+/// lines of an entry, and of each correction with its reason). The engine reads it from the
+/// ledger; `None` for an event it does not hold yet.
+pub trait EventPayloads {
+    /// The payload of the event `id`.
+    fn payload(&self, id: Uuid) -> Option<serde_json::Value>;
+}
+
+/// The payloads of events held in memory, by id: for tests and tools that fold events they
+/// hold.
+impl EventPayloads for std::collections::HashMap<Uuid, serde_json::Value> {
+    fn payload(&self, id: Uuid) -> Option<serde_json::Value> {
+        self.get(&id).cloned()
+    }
+}
+
+/// The two lines and the reason of a payload, as text (empty where absent).
+fn lines_of(payload: Option<&serde_json::Value>) -> (String, String, String) {
+    let text = |member: &str| {
+        payload
+            .and_then(|payload| payload[member].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (text("did"), text("learned"), text("reason"))
+}
+
+/// The entries of `person` in `month`, by day, their texts read through `payloads`.
+pub fn month_entries(
+    state: &State,
+    payloads: &dyn EventPayloads,
+    person: &str,
+    month: Month,
+) -> Vec<EntryView> {
     state
         .entry_days
         .range((person.to_owned(), month.first_day())..=(person.to_owned(), month.last_day()))
         .map(|(_, id)| {
             let entry = &state.entries[id];
-            let latest = entry.amendments.last();
+            let (did, learned, _) = lines_of(payloads.payload(*id).as_ref());
+            let corrections: Vec<(String, String, String)> = entry
+                .amendments
+                .iter()
+                .map(|amendment| lines_of(payloads.payload(*amendment).as_ref()))
+                .collect();
+            let latest = corrections.last();
             EntryView {
                 id: *id,
                 date: entry.date,
-                did: latest
-                    .map_or(&entry.did, |amendment| &amendment.did)
-                    .clone(),
-                learned: latest
-                    .map_or(&entry.learned, |amendment| &amendment.learned)
-                    .clone(),
-                original: latest.map(|_| (entry.did.clone(), entry.learned.clone())),
-                reasons: entry
-                    .amendments
+                did: latest.map_or(&did, |(did, _, _)| did).clone(),
+                learned: latest.map_or(&learned, |(_, learned, _)| learned).clone(),
+                original: latest.map(|_| (did.clone(), learned.clone())),
+                reasons: corrections
                     .iter()
-                    .map(|amendment| amendment.reason.clone())
+                    .map(|(_, _, reason)| reason.clone())
                     .collect(),
                 submitted: state
                     .sheets

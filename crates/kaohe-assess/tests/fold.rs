@@ -35,7 +35,7 @@ fn fact(event_type: EventType, payload: &Value) -> Fact<'_> {
         payload_version: 1,
         business_time: TIME,
         actor_person: "office",
-        payload,
+        payload: kaohe_assess::state::Payload::Value(payload),
         caused_by: &[],
     }
 }

@@ -337,11 +337,10 @@ fn an_amendment_keeps_the_original_and_names_it() {
     );
     let events = given.ok("p001", at, amend(entry, "户数笔误"));
     assert_eq!(events[0].caused_by, vec![entry]);
+    // The state keeps the correction's id; its lines are in its event, the original's in theirs.
     let stored = &given.state.entries[&entry];
-    assert_eq!(
-        (stored.did.as_str(), stored.amendments[0].did.as_str()),
-        ("走访三户", "走访四户")
-    );
+    assert_eq!(stored.amendments, vec![events[0].id]);
+    assert_eq!(events[0].payload["did"], "走访四户");
 }
 
 #[test]

@@ -14,6 +14,15 @@ use redb::{Database, ReadableDatabase, TableDefinition, WriteTransaction};
 const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events");
 const BY_ID: TableDefinition<u128, &[u8]> = TableDefinition::new("events_by_id");
 
+/// redb with the memory budget the store gives it (`StoreOptions::cache_bytes`): the same
+/// cache on both sides, so that a point read compares the work of the read, not the size of a
+/// cache that holds the whole file on one side only.
+fn builder() -> redb::Builder {
+    let mut builder = redb::Builder::new();
+    builder.set_cache_size(kaohe_store::StoreOptions::default().cache_bytes);
+    builder
+}
+
 /// A redb file with the events keyed by position (and, for point reads, by id).
 pub struct RawRedb {
     db: Database,
@@ -23,14 +32,14 @@ impl RawRedb {
     /// A new file at `path`.
     pub fn create(path: &Path) -> Result<RawRedb> {
         Ok(RawRedb {
-            db: Database::create(path).context("raw redb: create")?,
+            db: builder().create(path).context("raw redb: create")?,
         })
     }
 
     /// An existing file at `path`.
     pub fn open(path: &Path) -> Result<RawRedb> {
         Ok(RawRedb {
-            db: Database::open(path).context("raw redb: open")?,
+            db: builder().open(path).context("raw redb: open")?,
         })
     }
 

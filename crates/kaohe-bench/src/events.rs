@@ -208,6 +208,8 @@ pub struct Export {
     pub events: Vec<Vec<u8>>,
     /// The signed checkpoint of the whole ledger.
     pub checkpoint: String,
+    /// The export file: every event and a line feed, then the checkpoint line.
+    pub file: Vec<u8>,
 }
 
 /// The recording time of event `position`, in the form the store writes (milliseconds, the
@@ -248,7 +250,18 @@ impl Export {
         }
         .sign(&Township::key())
         .expect("the checkpoint signs");
-        Export { events, checkpoint }
+        let mut file = Vec::with_capacity(events.iter().map(|event| event.len() + 1).sum());
+        for event in &events {
+            file.extend_from_slice(event);
+            file.push(b'\n');
+        }
+        file.extend_from_slice(&kaohe_ledger::verify::export_checkpoint_line(&checkpoint));
+        file.push(b'\n');
+        Export {
+            events,
+            checkpoint,
+            file,
+        }
     }
 
     /// The canonical bytes of all events.

@@ -11,6 +11,7 @@ mod cpu;
 mod events;
 mod http;
 mod large;
+mod process;
 mod report;
 mod slices;
 
@@ -61,6 +62,10 @@ struct Args {
     /// Keep the files written, to inspect them afterwards.
     #[arg(long)]
     keep: bool,
+    /// Run the floor program on an export file and exit (rows 10: the runs time it as a
+    /// process beside `kaohe verify`).
+    #[arg(long, value_name = "FILE", hide = true)]
+    floor: Option<PathBuf>,
 }
 
 /// Groups of rows that run together.
@@ -105,6 +110,9 @@ fn machine() -> String {
 
 fn main() -> Result<()> {
     let args = Args::parse();
+    if let Some(file) = &args.floor {
+        return process::floor(file);
+    }
     let started = Instant::now();
     let load_at_start = slices::load_average();
     let size = match (args.events, args.million, args.ten_million) {
@@ -182,11 +190,26 @@ fn main() -> Result<()> {
             generating.elapsed().as_secs_f64()
         );
         rows.extend(large::run(dir.path(), &large, args.rounds)?);
+        let (file, data) = process::files(dir.path(), &large, &dir.path().join("large.redb"))?;
+        let size = large.events.len() as u64;
+        drop(large);
+        let (process_rows, note) = process::run(&file, &data, size, args.rounds)?;
+        rows.extend(process_rows);
+        notes.push(note);
+        rows.push(process::as_of_row(&data, size, args.rounds)?);
     }
     if runs(Group::Http) {
         rows.push(http::run(dir.path(), &plan)?);
     }
-    rows.sort_by_key(|row| row.number.clone());
+    // Rows by number, then letter: 2b before 10.
+    rows.sort_by_key(|row| {
+        let digits: String = row
+            .number
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        (digits.parse::<u32>().unwrap_or(0), row.number.clone())
+    });
 
     println!();
     print!("{}", report::table(&rows));

@@ -27,6 +27,8 @@ pub struct Row {
     pub baseline: String,
     /// figure / baseline (or reads / bound for proofs).
     pub ratio: Option<f64>,
+    /// The median of the ratios of slices taken side by side, where there were slices.
+    pub paired: Option<f64>,
     /// The goal.
     pub goal: Goal,
 }
@@ -38,15 +40,36 @@ impl Row {
         workload: impl Into<String>,
         figure: impl Into<String>,
         baseline: impl Into<String>,
-        ratio: f64,
+        ratio: impl Into<crate::slices::Ratio>,
         goal: Goal,
     ) -> Row {
+        let ratio = ratio.into();
         Row {
             number: number.into(),
             workload: workload.into(),
             figure: figure.into(),
             baseline: baseline.into(),
-            ratio: Some(ratio),
+            ratio: Some(ratio.of_medians),
+            paired: ratio.paired,
+            goal,
+        }
+    }
+
+    /// A row whose ratio is not reported, and why (in the figure's place).
+    pub fn unreported(
+        number: &str,
+        workload: impl Into<String>,
+        why: impl Into<String>,
+        baseline: impl Into<String>,
+        goal: Goal,
+    ) -> Row {
+        Row {
+            number: number.into(),
+            workload: workload.into(),
+            figure: why.into(),
+            baseline: baseline.into(),
+            ratio: None,
+            paired: None,
             goal,
         }
     }
@@ -114,9 +137,9 @@ fn pad(text: &str, columns: usize) -> String {
 /// The table as text, as printed and as pasted into BENCHMARKS.md.
 pub fn table(rows: &[Row]) -> String {
     let headers = [
-        "#", "workload", "figure", "baseline", "ratio", "goal", "result",
+        "#", "workload", "figure", "baseline", "ratio", "paired", "goal", "result",
     ];
-    let cells: Vec<[String; 7]> = rows
+    let cells: Vec<[String; 8]> = rows
         .iter()
         .map(|row| {
             [
@@ -125,6 +148,7 @@ pub fn table(rows: &[Row]) -> String {
                 row.figure.clone(),
                 row.baseline.clone(),
                 row.ratio.map_or("-".into(), ratio_text),
+                row.paired.map_or("-".into(), ratio_text),
                 row.goal_text(),
                 row.verdict().into(),
             ]

@@ -1,6 +1,7 @@
 //! Alternating slices: the sides of a comparison take turns (A, B, A, B, ...), so that a
-//! shared machine's drift falls on all of them alike; figures are medians of slices, and a
-//! ratio is the median of the ratios of slices taken side by side.
+//! shared machine's drift falls on all of them alike; figures are medians of slices, a ratio
+//! is one median figure over the other (what the table prints beside them), and the median of
+//! the ratios of slices taken side by side is printed as a second column.
 
 use anyhow::Result;
 
@@ -28,15 +29,38 @@ impl Series {
         median(&self.slices)
     }
 
-    /// The median of the slice-by-slice ratios of this series to `other`.
-    pub fn ratio_to(&self, other: &Series) -> f64 {
+    /// This series' median figure over `other`'s, with the median of the slice-by-slice
+    /// ratios beside it.
+    pub fn ratio_to(&self, other: &Series) -> Ratio {
         let ratios: Vec<f64> = self
             .slices
             .iter()
             .zip(&other.slices)
             .map(|(mine, theirs)| mine / theirs)
             .collect();
-        median(&ratios)
+        Ratio {
+            of_medians: self.median() / other.median(),
+            paired: Some(median(&ratios)),
+        }
+    }
+}
+
+/// A row's ratio: figure / baseline, and where the figures came from slices taken side by
+/// side, the median of their ratios.
+#[derive(Clone, Copy, Debug)]
+pub struct Ratio {
+    /// The median figure over the median baseline: the ratio the goal is read against.
+    pub of_medians: f64,
+    /// The median of the slice-by-slice ratios.
+    pub paired: Option<f64>,
+}
+
+impl From<f64> for Ratio {
+    fn from(of_medians: f64) -> Ratio {
+        Ratio {
+            of_medians,
+            paired: None,
+        }
     }
 }
 
@@ -70,6 +94,16 @@ pub fn cpu_seconds() -> Option<f64> {
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let user: f64 = fields.get(11)?.parse().ok()?;
     let system: f64 = fields.get(12)?.parse().ok()?;
+    Some((user + system) / 100.0)
+}
+
+/// The CPU time this process's waited-for children have used so far, in seconds (from
+/// /proc/self/stat).
+pub fn children_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let user: f64 = fields.get(13)?.parse().ok()?;
+    let system: f64 = fields.get(14)?.parse().ok()?;
     Some((user + system) / 100.0)
 }
 

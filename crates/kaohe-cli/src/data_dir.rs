@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use kaohe_ledger::note::{Checkpoint, SignerKey};
-use kaohe_ledger::verify::export_checkpoint_line;
-use kaohe_store::{LEDGER_FILE, Snapshot, Store, StoreOptions};
+use kaohe_ledger::verify::{Genesis, export_checkpoint_line};
+use kaohe_store::{LEDGER_FILE, LedgerFile, Snapshot, Store, StoreOptions};
 
 /// The name of the signing key file inside a data directory (owner-only permissions).
 pub const KEY_FILE: &str = "ledger.key";
@@ -28,8 +28,18 @@ pub fn open_with(data: &Path, options: StoreOptions) -> Result<Store> {
         .with_context(|| format!("cannot open the ledger in {}", data.display()))
 }
 
-/// Read the signing key of a data directory and check it is the ledger's.
-pub fn signer(data: &Path, store: &Store) -> Result<SignerKey> {
+/// Open the ledger of a data directory to read it only: not a byte of the file changes, and a
+/// copy no one may write is read as well (the commands of an inspector).
+pub fn read(data: &Path) -> Result<(LedgerFile, Genesis)> {
+    let context = || format!("cannot open the ledger in {}", data.display());
+    let file = LedgerFile::open(&ledger_path(data)).with_context(context)?;
+    let genesis = file.genesis().with_context(context)?;
+    Ok((file, genesis))
+}
+
+/// Read the signing key of a data directory and check it is the ledger's, as event 0
+/// (`genesis`) names it.
+pub fn signer(data: &Path, genesis: &Genesis) -> Result<SignerKey> {
     let path = data.join(KEY_FILE);
     let text = fs::read_to_string(&path).with_context(|| {
         format!(
@@ -38,7 +48,7 @@ pub fn signer(data: &Path, store: &Store) -> Result<SignerKey> {
         )
     })?;
     let key = SignerKey::parse(text.trim_end()).context("the signing key file is malformed")?;
-    if key.verifier() != store.genesis().verifier_key {
+    if key.verifier() != genesis.verifier_key {
         bail!(
             "the key in {} is not the key named in event 0 of this ledger",
             path.display()
@@ -64,15 +74,16 @@ pub fn write_private_file(path: &Path, contents: &str) -> Result<()> {
     Ok(())
 }
 
-/// Sign a checkpoint of the snapshot's size (or a past `size`).
+/// Sign a checkpoint of the snapshot's size (or a past `size`) of the ledger whose event 0 is
+/// `genesis`.
 pub fn sign_checkpoint(
     key: &SignerKey,
-    store: &Store,
+    genesis: &Genesis,
     snapshot: &Snapshot,
     size: u64,
 ) -> Result<String> {
     let checkpoint = Checkpoint {
-        origin: store.genesis().origin.clone(),
+        origin: genesis.origin.clone(),
         size,
         root: snapshot.root_at(size)?,
     };
@@ -82,9 +93,9 @@ pub fn sign_checkpoint(
 /// `kaohe checkpoint`: sign the current head, store the checkpoint, print it.
 pub fn checkpoint(data: &Path) -> Result<()> {
     let store = open(data)?;
-    let key = signer(data, &store)?;
+    let key = signer(data, store.genesis())?;
     let snapshot = store.snapshot()?;
-    let text = sign_checkpoint(&key, &store, &snapshot, snapshot.size())?;
+    let text = sign_checkpoint(&key, store.genesis(), &snapshot, snapshot.size())?;
     store.put_checkpoint(snapshot.size(), text.clone())?;
     print!("{text}");
     eprintln!(
@@ -96,13 +107,14 @@ pub fn checkpoint(data: &Path) -> Result<()> {
 }
 
 /// `kaohe export`: every event of one snapshot and a checkpoint of that size, written to a
-/// temporary file that replaces `out` only when complete and synced.
+/// temporary file that replaces `out` only when complete and synced. The ledger is only read:
+/// the checkpoint is in the export, and `kaohe checkpoint` is the command that stores one.
 pub fn export(data: &Path, out: &Path) -> Result<()> {
-    let store = open(data)?;
-    let key = signer(data, &store)?;
-    let snapshot = store.snapshot()?;
+    let (file, genesis) = read(data)?;
+    let key = signer(data, &genesis)?;
+    let snapshot = file.snapshot()?;
     let size = snapshot.size();
-    let text = sign_checkpoint(&key, &store, &snapshot, size)?;
+    let text = sign_checkpoint(&key, &genesis, &snapshot, size)?;
     let directory = out
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
@@ -143,7 +155,6 @@ pub fn export(data: &Path, out: &Path) -> Result<()> {
         let _ = fs::remove_file(&temporary);
     }
     result?;
-    store.put_checkpoint(size, text)?;
     eprintln!("exported {size} events to {}", out.display());
     Ok(())
 }

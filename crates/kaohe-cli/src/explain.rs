@@ -32,16 +32,16 @@ pub struct ExplainArgs {
 pub fn run(args: &ExplainArgs) -> Result<()> {
     let id = Uuid::parse_str(&args.event_id)
         .with_context(|| format!("{} is not an event id (a UUID)", args.event_id))?;
-    let store = data_dir::open(&args.data)?;
-    let snapshot = store.snapshot()?;
+    let (file, genesis) = data_dir::read(&args.data)?;
+    let snapshot = file.snapshot()?;
     // The checkpoint the proofs are checked against: one signed now for the current size when
     // the key is here, else the latest stored one.
-    let (_, note) = match data_dir::signer(&args.data, &store) {
+    let (_, note) = match data_dir::signer(&args.data, &genesis) {
         Ok(key) => {
             let size = snapshot.size();
             (
                 size,
-                data_dir::sign_checkpoint(&key, &store, &snapshot, size)?,
+                data_dir::sign_checkpoint(&key, &genesis, &snapshot, size)?,
             )
         }
         Err(_) => snapshot
@@ -56,7 +56,7 @@ pub fn run(args: &ExplainArgs) -> Result<()> {
         id,
         args.person.as_deref(),
         &note,
-        &store.genesis().verifier_key,
+        &genesis.verifier_key,
     )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

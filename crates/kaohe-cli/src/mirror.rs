@@ -22,7 +22,7 @@ use kaohe_ledger::bundle::ProofBundle;
 use kaohe_ledger::hash::leaf_hash;
 use kaohe_ledger::merkle::{verify_consistency, verify_inclusion};
 use kaohe_ledger::note::{Checkpoint, VerifierKey};
-use kaohe_store::{ImportOptions, Store, StoreOptions};
+use kaohe_store::{ImportOptions, LedgerFile, Store, StoreOptions};
 use serde_json::Value;
 
 use crate::data_dir::ledger_path;
@@ -150,16 +150,18 @@ enum Poll {
 
 fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Poll> {
     let path = ledger_path(data);
-    let copy = if path.exists() {
-        Some(
-            Store::open(&path, StoreOptions::default())
-                .with_context(|| format!("cannot open the mirror's copy in {}", data.display()))?,
-        )
+    // The copy is read without writing it: a poll that finds nothing new, or refuses what is
+    // served, leaves the file byte for byte as it was. It is opened for writing only to append.
+    let held_copy = if path.exists() {
+        let context = || format!("cannot open the mirror's copy in {}", data.display());
+        let file = LedgerFile::open(&path).with_context(context)?;
+        let genesis = file.genesis().with_context(context)?;
+        Some((file, genesis))
     } else {
         None
     };
-    let key = match (&copy, pinned) {
-        (Some(copy), _) => copy.genesis().verifier_key.clone(),
+    let key = match (&held_copy, pinned) {
+        (Some((_, genesis)), _) => genesis.verifier_key.clone(),
         (None, Some(key)) => key.clone(),
         (None, None) => {
             let head = source.json("/v1/ledger/head")?;
@@ -183,8 +185,8 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
         }
     };
     let (size, root) = (checkpoint.size, checkpoint.root);
-    let held = match &copy {
-        Some(copy) => copy.head()?.size,
+    let held = match &held_copy {
+        Some((file, _)) => file.snapshot()?.size(),
         None => 0,
     };
     if size < held {
@@ -195,8 +197,8 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
             evidence: vec![("served-checkpoint.txt", note)],
         }));
     }
-    if let Some(copy) = &copy {
-        let ours = copy.snapshot()?.root_at(held)?;
+    if let Some((file, _)) = &held_copy {
+        let ours = file.snapshot()?.root_at(held)?;
         let proof_path = format!("/v1/ledger/proofs/consistency?from={held}&to={size}");
         let proof = if held == size {
             None
@@ -225,7 +227,7 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
                 "mirror-head.txt",
                 format!("size {held}\nroot {}\n", ours.to_hex()).into_bytes(),
             ));
-            if let Some((_, stored)) = copy.snapshot()?.checkpoints()?.pop() {
+            if let Some((_, stored)) = file.snapshot()?.checkpoints()?.pop() {
                 evidence.push(("mirror-last-checkpoint.txt", stored.into_bytes()));
             }
             return Ok(Poll::Refused(Refusal {
@@ -238,7 +240,21 @@ fn poll(source: &Source, data: &Path, pinned: Option<&VerifierKey>) -> Result<Po
             }));
         }
     }
-    let mut copy = copy;
+    if held == size && held_copy.is_some() {
+        return Ok(Poll::InStep(held, size));
+    }
+    // Something to append: only now is the copy opened for writing.
+    let mut copy = match held_copy {
+        Some((file, _)) => {
+            drop(file);
+            Some(
+                Store::open(&path, StoreOptions::default()).with_context(|| {
+                    format!("cannot open the mirror's copy in {}", data.display())
+                })?,
+            )
+        }
+        None => None,
+    };
     let mut next = held;
     while next < size {
         let page = source.events(next.checked_sub(1), size)?;

@@ -62,9 +62,9 @@ pub struct VerifyProofArgs {
 pub fn run(command: &ProveCommand) -> Result<()> {
     let bundle = match command {
         ProveCommand::Inclusion { data, seq, size } => {
-            let store = data_dir::open(data)?;
-            let key = data_dir::signer(data, &store)?;
-            let snapshot = store.snapshot()?;
+            let (file, genesis) = data_dir::read(data)?;
+            let key = data_dir::signer(data, &genesis)?;
+            let snapshot = file.snapshot()?;
             let size = size.unwrap_or(snapshot.size());
             if *seq >= size {
                 bail!("event {seq} is not in a ledger of {size} events");
@@ -76,13 +76,13 @@ pub fn run(command: &ProveCommand) -> Result<()> {
                 event: String::from_utf8(snapshot.event(*seq)?)
                     .context("a stored event is not UTF-8")?,
                 path: path.iter().map(|hash| hash.to_hex()).collect(),
-                checkpoint: data_dir::sign_checkpoint(&key, &store, &snapshot, size)?,
+                checkpoint: data_dir::sign_checkpoint(&key, &genesis, &snapshot, size)?,
             }
         }
         ProveCommand::Consistency { data, from, to } => {
-            let store = data_dir::open(data)?;
-            let key = data_dir::signer(data, &store)?;
-            let snapshot = store.snapshot()?;
+            let (file, genesis) = data_dir::read(data)?;
+            let key = data_dir::signer(data, &genesis)?;
+            let snapshot = file.snapshot()?;
             let to = to.unwrap_or(snapshot.size());
             if *from == 0 || *from > to {
                 bail!("--from must be between 1 and {to}");
@@ -92,8 +92,8 @@ pub fn run(command: &ProveCommand) -> Result<()> {
                 from_size: *from,
                 to_size: to,
                 path: path.iter().map(|hash| hash.to_hex()).collect(),
-                from_checkpoint: data_dir::sign_checkpoint(&key, &store, &snapshot, *from)?,
-                to_checkpoint: data_dir::sign_checkpoint(&key, &store, &snapshot, to)?,
+                from_checkpoint: data_dir::sign_checkpoint(&key, &genesis, &snapshot, *from)?,
+                to_checkpoint: data_dir::sign_checkpoint(&key, &genesis, &snapshot, to)?,
             }
         }
     };

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use kaohe_assess::period::Quarter;
-use kaohe_assess::{Fact, State};
 use kaohe_engine::report::replay_report;
 
 use crate::data_dir;
@@ -32,21 +31,22 @@ pub fn run(args: &ReplayArgs) -> Result<ExitCode> {
         .quarter
         .parse()
         .with_context(|| format!("--quarter {} is not a quarter like 2026-Q1", args.quarter))?;
-    let store = data_dir::open(&args.data)?;
-    let snapshot = store.snapshot()?;
-    let events = kaohe_engine::read_events(&snapshot)?;
-    let state = match State::from_events(events.iter().map(Fact::from)) {
-        Ok(state) => state,
-        Err(error) => {
+    let (file, _) = data_dir::read(&args.data)?;
+    let snapshot = file.snapshot()?;
+    // Each event is folded as it is read; only the state is kept.
+    let (state, events) = match kaohe_engine::fold_while(&snapshot, |_| true) {
+        Ok(folded) => folded,
+        Err(kaohe_engine::OpenError::Fold(error)) => {
             println!("DIFFERENT: the rules cannot fold the ledger: {error}");
             return Ok(ExitCode::from(1));
         }
+        Err(error) => return Err(error.into()),
     };
     if !state.decisions.contains_key(&quarter) {
         println!("{quarter} has no decision in force: nothing to replay");
         return Ok(ExitCode::from(1));
     }
-    let report = replay_report(&state, quarter, events.len() as u64);
+    let report = replay_report(&state, quarter, events);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -34,6 +34,7 @@ use kaohe_assess::commands::{
 use kaohe_assess::payload::Holiday;
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
+use kaohe_assess::views::EventPayloads;
 use kaohe_assess::{Act, Command, State};
 use kaohe_assess::{Outcome, Role, SanctionKind};
 use kaohe_engine::{Engine, ExecuteError, Submitted};
@@ -362,13 +363,16 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             .collect();
         for (_, entry_id) in amends {
             let entry = town.state(|state| state.entries[&entry_id].clone());
+            // The state keeps no texts: the lines are read from the ledger.
+            let written = town.engine.payloads().payload(entry_id).unwrap_or_default();
+            let line = |member: &str| written[member].as_str().unwrap_or_default().to_owned();
             town.act(
                 &entry.person_id,
                 &at(day, 10, 0),
                 Command::AmendEntry(AmendEntry {
                     entry_id,
-                    did: format!("{}（更正：户数应为四户）", entry.did),
-                    learned: entry.learned,
+                    did: format!("{}（更正：户数应为四户）", line("did")),
+                    learned: line("learned"),
                     reason: "填写时户数笔误，据走访记录更正".into(),
                 }),
             )?;
@@ -465,7 +469,8 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         if month_ends {
             // Month ends are sealed by a signed checkpoint (LEDGER.md).
             let snapshot = store.snapshot()?;
-            let text = data_dir::sign_checkpoint(&key, &store, &snapshot, snapshot.size())?;
+            let text =
+                data_dir::sign_checkpoint(&key, store.genesis(), &snapshot, snapshot.size())?;
             store.put_checkpoint(snapshot.size(), text)?;
         }
         progress.inc(1);

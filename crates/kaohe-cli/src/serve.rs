@@ -82,7 +82,7 @@ pub fn serve(
         }
     };
     // Without its key a server still serves everything but checkpoints of unsigned sizes.
-    let signer = data_dir::signer(data, &store).ok().map(Arc::new);
+    let signer = data_dir::signer(data, store.genesis()).ok().map(Arc::new);
     let organisation = store.genesis().organisation.clone();
     let size = store.head()?.size;
     let engine = match Engine::open(store, clock) {

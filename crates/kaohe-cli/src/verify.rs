@@ -11,7 +11,8 @@ use kaohe_ledger::event::EVENT_BYTES_MAX;
 use kaohe_ledger::note::MAX_NOTE_SIZE;
 use kaohe_ledger::note::VerifierKey;
 use kaohe_ledger::verify::{
-    Anchors, Check, ExportCheck, Failure, LedgerCheck, Report, checkpoint_file_text,
+    Anchors, Check, EventChunk, ExportCheck, Failure, LedgerCheck, PreparedEvent, Report,
+    checkpoint_file_text, verify_pipelined,
 };
 use kaohe_store::{LedgerFile, OpenError, ReadError};
 
@@ -33,6 +34,20 @@ pub struct VerifyArgs {
     /// The verifier key you trust (text, or a file holding it); event 0 must name it.
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
+    /// How many threads check events (default: every core the machine gives this process).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Events handed between the threads of a verification at a time: enough to keep each thread
+/// busy for milliseconds, few enough that memory stays small.
+const CHUNK_EVENTS: usize = 2048;
+
+/// The threads a verification uses: as asked, or every core the machine gives the process.
+pub fn threads(asked: Option<usize>) -> usize {
+    asked
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
 }
 
 /// Read a saved checkpoint file: its note, or the verdict on a file that is not one
@@ -102,34 +117,81 @@ fn verify_export(args: &VerifyArgs, anchors: Anchors) -> Result<(u64, Result<Rep
     let progress = progress(length, "verifying bytes");
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut check = ExportCheck::new(anchors);
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let read = (&mut reader)
-            .take(EXPORT_LINE_BYTES_MAX as u64 + 1)
-            .read_until(b'\n', &mut line)
-            .with_context(|| format!("cannot read {}", args.path.display()))?;
-        if read == 0 {
-            break;
-        }
-        progress.inc(read as u64);
-        let ended = line.last() == Some(&b'\n');
-        if ended {
-            line.pop();
-        } else if line.len() > EXPORT_LINE_BYTES_MAX {
-            // An overlong line is reported as the event it would be, by the event checks.
-            line.truncate(EVENT_BYTES_MAX + 1);
-            if !check.push_line(&line, true) {
-                break;
+    let threads = threads(args.threads);
+    if threads == 1 {
+        let mut read = || -> Result<()> {
+            let mut line = Vec::new();
+            while let Some(ended) = next_line(&mut reader, &mut line)? {
+                progress.inc(line.len() as u64 + u64::from(ended));
+                if !check.push_line(&line, ended) {
+                    break;
+                }
             }
-            continue;
-        }
-        if !check.push_line(&line, ended) {
-            break;
+            Ok(())
+        };
+        read().with_context(|| format!("cannot read {}", args.path.display()))?;
+    } else {
+        let mut failed = None;
+        verify_pipelined(
+            threads,
+            |send| {
+                let mut line = Vec::new();
+                let mut chunk = EventChunk::default();
+                loop {
+                    match next_line(&mut reader, &mut line) {
+                        Ok(Some(ended)) => chunk.push(&line, ended),
+                        Ok(None) => break,
+                        Err(error) => {
+                            failed = Some(error);
+                            break;
+                        }
+                    }
+                    if chunk.len() >= CHUNK_EVENTS && !send(std::mem::take(&mut chunk)) {
+                        return;
+                    }
+                }
+                if !chunk.is_empty() {
+                    send(chunk);
+                }
+            },
+            |chunk, prepared| {
+                progress.inc((chunk.bytes() + chunk.len()) as u64);
+                chunk
+                    .items()
+                    .zip(prepared)
+                    .all(|((line, ended), prepared)| {
+                        check.push_line_prepared(line, ended, prepared)
+                    })
+            },
+        );
+        if let Some(error) = failed {
+            return Err(error).with_context(|| format!("cannot read {}", args.path.display()));
         }
     }
     progress.finish_and_clear();
     Ok(check.finish())
+}
+
+/// The next line of an export into `line`, without its line feed: `Some(true)` when it ended
+/// with one, `Some(false)` for a last line without, `None` at the end. A line longer than any
+/// event and checkpoint line is handed on cut short, reported as the event it would be.
+fn next_line(reader: &mut impl BufRead, line: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
+    line.clear();
+    let read = reader
+        .take(EXPORT_LINE_BYTES_MAX as u64 + 1)
+        .read_until(b'\n', line)?;
+    if read == 0 {
+        return Ok(None);
+    }
+    let ended = line.last() == Some(&b'\n');
+    if ended {
+        line.pop();
+    } else if line.len() > EXPORT_LINE_BYTES_MAX {
+        // An overlong line is reported as the event it would be, by the event checks.
+        line.truncate(EVENT_BYTES_MAX + 1);
+        return Ok(Some(true));
+    }
+    Ok(Some(ended))
 }
 
 /// Check a data directory; `None` when its file cannot be read at all (reported here).
@@ -165,7 +227,7 @@ fn verify_data_dir(
                 .with_context(|| format!("cannot open the ledger in {}", args.path.display()));
         }
     };
-    let (checked, mut result) = match check_ledger(&file, anchors) {
+    let (checked, mut result) = match check_ledger(&file, anchors, threads(args.threads)) {
         Ok(outcome) => outcome,
         Err(_) if pages.is_err() => {
             println!("NOT VERIFIED: {UNREADABLE}");
@@ -194,7 +256,7 @@ pub fn first_bad_event(data: &std::path::Path) -> String {
     let Ok(file) = LedgerFile::open(&data_dir::ledger_path(data)) else {
         return String::new();
     };
-    match check_ledger(&file, Anchors::default()) {
+    match check_ledger(&file, Anchors::default(), threads(None)) {
         Ok((_, Err(failure))) if failure.event.is_some() => format!("; first bad {failure}"),
         Ok((_, Err(failure))) => format!("; {failure}"),
         _ => String::new(),
@@ -222,11 +284,13 @@ fn pages_verdict(error: &OpenError) -> String {
     }
 }
 
-/// Every event of the file through the verifier, then its checkpoints and Merkle nodes. A
-/// read that fails part way stops the pass at the event that could not be read.
+/// Every event of the file through the verifier, its stored Merkle nodes compared in the same
+/// pass with the nodes the events give, then its checkpoints: the file is read once. A read
+/// that fails part way stops the pass at the event that could not be read.
 pub fn check_ledger(
     file: &LedgerFile,
     mut anchors: Anchors,
+    threads: usize,
 ) -> Result<(u64, Result<Report, Failure>)> {
     let snapshot = file.snapshot()?;
     let mut stored: Vec<String> = snapshot
@@ -237,11 +301,56 @@ pub fn check_ledger(
     anchors.own = stored.pop();
     anchors.stored = stored;
     let mut check = LedgerCheck::new(anchors);
+    let mut nodes = snapshot.node_check()?;
     let progress = progress(snapshot.size(), "verifying events");
-    let read = snapshot.for_each_event(0, |_, bytes| {
-        progress.inc(1);
-        check.push(bytes)
-    });
+    let mut push = |bytes: &[u8], prepared: &PreparedEvent| {
+        let _ = bytes;
+        check.push_prepared_with_nodes(prepared, &mut |level, index, hash| {
+            nodes.node(level, index, hash)
+        })
+    };
+    let read = if threads == 1 {
+        snapshot.for_each_event(0, |_, bytes| {
+            progress.inc(1);
+            push(bytes, &PreparedEvent::new(bytes))
+        })
+    } else {
+        let mut read = Ok(());
+        verify_pipelined(
+            threads,
+            |send| {
+                // The reader's own read transaction: the file is read only, so it sees
+                // exactly what the checker's does.
+                let snapshot = match file.snapshot() {
+                    Ok(snapshot) => snapshot,
+                    Err(error) => {
+                        read = Err(error);
+                        return;
+                    }
+                };
+                let mut chunk = EventChunk::default();
+                let mut going = true;
+                read = snapshot.for_each_event(0, |_, bytes| {
+                    chunk.push(bytes, true);
+                    if chunk.len() >= CHUNK_EVENTS {
+                        going = send(std::mem::take(&mut chunk));
+                    }
+                    going
+                });
+                if going && !chunk.is_empty() {
+                    send(chunk);
+                }
+            },
+            |chunk, prepared| {
+                progress.inc(chunk.len() as u64);
+                chunk
+                    .items()
+                    .zip(&prepared)
+                    .all(|((bytes, _), prepared)| push(bytes, prepared))
+            },
+        );
+        read
+    };
     progress.finish_and_clear();
     if let Err(error) = read {
         let why = match error {
@@ -256,9 +365,7 @@ pub fn check_ledger(
     }
     let checked = check.size();
     // Damage found among the nodes is told as what is wrong; a failed read, as itself.
-    let nodes = snapshot
-        .check_stored_nodes()
-        .map_err(|error| error.node_damage());
+    let nodes = nodes.finish(checked).map_err(|error| error.node_damage());
     Ok((checked, check.finish(Some(nodes))))
 }
 

@@ -17,9 +17,10 @@ use std::sync::{Arc, RwLock};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use kaohe_assess::state::ApplyError;
+use kaohe_assess::views::EventPayloads;
 use kaohe_assess::{Act, Command, Fact, Refusal, State, decide};
 use kaohe_ledger::Hash;
-use kaohe_ledger::event::{EventError, ParsedEvent, parse_event};
+use kaohe_ledger::event::{CheckedEvent, EventError, ParsedEvent, check_event, parse_event};
 use kaohe_ledger::verify::{Anchors, Failure, LedgerCheck, PreparedEvent};
 use kaohe_store::{
     AppendError, Clock, Expect, PendingBatch, ReadError, SideWrite, Snapshot, StorageError, Store,
@@ -189,12 +190,15 @@ pub fn read_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenError> {
     }
 }
 
-/// Every event of a snapshot, parsed and checked in the same pass as `kaohe verify` checks
-/// them (canonical form, schema, positions, ids, the hash chain, causes, times, event 0),
-/// then the stored checkpoints and every stored Merkle node: the first thing wrong is
-/// reported, naming the first bad event where there is one. Parsing is most of the cost, and
-/// the fold needs it anyway; the checks add a hash of each event and a pass over the nodes.
-pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenError> {
+/// Every event of a snapshot checked in the same pass as `kaohe verify` checks them
+/// (canonical form, schema, positions, ids, the hash chain, causes, times, event 0), each
+/// handed to `visit` as soon as it passes, then the stored checkpoints and every stored Merkle
+/// node: the first thing wrong is reported, naming the first bad event where there is one.
+/// Nothing is kept of an event once `visit` returns, so memory follows what `visit` keeps.
+pub fn verify_each(
+    snapshot: &Snapshot,
+    mut visit: impl FnMut(&CheckedEvent<'_>),
+) -> Result<(), OpenError> {
     let mut notes: Vec<String> = snapshot
         .checkpoints()?
         .into_iter()
@@ -205,18 +209,25 @@ pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenErro
         stored: notes,
         ..Anchors::default()
     });
-    let mut events = Vec::with_capacity(snapshot.size() as usize);
+    // The stored Merkle nodes are compared with the nodes the events give, in the same pass.
+    let mut nodes = snapshot.node_check()?;
     let read = snapshot.for_each_event(0, |_, bytes| {
-        let prepared = PreparedEvent::new(bytes);
-        if !check.push_prepared(&prepared) {
-            return false;
-        }
-        match prepared.event {
+        let leaf = kaohe_ledger::hash::leaf_hash(bytes);
+        match check_event(bytes) {
             Ok(event) => {
-                events.push(event);
+                let prepared = PreparedEvent::of(&event, leaf);
+                if !check.push_prepared_with_nodes(&prepared, &mut |level, index, hash| {
+                    nodes.node(level, index, hash)
+                }) {
+                    return false;
+                }
+                visit(&event);
                 true
             }
-            Err(_) => false,
+            Err(error) => {
+                check.push_prepared(&PreparedEvent::refused(error, leaf));
+                false
+            }
         }
     });
     if let Err(error) = read {
@@ -230,17 +241,184 @@ pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenErro
             other => return Err(OpenError::Read(other)),
         }
     }
-    let nodes = match snapshot.check_stored_nodes() {
+    let nodes = match nodes.finish(check.size()) {
         Ok(()) => Ok(()),
         Err(error @ ReadError::Damaged(_)) => Err(error.node_damage()),
         Err(other) => return Err(OpenError::Read(other)),
     };
     check.finish(Some(nodes)).map_err(OpenError::Damaged)?;
+    Ok(())
+}
+
+/// The state folded from the store's events as they are verified, as `verified_state` folds
+/// it, with the checks of each event alone made on `threads` threads (`verify_pipelined`):
+/// the reader, the checking threads, and the checks against the events before with the fold
+/// on this thread, in order. Only the state is kept.
+pub fn verified_state_on(store: &Store, threads: usize) -> Result<State, OpenError> {
+    if threads <= 1 {
+        return verified_state(&store.snapshot()?);
+    }
+    let snapshot = store.snapshot()?;
+    let size = snapshot.size();
+    let mut notes: Vec<String> = snapshot
+        .checkpoints()?
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    let mut check = LedgerCheck::new(Anchors {
+        own: notes.pop(),
+        stored: notes,
+        ..Anchors::default()
+    });
+    let mut nodes = snapshot.node_check()?;
+    let mut state = State::default();
+    let mut folding = Ok(());
+    let mut read = Ok(());
+    kaohe_ledger::verify::verify_pipelined(
+        threads,
+        |send| {
+            // The reader's own read transaction, cut at the size of the checker's.
+            let snapshot = match store.snapshot() {
+                Ok(snapshot) => snapshot,
+                Err(error) => {
+                    read = Err(error);
+                    return;
+                }
+            };
+            let mut chunk = kaohe_ledger::verify::EventChunk::default();
+            let mut going = true;
+            read = snapshot.for_each_event(0, |position, bytes| {
+                if position >= size {
+                    return false;
+                }
+                chunk.push(bytes, true);
+                if chunk.len() >= START_CHUNK_EVENTS {
+                    going = send(std::mem::take(&mut chunk));
+                }
+                going
+            });
+            if going && !chunk.is_empty() {
+                send(chunk);
+            }
+        },
+        |chunk, prepared| {
+            for ((bytes, _), prepared) in chunk.items().zip(&prepared) {
+                if !check.push_prepared_with_nodes(prepared, &mut |level, index, hash| {
+                    nodes.node(level, index, hash)
+                }) {
+                    return false;
+                }
+                if let (Ok(facts), Ok(())) = (&prepared.event, &folding) {
+                    folding = state.apply(&Fact::from(&facts.checked(bytes)));
+                }
+            }
+            true
+        },
+    );
+    if let Err(error) = read {
+        match error {
+            ReadError::Damaged(damage) => check.fail(Failure {
+                check: kaohe_ledger::verify::Check::Positions,
+                event: Some(check.size()),
+                message: format!("the event cannot be read: {}", chain(&damage)),
+            }),
+            other => return Err(OpenError::Read(other)),
+        }
+    }
+    let nodes = match nodes.finish(check.size()) {
+        Ok(()) => Ok(()),
+        Err(error @ ReadError::Damaged(_)) => Err(error.node_damage()),
+        Err(other) => return Err(OpenError::Read(other)),
+    };
+    check.finish(Some(nodes)).map_err(OpenError::Damaged)?;
+    folding.map_err(OpenError::Fold)?;
+    Ok(state)
+}
+
+/// Events handed between the threads of the start-up's verification at a time.
+const START_CHUNK_EVENTS: usize = 2048;
+
+/// Every event of a snapshot, verified as `verify_each` verifies them, and kept.
+pub fn verified_events(snapshot: &Snapshot) -> Result<Vec<ParsedEvent>, OpenError> {
+    let mut events = Vec::with_capacity(snapshot.size() as usize);
+    verify_each(snapshot, |event| {
+        events.push(parse_event(event.bytes).expect("a checked event parses"));
+    })?;
     Ok(events)
 }
 
-fn fold(events: &[ParsedEvent]) -> Result<State, OpenError> {
-    State::from_events(events.iter().map(Fact::from)).map_err(OpenError::Fold)
+/// The state folded from a snapshot's events as they are verified: only the state is kept,
+/// never the events. A ledger that fails verification is `Damaged` even where the rules
+/// could not fold an event before the first bad one.
+pub fn verified_state(snapshot: &Snapshot) -> Result<State, OpenError> {
+    let mut state = State::default();
+    let mut folding = Ok(());
+    verify_each(snapshot, |event| {
+        if folding.is_ok() {
+            folding = state.apply(&Fact::from(event));
+        }
+    })?;
+    folding.map_err(OpenError::Fold)?;
+    Ok(state)
+}
+
+/// The state folded from the leading events of a snapshot for which `take` holds (the first
+/// for which it does not ends the fold), each event read and parsed as it is folded and
+/// dropped after; and how many were folded.
+pub fn fold_while(
+    snapshot: &Snapshot,
+    mut take: impl FnMut(&CheckedEvent<'_>) -> bool,
+) -> Result<(State, u64), OpenError> {
+    let mut state = State::default();
+    let mut folded = 0u64;
+    let mut failure = None;
+    snapshot.for_each_event(0, |position, bytes| {
+        let event = match check_event(bytes) {
+            Ok(event) => event,
+            Err(source) => {
+                failure = Some(OpenError::Unparsable { position, source });
+                return false;
+            }
+        };
+        if !take(&event) {
+            return false;
+        }
+        if let Err(error) = state.apply(&Fact::from(&event)) {
+            failure = Some(OpenError::Fold(error));
+            return false;
+        }
+        folded += 1;
+        true
+    })?;
+    match failure {
+        Some(failure) => Err(failure),
+        None => Ok((state, folded)),
+    }
+}
+
+/// The payloads of a ledger's events read by id from one snapshot: what a view shows that the
+/// state does not keep (the lines of an entry and of its corrections).
+pub struct LedgerPayloads {
+    snapshot: Option<Snapshot>,
+}
+
+impl LedgerPayloads {
+    /// The payloads of the events in `snapshot`.
+    pub fn of(snapshot: Snapshot) -> LedgerPayloads {
+        LedgerPayloads {
+            snapshot: Some(snapshot),
+        }
+    }
+}
+
+impl EventPayloads for LedgerPayloads {
+    fn payload(&self, id: Uuid) -> Option<serde_json::Value> {
+        let snapshot = self.snapshot.as_ref()?;
+        let position = snapshot.position_of(id).ok()??;
+        let bytes = snapshot.event(position).ok()?;
+        let mut event: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        Some(event["payload"].take())
+    }
 }
 
 /// An error and its causes on one line, each after a colon, for messages kept as text.
@@ -260,7 +438,8 @@ impl Engine {
     pub fn open(store: Store, clock: Clock) -> Result<Engine, OpenError> {
         let zone = TimeZone::get(&store.genesis().time_zone).map_err(OpenError::TimeZone)?;
         let snapshot = store.snapshot()?;
-        let state = fold(&verified_events(&snapshot)?)?;
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let state = verified_state_on(&store, threads)?;
         Ok(Engine {
             inner: Arc::new(Inner {
                 store,
@@ -343,12 +522,24 @@ impl Engine {
     }
 
     /// The state as the ledger stood at the end of `day`: the events recorded by then, folded.
-    /// Reads the whole ledger; call it off the async threads.
+    /// Reads the ledger up to that day; call it off the async threads.
     pub fn state_as_of(&self, day: Date) -> Result<State, OpenError> {
         let snapshot = self.inner.store.snapshot()?;
-        let events = read_events(&snapshot)?;
-        let size = kaohe_assess::views::recorded_through(&events, day, &self.inner.zone);
-        fold(&events[..size])
+        let zone = self.inner.zone.clone();
+        // Recording times never go back, so the events recorded by the end of `day` are a
+        // prefix of the ledger.
+        let (state, _) = fold_while(&snapshot, |event| {
+            event.recorded_time.to_zoned(zone.clone()).date() <= day
+        })?;
+        Ok(state)
+    }
+
+    /// The payloads of the ledger's events as it stands now, by id: what views read that the
+    /// state does not keep.
+    pub fn payloads(&self) -> LedgerPayloads {
+        LedgerPayloads {
+            snapshot: self.inner.store.snapshot().ok(),
+        }
     }
 
     /// Decide `command` by `actor` now and append its events, or refuse it. With a
@@ -395,6 +586,14 @@ impl Engine {
                 .strftime("%Y-%m-%dT%H:%M:%S%:z")
                 .to_string(),
         };
+        let mut side = side;
+        if request_id.is_some() {
+            // Remembered with the events, so that a retry is answered without deciding again.
+            side.push(SideWrite::RecordRequest {
+                id,
+                digest: request_digest(actor, &command),
+            });
+        }
         let engine = self.clone();
         blocking(move || engine.submit_with(&act, &command, id, side))
             .await??
@@ -495,9 +694,9 @@ impl Engine {
                 .store
                 .snapshot()
                 .map_err(ExecuteError::Unreadable)?;
-            let events = read_events(&snapshot).map_err(ExecuteError::from_open)?;
-            let state = fold(&events).map_err(ExecuteError::from_open)?;
-            Ok((state, snapshot.size()))
+            let (state, size) = fold_while(&snapshot, |_| true).map_err(ExecuteError::from_open)?;
+            debug_assert_eq!(size, snapshot.size());
+            Ok((state, size))
         })();
         live.generation += 1;
         let stale = folded.is_err();
@@ -526,9 +725,49 @@ impl Engine {
             .store
             .snapshot()
             .map_err(ExecuteError::Unreadable)?;
-        let events = read_events(&snapshot).map_err(ExecuteError::from_open)?;
-        let before = fold(&events[..position as usize]).map_err(ExecuteError::from_open)?;
-        let stored = &events[position as usize];
+        // A request recorded with its events is recognised by who asked what, in time that
+        // does not depend on the ledger's length; only one that differs (a conflict, or a
+        // digest of another build) or that was written before requests were recorded is
+        // decided again below.
+        if let Some((first, count, digest)) =
+            snapshot.request(id).map_err(ExecuteError::Unreadable)?
+            && first == position
+            && digest == request_digest(actor, command)
+        {
+            let mut found = Vec::with_capacity(count as usize);
+            for at in position..position + u64::from(count) {
+                let bytes = snapshot.event(at).map_err(ExecuteError::Unreadable)?;
+                let event = check_event(&bytes).map_err(|source| {
+                    ExecuteError::from_open(OpenError::Unparsable {
+                        position: at,
+                        source,
+                    })
+                })?;
+                found.push(Recorded {
+                    position: at,
+                    id: event.id,
+                    event_type: event.event_type.to_owned(),
+                    leaf: kaohe_ledger::hash::leaf_hash(&bytes),
+                });
+            }
+            return Ok(Executed {
+                events: found,
+                created: false,
+            });
+        }
+        let (before, _) = fold_while(&snapshot, |event| event.position < position)
+            .map_err(ExecuteError::from_open)?;
+        let stored_at = |position: u64| -> Result<Option<(ParsedEvent, Hash)>, ExecuteError> {
+            if position >= snapshot.size() {
+                return Ok(None);
+            }
+            let bytes = snapshot.event(position).map_err(ExecuteError::Unreadable)?;
+            let event = parse_event(&bytes).map_err(|source| {
+                ExecuteError::from_open(OpenError::Unparsable { position, source })
+            })?;
+            Ok(Some((event, kaohe_ledger::hash::leaf_hash(&bytes))))
+        };
+        let (stored, _) = stored_at(position)?.ok_or(ExecuteError::Conflict(id))?;
         let act = Act {
             person_id: actor.into(),
             time: stored.value["business_time"]
@@ -539,26 +778,21 @@ impl Engine {
         let drafts = decide(&before, command, &act, id).map_err(|_| ExecuteError::Conflict(id))?;
         let mut found = Vec::with_capacity(drafts.len());
         for (offset, draft) in drafts.iter().enumerate() {
-            let same = events
-                .get(position as usize + offset)
-                .filter(|event| event.id == draft.id)
-                .filter(|event| {
+            let same = stored_at(position + offset as u64)?
+                .filter(|(event, _)| event.id == draft.id)
+                .filter(|(event, _)| {
                     draft
                         .content_digest()
                         .is_ok_and(|digest| digest == event.content_digest())
                 });
-            let Some(event) = same else {
+            let Some((event, leaf)) = same else {
                 return Err(ExecuteError::Conflict(id));
             };
             found.push(Recorded {
                 position: event.position,
                 id: event.id,
                 event_type: event.event_type.clone(),
-                leaf: kaohe_ledger::hash::leaf_hash(
-                    &snapshot
-                        .event(event.position)
-                        .map_err(ExecuteError::Unreadable)?,
-                ),
+                leaf,
             });
         }
         Ok(Executed {
@@ -645,6 +879,17 @@ fn executed(appended: Vec<kaohe_store::Appended>, events: Vec<(Uuid, String)>) -
             .collect(),
         created: true,
     }
+}
+
+/// The digest of who asked what: the actor and the command, as this build spells them. A
+/// retry repeats both exactly; a digest from another build that spells a command otherwise
+/// only sends the retry down the slower path that decides it again.
+fn request_digest(actor: &str, command: &Command) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new_derive_key("kaohe 2026-12-05 request digest v1");
+    hasher.update(actor.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(format!("{command:?}").as_bytes());
+    *hasher.finalize().as_bytes()
 }
 
 /// Run `work` on a blocking thread; a panic there is `ExecuteError::Panicked`.

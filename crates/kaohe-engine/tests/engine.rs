@@ -80,6 +80,19 @@ async fn a_retry_is_answered_from_the_ledger_and_another_request_with_its_id_con
         .unwrap();
     assert!(first.created);
     assert_eq!(first.events[0].id, request);
+    // The request is remembered with its events: a retry is recognised without deciding it
+    // again, whatever the ledger's length.
+    let recorded = town
+        .engine
+        .store()
+        .snapshot()
+        .unwrap()
+        .request(request)
+        .unwrap();
+    assert!(
+        matches!(recorded, Some((position, 1, _)) if position == first.events[0].position),
+        "{recorded:?}"
+    );
     // The answer was lost; the client tries again the next day.
     town.at("2026-03-03T09:00:00+08:00");
     let again = town

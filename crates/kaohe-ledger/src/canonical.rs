@@ -283,7 +283,7 @@ fn is_utf16_sorted(map: &Map<String, Value>) -> bool {
 /// that U+E000..U+FFFF (one code unit, 0xE000..0xFFFF) sort after every character above U+FFFF
 /// (whose leading surrogate is 0xD800..0xDBFF). Only the first differing character decides, so
 /// it alone is mapped onto a key that restores UTF-16 order.
-fn cmp_utf16(a: &str, b: &str) -> Ordering {
+pub(crate) fn cmp_utf16(a: &str, b: &str) -> Ordering {
     let (ab, bb) = (a.as_bytes(), b.as_bytes());
     let Some(i) = ab.iter().zip(bb).position(|(x, y)| x != y) else {
         return ab.len().cmp(&bb.len());

@@ -8,7 +8,8 @@ use crate::canonical::{
     CanonicalError, object_to_canonical_without, parse_canonical, to_canonical,
 };
 use crate::hash::{Hash, content_digest, leaf_hash};
-use crate::schema::validate_event;
+use crate::scan::{Kind, Tape};
+use crate::schema::check_tape;
 
 /// The ledger format version this build writes and reads (see docs/FORMAT.md).
 pub const FORMAT_VERSION: u64 = 1;
@@ -114,9 +115,10 @@ impl EventDraft {
         let provisional =
             self.to_value(PLACEHOLDER_POSITION, &Hash::ZERO, PLACEHOLDER_RECORDED_TIME);
         reject_floats(&provisional, &mut String::new())?;
-        validate_event(&provisional).map_err(EventError::Schema)?;
-        instant(&provisional, "business_time")?;
-        let bytes = to_canonical(&provisional)?.len();
+        let canonical = to_canonical(&provisional)?;
+        // The size is checked last, as it was before the checks were compiled.
+        check_any_size(&canonical)?;
+        let bytes = canonical.len();
         if bytes > EVENT_BYTES_MAX {
             return Err(EventError::TooLarge {
                 bytes,
@@ -277,36 +279,223 @@ impl ParsedEvent {
     }
 }
 
-/// Check stored bytes as a verifier does: canonical JSON, no floats, the whole-event schema,
-/// a UUIDv7 id; then read the envelope fields.
-pub fn parse_event(bytes: &[u8]) -> Result<ParsedEvent, EventError> {
+/// A stored event's bytes, checked as a verifier checks them (canonical JSON, integers only,
+/// the whole-event schema, times a verifier reads), with its envelope read in place: no
+/// `serde_json::Value` is built, so verification and the fold read each field once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedEvent<'a> {
+    /// The event's canonical bytes.
+    pub bytes: &'a [u8],
+    /// Its position field.
+    pub position: u64,
+    /// Its id field.
+    pub id: Uuid,
+    /// Its type field.
+    pub event_type: &'a str,
+    /// Its payload_version field.
+    pub payload_version: u64,
+    /// Its previous_hash field.
+    pub previous_hash: Hash,
+    /// Its recorded_time field, as an instant.
+    pub recorded_time: jiff::Timestamp,
+    /// Its recorded_time field as written.
+    pub recorded_time_text: &'a str,
+    /// Its business_time field as written.
+    pub business_time: &'a str,
+    /// Who acted.
+    pub actor_person: &'a str,
+    /// In which role.
+    pub actor_role: &'a str,
+    /// The payload's canonical JSON.
+    pub payload: &'a str,
+    /// Its caused_by ids.
+    pub caused_by: Vec<Uuid>,
+    /// Where the members a retry need not repeat stand in `bytes`: the id member, and the
+    /// run from position to recorded_time (members are in sorted order).
+    pub(crate) sealing_members: [(u32, u32); 2],
+}
+
+impl CheckedEvent<'_> {
+    /// The content digest a retried append is compared with: the digest of the event's
+    /// canonical bytes less its id, position, previous hash and recording time, which in
+    /// canonical form are the same bytes with those members cut out.
+    pub fn content_digest(&self) -> Hash {
+        let [(id_start, id_end), (run_start, run_end)] = self.sealing_members;
+        let mut content = Vec::with_capacity(self.bytes.len());
+        content.extend_from_slice(&self.bytes[..id_start as usize]);
+        content.extend_from_slice(&self.bytes[id_end as usize..run_start as usize]);
+        content.extend_from_slice(&self.bytes[run_end as usize..]);
+        content_digest(&content)
+    }
+}
+
+/// Check stored bytes as a verifier does, in one pass over the bytes: canonical JSON, no
+/// floats, the whole-event schema (compiled from `schemas/`), a UUIDv7 id, times a verifier
+/// reads; then read the envelope fields in place. A refused event is refused with the same
+/// words as before the checks were compiled: the canonical checks' own, then the schema's.
+pub fn check_event(bytes: &[u8]) -> Result<CheckedEvent<'_>, EventError> {
     if bytes.len() > EVENT_BYTES_MAX {
         return Err(EventError::TooLarge {
             bytes: bytes.len(),
             max: EVENT_BYTES_MAX,
         });
     }
-    let value = parse_canonical(bytes)?;
-    reject_floats(&value, &mut String::new())?;
-    validate_event(&value).map_err(EventError::Schema)?;
-    // The schema guarantees every field below exists with the right form.
-    let id = Uuid::parse_str(value["id"].as_str().expect("schema: id")).expect("schema: uuid");
-    let recorded_time = instant(&value, "recorded_time")?;
-    instant(&value, "business_time")?;
-    let caused_by = value["caused_by"]
-        .as_array()
-        .expect("schema: caused_by")
-        .iter()
-        .map(|id| Uuid::parse_str(id.as_str().expect("schema: id")).expect("schema: uuid"))
+    check_any_size(bytes)
+}
+
+/// `check_event` without the size limit.
+fn check_any_size(bytes: &[u8]) -> Result<CheckedEvent<'_>, EventError> {
+    let Some(tape) = Tape::scan(bytes) else {
+        return Err(not_canonical(bytes));
+    };
+    check_tape(&tape).map_err(EventError::Schema)?;
+    // The schema closes the envelope and requires every member, so a valid event has exactly
+    // these members, in this (canonical, sorted) order, each in the form its schema gives,
+    // without escapes: each is read once, by its place.
+    let mut members = [(0usize, 0usize); ENVELOPE.len()];
+    for (slot, (key, value)) in members.iter_mut().zip(tape.members(0)) {
+        *slot = (key, value);
+    }
+    debug_assert!(
+        members
+            .iter()
+            .zip(ENVELOPE)
+            .all(|((key, _), name)| tape.raw(*key) == name.as_bytes())
+    );
+    let [
+        (_, actor),
+        (_, business_time),
+        (_, caused_by),
+        (id_key, id),
+        (_, payload),
+        (_, payload_version),
+        (position_key, position),
+        (_, previous_hash),
+        (_, recorded_at),
+        (_, event_type),
+    ] = members;
+    let uuid = |text: &str| Uuid::try_parse(text).expect("schema: uuid");
+    let recorded_time_text = tape.raw_str(recorded_at);
+    let recorded_time = recorded_instant(recorded_time_text)?;
+    let business_time = tape.raw_str(business_time);
+    if business_time.starts_with("9999-") {
+        // Only times in the last year of the calendar may lie beyond the last instant.
+        instant(business_time, "business_time")?;
+    }
+    let caused_by = tape
+        .items(caused_by)
+        .map(|item| uuid(tape.raw_str(item)))
         .collect();
-    Ok(ParsedEvent {
-        position: value["position"].as_u64().expect("schema: position"),
-        id,
-        event_type: value["type"].as_str().expect("schema: type").to_owned(),
-        previous_hash: Hash::from_hex(value["previous_hash"].as_str().expect("schema: hash"))
-            .expect("schema: hash form"),
+    let actor_member = |name: &[u8]| {
+        let (_, value) = tape
+            .members(actor)
+            .find(|(key, _)| tape.raw(*key) == name)
+            .expect("schema: actor");
+        tape.raw_str(value)
+    };
+    debug_assert_eq!(tape.kind(payload), Kind::Object);
+    Ok(CheckedEvent {
+        bytes,
+        position: tape.int(position) as u64,
+        id: uuid(tape.raw_str(id)),
+        event_type: tape.raw_str(event_type),
+        payload_version: tape.int(payload_version) as u64,
+        previous_hash: Hash::from_hex(tape.raw_str(previous_hash)).expect("schema: hash form"),
         recorded_time,
+        recorded_time_text,
+        business_time,
+        actor_person: actor_member(b"person_id"),
+        actor_role: actor_member(b"role"),
+        payload: tape.json_str(payload),
         caused_by,
+        // Each cut takes the comma before the member: the id follows caused_by, and position
+        // follows payload_version, so neither is the first member.
+        sealing_members: [
+            (tape.json_span(id_key).0 - 1, tape.json_span(id).1),
+            (
+                tape.json_span(position_key).0 - 1,
+                tape.json_span(recorded_at).1,
+            ),
+        ],
+    })
+}
+
+/// The members of every event, in canonical order.
+const ENVELOPE: [&str; 10] = [
+    "actor",
+    "business_time",
+    "caused_by",
+    "id",
+    "payload",
+    "payload_version",
+    "position",
+    "previous_hash",
+    "recorded_time",
+    "type",
+];
+
+/// A recording time as the schema fixes its form (`YYYY-MM-DDTHH:MM:SS.mmm±hh:mm`), read as
+/// an instant by arithmetic on its digits; a time in the last year of the calendar is read
+/// by jiff, which knows the last instant.
+fn recorded_instant(text: &str) -> Result<jiff::Timestamp, EventError> {
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0i64, |value, digit| value * 10 + i64::from(digit - b'0'))
+    };
+    let year = number(0..4);
+    if year == 9999 || bytes.len() != 29 {
+        return instant(text, "recorded_time");
+    }
+    let days = days_from_civil(year, number(5..7), number(8..10));
+    let offset =
+        (number(24..26) * 3600 + number(27..29) * 60) * if bytes[23] == b'-' { -1 } else { 1 };
+    let seconds =
+        days * 86_400 + number(11..13) * 3600 + number(14..16) * 60 + number(17..19) - offset;
+    let timestamp = jiff::Timestamp::new(seconds, (number(20..23) * 1_000_000) as i32)
+        .expect("a time before the last year of the calendar is an instant");
+    debug_assert_eq!(text.parse::<jiff::Timestamp>().ok(), Some(timestamp));
+    Ok(timestamp)
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Why bytes the scanner refused are not canonical JSON with integers only, in the words of
+/// the canonical checks (which parse into a `Value`: this runs only for refused events).
+fn not_canonical(bytes: &[u8]) -> EventError {
+    match parse_canonical(bytes) {
+        Err(error) => error.into(),
+        Ok(value) => match reject_floats(&value, &mut String::new()) {
+            Err(error) => error,
+            // The scanner accepts every canonical event without floats (a test holds it to
+            // `parse_canonical`); should they ever disagree, the event is still refused.
+            Ok(()) => CanonicalError::NotCanonical { offset: 0 }.into(),
+        },
+    }
+}
+
+/// Check stored bytes as a verifier does (`check_event`), then read the whole event into a
+/// `Value` for the readers that want one (explanations, summaries, reports).
+pub fn parse_event(bytes: &[u8]) -> Result<ParsedEvent, EventError> {
+    let checked = check_event(bytes)?;
+    let value: Value = serde_json::from_slice(bytes).expect("a checked event parses");
+    Ok(ParsedEvent {
+        position: checked.position,
+        id: checked.id,
+        event_type: checked.event_type.to_owned(),
+        previous_hash: checked.previous_hash,
+        recorded_time: checked.recorded_time,
+        caused_by: checked.caused_by,
         value,
     })
 }
@@ -320,8 +509,7 @@ pub const INSTANT_MAX: &str = "9999-12-30T22:00:00.999999999Z";
 /// ([`INSTANT_MAX`]), such as `9999-12-31T23:59:59Z`; a verifier refuses those, so a draft is
 /// checked the same way before it is appended. The schema leaves no other way for a time to
 /// fail here.
-fn instant(value: &Value, field: &str) -> Result<jiff::Timestamp, EventError> {
-    let text = value[field].as_str().expect("schema: times are strings");
+fn instant(text: &str, field: &str) -> Result<jiff::Timestamp, EventError> {
     text.parse::<jiff::Timestamp>().map_err(|_| {
         EventError::Schema(format!(
             "/{field}: {text} lies after {INSTANT_MAX}, the last instant a time may state"
@@ -433,6 +621,30 @@ mod tests {
         assert_eq!(parsed.id, draft.id);
         assert_eq!(parsed.previous_hash, previous);
         assert_eq!(parsed.content_digest(), draft.content_digest().unwrap());
+        // Read in place, without a Value: the same fields and the same content digest.
+        let checked = check_event(&sealed.bytes).unwrap();
+        assert_eq!(
+            (checked.position, checked.id, checked.previous_hash),
+            (7, draft.id, previous)
+        );
+        assert_eq!(checked.recorded_time, parsed.recorded_time);
+        assert_eq!(checked.content_digest(), draft.content_digest().unwrap());
+        assert_eq!(
+            (checked.event_type, checked.actor_person, checked.actor_role),
+            ("entry_written", "p001", "cadre")
+        );
+        assert_eq!(
+            serde_json::from_str::<Value>(checked.payload).unwrap(),
+            draft.payload
+        );
+        let mut caused = draft.clone();
+        caused.caused_by = vec![Uuid::now_v7(), Uuid::now_v7()];
+        let sealed = caused
+            .seal(3, &previous, "2026-03-02T18:00:01.250+08:00")
+            .unwrap();
+        let checked = check_event(&sealed.bytes).unwrap();
+        assert_eq!(checked.caused_by, caused.caused_by);
+        assert_eq!(checked.content_digest(), caused.content_digest().unwrap());
         assert_eq!(
             EventDraft::from_json(&draft.to_value(0, &Hash::ZERO, "x")),
             Err("unknown field \"position\" in a draft".into())
@@ -497,6 +709,29 @@ mod tests {
         ));
         draft.business_time = "9999-12-30T22:00:00Z".into();
         assert_eq!(draft.check(), Ok(()));
+    }
+
+    #[test]
+    fn recording_times_are_read_as_jiff_reads_them() {
+        for text in [
+            "2026-03-02T18:00:01.250+08:00",
+            "2026-03-02T18:00:01.250-08:30",
+            "1970-01-01T00:00:00.000+00:00",
+            "0000-01-01T00:00:00.000+23:59",
+            "0000-03-01T00:00:00.001-23:59",
+            "2024-02-29T23:59:59.999+05:45",
+            "2100-03-01T12:00:00.000-00:00",
+            "9998-12-31T23:59:59.999-23:59",
+            "9999-12-30T21:00:00.000-01:00",
+            "1969-12-31T23:59:59.999+00:00",
+        ] {
+            assert_eq!(
+                recorded_instant(text).ok(),
+                text.parse::<jiff::Timestamp>().ok(),
+                "{text}"
+            );
+        }
+        assert!(recorded_instant("9999-12-31T23:00:00.000+00:00").is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod genesis;
 pub mod hash;
 pub mod merkle;
 pub mod note;
+mod scan;
 pub mod schema;
 pub mod verify;
 

@@ -1,9 +1,12 @@
-//! The JSON Schemas of `schemas/`, embedded: the whole-event schema that validates every event,
-//! and the parts it is bundled from.
-
-use std::sync::LazyLock;
+//! The JSON Schemas of `schemas/`, embedded, and the checks compiled from them at build time
+//! (`build.rs`): the whole-event schema that validates every event, and the parts it is
+//! bundled from. No schema is interpreted at run time: each event type's payload is checked by
+//! the code written from its schema, each pattern by an automaton. The tests below hold the
+//! compiled checks to the `jsonschema` crate's judgement.
 
 use serde_json::Value;
+
+use crate::scan::{Place, Tape};
 
 /// The base URI of every schema's `$id`. The `.invalid` name never resolves: nothing is fetched.
 pub const SCHEMA_BASE: &str = "https://kaohe.invalid/schemas/";
@@ -231,23 +234,6 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
     ),
 ];
 
-/// Refuses every retrieval: the whole-event schema embeds everything it refers to, so asking
-/// for anything else is a bug, and never a reason to reach for the network.
-struct NoRetrieval;
-
-impl jsonschema::Retrieve for NoRetrieval {
-    fn retrieve(
-        &self,
-        uri: &jsonschema::Uri<String>,
-    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
-        Err(format!(
-            "schema {} is not embedded in event.schema.json",
-            uri.as_str()
-        )
-        .into())
-    }
-}
-
 /// Parse one embedded schema file.
 pub fn schema_file(path: &str) -> Value {
     let (_, contents) = SCHEMA_FILES
@@ -274,171 +260,367 @@ pub fn bundle_event_schema() -> Value {
     top
 }
 
-/// The compiled whole-event validator (format checks on), built from the committed bundle alone.
-pub static EVENT_VALIDATOR: LazyLock<jsonschema::Validator> = LazyLock::new(|| {
-    jsonschema::options()
-        .should_validate_formats(true)
-        .with_retriever(NoRetrieval)
-        .build(&schema_file("event.schema.json"))
-        .expect("event.schema.json compiles")
-});
-
-/// Validators for explaining a refusal: the envelope alone, and each payload schema alone,
-/// all compiled from the committed bundle so they judge exactly as the whole-event schema.
-static DIAGNOSTIC_VALIDATORS: LazyLock<Vec<(&'static str, u64, jsonschema::Validator)>> =
-    LazyLock::new(|| {
-        let part = |reference: &str| {
-            let mut schema = schema_file("event.schema.json");
-            let object = schema
-                .as_object_mut()
-                .expect("event.schema.json is an object");
-            object.remove("anyOf");
-            object.insert("$ref".into(), Value::String(reference.into()));
-            jsonschema::options()
-                .should_validate_formats(true)
-                .with_retriever(NoRetrieval)
-                .build(&schema)
-                .expect("every part of event.schema.json compiles")
-        };
-        let mut validators = vec![("", 0, part("envelope.schema.json"))];
-        for (event_type, version, path) in EVENT_TYPES {
-            validators.push((*event_type, u64::from(*version), part(path)));
-        }
-        validators
-    });
-
-/// The longest explanation returned; a longer one is cut.
-const EXPLANATION_CHARS_MAX: usize = 300;
-/// The most characters of a refused value an explanation quotes; the rest is cut, so that the
-/// rule broken always shows.
-const QUOTED_CHARS_MAX: usize = 60;
-
-/// A refusal in kaohe's words: the place (a JSON pointer), the value when it is a scalar, and
-/// the rule it breaks. The validator's own message is never shown, so the words stay the same
-/// whatever validator checks the schema (FORMAT.md 8 lists them).
-fn explain(prefix: &str, error: &jsonschema::ValidationError<'_>) -> String {
-    let place = format!("{prefix}{}", error.instance_path());
-    let place = if place.is_empty() {
-        "/".to_string()
-    } else {
-        place
+/// The checks `build.rs` writes from `schemas/`: one function per schema and definition, one
+/// automaton per pattern.
+mod compiled {
+    use crate::scan::{
+        Checker, Kind, Place, Refusal, Tape, is_valid_date, is_valid_date_time, refuse,
     };
-    let subject = match error.instance().as_ref() {
-        Value::Object(_) | Value::Array(_) => String::new(),
-        scalar => {
-            let mut text = scalar.to_string();
-            if let Some((cut, _)) = text.char_indices().nth(QUOTED_CHARS_MAX) {
-                text.truncate(cut);
-                text.push('…');
-            }
-            text + " "
-        }
-    };
-    let mut text = format!("{place}: {subject}{}", rule_broken(error.kind()));
-    if let Some((cut, _)) = text.char_indices().nth(EXPLANATION_CHARS_MAX) {
-        text.truncate(cut);
-        text.push('…');
-    }
-    text
+
+    include!(concat!(env!("OUT_DIR"), "/compiled_schema.rs"));
 }
 
-/// What a value fails to be, by the schema keyword it breaks.
-fn rule_broken(kind: &jsonschema::error::ValidationErrorKind) -> String {
-    use jsonschema::error::{TypeKind, ValidationErrorKind as Kind};
-    let json_type = |json_type: jsonschema::JsonType| match json_type {
-        jsonschema::JsonType::Null => "null",
-        jsonschema::JsonType::Boolean => "true or false",
-        jsonschema::JsonType::Integer => "an integer",
-        jsonschema::JsonType::Number => "a number",
-        jsonschema::JsonType::String => "a string",
-        jsonschema::JsonType::Array => "an array",
-        jsonschema::JsonType::Object => "an object",
-    };
-    match kind {
-        Kind::Type {
-            kind: TypeKind::Single(single),
-        } => format!("must be {}", json_type(*single)),
-        Kind::Type {
-            kind: TypeKind::Multiple(types),
-        } => format!(
-            "must be {}",
-            types.iter().map(json_type).collect::<Vec<_>>().join(" or ")
-        ),
-        Kind::Required { property } => format!("has no member {property}"),
-        Kind::AdditionalProperties { unexpected } => {
-            format!("has members it may not have: {}", unexpected.join(", "))
+/// Check a scanned event against `event.schema.json`: its envelope, then the payload of its
+/// type and version. The error names the place and the rule, in kaohe's words (FORMAT.md 8):
+/// the first fault in the order of the event's members.
+pub(crate) fn check_tape(tape: &Tape<'_>) -> Result<(), String> {
+    (compiled::CHECK_ENVELOPE)(tape, 0, &Place::Root).map_err(|refusal| refusal.message(""))?;
+    // The envelope's schema requires both members, a string and an integer.
+    let event_type = tape.member(0, b"type").expect("schema: type");
+    let version = tape
+        .member(0, b"payload_version")
+        .expect("schema: payload_version");
+    let payload = tape.member(0, b"payload").expect("schema: payload");
+    let version = tape.int(version);
+    match compiled::payload_checker(tape.raw(event_type), version) {
+        None => Err(format!(
+            "/type: no event type {:?} with payload version {version}",
+            tape.raw_str(event_type)
+        )),
+        Some(check) => {
+            check(tape, payload, &Place::Root).map_err(|refusal| refusal.message("/payload"))
         }
-        Kind::Pattern { pattern } => format!("does not have the form {pattern}"),
-        Kind::Format { format } => match format.as_str() {
-            "date" => "is not a day of the calendar (RFC 3339 full-date)".into(),
-            "date-time" => "is not an RFC 3339 date-time".into(),
-            other => format!("is not a {other}"),
-        },
-        Kind::Constant { expected_value } => format!("must be {expected_value}"),
-        Kind::Enum { options } => match options.as_array() {
-            Some(options) => format!(
-                "must be one of {}",
-                options
-                    .iter()
-                    .map(Value::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            None => format!("must be one of {options}"),
-        },
-        Kind::Minimum { limit } => format!("must be at least {limit}"),
-        Kind::Maximum { limit } => format!("must be at most {limit}"),
-        Kind::ExclusiveMinimum { limit } => format!("must be more than {limit}"),
-        Kind::ExclusiveMaximum { limit } => format!("must be less than {limit}"),
-        Kind::MinLength { limit } => format!("must have at least {limit} characters"),
-        Kind::MaxLength { limit } => format!("must have at most {limit} characters"),
-        Kind::MinItems { limit } => format!("must have at least {limit} items"),
-        Kind::MaxItems { limit } => format!("must have at most {limit} items"),
-        Kind::UniqueItems => "holds the same item twice".into(),
-        Kind::Not { schema } if *schema == serde_json::json!({"pattern": "\\n"}) => {
-            "must not hold a line feed".into()
-        }
-        Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => {
-            "has none of the forms allowed here".into()
-        }
-        Kind::OneOfMultipleValid { .. } => "has more than one of the forms allowed here".into(),
-        Kind::FalseSchema => "may not be here".into(),
-        other => format!("breaks the schema's {} rule", other.keyword()),
     }
 }
 
 /// Check a whole event against `event.schema.json`; the error names the place and the rule.
+/// The event is checked in its canonical form, as it is stored: an event that has none (an
+/// integer beyond ±(2^53 − 1)) or holds a floating-point number is refused as such.
 pub fn validate_event(event: &Value) -> Result<(), String> {
-    if EVENT_VALIDATOR.is_valid(event) {
-        return Ok(());
-    }
-    let validators = &*DIAGNOSTIC_VALIDATORS;
-    if let Err(error) = validators[0].2.validate(event) {
-        return Err(explain("", &error));
-    }
-    let event_type = event["type"].as_str().unwrap_or_default();
-    let version = event["payload_version"].as_u64().unwrap_or_default();
-    match validators[1..]
-        .iter()
-        .find(|(known, known_version, _)| *known == event_type && *known_version == version)
-    {
-        None => Err(format!(
-            "/type: no event type {event_type:?} with payload version {version}"
-        )),
-        Some((_, _, validator)) => match validator.validate(&event["payload"]) {
-            Err(error) => Err(explain("/payload", &error)),
-            Ok(()) => Err(EVENT_VALIDATOR
-                .validate(event)
-                .err()
-                .map(|error| explain("", &error))
-                .unwrap_or_else(|| "/: has none of the forms allowed here".into())),
-        },
-    }
+    let bytes = crate::canonical::to_canonical(event).map_err(|error| error.to_string())?;
+    let tape = Tape::scan(&bytes)
+        .ok_or_else(|| "/: events hold integers only, not floating-point numbers".to_owned())?;
+    check_tape(&tape)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `jsonschema` crate's judgement of the committed schemas, and its refusals in
+    /// kaohe's words as the checks made them before they were compiled: the oracle the
+    /// compiled checks are held to.
+    mod oracle {
+        use std::sync::LazyLock;
+
+        use serde_json::Value;
+
+        use super::super::{EVENT_TYPES, schema_file};
+
+        /// Refuses every retrieval: the whole-event schema embeds everything it refers to.
+        struct NoRetrieval;
+
+        impl jsonschema::Retrieve for NoRetrieval {
+            fn retrieve(
+                &self,
+                uri: &jsonschema::Uri<String>,
+            ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+                Err(format!("schema {} is not embedded", uri.as_str()).into())
+            }
+        }
+
+        pub fn build(schema: &Value) -> jsonschema::Validator {
+            jsonschema::options()
+                .should_validate_formats(true)
+                .with_retriever(NoRetrieval)
+                .build(schema)
+                .expect("the schema compiles")
+        }
+
+        /// The whole-event validator.
+        pub static EVENT_VALIDATOR: LazyLock<jsonschema::Validator> =
+            LazyLock::new(|| build(&schema_file("event.schema.json")));
+
+        /// The envelope alone, and each payload schema alone.
+        static PARTS: LazyLock<Vec<(&'static str, u64, jsonschema::Validator)>> =
+            LazyLock::new(|| {
+                let part = |reference: &str| {
+                    let mut schema = schema_file("event.schema.json");
+                    let object = schema.as_object_mut().unwrap();
+                    object.remove("anyOf");
+                    object.insert("$ref".into(), Value::String(reference.into()));
+                    build(&schema)
+                };
+                let mut validators = vec![("", 0, part("envelope.schema.json"))];
+                for (event_type, version, path) in EVENT_TYPES {
+                    validators.push((*event_type, u64::from(*version), part(path)));
+                }
+                validators
+            });
+
+        fn explain(prefix: &str, error: &jsonschema::ValidationError<'_>) -> String {
+            let place = format!("{prefix}{}", error.instance_path());
+            let place = if place.is_empty() {
+                "/".to_string()
+            } else {
+                place
+            };
+            let subject = match error.instance().as_ref() {
+                Value::Object(_) | Value::Array(_) => String::new(),
+                scalar => {
+                    let mut text = scalar.to_string();
+                    if let Some((cut, _)) = text.char_indices().nth(60) {
+                        text.truncate(cut);
+                        text.push('…');
+                    }
+                    text + " "
+                }
+            };
+            let mut text = format!("{place}: {subject}{}", rule_broken(error.kind()));
+            if let Some((cut, _)) = text.char_indices().nth(300) {
+                text.truncate(cut);
+                text.push('…');
+            }
+            text
+        }
+
+        fn rule_broken(kind: &jsonschema::error::ValidationErrorKind) -> String {
+            use jsonschema::error::{TypeKind, ValidationErrorKind as Kind};
+            let json_type = |json_type: jsonschema::JsonType| match json_type {
+                jsonschema::JsonType::Null => "null",
+                jsonschema::JsonType::Boolean => "true or false",
+                jsonschema::JsonType::Integer => "an integer",
+                jsonschema::JsonType::Number => "a number",
+                jsonschema::JsonType::String => "a string",
+                jsonschema::JsonType::Array => "an array",
+                jsonschema::JsonType::Object => "an object",
+            };
+            match kind {
+                Kind::Type {
+                    kind: TypeKind::Single(single),
+                } => format!("must be {}", json_type(*single)),
+                Kind::Type {
+                    kind: TypeKind::Multiple(types),
+                } => format!(
+                    "must be {}",
+                    types.iter().map(json_type).collect::<Vec<_>>().join(" or ")
+                ),
+                Kind::Required { property } => format!("has no member {property}"),
+                Kind::AdditionalProperties { unexpected } => {
+                    format!("has members it may not have: {}", unexpected.join(", "))
+                }
+                Kind::Pattern { pattern } => format!("does not have the form {pattern}"),
+                Kind::Format { format } => match format.as_str() {
+                    "date" => "is not a day of the calendar (RFC 3339 full-date)".into(),
+                    "date-time" => "is not an RFC 3339 date-time".into(),
+                    other => format!("is not a {other}"),
+                },
+                Kind::Constant { expected_value } => format!("must be {expected_value}"),
+                Kind::Enum { options } => match options.as_array() {
+                    Some(options) => format!(
+                        "must be one of {}",
+                        options
+                            .iter()
+                            .map(Value::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    None => format!("must be one of {options}"),
+                },
+                Kind::Minimum { limit } => format!("must be at least {limit}"),
+                Kind::Maximum { limit } => format!("must be at most {limit}"),
+                Kind::MinLength { limit } => format!("must have at least {limit} characters"),
+                Kind::MaxLength { limit } => format!("must have at most {limit} characters"),
+                Kind::MinItems { limit } => format!("must have at least {limit} items"),
+                Kind::MaxItems { limit } => format!("must have at most {limit} items"),
+                Kind::UniqueItems => "holds the same item twice".into(),
+                Kind::Not { .. } => "must not hold a line feed".into(),
+                Kind::AnyOf { .. } | Kind::OneOfNotValid { .. } => {
+                    "has none of the forms allowed here".into()
+                }
+                Kind::OneOfMultipleValid { .. } => {
+                    "has more than one of the forms allowed here".into()
+                }
+                other => format!("breaks the schema's {} rule", other.keyword()),
+            }
+        }
+
+        /// The oracle's verdict, and for a refusal its words and how many errors the part
+        /// that refused has (the words are comparable only when it has one).
+        pub fn validate(event: &Value) -> Result<(), (String, usize)> {
+            if EVENT_VALIDATOR.is_valid(event) {
+                return Ok(());
+            }
+            let parts = &*PARTS;
+            if let Err(error) = parts[0].2.validate(event) {
+                return Err((explain("", &error), parts[0].2.iter_errors(event).count()));
+            }
+            let event_type = event["type"].as_str().unwrap_or_default();
+            let version = event["payload_version"].as_u64().unwrap_or_default();
+            match parts[1..]
+                .iter()
+                .find(|(known, known_version, _)| *known == event_type && *known_version == version)
+            {
+                None => Err((
+                    format!("/type: no event type {event_type:?} with payload version {version}"),
+                    1,
+                )),
+                Some((_, _, validator)) => match validator.validate(&event["payload"]) {
+                    Err(error) => Err((
+                        explain("/payload", &error),
+                        validator.iter_errors(&event["payload"]).count(),
+                    )),
+                    Ok(()) => Err(("/: has none of the forms allowed here".into(), 2)),
+                },
+            }
+        }
+    }
+
+    /// Every way to alter one value of `event` that the mutation tests try: each string,
+    /// number and literal replaced, each member removed, a member added, each array changed.
+    fn mutations(event: &Value) -> Vec<Value> {
+        fn places(value: &Value, place: String, found: &mut Vec<String>) {
+            found.push(place.clone());
+            match value {
+                Value::Object(members) => {
+                    for (name, member) in members {
+                        places(member, format!("{place}/{name}"), found);
+                    }
+                }
+                Value::Array(items) => {
+                    for (index, item) in items.iter().enumerate() {
+                        places(item, format!("{place}/{index}"), found);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        places(event, String::new(), &mut found);
+        let mut altered = Vec::new();
+        let mut with = |place: &str, replacement: Value| {
+            let mut copy = event.clone();
+            *copy.pointer_mut(place).unwrap() = replacement;
+            altered.push(copy);
+        };
+        for place in &found {
+            let value = event.pointer(place).unwrap().clone();
+            let mut replacements = vec![
+                Value::Null,
+                Value::Bool(true),
+                serde_json::json!(0),
+                serde_json::json!(-1),
+                serde_json::json!(1),
+                serde_json::json!(65536),
+                serde_json::json!(9007199254740991u64),
+                serde_json::json!(""),
+                serde_json::json!("x"),
+                serde_json::json!("p001"),
+                serde_json::json!("2026-02-29"),
+                serde_json::json!("2024-02-29"),
+                serde_json::json!("2026-13-01"),
+                serde_json::json!("2026-03"),
+                serde_json::json!("2026-Q5"),
+                serde_json::json!("2026-03-4"),
+                serde_json::json!("2026-03-02T24:00:00+08:00"),
+                serde_json::json!("2026-03-02T09:00:00.123+08:00"),
+                serde_json::json!("2026-02-30T09:00:00Z"),
+                serde_json::json!("0f5b3b9e-2c1d-4e8f-9a6b-1c2d3e4f5a6b"),
+                serde_json::json!("01936D4A-7B2C-7D3E-8F40-123456789ABC"),
+                serde_json::json!("长".repeat(2001)),
+                serde_json::json!([]),
+                serde_json::json!({}),
+            ];
+            match &value {
+                Value::String(text) => {
+                    replacements.push(Value::String(format!("{text}\n")));
+                    replacements.push(Value::String(format!("{text}0")));
+                    replacements.push(Value::String(text.chars().skip(1).collect()));
+                    replacements.push(Value::String(text.to_uppercase()));
+                    replacements.push(Value::String(format!("\"{text}")));
+                }
+                Value::Number(number) if number.is_i64() => {
+                    let number = number.as_i64().unwrap();
+                    replacements.push(serde_json::json!(number + 1));
+                    replacements.push(serde_json::json!(number - 1));
+                    replacements.push(Value::String(number.to_string()));
+                }
+                Value::Object(members) => {
+                    for name in members.keys() {
+                        let mut less = value.clone();
+                        less.as_object_mut().unwrap().remove(name);
+                        replacements.push(less);
+                    }
+                    let mut more = value.clone();
+                    more.as_object_mut()
+                        .unwrap()
+                        .insert("extra".into(), serde_json::json!(1));
+                    replacements.push(more);
+                }
+                Value::Array(items) => {
+                    let mut twice = items.clone();
+                    if let Some(first) = items.first() {
+                        twice.push(first.clone());
+                    }
+                    replacements.push(Value::Array(twice));
+                    let mut more = items.clone();
+                    more.push(serde_json::json!("x"));
+                    replacements.push(Value::Array(more));
+                }
+                _ => {}
+            }
+            for replacement in replacements {
+                with(place, replacement);
+            }
+        }
+        altered
+    }
+
+    /// The compiled checks accept and refuse exactly what the `jsonschema` crate does, on
+    /// every example of `schemas/examples.json` and on every single mutation of each; where
+    /// the crate finds one fault, they say it in the same words.
+    #[test]
+    fn compiled_checks_judge_as_the_schema_crate_does() {
+        let examples: Value =
+            serde_json::from_str(include_str!("../../../schemas/examples.json")).unwrap();
+        let (mut judged, mut worded) = (0, 0);
+        for (event_type, version, _) in EVENT_TYPES {
+            for kind in ["valid", "invalid"] {
+                for example in examples[examples_key(event_type, *version)][kind]
+                    .as_array()
+                    .unwrap()
+                {
+                    let event =
+                        crate::event::example_event(event_type, *version, &example["payload"]);
+                    for altered in std::iter::once(event.clone()).chain(mutations(&event)) {
+                        // An event without a canonical form, or with a floating-point number, is
+                        // refused before its schema is read.
+                        let bytes = crate::canonical::to_canonical(&altered);
+                        if bytes.is_err()
+                            || crate::event::parse_event(&bytes.unwrap()).is_err_and(|error| {
+                                matches!(error, crate::event::EventError::FloatNotAllowed { .. })
+                            })
+                        {
+                            continue;
+                        }
+                        let compiled = validate_event(&altered);
+                        let expected = oracle::validate(&altered);
+                        assert_eq!(
+                            compiled.is_ok(),
+                            expected.is_ok(),
+                            "{altered}: compiled {compiled:?}, jsonschema {expected:?}"
+                        );
+                        judged += 1;
+                        if let (Err(message), Err((words, 1))) = (&compiled, &expected) {
+                            assert_eq!(message, words, "{altered}");
+                            worded += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(judged > 20_000 && worded > 5_000, "{judged} {worded}");
+    }
 
     #[test]
     fn committed_event_schema_is_the_bundle_of_its_parts() {
@@ -575,7 +757,7 @@ mod tests {
         assert!(message.starts_with("/previous_hash: "), "{message}");
         let mut long = event;
         long["payload"]["did"] = serde_json::json!("长".repeat(3000));
-        assert!(validate_event(&long).unwrap_err().chars().count() <= EXPLANATION_CHARS_MAX + 1);
+        assert!(validate_event(&long).unwrap_err().chars().count() <= 301);
     }
 
     /// Every object of `schema` that has a `pattern`, with where it is.
@@ -658,11 +840,7 @@ mod tests {
     fn an_engine_whose_dollar_admits_a_final_line_feed_judges_alike() {
         let mut lax = schema_file("event.schema.json");
         as_a_lax_engine_reads_it(&mut lax);
-        let lax = jsonschema::options()
-            .should_validate_formats(true)
-            .with_retriever(NoRetrieval)
-            .build(&lax)
-            .unwrap();
+        let lax = oracle::build(&lax);
         let examples: Value =
             serde_json::from_str(include_str!("../../../schemas/examples.json")).unwrap();
         let mut refused = 0;
@@ -675,8 +853,13 @@ mod tests {
                 let mut altered = event.clone();
                 let text = altered.pointer_mut(&place).unwrap();
                 *text = Value::String(format!("{}\n", text.as_str().unwrap()));
-                let strict = EVENT_VALIDATOR.is_valid(&altered);
+                let strict = oracle::EVENT_VALIDATOR.is_valid(&altered);
                 assert_eq!(lax.is_valid(&altered), strict, "{event_type} {place}");
+                assert_eq!(
+                    validate_event(&altered).is_ok(),
+                    strict,
+                    "{event_type} {place}"
+                );
                 refused += usize::from(!strict);
             }
         }

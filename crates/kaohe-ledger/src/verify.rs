@@ -7,7 +7,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use crate::event::{EventError, FORMAT_VERSION, ParsedEvent, parse_event};
+use crate::event::{CheckedEvent, EventError, FORMAT_VERSION, check_event, parse_event};
 use crate::hash::{Hash, leaf_hash};
 use crate::merkle::Frontier;
 use crate::note::{Checkpoint, NoteError, VerifierKey};
@@ -160,24 +160,146 @@ struct BrokenLink {
     leaf_at: Hash,
 }
 
-/// What verification learns from one event alone: the event parsed and checked (canonical
-/// form, integers only, schema), or why it fails those checks, and its leaf hash. Preparing
-/// needs no other event, so many threads can prepare events at once; `push_prepared` then
-/// makes the checks that compare an event with the ones before it, in order.
+/// What verification reads of one event, taken from its checked bytes: the envelope fields
+/// that are compared with the events before, and, for event 0, what it says of the ledger.
+#[derive(Clone, Debug)]
+pub struct EventFacts {
+    /// Its position field.
+    pub position: u64,
+    /// Its id field.
+    pub id: Uuid,
+    /// Its previous_hash field.
+    pub previous_hash: Hash,
+    /// Its recorded_time field, as an instant.
+    pub recorded_time: jiff::Timestamp,
+    /// Its recorded_time field as written (`YYYY-MM-DDTHH:MM:SS.mmm±hh:mm`, by the schema).
+    recorded_time_text: RecordedText,
+    /// Whether it is a `ledger_created` event.
+    pub creates_ledger: bool,
+    /// Its caused_by ids.
+    pub caused_by: Vec<Uuid>,
+    /// For event 0, what it says about the ledger, or why it says nothing valid.
+    genesis: Option<Result<Genesis, Failure>>,
+    /// Where the other fields of the checked event stand in its bytes, to hand it on without
+    /// checking it again (`EventFacts::checked`): type, business time, actor's person and
+    /// role, payload, recording time.
+    spans: [(u32, u32); 6],
+    payload_version: u64,
+    sealing_members: [(u32, u32); 2],
+}
+
+/// A recording time as written, kept without an allocation: the schema fixes its length.
+#[derive(Clone, Copy, Debug)]
+struct RecordedText {
+    bytes: [u8; 29],
+}
+
+impl RecordedText {
+    fn new(text: &str) -> RecordedText {
+        let mut bytes = [b' '; 29];
+        bytes.copy_from_slice(text.as_bytes());
+        RecordedText { bytes }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes).expect("copied from a str")
+    }
+}
+
+impl EventFacts {
+    /// The facts of a checked event.
+    pub fn of(event: &CheckedEvent<'_>) -> EventFacts {
+        let genesis = (event.position == 0).then(|| {
+            let parsed = parse_event(event.bytes).expect("a checked event parses");
+            genesis_of(&parsed)
+        });
+        let span = |field: &str| {
+            let start = field.as_ptr() as usize - event.bytes.as_ptr() as usize;
+            (start as u32, (start + field.len()) as u32)
+        };
+        EventFacts {
+            position: event.position,
+            id: event.id,
+            previous_hash: event.previous_hash,
+            recorded_time: event.recorded_time,
+            recorded_time_text: RecordedText::new(event.recorded_time_text),
+            creates_ledger: event.event_type == "ledger_created",
+            caused_by: event.caused_by.clone(),
+            genesis,
+            spans: [
+                span(event.event_type),
+                span(event.business_time),
+                span(event.actor_person),
+                span(event.actor_role),
+                span(event.payload),
+                span(event.recorded_time_text),
+            ],
+            payload_version: event.payload_version,
+            sealing_members: event.sealing_members,
+        }
+    }
+
+    /// The checked event these facts were read from, whose bytes are `bytes`, without
+    /// checking it again: what a fold reads after verification on another thread.
+    pub fn checked<'a>(&self, bytes: &'a [u8]) -> CheckedEvent<'a> {
+        let text = |(start, end): (u32, u32)| {
+            std::str::from_utf8(&bytes[start as usize..end as usize])
+                .expect("a span of a checked event's text")
+        };
+        CheckedEvent {
+            bytes,
+            position: self.position,
+            id: self.id,
+            event_type: text(self.spans[0]),
+            payload_version: self.payload_version,
+            previous_hash: self.previous_hash,
+            recorded_time: self.recorded_time,
+            recorded_time_text: text(self.spans[5]),
+            business_time: text(self.spans[1]),
+            actor_person: text(self.spans[2]),
+            actor_role: text(self.spans[3]),
+            payload: text(self.spans[4]),
+            caused_by: self.caused_by.clone(),
+            sealing_members: self.sealing_members,
+        }
+    }
+}
+
+/// What verification learns from one event alone: the event checked (canonical form,
+/// integers only, schema) and its envelope read, or why it fails those checks, and its leaf
+/// hash. Preparing needs no other event, so many threads can prepare events at once;
+/// `push_prepared` then makes the checks that compare an event with the ones before it, in
+/// order.
 #[derive(Clone, Debug)]
 pub struct PreparedEvent {
-    /// The parsed event, or why its bytes fail the checks of one event.
-    pub event: Result<ParsedEvent, EventError>,
+    /// What verification reads of the event, or why its bytes fail the checks of one event.
+    pub event: Result<EventFacts, EventError>,
     /// The leaf hash of its bytes.
     pub leaf: Hash,
 }
 
 impl PreparedEvent {
-    /// Parse and hash one event's bytes.
+    /// Check and hash one event's bytes.
     pub fn new(bytes: &[u8]) -> PreparedEvent {
         PreparedEvent {
-            event: parse_event(bytes),
+            event: check_event(bytes).map(|event| EventFacts::of(&event)),
             leaf: leaf_hash(bytes),
+        }
+    }
+
+    /// An event already checked, with its leaf hash.
+    pub fn of(event: &CheckedEvent<'_>, leaf: Hash) -> PreparedEvent {
+        PreparedEvent {
+            event: Ok(EventFacts::of(event)),
+            leaf,
+        }
+    }
+
+    /// Why an event's bytes fail the checks of one event, with their leaf hash.
+    pub fn refused(error: EventError, leaf: Hash) -> PreparedEvent {
+        PreparedEvent {
+            event: Err(error),
+            leaf,
         }
     }
 }
@@ -212,6 +334,115 @@ pub fn prepare_in_parallel<B: AsRef<[u8]> + Sync>(
             .flat_map(|worker| worker.join().expect("preparing an event does not panic"))
             .collect()
     })
+}
+
+/// Events read in order, a chunk at a time: their bytes one after another, and where each
+/// ends. A verification on several threads hands chunks between its threads.
+#[derive(Debug, Default)]
+pub struct EventChunk {
+    bytes: Vec<u8>,
+    /// Each item's end in `bytes`, and whether it ended with a line feed (an export's lines).
+    ends: Vec<(usize, bool)>,
+}
+
+impl EventChunk {
+    /// Add one item (an event's bytes, or an export's line without its line feed).
+    pub fn push(&mut self, bytes: &[u8], ended: bool) {
+        self.bytes.extend_from_slice(bytes);
+        self.ends.push((self.bytes.len(), ended));
+    }
+
+    /// How many items it holds.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// How many bytes it holds.
+    pub fn bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Its items in order, each with whether it ended with a line feed.
+    pub fn items(&self) -> impl Iterator<Item = (&[u8], bool)> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |(end, ended)| {
+            let item = &self.bytes[start..*end];
+            start = *end;
+            (item, *ended)
+        })
+    }
+}
+
+/// Verify on `threads` threads at once: `read` hands chunks of events, in order, to the sink
+/// it is given (which answers false once nothing more is wanted); `threads` threads make the
+/// checks of each event alone (`PreparedEvent::new`) on whole chunks; and `check` receives
+/// each chunk with its prepared events, in the order read, on the calling thread, and answers
+/// false to stop. Memory is bounded: a few chunks per thread are in flight.
+pub fn verify_pipelined(
+    threads: usize,
+    read: impl FnOnce(&mut dyn FnMut(EventChunk) -> bool) + Send,
+    mut check: impl FnMut(&EventChunk, Vec<PreparedEvent>) -> bool,
+) {
+    use std::sync::mpsc::sync_channel;
+    let threads = threads.max(1);
+    let (work, todo) = sync_channel::<(u64, EventChunk)>(threads * 2);
+    let (done, results) = sync_channel::<(u64, EventChunk, Vec<PreparedEvent>)>(threads * 2);
+    let todo = std::sync::Mutex::new(todo);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut sequence = 0u64;
+            read(&mut |chunk| {
+                let sent = work.send((sequence, chunk)).is_ok();
+                sequence += 1;
+                sent
+            });
+        });
+        for _ in 0..threads {
+            let done = done.clone();
+            let todo = &todo;
+            scope.spawn(move || {
+                loop {
+                    let next = todo
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .recv();
+                    let Ok((sequence, chunk)) = next else { break };
+                    let prepared = chunk
+                        .items()
+                        .map(|(bytes, _)| PreparedEvent::new(bytes))
+                        .collect();
+                    if done.send((sequence, chunk, prepared)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        // Chunks come back in any order; they are checked in the order read.
+        let mut waiting = BTreeMap::new();
+        let mut next = 0u64;
+        for (sequence, chunk, prepared) in results.iter() {
+            waiting.insert(sequence, (chunk, prepared));
+            let mut going = true;
+            while let Some((chunk, prepared)) = waiting.remove(&next) {
+                next += 1;
+                if !check(&chunk, prepared) {
+                    going = false;
+                    break;
+                }
+            }
+            if !going {
+                break;
+            }
+        }
+        // Dropping the results ends the workers, and then the reader.
+        drop(results);
+    });
 }
 
 /// Checks events one at a time; memory grows only with the set of ids.
@@ -264,7 +495,18 @@ impl LedgerVerifier {
     /// Check the next event, already prepared (possibly on another thread): the same checks
     /// as `push`.
     pub fn push_prepared(&mut self, prepared: &PreparedEvent) -> Result<(), Failure> {
-        self.push_inner(prepared)
+        self.push_prepared_with_nodes(prepared, &mut |_, _, _| {})
+    }
+
+    /// Check the next event as `push_prepared` does, and tell `nodes` each Merkle node its
+    /// leaf completes (the leaf itself at level 0): a data directory's stored nodes are
+    /// checked against them in the same pass.
+    pub fn push_prepared_with_nodes(
+        &mut self,
+        prepared: &PreparedEvent,
+        nodes: &mut dyn FnMut(u8, u64, Hash),
+    ) -> Result<(), Failure> {
+        self.push_inner(prepared, nodes)
             .map_err(|failure| match self.broken.take() {
                 // A break found earlier is the first bad event, even if this one is bad too.
                 Some(broken) => ambiguous(&broken),
@@ -272,7 +514,11 @@ impl LedgerVerifier {
             })
     }
 
-    fn push_inner(&mut self, prepared: &PreparedEvent) -> Result<(), Failure> {
+    fn push_inner(
+        &mut self,
+        prepared: &PreparedEvent,
+        nodes: &mut dyn FnMut(u8, u64, Hash),
+    ) -> Result<(), Failure> {
         let expected = self.frontier.size();
         let event = prepared.event.as_ref().map_err(|error| {
             let check = match error {
@@ -357,7 +603,10 @@ impl LedgerVerifier {
         }
         self.cause_count += event.caused_by.len() as u64;
         if expected == 0 {
-            let genesis = genesis_of(event)?;
+            let genesis = event
+                .genesis
+                .clone()
+                .expect("event 0's facts say what it says of the ledger")?;
             self.time_zone = Some(
                 crate::genesis::time_zone(&genesis.time_zone).expect("genesis_of checked the zone"),
             );
@@ -381,7 +630,7 @@ impl LedgerVerifier {
             ));
         }
         self.last_recorded = Some(event.recorded_time);
-        if expected > 0 && event.event_type == "ledger_created" {
+        if expected > 0 && event.creates_ledger {
             return Err(fail(
                 Check::Genesis,
                 Some(expected),
@@ -389,7 +638,7 @@ impl LedgerVerifier {
             ));
         }
         self.frontier_before_last.clone_from(&self.frontier);
-        self.frontier.push(leaf, |_, _, _| {});
+        self.frontier.push(leaf, nodes);
         self.previous_leaf = leaf;
         while self.roots_wanted.last() == Some(&self.frontier.size()) {
             self.roots_at
@@ -457,13 +706,11 @@ impl LedgerVerifier {
 /// offset the organisation's time zone has at that instant, `+00:00` when it is zero. The
 /// schema has fixed the rest of its form (`YYYY-MM-DDTHH:MM:SS.mmm±hh:mm`).
 fn recorded_in_zone(
-    event: &ParsedEvent,
+    event: &EventFacts,
     zone: &jiff::tz::TimeZone,
     zone_name: &str,
 ) -> Result<(), String> {
-    let text = event.value["recorded_time"]
-        .as_str()
-        .expect("schema: recorded_time");
+    let text = event.recorded_time_text.as_str();
     let (sign, digits) = text[text.len() - 6..].split_at(1);
     let field = |range: std::ops::Range<usize>| -> i32 {
         digits[range].parse().expect("schema: offset digits")
@@ -875,10 +1122,20 @@ impl LedgerCheck {
 
     /// Check the next event, prepared on any thread; false once something failed.
     pub fn push_prepared(&mut self, prepared: &PreparedEvent) -> bool {
+        self.push_prepared_with_nodes(prepared, &mut |_, _, _| {})
+    }
+
+    /// Check the next event as `push_prepared` does, telling `nodes` each Merkle node its leaf
+    /// completes; false once something failed.
+    pub fn push_prepared_with_nodes(
+        &mut self,
+        prepared: &PreparedEvent,
+        nodes: &mut dyn FnMut(u8, u64, Hash),
+    ) -> bool {
         if self.failure.is_some() {
             return false;
         }
-        if let Err(failure) = self.verifier.push_prepared(prepared) {
+        if let Err(failure) = self.verifier.push_prepared_with_nodes(prepared, nodes) {
             self.failure = Some(failure);
         }
         self.failure.is_none()
@@ -977,6 +1234,8 @@ pub struct ExportCheck {
     check: LedgerCheck,
     line: u64,
     held: Option<Vec<u8>>,
+    /// The checks of the held line as an event, when they were made on another thread.
+    held_prepared: Option<PreparedEvent>,
     spare: Vec<u8>,
 }
 
@@ -989,6 +1248,7 @@ impl ExportCheck {
             check,
             line: 0,
             held: None,
+            held_prepared: None,
             spare: Vec::new(),
         }
     }
@@ -996,10 +1256,32 @@ impl ExportCheck {
     /// Check the next line, without its newline; `ended_with_newline` is false only for a
     /// final line that had none. False once something failed.
     pub fn push_line(&mut self, line: &[u8], ended_with_newline: bool) -> bool {
+        self.push_line_with(line, ended_with_newline, None)
+    }
+
+    /// Check the next line as `push_line` does, with the checks of the line as an event
+    /// already made (on another thread, `PreparedEvent::new` of the line): they count only if
+    /// the line turns out to be an event line.
+    pub fn push_line_prepared(
+        &mut self,
+        line: &[u8],
+        ended_with_newline: bool,
+        prepared: PreparedEvent,
+    ) -> bool {
+        self.push_line_with(line, ended_with_newline, Some(prepared))
+    }
+
+    fn push_line_with(
+        &mut self,
+        line: &[u8],
+        ended_with_newline: bool,
+        prepared: Option<PreparedEvent>,
+    ) -> bool {
         self.line += 1;
         // A line is followed, so the line before it is where an event belongs.
         if let Some(previous) = self.held.take() {
-            let going = self.push_event_line(&previous);
+            let held_prepared = self.held_prepared.take();
+            let going = self.push_event_line(&previous, held_prepared);
             self.spare = previous;
             if !going {
                 return false;
@@ -1013,11 +1295,12 @@ impl ExportCheck {
         next.clear();
         next.extend_from_slice(line);
         self.held = Some(next);
+        self.held_prepared = prepared;
         true
     }
 
     /// Check the line before the current one as the event it must be.
-    fn push_event_line(&mut self, line: &[u8]) -> bool {
+    fn push_event_line(&mut self, line: &[u8], prepared: Option<PreparedEvent>) -> bool {
         if line.starts_with(CHECKPOINT_LINE_START) {
             let number = self.line - 1;
             self.check.fail(fail(
@@ -1030,7 +1313,10 @@ impl ExportCheck {
             ));
             return false;
         }
-        self.check.push(line)
+        match prepared {
+            Some(prepared) => self.check.push_prepared(&prepared),
+            None => self.check.push(line),
+        }
     }
 
     /// What is wrong with the current line as a line of an export, whatever it holds.
@@ -1110,6 +1396,45 @@ impl ExportCheck {
         let size = self.check.size();
         (size, self.check.finish(None))
     }
+}
+
+/// Verify a whole export held in memory on `threads` threads (`verify_pipelined`), chunks
+/// of `chunk_lines` lines at a time: the same verdict as `verify_export_bytes`.
+pub fn verify_export_bytes_on(
+    bytes: &[u8],
+    anchors: Anchors,
+    threads: usize,
+    chunk_lines: usize,
+) -> (u64, Result<Report, Failure>) {
+    let mut check = ExportCheck::new(anchors);
+    verify_pipelined(
+        threads,
+        |send| {
+            let mut chunk = EventChunk::default();
+            let mut rest = bytes;
+            while !rest.is_empty() {
+                let (line, ended, next) = match rest.iter().position(|byte| *byte == b'\n') {
+                    Some(end) => (&rest[..end], true, &rest[end + 1..]),
+                    None => (rest, false, &rest[rest.len()..]),
+                };
+                chunk.push(line, ended);
+                if chunk.len() >= chunk_lines.max(1) && !send(std::mem::take(&mut chunk)) {
+                    return;
+                }
+                rest = next;
+            }
+            if !chunk.is_empty() {
+                send(chunk);
+            }
+        },
+        |chunk, prepared| {
+            chunk
+                .items()
+                .zip(prepared)
+                .all(|((line, ended), prepared)| check.push_line_prepared(line, ended, prepared))
+        },
+    );
+    check.finish()
 }
 
 /// Verify a whole export held in memory.

@@ -66,3 +66,49 @@ fn prepared_in_parallel_verifies_as_pushed_one_by_one() {
         assert_eq!(prepare_in_parallel(&events[..0], threads).len(), 0);
     }
 }
+
+/// An export of `events` with a checkpoint line signed by a key of its own (the verdicts
+/// compared below are the same whatever the key).
+fn export(events: &[Vec<u8>]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for event in events {
+        bytes.extend_from_slice(event);
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(&kaohe_ledger::verify::export_checkpoint_line("not a note"));
+    bytes.push(b'\n');
+    bytes
+}
+
+#[test]
+fn an_export_verified_on_several_threads_gets_the_verdict_of_one_thread_for_every_flipped_byte() {
+    use kaohe_ledger::verify::{Anchors, verify_export_bytes, verify_export_bytes_on};
+    let bytes = export(&ledger(6));
+    let verdict = |result: (u64, Result<_, kaohe_ledger::verify::Failure>)| {
+        (
+            result.0,
+            result.1.map(|_| ()).map_err(|failure| failure.to_string()),
+        )
+    };
+    let mut cases = vec![bytes.clone(), bytes[..bytes.len() - 1].to_vec(), Vec::new()];
+    for at in 0..bytes.len() {
+        let mut flipped = bytes.clone();
+        flipped[at] ^= 0x01;
+        cases.push(flipped);
+    }
+    for case in &cases {
+        let one = verdict(verify_export_bytes(case, Anchors::default()));
+        for (threads, chunk_lines) in [(2, 1), (3, 2), (2, 4096)] {
+            let several = verdict(verify_export_bytes_on(
+                case,
+                Anchors::default(),
+                threads,
+                chunk_lines,
+            ));
+            assert_eq!(
+                several, one,
+                "{threads} threads, {chunk_lines} lines a chunk"
+            );
+        }
+    }
+}

@@ -316,13 +316,15 @@ pub(crate) async fn replayed(
     let engine = state.engine.clone();
     blocking(move || {
         let snapshot = engine.store().snapshot()?;
-        let events = kaohe_engine::read_events(&snapshot)?;
-        let ledger = Ledger::from_events(events.iter().map(kaohe_assess::Fact::from))
-            .map_err(ApiError::internal)?;
+        // Each event is folded as it is read; only the state is kept.
+        let (ledger, events) = match kaohe_engine::fold_while(&snapshot, |_| true) {
+            Err(kaohe_engine::OpenError::Fold(error)) => return Err(ApiError::internal(error)),
+            folded => folded?,
+        };
         Ok(ledger
             .decisions
             .contains_key(&quarter)
-            .then(|| replay_report(&ledger, quarter, events.len() as u64)))
+            .then(|| replay_report(&ledger, quarter, events)))
     })
     .await
 }

@@ -81,12 +81,11 @@ struct Ready<B> {
 
 /// Check one event alone and compute its content digest.
 fn check_alone(bytes: &[u8]) -> (PreparedEvent, Hash) {
-    let prepared = PreparedEvent::new(bytes);
-    let digest = match &prepared.event {
-        Ok(event) => event.content_digest(),
-        Err(_) => Hash::ZERO,
-    };
-    (prepared, digest)
+    let leaf = kaohe_ledger::hash::leaf_hash(bytes);
+    match kaohe_ledger::event::check_event(bytes) {
+        Ok(event) => (PreparedEvent::of(&event, leaf), event.content_digest()),
+        Err(error) => (PreparedEvent::refused(error, leaf), Hash::ZERO),
+    }
 }
 
 /// Check each event of `batch` alone and digest it, on up to `threads` threads, each taking

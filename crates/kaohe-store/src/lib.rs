@@ -7,6 +7,7 @@ mod error;
 #[cfg(feature = "fault-injection")]
 pub mod fault;
 mod import;
+mod read_only;
 mod tables;
 mod writer;
 
@@ -32,7 +33,7 @@ use uuid::Uuid;
 
 use crate::error::{Fault, fault, table_fault};
 use crate::tables::{
-    CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, TOKENS,
+    CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, REQUESTS, TOKENS,
 };
 pub use crate::writer::{BATCH_EVENTS_MAX, Expect, SideWrite};
 use crate::writer::{Request, WriterState};
@@ -69,7 +70,10 @@ impl Default for StoreOptions {
             clock: Arc::new(jiff::Timestamp::now),
             commit_requests_max: 1024,
             queue_depth: 4096,
-            cache_bytes: 1 << 30,
+            // The state the engine folds is what a server keeps in memory; redb's cache only
+            // speeds reads of recent pages, and at start-up every event is read once, in
+            // order, so a large cache would hold a copy of the file that is never read again.
+            cache_bytes: 64 << 20,
             check_pages_on_open: false,
         }
     }
@@ -438,7 +442,7 @@ impl Store {
 
     /// A consistent view of the ledger as of now.
     pub fn snapshot(&self) -> Result<Snapshot, ReadError> {
-        Snapshot::of(&self.inner.db)
+        Snapshot::of(self.inner.db.as_ref())
     }
 
     /// The head as of now.
@@ -447,11 +451,29 @@ impl Store {
     }
 }
 
-/// A ledger file opened only to be read and checked, as `kaohe verify` reads it: no head
-/// check and no writer, so that a damaged ledger can still be read up to its first bad event.
+/// A ledger file opened only to be read: no head check and no writer, so that a damaged
+/// ledger can still be read up to its first bad event, and not a byte of the file changes.
+///
+/// `kaohe verify`, `replay`, `explain`, `export`, `prove` and a mirror's reads open the ledger
+/// this way: through redb's read-only database, which works on a file no one may write and
+/// leaves it byte for byte as it was. A file that a writer did not close (after a crash or a
+/// kill) needs its allocator state rebuilt before redb reads it; that repair is made on a
+/// copy-on-write view whose writes stay in memory, so the file is never changed either.
 pub struct LedgerFile {
-    db: Database,
+    db: ReadDatabase,
 }
+
+/// The two ways a file is read without writing it.
+enum ReadDatabase {
+    /// redb's read-only database: a file closed cleanly.
+    ReadOnly(redb::ReadOnlyDatabase),
+    /// A file repaired in memory through a copy-on-write view.
+    Repaired(Database),
+}
+
+/// The bytes of the file a reader's redb cache holds: every event is read once, in order, so
+/// a large cache only holds pages that will not be read again.
+const READER_CACHE_BYTES: usize = 64 << 20;
 
 impl LedgerFile {
     /// Open the ledger file at `path` for reading.
@@ -459,28 +481,166 @@ impl LedgerFile {
         if !path.exists() {
             return Err(OpenError::NotFound(Location::File(path.to_path_buf())));
         }
-        let db = Database::open(path).map_err(|error| map_open_error(path, error))?;
+        let mut builder = redb::Builder::new();
+        builder.set_cache_size(READER_CACHE_BYTES);
+        let db = match builder.open_read_only(path) {
+            Ok(db) => ReadDatabase::ReadOnly(db),
+            Err(redb::DatabaseError::RepairAborted) => {
+                ReadDatabase::Repaired(open_copy_on_write(path, false)?)
+            }
+            Err(error) => return Err(map_open_error(path, error)),
+        };
         Ok(LedgerFile { db })
     }
 
     /// Check every page of the file at `path` against its checksum (redb's integrity check),
     /// then close it: damage anywhere in the committed trees, events or not, is found here.
-    /// It reads the whole file.
+    /// It reads the whole file, and writes none of it: the check runs on a copy-on-write view.
     pub fn check_pages(path: &Path) -> Result<(), OpenError> {
         if !path.exists() {
             return Err(OpenError::NotFound(Location::File(path.to_path_buf())));
         }
-        let db = redb::Builder::new()
-            .set_check_integrity_on_open(true)
-            .open(path)
-            .map_err(|error| map_open_error(path, error))?;
-        drop(db);
+        drop(open_copy_on_write(path, true)?);
         Ok(())
     }
 
     /// A view of the ledger as the file holds it.
     pub fn snapshot(&self) -> Result<Snapshot, ReadError> {
-        Snapshot::of(&self.db)
+        match &self.db {
+            ReadDatabase::ReadOnly(db) => Snapshot::of(db),
+            ReadDatabase::Repaired(db) => Snapshot::of(db),
+        }
+    }
+
+    /// What event 0 says about the ledger, read and checked as `Store::open` checks it.
+    pub fn genesis(&self) -> Result<Genesis, ReadError> {
+        let snapshot = self.snapshot()?;
+        if snapshot.size() == 0 {
+            return Err(ReadError::Damaged(Damage::NoEvents));
+        }
+        let bytes = snapshot.event(0)?;
+        let parsed = parse_event(&bytes).map_err(|source| {
+            ReadError::Damaged(Damage::Unparsable {
+                position: 0,
+                source,
+            })
+        })?;
+        genesis_of(&parsed).map_err(|failure| ReadError::Damaged(Damage::Genesis(failure)))
+    }
+}
+
+/// The file at `path` opened as a redb database on a copy-on-write view, so that whatever redb
+/// writes while opening it (a repair, the integrity check's bookkeeping) stays in memory.
+fn open_copy_on_write(path: &Path, check_pages: bool) -> Result<Database, OpenError> {
+    let view = read_only::CopyOnWrite::open(path).map_err(|error| match error {
+        read_only::CopyOnWriteError::InUse => OpenError::InUse(Location::File(path.to_path_buf())),
+        read_only::CopyOnWriteError::Io(error) => OpenError::Storage(StorageError::from_io(error)),
+    })?;
+    redb::Builder::new()
+        .set_cache_size(READER_CACHE_BYTES)
+        .set_check_integrity_on_open(check_pages)
+        .create_with_backend(view)
+        .map_err(|error| map_open_error(path, error))
+}
+
+/// The stored nodes of one level of the tree, read in order.
+type LevelCursor<'s> = std::iter::Peekable<redb::Range<'s, (u8, u64), [u8; 32]>>;
+
+/// The stored Merkle nodes compared, in one pass, with the nodes computed from the events:
+/// see `Snapshot::node_check`.
+pub struct NodeCheck<'s> {
+    table: &'s redb::ReadOnlyTable<(u8, u64), [u8; 32]>,
+    /// One cursor per level, each reading that level's stored nodes in order.
+    levels: Vec<LevelCursor<'s>>,
+    /// The first event whose stored leaf hash is not its hash.
+    first_leaf: Option<u64>,
+    /// The lowest (level, index) of a stored node above the leaves that is wrong or missing.
+    first_node: Option<(u8, u64, bool)>,
+    /// A read that failed.
+    failed: Option<ReadError>,
+}
+
+impl NodeCheck<'_> {
+    /// The node at (`level`, `index`) is `hash` by the events: compare it with the stored one.
+    pub fn node(&mut self, level: u8, index: u64, hash: Hash) {
+        if self.failed.is_some() {
+            return;
+        }
+        while self.levels.len() <= usize::from(level) {
+            let next = self.levels.len() as u8;
+            match self.table.range((next, 0u64)..=(next, u64::MAX)) {
+                Ok(range) => self.levels.push(range.peekable()),
+                Err(error) => {
+                    self.failed = Some(fault(error).into());
+                    return;
+                }
+            }
+        }
+        let cursor = &mut self.levels[usize::from(level)];
+        // Stored nodes before this index are strays; the count at the end tells them.
+        let stored = loop {
+            match cursor.peek() {
+                None => break None,
+                Some(Err(_)) => {
+                    let error = cursor.next().expect("peeked").err().expect("an error");
+                    self.failed = Some(fault(error).into());
+                    return;
+                }
+                Some(Ok((key, value))) => {
+                    let (_, at) = key.value();
+                    if at < index {
+                        cursor.next();
+                        continue;
+                    }
+                    break (at == index).then(|| Hash(value.value()));
+                }
+            }
+        };
+        if stored.is_some() {
+            cursor.next();
+        }
+        match (level, stored) {
+            (0, Some(stored)) if stored == hash => {}
+            (0, Some(_)) => {
+                self.first_leaf.get_or_insert(index);
+            }
+            (_, Some(stored)) if stored == hash => {}
+            (level, stored) => {
+                let found = (level, index, stored.is_some());
+                if self.first_node.is_none_or(|(first_level, first_index, _)| {
+                    (level, index) < (first_level, first_index)
+                }) {
+                    self.first_node = Some(found);
+                }
+            }
+        }
+    }
+
+    /// The verdict once every event of a ledger of `size` events went through: the first
+    /// wrong leaf, else the lowest wrong or missing node, else stray nodes.
+    pub fn finish(self, size: u64) -> Result<(), ReadError> {
+        if let Some(error) = self.failed {
+            return Err(error);
+        }
+        let damaged = |damage: Damage| Err(ReadError::Damaged(damage));
+        if let Some(position) = self.first_leaf {
+            return damaged(Damage::WrongLeaf(position));
+        }
+        match self.first_node {
+            Some((0, index, _)) => {
+                return damaged(Damage::MissingNode { level: 0, index });
+            }
+            Some((level, index, true)) => return damaged(Damage::WrongNode { level, index }),
+            Some((level, index, false)) => return damaged(Damage::MissingNode { level, index }),
+            None => {}
+        }
+        // A tree of n leaves has 2n - popcount(n) perfect-subtree nodes; more means strays.
+        let expected = 2 * size - u64::from(size.count_ones());
+        let count = self.table.len().map_err(fault)?;
+        if count != expected {
+            return damaged(Damage::StrayNodes { count, expected });
+        }
+        Ok(())
     }
 }
 
@@ -545,7 +705,7 @@ fn proof_error(error: ProofError<Fault>, out_of_range: OutOfRange) -> ReadError 
 }
 
 impl Snapshot {
-    fn of(db: &Database) -> Result<Snapshot, ReadError> {
+    fn of(db: &impl ReadableDatabase) -> Result<Snapshot, ReadError> {
         let read = db.begin_read().map_err(fault)?;
         // The tables are opened once here rather than at every read: opening one cost more
         // than the point read itself.
@@ -681,6 +841,22 @@ impl Snapshot {
             .map(|value| value.value()))
     }
 
+    /// The request recorded under `id` (`SideWrite::RecordRequest`): the position of its first
+    /// event, how many events it appended, and the digest of who asked what.
+    pub fn request(&self, id: Uuid) -> Result<Option<(u64, u32, [u8; 32])>, ReadError> {
+        let table = match self.read.open_table(REQUESTS) {
+            Ok(table) => table,
+            // A ledger written before requests were recorded has no table.
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(error) => return Err(table_fault(error).into()),
+        };
+        Ok(table
+            .get(id.as_u128())
+            .map_err(fault)?
+            .map(|value| value.value())
+            .filter(|(position, _, _)| *position < self.size))
+    }
+
     /// Every stored checkpoint, by size, oldest first.
     pub fn checkpoints(&self) -> Result<Vec<(u64, String)>, ReadError> {
         let table = self.read.open_table(CHECKPOINTS).map_err(table_fault)?;
@@ -690,6 +866,19 @@ impl Snapshot {
             all.push((key.value(), value.value().to_owned()));
         }
         Ok(all)
+    }
+
+    /// A check of the stored Merkle nodes against the nodes a verifier computes from the
+    /// events as it reads them (`LedgerVerifier::push_prepared_with_nodes`): the nodes are
+    /// read once, in order, level by level side by side, in the same pass as the events.
+    pub fn node_check(&self) -> Result<NodeCheck<'_>, ReadError> {
+        Ok(NodeCheck {
+            table: &self.nodes.table,
+            levels: Vec::new(),
+            first_leaf: None,
+            first_node: None,
+            failed: None,
+        })
     }
 
     /// Check every stored Merkle node: each leaf is the hash of its event, each higher node

@@ -15,6 +15,12 @@ pub(crate) const CHECKPOINTS: TableDefinition<u64, &str> = TableDefinition::new(
 /// token id (UUID as a big-endian u128) -> BLAKE3 hash of the bearer token's secret. Not part
 /// of the ledger: never hashed into it, verified, or exported.
 pub(crate) const TOKENS: TableDefinition<u128, [u8; 32]> = TableDefinition::new("tokens");
+/// request id (UUID as a big-endian u128) -> (position of its first event, number of events,
+/// digest of who asked what): how a retried request is recognised without folding the ledger.
+/// Derived data, not part of the ledger: never hashed, verified or exported; a ledger written
+/// before it has no entries, and a retry of such a request is decided again.
+pub(crate) const REQUESTS: TableDefinition<u128, (u64, u32, [u8; 32])> =
+    TableDefinition::new("requests");
 /// name -> value: the storage format version.
 pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 /// The `meta` key of the storage format version.

@@ -12,7 +12,7 @@ use tokio::sync::oneshot;
 
 use crate::error::{Fault, GenesisError, Misfit, fault};
 use crate::tables::{
-    CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, TOKENS,
+    CHECKPOINTS, EVENT_IDS, EVENTS, MERKLE_NODES, META, META_FORMAT_VERSION, REQUESTS, TOKENS,
 };
 use crate::{AppendError, Appended, Clock, OpenError, STORE_FORMAT_VERSION, Stats, StoreOptions};
 
@@ -48,6 +48,14 @@ pub enum SideWrite {
     RemoveToken {
         /// The token id.
         id: uuid::Uuid,
+    },
+    /// Remember a request by its id: where its events start, how many there are, and a digest
+    /// of who asked what, so that a retry is answered without deciding it again.
+    RecordRequest {
+        /// The request id (the id of its first event).
+        id: uuid::Uuid,
+        /// The digest of who asked what.
+        digest: [u8; 32],
     },
 }
 
@@ -534,16 +542,22 @@ fn append_batch(
             created: true,
         });
     }
-    if !side.is_empty() {
-        let mut tokens = txn.open_table(TOKENS).map_err(fault)?;
-        for write in side {
-            match write {
-                SideWrite::PutToken { id, hash } => {
-                    tokens.insert(id.as_u128(), *hash).map_err(fault)?;
-                }
-                SideWrite::RemoveToken { id } => {
-                    tokens.remove(id.as_u128()).map_err(fault)?;
-                }
+    for write in side {
+        match write {
+            SideWrite::PutToken { id, hash } => {
+                let mut tokens = txn.open_table(TOKENS).map_err(fault)?;
+                tokens.insert(id.as_u128(), *hash).map_err(fault)?;
+            }
+            SideWrite::RemoveToken { id } => {
+                let mut tokens = txn.open_table(TOKENS).map_err(fault)?;
+                tokens.remove(id.as_u128()).map_err(fault)?;
+            }
+            SideWrite::RecordRequest { id, digest } => {
+                let mut requests = txn.open_table(REQUESTS).map_err(fault)?;
+                let first = answers.first().map_or(0, |appended| appended.position);
+                requests
+                    .insert(id.as_u128(), (first, answers.len() as u32, *digest))
+                    .map_err(fault)?;
             }
         }
     }

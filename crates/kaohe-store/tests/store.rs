@@ -532,3 +532,77 @@ fn what_the_node_check_finds_is_told_in_kaohes_words() {
         .map_err(|error| error.node_damage());
     assert_eq!(check.finish(Some(nodes)).unwrap().verified.size, 7);
 }
+
+/// The stored nodes compared with the events' own in one pass (`Snapshot::node_check`), on a
+/// copy of a ledger whose nodes table was changed with redb directly.
+fn node_verdict(
+    path: &std::path::Path,
+    change: impl FnOnce(&mut redb::Table<(u8, u64), [u8; 32]>),
+) -> String {
+    const NODES: redb::TableDefinition<(u8, u64), [u8; 32]> =
+        redb::TableDefinition::new("merkle_nodes");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.redb");
+    std::fs::copy(path, &copy).unwrap();
+    {
+        let db = redb::Database::open(&copy).unwrap();
+        let txn = db.begin_write().unwrap();
+        change(&mut txn.open_table(NODES).unwrap());
+        txn.commit().unwrap();
+    }
+    let file = kaohe_store::LedgerFile::open(&copy).unwrap();
+    let snapshot = file.snapshot().unwrap();
+    let mut nodes = snapshot.node_check().unwrap();
+    let mut verifier = kaohe_ledger::verify::LedgerVerifier::new([]);
+    snapshot
+        .for_each_event(0, |_, bytes| {
+            let prepared = kaohe_ledger::verify::PreparedEvent::new(bytes);
+            verifier
+                .push_prepared_with_nodes(&prepared, &mut |level, index, hash| {
+                    nodes.node(level, index, hash)
+                })
+                .unwrap();
+            true
+        })
+        .unwrap();
+    match nodes.finish(snapshot.size()) {
+        Ok(()) => "ok".into(),
+        Err(error) => format!("{error:?}"),
+    }
+}
+
+#[test]
+fn stored_nodes_are_checked_in_the_pass_over_the_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.redb");
+    {
+        let store = new_store(&dir);
+        for day in 0..6 {
+            store.append(entry(day), Expect::Any).unwrap();
+        }
+    }
+    assert_eq!(node_verdict(&path, |_| {}), "ok");
+    let wrong = node_verdict(&path, |nodes| {
+        nodes.insert((1, 1), [7; 32]).unwrap();
+    });
+    assert!(
+        wrong.contains("WrongNode { level: 1, index: 1 }"),
+        "{wrong}"
+    );
+    let leaf = node_verdict(&path, |nodes| {
+        nodes.insert((0, 4), [7; 32]).unwrap();
+        nodes.insert((1, 0), [7; 32]).unwrap();
+    });
+    assert!(leaf.contains("WrongLeaf(4)"), "{leaf}");
+    let missing = node_verdict(&path, |nodes| {
+        nodes.remove((2, 0)).unwrap();
+    });
+    assert!(
+        missing.contains("MissingNode { level: 2, index: 0 }"),
+        "{missing}"
+    );
+    let stray = node_verdict(&path, |nodes| {
+        nodes.insert((0, 99), [7; 32]).unwrap();
+    });
+    assert!(stray.contains("StrayNodes"), "{stray}");
+}

@@ -193,4 +193,13 @@ pub fn check_state(engine: &Engine) {
             "the live state is not the state folded from the ledger"
         );
     });
+    // Verified and folded as a server starts, on one thread or several: the same state.
+    for threads in [1, 2, 3] {
+        let started = kaohe_engine::verified_state_on(engine.store(), threads)
+            .expect("the ledger verifies and folds");
+        assert!(
+            started == rebuilt,
+            "started on {threads} threads: another state"
+        );
+    }
 }

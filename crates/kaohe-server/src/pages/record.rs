@@ -71,8 +71,9 @@ fn page_for(
     status: StatusCode,
 ) -> Response {
     let me = viewer.person_id.clone();
+    let payloads = state.engine.payloads();
     let (entries, sheets, entry_chars_max) = state.engine.read(|ledger| {
-        let entries = month_entries(ledger, &me, month);
+        let entries = month_entries(ledger, &payloads, &me, month);
         let sheets = month_sheets(ledger, &me, month, viewer.today);
         let max = ledger
             .policy_on(viewer.today)
