@@ -8,7 +8,7 @@ use uuid::Uuid;
 pub use crate::commands::Command;
 pub use crate::refusal::{Refusal, RefusalKind};
 use crate::rules::{
-    Context, appeals, decisions, follow_ups, policy, ratings, records, roster, tokens,
+    Context, appeals, calendar, decisions, follow_ups, policy, ratings, records, roster, tokens,
 };
 use crate::state::State;
 
@@ -75,5 +75,6 @@ pub fn decide(
         Command::CompleteRectification(command) => follow_ups::complete_rectification(&cx, command),
         Command::IssueToken(command) => tokens::issue_token(&cx, command),
         Command::RevokeToken(command) => tokens::revoke_token(&cx, command),
+        Command::RecordCalendar(command) => calendar::record_calendar(&cx, command),
     }
 }

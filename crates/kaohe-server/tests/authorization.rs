@@ -282,6 +282,18 @@ fn every_command_is_allowed_to_exactly_the_people_the_rules_name() {
         &["office"],
         false,
     );
+    check(
+        &town,
+        "2026-04-28T10:06:00+08:00",
+        Method::POST,
+        "/v1/calendars",
+        Some(
+            json!({"year": 2027, "holidays": [{"name": "春节", "first": "2027-02-05", "last": "2027-02-08"}],
+                    "source": "全国年节及纪念日放假办法"}),
+        ),
+        &["office"],
+        false,
+    );
     let issued = check(
         &town,
         "2026-04-28T10:10:00+08:00",

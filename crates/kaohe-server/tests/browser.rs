@@ -318,7 +318,7 @@ fn the_main_tasks_end_to_end_in_chromium() {
         browser.set("#date", "2026-04-05").await;
         browser.type_into("#did", "到西片走访").await;
         browser.submit("#write-entry button").await;
-        browser.sees("未记录：不能预先填写 2026-04-05 的记录").await;
+        browser.sees("未记录：不能预先填写2026年4月5日的记录").await;
         let kept = browser
             .find("#did")
             .await

@@ -147,20 +147,20 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
             "/record/entries",
             "p001",
             "date=2026-04-09&did=x&learned=",
-            "不能预先填写 2026-04-09 的记录",
+            "不能预先填写2026年4月9日的记录",
         ),
         (
             "/record/entries",
             "p001",
             "date=2026-03-31&did=x&learned=",
-            "2026-03-31 已有工作记录",
+            "2026年3月31日 已有工作记录",
         ),
         ("/record/sheets", "p001", "period=2026-03-3", "已上交"),
         (
             "/leader/2026-03/nominate",
             "l01",
             "kind=best&cadre_id=p001&reason=x",
-            "同一人不能既评最好又评最差",
+            "同一人不能既评最佳又评最差",
         ),
         (
             "/decide/2026-Q1/propose",
@@ -172,7 +172,7 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
             "/quarters/2026-Q1/publish",
             "office",
             "notice=x",
-            "已经公示",
+            "已经发布",
         ),
         (
             "/appeals",

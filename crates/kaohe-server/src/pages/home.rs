@@ -136,7 +136,7 @@ fn home(state: &AppState, viewer: &Session) -> Response {
                     ),
                 ],
                 link: format!("/leader/{month}"),
-                action: "阅看记录表、提名最好最差",
+                action: "阅看记录表、提名最佳最差",
             });
         }
         if viewer.has_any(&Role::PRINCIPALS) {
