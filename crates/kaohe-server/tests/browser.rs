@@ -84,6 +84,16 @@ fn free_port() -> u16 {
 
 impl Browser {
     async fn start(name: &'static str, base: String) -> Browser {
+        Browser::start_as(name, base, None).await
+    }
+
+    /// A session that renders pages as a phone does: a viewport `width` CSS pixels wide, at
+    /// three device pixels per CSS pixel, with touch.
+    async fn start_phone(name: &'static str, base: String, width: u32) -> Browser {
+        Browser::start_as(name, base, Some(width)).await
+    }
+
+    async fn start_as(name: &'static str, base: String, phone: Option<u32>) -> Browser {
         let port = free_port();
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -121,6 +131,12 @@ impl Browser {
                 "perfLoggingPrefs": {"enableNetwork": true, "enablePage": false}
             }),
         );
+        if let Some(width) = phone {
+            capabilities["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": {"width": width, "height": 780, "pixelRatio": 3.0, "touch": true},
+                "userAgent": "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0"
+            });
+        }
         capabilities.insert("goog:loggingPrefs".into(), json!({"performance": "ALL"}));
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
@@ -495,6 +511,94 @@ fn every_page_as_every_person_in_chromium_requests_nothing_outside_loopback() {
             people.len()
         );
         assert!(seen >= pages.len() * people.len());
+        browser.close().await;
+    });
+}
+
+/// What sticks out of the viewport, if anything: the page's width against the viewport's, and
+/// the first few elements whose right edge passes it, named by tag, class and text.
+const OVERFLOW: &str = r#"
+const width = document.documentElement.clientWidth;
+const wide = document.documentElement.scrollWidth;
+if (wide <= width) { return ""; }
+const out = [];
+for (const el of document.querySelectorAll("body *")) {
+  const r = el.getBoundingClientRect();
+  if (r.right > width + 1 && out.length < 5) {
+    out.push(el.tagName.toLowerCase() + (el.className ? "." + el.className : "") + " ("
+      + Math.round(r.right) + "px): " + (el.textContent || "").trim().slice(0, 40));
+  }
+}
+return "page " + wide + "px wide in a " + width + "px viewport; " + out.join("; ");
+"#;
+
+/// The tables that scroll sideways inside themselves on this page (allowed, but counted).
+const SCROLLING_TABLES: &str = r#"
+return Array.from(document.querySelectorAll("table"))
+  .filter(t => t.scrollWidth > t.clientWidth + 1)
+  .map(t => (t.querySelector("th") || t).textContent.trim().slice(0, 12) + " " + t.scrollWidth + "px");
+"#;
+
+#[test]
+fn every_page_as_every_person_fits_a_phone_360_px_wide() {
+    if !browser_available() {
+        return;
+    }
+    let town = support::decided();
+    let addr = town.serve();
+    let pages: Vec<String> = support::pages(&town)
+        .into_iter()
+        .filter(|path| !path.starts_with("/exports"))
+        .collect();
+    town.runtime.block_on(async {
+        let browser = Browser::start_phone("phone", format!("http://{addr}"), 360).await;
+        // The pages declare `width=device-width`, so the layout viewport is the phone's.
+        browser.goto("/signin").await;
+        let viewport = browser
+            .client
+            .execute("return window.innerWidth;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(viewport, json!(360), "the emulated phone is 360 px wide");
+        let mut wide = Vec::new();
+        let mut scrolled = std::collections::BTreeSet::new();
+        let people = support::people();
+        for person in &people {
+            browser
+                .goto(&format!("/signin?token={}", town.tokens[*person]))
+                .await;
+            for path in &pages {
+                browser.goto(path).await;
+                let found = browser.client.execute(OVERFLOW, vec![]).await.unwrap();
+                if let Some(found) = found.as_str().filter(|found| !found.is_empty()) {
+                    wide.push(format!("{path} as {person}: {found}"));
+                }
+                let scrolling = browser
+                    .client
+                    .execute(SCROLLING_TABLES, vec![])
+                    .await
+                    .unwrap();
+                for table in scrolling.as_array().into_iter().flatten() {
+                    scrolled.insert(format!("{path}: {}", table.as_str().unwrap_or_default()));
+                }
+            }
+        }
+        eprintln!(
+            "{} pages as {} people at 360 px: {} too wide",
+            pages.len(),
+            people.len(),
+            wide.len()
+        );
+        eprintln!(
+            "tables that scroll sideways inside the page: {}\n{}",
+            scrolled.len(),
+            scrolled.iter().cloned().collect::<Vec<_>>().join("\n")
+        );
+        if !wide.is_empty() {
+            browser
+                .fail(&format!("pages wider than the phone:\n{}", wide.join("\n")))
+                .await;
+        }
         browser.close().await;
     });
 }
