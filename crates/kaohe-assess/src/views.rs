@@ -1129,6 +1129,65 @@ pub fn month_entries(
         .collect()
 }
 
+/// One ten-day sheet as the leader who signs it off reads it: its entries with their
+/// corrections, the area chiefs' opinions of the month beside it, and who has read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SheetPage {
+    /// Whose sheet.
+    pub person_id: String,
+    /// Their name.
+    pub name: String,
+    /// Where the sheet stands.
+    pub sheet: SheetView,
+    /// The entries of its days (as handed in, or as written so far), by day.
+    pub entries: Vec<EntryView>,
+    /// The area chiefs' opinions of the sheet's month, with the chiefs' names.
+    pub opinions: Vec<(String, OpinionView)>,
+    /// Who read it (name) and what they wrote.
+    pub reads: Vec<(String, String)>,
+    /// The leader who supervised the person on the period's last day: the one who reads it.
+    pub leader_id: Option<String>,
+}
+
+/// The sheet of `person` for `period`, its texts read through `payloads`.
+pub fn sheet_page(
+    state: &State,
+    payloads: &dyn EventPayloads,
+    person: &str,
+    period: Period,
+    today: Date,
+) -> SheetPage {
+    let entries = month_entries(state, payloads, person, Month::of(period.first_day()))
+        .into_iter()
+        .filter(|entry| Period::of(entry.date) == period)
+        .collect();
+    let reads = state
+        .sheets
+        .get(&(person.to_owned(), period))
+        .map(|sheet| {
+            sheet
+                .reads
+                .iter()
+                .map(|(reader, comment)| (name_of(state, reader), comment.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    SheetPage {
+        person_id: person.to_owned(),
+        name: name_of(state, person),
+        sheet: sheet_view(state, person, period, today),
+        entries,
+        opinions: opinions_on(state, person, Month::of(period.first_day()))
+            .into_iter()
+            .map(|opinion| (name_of(state, &opinion.chief_id), opinion))
+            .collect(),
+        reads,
+        leader_id: state
+            .supervisor_on(person, period.last_day())
+            .map(str::to_owned),
+    }
+}
+
 /// One cadre of an area chief's area in a month, with the opinions given on them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AreaCadre {

@@ -103,6 +103,77 @@ fn every_page_as_every_person_shows_only_their_forms_and_nothing_from_outside() 
     assert_eq!(answer.status, 303);
 }
 
+/// A page's text, asserting the status.
+fn body(answer: &Answer, status: u16, what: &str) -> String {
+    let text = String::from_utf8_lossy(&answer.body).into_owned();
+    assert_eq!(answer.status, status, "{what}: {text}");
+    text
+}
+
+#[test]
+fn a_leader_reads_a_sheet_from_its_page_and_reads_the_rest_at_once() {
+    let town = support::town();
+    let sheet = "/sheets/p001/2026-03-3";
+    // The leader sees the entries, the area chief's opinion beside them, and 阅看.
+    let text = body(&page(&town, sheet, "l01"), 200, "the leader's sheet");
+    assert!(text.contains("3月31日到东风村走访低保户三户"), "{text}");
+    assert!(text.contains("群众反映较好"), "{text}");
+    assert!(text.contains("id=\"read-sheet\""), "{text}");
+    // The person and an overseer read it without the form; anyone else finds no such sheet.
+    for person in ["p001", "office", "s01"] {
+        let text = body(&page(&town, sheet, person), 200, person);
+        assert!(!text.contains("id=\"read-sheet\""), "{person}");
+    }
+    for person in ["p002", "p003", "l02", "c02"] {
+        body(&page(&town, sheet, person), 404, person);
+        let answer = form(&town, &format!("{sheet}/read"), person, "comment=");
+        body(&answer, 404, person);
+    }
+    body(
+        &page(&town, "/sheets/p999/2026-03-3", "office"),
+        404,
+        "nobody",
+    );
+    body(
+        &page(&town, "/sheets/p001/2026-13-3", "l01"),
+        400,
+        "no such period",
+    );
+
+    // 阅看 with a comment, back to the sheet, which now names the reader.
+    let answer = form(&town, &format!("{sheet}/read"), "l01", "comment=记录完整");
+    assert_eq!(
+        answer.status,
+        303,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let text = body(&page(&town, sheet, "l01"), 200, "read");
+    assert!(text.contains("已阅：记录完整"), "{text}");
+
+    // The month page offers the rest (p002's sheet) at once, then no more.
+    let month = body(&page(&town, "/leader/2026-03", "l01"), 200, "month");
+    assert!(month.contains("有 1 份记录表待阅看"), "{month}");
+    assert!(month.contains("href=\"/sheets/p002/2026-03-3\""), "{month}");
+    let answer = form(&town, "/leader/2026-03/read-all", "l01", "");
+    assert_eq!(
+        answer.status,
+        303,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let month = body(&page(&town, "/leader/2026-03", "l01"), 200, "month");
+    assert!(!month.contains("待阅看"), "{month}");
+    let text = body(&page(&town, "/sheets/p002/2026-03-3", "l01"), 200, "p002");
+    assert!(text.contains("已阅"), "{text}");
+    // Reading all is the leader's: a cadre is refused.
+    body(
+        &form(&town, "/leader/2026-03/read-all", "p001", ""),
+        403,
+        "cadre",
+    );
+}
+
 #[test]
 fn a_page_is_refused_to_whom_it_is_not_for() {
     let town = decided();

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{GiveOpinion, GiveScores, Nominate, ReadSheet};
@@ -70,6 +70,16 @@ impl LeaderPage {
 
     fn cited(&self, id: &Uuid) -> bool {
         self.form.cited.contains(id)
+    }
+
+    /// Sheets handed in and not yet read.
+    fn unread(&self) -> usize {
+        self.view
+            .supervisees
+            .iter()
+            .flat_map(|supervisee| &supervisee.sheets)
+            .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
+            .count()
     }
 }
 
@@ -183,6 +193,69 @@ pub async fn read(
     let month: Month = parse(&month)?;
     let reading: ReadSheet = form.command(&[])?;
     Ok(act(&state, &viewer, month, reading, NominationForm::default()).await)
+}
+
+/// `POST /leader/{month}/read-all`: read every sheet of the month that waits for this
+/// leader, one 阅看 each (each its own event, as if read one by one). A refusal stops there:
+/// the sheets read before it stay read, and the page says which one was refused.
+pub async fn read_all(
+    State(state): State<AppState>,
+    PageSession(viewer): PageSession,
+    Path(month): Path<String>,
+) -> Result<Response, PageError> {
+    let month: Month = parse(&month)?;
+    viewer.require(
+        viewer.has(Role::SupervisingLeader),
+        "分管月评由分管领导办理",
+    )?;
+    let waiting: Vec<(String, String, ReadSheet)> = state.engine.read(|ledger| {
+        leader_month(ledger, &viewer.person_id, month, viewer.today)
+            .supervisees
+            .into_iter()
+            .flat_map(|supervisee| {
+                supervisee
+                    .sheets
+                    .into_iter()
+                    .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
+                    .map(move |sheet| {
+                        (
+                            supervisee.name.clone(),
+                            sheet.period.to_string(),
+                            ReadSheet {
+                                person_id: supervisee.person_id.clone(),
+                                period: sheet.period,
+                                comment: String::new(),
+                            },
+                        )
+                    })
+            })
+            .collect()
+    });
+    let back = format!("/leader/{month}");
+    let mut last = None;
+    for (name, period, reading) in waiting {
+        match crate::commands::execute(&state, &viewer, reading.into(), None).await {
+            Ok(done) => last = done.executed().events.first().map(|event| event.position),
+            Err(error) => {
+                let (status, mut notice) = super::refused(error);
+                notice.text = format!("{name} 的 {period} 旬记录表{}", notice.text);
+                return Ok(leader_page(
+                    &state,
+                    &viewer,
+                    month,
+                    NominationForm::default(),
+                    Some(notice),
+                    status,
+                ));
+            }
+        }
+    }
+    Ok(match last {
+        Some(position) => {
+            axum::response::Redirect::to(&format!("{back}?ok={position}")).into_response()
+        }
+        None => axum::response::Redirect::to(&back).into_response(),
+    })
 }
 
 /// `POST /leader/{month}/nominate`: name a best or a worst.

@@ -19,6 +19,7 @@ mod home;
 mod leader;
 mod person;
 mod record;
+mod sheet;
 mod signin;
 
 use askama::Template;
@@ -53,6 +54,9 @@ pub fn routes() -> Router<AppState> {
         .route("/record/sheets", post(record::submit_sheet))
         .route("/leader/{month}", get(leader::page))
         .route("/leader/{month}/read", post(leader::read))
+        .route("/leader/{month}/read-all", post(leader::read_all))
+        .route("/sheets/{person_id}/{period}", get(sheet::page))
+        .route("/sheets/{person_id}/{period}/read", post(sheet::read))
         .route("/leader/{month}/nominate", post(leader::nominate))
         .route("/leader/{month}/scores", post(leader::scores))
         .route("/chief/{month}", get(leader::chief_page_route))

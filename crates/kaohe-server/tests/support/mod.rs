@@ -120,6 +120,7 @@ pub fn pages(town: &Town) -> Vec<String> {
         "/appeals",
         "/people/p001/2026",
         "/people/p002/2026",
+        "/sheets/p001/2026-03-3",
         "/ledger",
         "/ledger?page=1",
         "/ledger/events/3",
