@@ -174,6 +174,44 @@ fn a_leader_reads_a_sheet_from_its_page_and_reads_the_rest_at_once() {
     );
 }
 
+/// The names in the directory's table, in order.
+fn directory(town: &Town, query: &str) -> Vec<String> {
+    let text = body(&page(town, &format!("/people{query}"), "p003"), 200, query);
+    let table = &text[text.find("id=\"people\"").expect("the table")..];
+    table
+        .split("<td><a href=\"/people/")
+        .skip(1)
+        .map(|row| row[row.find('>').unwrap() + 1..row.find("</a>").unwrap()].to_owned())
+        .collect()
+}
+
+#[test]
+fn the_staff_directory_finds_people_by_name_role_area_and_leader() {
+    let town = support::town();
+    assert_eq!(directory(&town, "").len(), people().len());
+    assert_eq!(directory(&town, "?q=%E7%8E%8B"), ["王强", "王芳"]);
+    assert_eq!(directory(&town, "?role=supervising_leader").len(), 2);
+    assert_eq!(directory(&town, "?area=%E4%B8%9C%E7%89%87").len(), 2);
+    assert_eq!(directory(&town, "?leader=l02"), ["王芳"]);
+    assert_eq!(
+        directory(&town, "?leader=l01&q=%E7%8E%8B"),
+        Vec::<String>::new()
+    );
+    let text = body(&page(&town, "/people?leader=l02", "p001"), 200, "row");
+    assert!(text.contains("西片（片长 "), "{text}");
+    body(
+        &page(&town, "/people?role=king", "p001"),
+        400,
+        "no such role",
+    );
+    let long = "%E7%8E%8B".repeat(41);
+    body(
+        &page(&town, &format!("/people?q={long}"), "p001"),
+        400,
+        "too long",
+    );
+}
+
 #[test]
 fn a_page_is_refused_to_whom_it_is_not_for() {
     let town = decided();

@@ -17,6 +17,7 @@ mod explorer;
 mod exports;
 mod home;
 mod leader;
+mod people;
 mod person;
 mod record;
 mod sheet;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/quarters/{quarter}/replay", get(board::replay))
         .route("/appeals", get(appeals::page).post(appeals::file))
         .route("/appeals/{appeal_id}/answer", post(appeals::answer))
+        .route("/people", get(people::page))
         .route("/people/{person_id}/{year}", get(person::page))
         .route("/sanctions/{sanction_id}/talk", post(person::talk))
         .route("/sanctions/{sanction_id}/plan", post(person::plan))
@@ -258,6 +260,7 @@ impl Layout {
             if viewer.is_overseer() || viewer.has(Role::SupervisingLeader) {
                 nav.push((format!("/quarters/{}", viewer.last_quarter()), "季度公示板"));
             }
+            nav.push(("/people".into(), "人员名录"));
             if viewer.is_overseer() {
                 nav.push(("/appeals".into(), "复评申请"));
                 nav.push(("/ledger".into(), "台账"));

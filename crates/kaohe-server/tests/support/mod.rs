@@ -121,6 +121,8 @@ pub fn pages(town: &Town) -> Vec<String> {
         "/people/p001/2026",
         "/people/p002/2026",
         "/sheets/p001/2026-03-3",
+        "/people",
+        "/people?q=%E7%8E%8B&role=cadre",
         "/ledger",
         "/ledger?page=1",
         "/ledger/events/3",
