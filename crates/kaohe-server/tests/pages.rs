@@ -213,6 +213,58 @@ fn the_staff_directory_finds_people_by_name_role_area_and_leader() {
 }
 
 #[test]
+fn every_page_of_a_period_links_the_period_before_and_after() {
+    let town = decided();
+    for (path, person, before, after) in [
+        (
+            "/people/p001/2026",
+            "p001",
+            "/people/p001/2025",
+            "/people/p001/2027",
+        ),
+        (
+            "/quarters/2026-Q1",
+            "s01",
+            "/quarters/2025-Q4",
+            "/quarters/2026-Q2",
+        ),
+        (
+            "/quarters/2026-Q4",
+            "s01",
+            "/quarters/2026-Q3",
+            "/quarters/2027-Q1",
+        ),
+        (
+            "/quarters/2026-Q1/replay",
+            "i01",
+            "/quarters/2025-Q4/replay",
+            "/quarters/2026-Q2/replay",
+        ),
+        (
+            "/decide/2026-Q1",
+            "m01",
+            "/decide/2025-Q4",
+            "/decide/2026-Q2",
+        ),
+        (
+            "/leader/2026-01",
+            "l01",
+            "/leader/2025-12",
+            "/leader/2026-02",
+        ),
+        ("/chief/2026-12", "c01", "/chief/2026-11", "/chief/2027-01"),
+    ] {
+        let text = body(&page(&town, path, person), 200, path);
+        for link in [before, after] {
+            assert!(
+                text.contains(&format!("href=\"{link}\"")),
+                "{path} links {link}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_page_is_refused_to_whom_it_is_not_for() {
     let town = decided();
     for (path, person) in [

@@ -31,6 +31,10 @@ struct BoardPage {
 }
 
 impl BoardPage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::quarters("/quarters/", self.board.quarter, "")
+    }
+
     fn kind(&self, kind: &Kind) -> &'static str {
         kind_word(*kind)
     }
@@ -199,6 +203,11 @@ struct ReplayPage {
 }
 
 impl ReplayPage {
+    fn switch(&self) -> super::Switch {
+        let quarter = self.report.quarter.parse().expect("the quarter replayed");
+        super::Switch::quarters("/quarters/", quarter, "/replay")
+    }
+
     fn kind(&self, kind: &Kind) -> &'static str {
         kind_word(*kind)
     }

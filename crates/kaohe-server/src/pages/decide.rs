@@ -30,6 +30,10 @@ struct DecidePage {
 }
 
 impl DecidePage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::quarters("/decide/", self.board.quarter, "")
+    }
+
     fn chosen(&self, list: &[String], person: &str) -> bool {
         list.iter().any(|chosen| chosen == person)
     }

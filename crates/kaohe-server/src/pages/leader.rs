@@ -51,6 +51,10 @@ struct LeaderPage {
 }
 
 impl LeaderPage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::months("/leader/", self.view.month)
+    }
+
     fn status(&self, status: &SheetStatus) -> &'static str {
         match status {
             SheetStatus::OnTime => "按时",
@@ -322,6 +326,12 @@ struct ChiefPage {
     cadres: Vec<AreaCadre>,
     cadre_id: String,
     opinion: String,
+}
+
+impl ChiefPage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::months("/chief/", self.month.parse().expect("the page's month"))
+    }
 }
 
 fn chief_page(

@@ -483,6 +483,52 @@ pub fn name_of(state: &AppState, person: &str) -> String {
     })
 }
 
+/// The links to the period before and after a page's own: (path, label) each. Every page of
+/// a year, quarter or month has them, so that another period is a tap away, not a typed URL.
+#[derive(Clone, Debug)]
+pub struct Switch {
+    /// The period before.
+    pub previous: (String, String),
+    /// The period after.
+    pub next: (String, String),
+}
+
+impl Switch {
+    /// Years: `prefix/{year}` (and `suffix` after it).
+    pub fn years(prefix: &str, year: i16, suffix: &str) -> Switch {
+        Switch {
+            previous: (
+                format!("{prefix}{}{suffix}", year - 1),
+                format!("{} 年", year - 1),
+            ),
+            next: (
+                format!("{prefix}{}{suffix}", year + 1),
+                format!("{} 年", year + 1),
+            ),
+        }
+    }
+
+    /// Quarters: `prefix/{quarter}` (and `suffix` after it).
+    pub fn quarters(prefix: &str, quarter: Quarter, suffix: &str) -> Switch {
+        let before = quarter.previous();
+        let after = Month::of(quarter.last_day().tomorrow().expect("a date")).quarter();
+        Switch {
+            previous: (format!("{prefix}{before}{suffix}"), format!("{before}")),
+            next: (format!("{prefix}{after}{suffix}"), format!("{after}")),
+        }
+    }
+
+    /// Months: `prefix/{month}`.
+    pub fn months(prefix: &str, month: Month) -> Switch {
+        let before = Month::of(month.first_day().yesterday().expect("a date"));
+        let after = Month::of(month.last_day().tomorrow().expect("a date"));
+        Switch {
+            previous: (format!("{prefix}{before}"), format!("{before}")),
+            next: (format!("{prefix}{after}"), format!("{after}")),
+        }
+    }
+}
+
 /// The Chinese word of best or worst.
 pub fn kind_word(kind: kaohe_assess::state::Kind) -> &'static str {
     kind.name_zh()

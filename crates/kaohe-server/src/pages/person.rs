@@ -37,6 +37,14 @@ struct PersonPage {
 }
 
 impl PersonPage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::years(
+            &format!("/people/{}/", self.year.person_id),
+            self.year.year,
+            "",
+        )
+    }
+
     fn kind(&self, kind: &Kind) -> &'static str {
         kind_word(*kind)
     }
