@@ -265,6 +265,38 @@ fn every_page_of_a_period_links_the_period_before_and_after() {
 }
 
 #[test]
+fn an_error_page_keeps_the_signed_in_header_and_speaks_chinese() {
+    let town = support::town();
+    for (path, status) in [
+        ("/people/p002/2026", 403),
+        ("/no/such/page", 404),
+        ("/quarters/2026-Q9", 400),
+        ("/leader/2026-13", 400),
+        ("/sheets/p002/2026-03-3", 404),
+    ] {
+        let text = body(&page(&town, path, "p001"), status, path);
+        assert!(text.contains("张伟"), "{path}: the signed-in name\n{text}");
+        assert!(text.contains("href=\"/record\""), "{path}: the navigation");
+        assert!(text.contains("退出"), "{path}: sign-out");
+        let message = &text[text.find("id=\"error\">").expect("the message") + 11..];
+        let message = &message[..message.find("</p>").unwrap()];
+        // What the person typed may be quoted (in “ ”); the words around it are Chinese.
+        let words: String = message
+            .split('“')
+            .map(|part| part.split_once('”').map_or(part, |(_, after)| after))
+            .collect();
+        assert!(
+            !words.chars().any(|c| c.is_ascii_alphabetic()),
+            "{path}: English in {message}"
+        );
+    }
+    // Signed out, the same page offers to sign in.
+    let request = Request::get("/no/such/page").body(Body::empty()).unwrap();
+    let text = body(&town.raw(request), 404, "signed out");
+    assert!(text.contains("href=\"/signin\""), "{text}");
+}
+
+#[test]
 fn a_page_is_refused_to_whom_it_is_not_for() {
     let town = decided();
     for (path, person) in [

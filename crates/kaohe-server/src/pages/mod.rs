@@ -436,6 +436,43 @@ impl From<crate::ApiError> for PageError {
     }
 }
 
+/// What an error page said, kept on its response so that [`error_pages_know_the_session`]
+/// can render it again inside the signed-in person's own layout.
+#[derive(Clone, Debug)]
+struct ErrorShown {
+    status: StatusCode,
+    message: String,
+}
+
+/// An error page is rendered where no session is at hand (an extractor's refusal, a `?` in a
+/// handler, the fallback); here, on its way out, it is rendered again with the layout of the
+/// person the request signs in (their name, roles and navigation), so that an error never looks
+/// like being signed out.
+pub async fn error_pages_know_the_session(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let session = session_of(&state, request.headers());
+    let response = next.run(request).await;
+    let Some(shown) = response.extensions().get::<ErrorShown>().cloned() else {
+        return response;
+    };
+    let page = ErrorPage {
+        layout: Layout::new(
+            &state,
+            format!("{} 出错", shown.status.as_u16()),
+            session.as_ref(),
+        ),
+        status: shown.status.as_u16(),
+        message: &shown.message,
+    };
+    match page.render() {
+        Ok(html) => (shown.status, Html(html)).into_response(),
+        Err(_) => response,
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let page = ErrorPage {
@@ -449,10 +486,16 @@ impl IntoResponse for PageError {
             status: self.status.as_u16(),
             message: &self.message,
         };
-        match page.render() {
+        let shown = ErrorShown {
+            status: self.status,
+            message: self.message.clone(),
+        };
+        let mut response = match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),
             Err(_) => (self.status, self.message).into_response(),
-        }
+        };
+        response.extensions_mut().insert(shown);
+        response
     }
 }
 
@@ -461,8 +504,11 @@ pub fn parse<T: std::str::FromStr<Err = kaohe_assess::period::PeriodError>>(
     text: &str,
 ) -> Result<T, PageError> {
     text.parse()
-        .map_err(|error: kaohe_assess::period::PeriodError| {
-            PageError::bad_request(error.to_string())
+        .map_err(|_: kaohe_assess::period::PeriodError| {
+            PageError::bad_request(format!(
+                "网址中的“{}”不是有效的日期、旬、月份或季度。",
+                text.chars().take(20).collect::<String>()
+            ))
         })
 }
 
