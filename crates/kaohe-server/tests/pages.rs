@@ -297,6 +297,60 @@ fn an_error_page_keeps_the_signed_in_header_and_speaks_chinese() {
 }
 
 #[test]
+fn a_form_sent_twice_records_one_event() {
+    let town = support::town();
+    let text = body(&page(&town, "/record?month=2026-03", "p001"), 200, "record");
+    let ids: Vec<uuid::Uuid> = text
+        .split("name=\"request_id\" value=\"")
+        .skip(1)
+        .map(|rest| rest[..36].parse().expect("a request id"))
+        .collect();
+    assert!(ids.len() >= 2, "every form carries a request id: {ids:?}");
+    assert!(ids.iter().all(|id| id.get_version_num() == 7));
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "each form its own id");
+
+    let form_body = format!(
+        "request_id={}&date=2026-04-01&did=%E8%B5%B0%E8%AE%BF&learned=",
+        ids[0]
+    );
+    let before = town.size();
+    for _ in 0..2 {
+        let answer = form(&town, "/record/entries", "p001", &form_body);
+        assert_eq!(
+            answer.status,
+            303,
+            "{}",
+            String::from_utf8_lossy(&answer.body)
+        );
+    }
+    assert_eq!(town.size(), before + 1, "the second send is a retry");
+}
+
+#[test]
+fn a_refused_correction_comes_back_with_what_was_typed() {
+    let town = support::town();
+    let long = "很".repeat(400);
+    let encoded: String = long.bytes().map(|byte| format!("%{byte:02X}")).collect();
+    let answer = form(
+        &town,
+        &format!("/record/entries/{}/amend", town.ids["e1"]),
+        "p001",
+        &format!("did={encoded}&learned=&reason=%E8%A1%A5%E5%85%85%E7%BB%86%E8%8A%82"),
+    );
+    let text = body(&answer, 422, "too long");
+    assert!(text.contains("未记录"), "the rule in words");
+    assert!(
+        text.contains(&format!("value=\"{long}\"")),
+        "the typed line kept"
+    );
+    assert!(text.contains("value=\"补充细节\""), "the reason kept");
+    assert!(text.contains("<details open>"), "the correction shown open");
+}
+
+#[test]
 fn a_page_is_refused_to_whom_it_is_not_for() {
     let town = decided();
     for (path, person) in [

@@ -91,12 +91,15 @@ pub async fn answer(
     form: FormData,
 ) -> Result<Response, PageError> {
     let answer: AnswerAppeal = form.command(&[("appeal_id", &appeal_id)])?;
-    Ok(
-        perform(&state, &viewer, answer, "/appeals", |status, notice| {
-            appeals_page(&state, &viewer, Some(notice), status)
-        })
-        .await,
+    Ok(perform(
+        &state,
+        &viewer,
+        answer,
+        form.request_id(),
+        "/appeals",
+        |status, notice| appeals_page(&state, &viewer, Some(notice), status),
     )
+    .await)
 }
 
 /// `POST /appeals`: a person appeals their designation; back to their year.
@@ -108,21 +111,28 @@ pub async fn file(
     let appeal: FileAppeal = form.command(&[])?;
     let (person, year) = (appeal.person_id.clone(), appeal.quarter.year());
     let back = format!("/people/{person}/{year}");
-    Ok(perform(&state, &viewer, appeal, &back, |status, notice| {
-        // Shown on the year appealed about, or, when the person may not see it, on
-        // their own.
-        super::person::person_page(&state, &viewer, &person, year, Some(notice.clone()), status)
-            .or_else(|_| {
-                super::person::person_page(
-                    &state,
-                    &viewer,
-                    &viewer.person_id,
-                    year,
-                    Some(notice),
-                    status,
-                )
-            })
-            .unwrap_or_else(axum::response::IntoResponse::into_response)
-    })
+    Ok(perform(
+        &state,
+        &viewer,
+        appeal,
+        form.request_id(),
+        &back,
+        |status, notice| {
+            // Shown on the year appealed about, or, when the person may not see it, on
+            // their own.
+            super::person::person_page(&state, &viewer, &person, year, Some(notice.clone()), status)
+                .or_else(|_| {
+                    super::person::person_page(
+                        &state,
+                        &viewer,
+                        &viewer.person_id,
+                        year,
+                        Some(notice),
+                        status,
+                    )
+                })
+                .unwrap_or_else(axum::response::IntoResponse::into_response)
+        },
+    )
     .await)
 }

@@ -132,6 +132,7 @@ pub async fn publish(
         &state,
         &viewer,
         publication,
+        form.request_id(),
         &format!("/quarters/{quarter}"),
         |status, notice| board_page(&state, &viewer, quarter, text, Some(notice), status),
     )

@@ -121,6 +121,7 @@ pub async fn propose(
         &state,
         &viewer,
         proposal,
+        form.request_id(),
         &format!("/decide/{quarter}"),
         |status, notice| decide_page(&state, &viewer, quarter, chosen, Some(notice), status),
     )
@@ -140,6 +141,7 @@ pub async fn cosign(
         &state,
         &viewer,
         cosignature,
+        form.request_id(),
         &format!("/quarters/{quarter}"),
         |status, notice| {
             decide_page(

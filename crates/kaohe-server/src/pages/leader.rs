@@ -175,12 +175,14 @@ async fn act(
     viewer: &Session,
     month: Month,
     command: impl Into<Command>,
+    request_id: Option<Uuid>,
     form: NominationForm,
 ) -> Response {
     perform(
         state,
         viewer,
         command,
+        request_id,
         &format!("/leader/{month}"),
         |status, notice| leader_page(state, viewer, month, form, Some(notice), status),
     )
@@ -196,7 +198,15 @@ pub async fn read(
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
     let reading: ReadSheet = form.command(&[])?;
-    Ok(act(&state, &viewer, month, reading, NominationForm::default()).await)
+    Ok(act(
+        &state,
+        &viewer,
+        month,
+        reading,
+        form.request_id(),
+        NominationForm::default(),
+    )
+    .await)
 }
 
 /// `POST /leader/{month}/read-all`: read every sheet of the month that waits for this
@@ -278,7 +288,7 @@ pub async fn nominate(
         override_reason: nomination.override_reason.clone().unwrap_or_default(),
         cited: nomination.cited_ids.clone(),
     };
-    Ok(act(&state, &viewer, month, nomination, kept).await)
+    Ok(act(&state, &viewer, month, nomination, form.request_id(), kept).await)
 }
 
 /// A score in points with at most one decimal (`8.5`) as tenths of a point.
@@ -300,6 +310,7 @@ pub async fn scores(
     form: FormData,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
+    let request_id = form.request_id();
     let mut in_tenths = Vec::with_capacity(form.0.len());
     for (name, value) in form.0 {
         if name.starts_with("scores.") {
@@ -315,7 +326,15 @@ pub async fn scores(
         }
     }
     let scores: GiveScores = FormData(in_tenths).command(&[("month", &month.to_string())])?;
-    Ok(act(&state, &viewer, month, scores, NominationForm::default()).await)
+    Ok(act(
+        &state,
+        &viewer,
+        month,
+        scores,
+        request_id,
+        NominationForm::default(),
+    )
+    .await)
 }
 
 #[derive(Template)]
@@ -391,6 +410,7 @@ pub async fn opinion(
         &state,
         &viewer,
         opinion,
+        form.request_id(),
         &format!("/chief/{month}"),
         |status, notice| chief_page(&state, &viewer, month, kept, Some(notice), status),
     )

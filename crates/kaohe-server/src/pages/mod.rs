@@ -222,7 +222,7 @@ pub struct Notice {
 }
 
 /// What every page shows around its content.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Layout {
     /// The page's title.
     pub title: String,
@@ -234,6 +234,8 @@ pub struct Layout {
     pub notice: Option<Notice>,
     /// The organisation.
     pub organisation: String,
+    /// The engine, whose clock makes each form's request id (none on a page that cannot act).
+    engine: Option<kaohe_engine::Engine>,
 }
 
 impl Layout {
@@ -272,7 +274,17 @@ impl Layout {
             nav,
             notice: None,
             organisation: state.engine.store().genesis().organisation.clone(),
+            engine: Some(state.engine.clone()),
         }
+    }
+
+    /// A new request id for one form of the page (each form its own, made as the page is
+    /// rendered): sent back as the hidden `request_id`, it makes a form sent twice a retry.
+    pub fn request_id(&self) -> String {
+        self.engine
+            .as_ref()
+            .map(|engine| engine.new_id().to_string())
+            .unwrap_or_default()
     }
 
     /// With a notice.
@@ -307,6 +319,9 @@ pub fn refused(error: ExecuteError) -> (StatusCode, Notice) {
     )
 }
 
+/// The hidden field that carries a form's request id.
+pub const REQUEST_ID_FIELD: &str = "request_id";
+
 /// The fields of a submitted form, in order; a name may repeat (several citations).
 #[derive(Clone, Debug, Default)]
 pub struct FormData(pub Vec<(String, String)>);
@@ -321,12 +336,19 @@ impl FormData {
             .unwrap_or_default()
     }
 
+    /// The form's request id, if it carries a well-formed one (a form without one, or with a
+    /// malformed one, is executed once as sent: it cannot be told from a new form).
+    pub fn request_id(&self) -> Option<uuid::Uuid> {
+        self.get(REQUEST_ID_FIELD).parse().ok()
+    }
+
     /// The command `C` the form asks for: its fields from the form's fields of the same names
     /// (a field the form leaves out reads as empty), and from `given`, the path's parameters
     /// that are fields of the command. A malformed path parameter is answered 400, a form that
     /// does not make the command 422; neither comes from the pages' own forms.
     pub fn command<C: DeserializeOwned>(&self, given: &[Given<'_>]) -> Result<C, PageError> {
-        let skip: Vec<&str> = given.iter().map(|(name, _)| *name).collect();
+        let mut skip: Vec<&str> = given.iter().map(|(name, _)| *name).collect();
+        skip.push(REQUEST_ID_FIELD);
         input::command(given, FormFields::new(&self.0, &skip), None).map_err(|error| match error {
             InputError::Given(error) => PageError::bad_request(format!("网址有误：{error}")),
             InputError::Body(error) => PageError::new(
@@ -353,16 +375,20 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for FormData {
 }
 
 /// Act on a form: `command` by the signed-in person, now, executed as the API executes it.
-/// Recorded: back to `back` with a notice naming the event. Refused: `again` shows the page
+/// `request_id` is the form's (made when the page was rendered): the same form sent twice, by
+/// a double tap or by going back and sending it again, is a retry the ledger answers with the
+/// event already recorded, not a second event. Recorded: back to `back` with a notice naming
+/// the event. Refused: `again` shows the page
 /// with the rule in words, with the status the API would answer.
 pub async fn perform(
     state: &AppState,
     viewer: &Session,
     command: impl Into<kaohe_assess::Command>,
+    request_id: Option<uuid::Uuid>,
     back: &str,
     again: impl FnOnce(StatusCode, Notice) -> Response,
 ) -> Response {
-    match crate::commands::execute(state, viewer, command.into(), None).await {
+    match crate::commands::execute(state, viewer, command.into(), request_id).await {
         Ok(done) => recorded(back, done.executed()),
         Err(error) => {
             let (status, notice) = refused(error);
@@ -482,6 +508,7 @@ impl IntoResponse for PageError {
                 nav: vec![("/".into(), "首页")],
                 notice: None,
                 organisation: String::new(),
+                engine: None,
             },
             status: self.status.as_u16(),
             message: &self.message,

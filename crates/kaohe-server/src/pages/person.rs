@@ -217,6 +217,7 @@ async fn follow_up<C: DeserializeOwned + Into<Command>>(
         state,
         viewer,
         command,
+        form.request_id(),
         &format!("/people/{person}/{year}"),
         |status, notice| {
             person_page(state, viewer, &person, year, Some(notice), status)

@@ -130,8 +130,13 @@ pub async fn read(
     let reading: ReadSheet = form.command(&[("person_id", &person), ("period", &period)])?;
     let comment = reading.comment.clone();
     let back = format!("/sheets/{person}/{period}");
-    Ok(perform(&state, &viewer, reading, &back, |status, notice| {
-        page_for(&state, &viewer, view, comment, Some(notice), status)
-    })
+    Ok(perform(
+        &state,
+        &viewer,
+        reading,
+        form.request_id(),
+        &back,
+        |status, notice| page_for(&state, &viewer, view, comment, Some(notice), status),
+    )
     .await)
 }
