@@ -350,6 +350,75 @@ fn a_refused_correction_comes_back_with_what_was_typed() {
     assert!(text.contains("<details open>"), "the correction shown open");
 }
 
+/// The to-do list of `person`'s home: each item's words and deadline.
+fn todo_of(town: &Town, person: &str) -> Vec<String> {
+    let text = body(&page(town, "/", person), 200, person);
+    let Some(start) = text.find("id=\"todo\"") else {
+        return Vec::new();
+    };
+    let list = &text[start..start + text[start..].find("</ul>").unwrap()];
+    list.split("<li")
+        .skip(1)
+        .map(|item| {
+            let mut words = String::new();
+            let mut inside = false;
+            for c in item[item.find('>').unwrap() + 1..].chars() {
+                match c {
+                    '<' => inside = true,
+                    '>' => inside = false,
+                    c if !inside => words.push(c),
+                    _ => {}
+                }
+            }
+            words.trim().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn home_is_a_to_do_list_of_what_the_rules_hold_each_person_to() {
+    let town = decided();
+    let has = |person: &str, words: &[&str]| {
+        let list = todo_of(&town, person);
+        assert!(
+            list.iter()
+                .any(|item| words.iter().all(|word| item.contains(word))),
+            "{person}: no item with {words:?} in {list:?}"
+        );
+        list
+    };
+    // A cadre: the sheets not handed in, late first, then today's entry and the appeal window.
+    let p001 = has("p001", &["填写今天的工作记录"]);
+    assert!(p001[0].contains("已逾期"), "late first: {p001:?}");
+    has("p001", &["申请复评", "前"]);
+    // The worst worker who appealed: the plan of the rectification, not the appeal again.
+    let p002 = has("p002", &["整改方案", "前"]);
+    assert!(
+        !p002.iter().any(|item| item.contains("申请复评")),
+        "{p002:?}"
+    );
+    // Leaders: sheets to read; the one who has not nominated, the nomination.
+    let l01 = has("l01", &["阅看", "2 份"]);
+    assert!(
+        !l01.iter().any(|item| item.contains("最好、最差")),
+        "{l01:?}"
+    );
+    has("l02", &["提出", "最好、最差人选"]);
+    // The committee answers the appeal, the principals hold the talk: people by name.
+    has("w01", &["答复 李娜 的复评申请"]);
+    has("s01", &["与 李娜 谈话"]);
+    has("m01", &["与 李娜 谈话"]);
+    // Nothing left for the office (published) or the chiefs (opinions given).
+    for person in ["office", "c01", "c02", "i01"] {
+        assert_eq!(todo_of(&town, person), Vec::<String>::new(), "{person}");
+    }
+    for person in people() {
+        for item in todo_of(&town, person) {
+            assert!(!item.contains("p00"), "{person}: an id in {item}");
+        }
+    }
+}
+
 #[test]
 fn a_page_is_refused_to_whom_it_is_not_for() {
     let town = decided();
