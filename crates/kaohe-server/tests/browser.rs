@@ -325,6 +325,9 @@ fn the_main_tasks_end_to_end_in_chromium() {
         browser.sees("王芳，您好").await;
         browser.goto("/record?month=2026-03").await;
         browser.submit("tr[data-period='2026-03-2'] button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("已记录，台账第").await;
         let row = browser.text("tr[data-period='2026-03-2']").await;
         if !row.contains("逾期上交") {
@@ -360,6 +363,9 @@ fn the_main_tasks_end_to_end_in_chromium() {
             .click("#nominate label[data-cadre='p003'] input")
             .await;
         browser.submit("#nominate button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("已记录").await;
         let nominations = browser.text("#nominations").await;
         if !nominations.contains("p003") {
@@ -389,10 +395,16 @@ fn the_main_tasks_end_to_end_in_chromium() {
         browser.sign_in(&tokens["m01"]).await;
         browser.goto("/decide/2026-Q1").await;
         browser.submit("#cosign button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("季度公示板").await;
         browser.sign_in(&tokens["office"]).await;
         browser.goto("/quarters/2026-Q1").await;
         browser.submit("#publish button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("公示。").await;
 
         // The worst worker appeals from their year; the party committee overturns it.
@@ -421,6 +433,9 @@ fn the_main_tasks_end_to_end_in_chromium() {
             )
             .await;
         browser.submit("#open-appeals button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("已记录").await;
         let answered = browser.text("#answered-appeals").await;
         if !answered.contains("撤销原评定") {

@@ -420,6 +420,53 @@ fn home_is_a_to_do_list_of_what_the_rules_hold_each_person_to() {
 }
 
 #[test]
+fn co_signing_is_previewed_and_done_only_once_confirmed() {
+    let town = support::town();
+    let proposal = town.must(
+        "s01",
+        Command::ProposeDecision(kaohe_assess::commands::ProposeDecision {
+            quarter: "2026-Q1".parse().unwrap(),
+            best: vec!["p001".into()],
+            worst: vec!["p002".into()],
+        }),
+    )[0];
+    let before = town.size();
+    let sent = format!("proposal_id={proposal}&request_id={}", uuid::Uuid::now_v7());
+    let text = body(
+        &form(&town, "/decide/2026-Q1/cosign", "m01", &sent),
+        200,
+        "preview",
+    );
+    assert_eq!(
+        town.size(),
+        before,
+        "nothing recorded before the confirmation"
+    );
+    assert!(text.contains("请确认"), "{text}");
+    assert!(
+        text.contains("最好：张伟") && text.contains("最差：李娜"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("name=\"proposal_id\" value=\"{proposal}\"")),
+        "the fields kept"
+    );
+    let answer = form(
+        &town,
+        "/decide/2026-Q1/cosign",
+        "m01",
+        &format!("{sent}&confirmed=1"),
+    );
+    assert_eq!(
+        answer.status,
+        303,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    assert!(town.size() > before, "recorded once confirmed");
+}
+
+#[test]
 fn a_page_is_refused_to_whom_it_is_not_for() {
     let town = decided();
     for (path, person) in [
@@ -468,11 +515,11 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
             "date=2026-03-31&did=x&learned=",
             "2026-03-31 已有工作记录",
         ),
-        ("/record/sheets", "p001", "period=2026-03-3", "已上交"),
+        ("/record/sheets", "p001", "period=2026-03-3&confirmed=1", "已上交"),
         (
             "/leader/2026-03/nominate",
             "l01",
-            "kind=best&cadre_id=p001&reason=x",
+            "kind=best&cadre_id=p001&reason=x&confirmed=1",
             "同一人不能既评最好又评最差",
         ),
         (
@@ -484,7 +531,7 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
         (
             "/quarters/2026-Q1/publish",
             "office",
-            "notice=x",
+            "notice=x&confirmed=1",
             "已经公示",
         ),
         (

@@ -91,6 +91,41 @@ pub async fn answer(
     form: FormData,
 ) -> Result<Response, PageError> {
     let answer: AnswerAppeal = form.command(&[("appeal_id", &appeal_id)])?;
+    let appeal = state.engine.read(|ledger| {
+        ledger
+            .appeals
+            .get(&answer.appeal_id)
+            .map(|appeal| (appeal.person_id.clone(), appeal.quarter, appeal.kind))
+    });
+    if let Some((person, quarter, kind)) = appeal {
+        let lines = [
+            format!(
+                "{} 对 {quarter} 季度{}评定的复评申请",
+                super::name_of(&state, &person),
+                kind.name_zh()
+            ),
+            format!(
+                "答复：{}",
+                if answer.outcome == kaohe_assess::Outcome::Overturned {
+                    "撤销原评定"
+                } else {
+                    "维持原评定"
+                }
+            ),
+            format!("理由：{}", answer.reasons),
+        ];
+        if let Some(page) = super::confirm_first(
+            &state,
+            &viewer,
+            &form,
+            &format!("/appeals/{appeal_id}/answer"),
+            "/appeals",
+            "答复复评申请",
+            &lines,
+        ) {
+            return Ok(page);
+        }
+    }
     Ok(perform(
         &state,
         &viewer,

@@ -128,6 +128,20 @@ pub async fn publish(
     let quarter: Quarter = parse(&quarter)?;
     let publication: PublishDecision = form.command(&[("quarter", &quarter.to_string())])?;
     let text = publication.notice.clone();
+    if let Some(page) = super::confirm_first(
+        &state,
+        &viewer,
+        &form,
+        &format!("/quarters/{quarter}/publish"),
+        &format!("/quarters/{quarter}"),
+        &format!("公示 {quarter} 季度评定"),
+        &[
+            text.clone(),
+            "公示后全体人员可见，复评申请期自公示之日起计算。".to_owned(),
+        ],
+    ) {
+        return Ok(page);
+    }
     Ok(perform(
         &state,
         &viewer,

@@ -137,6 +137,36 @@ pub async fn cosign(
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
     let cosignature: CosignDecision = form.command(&[("quarter", &quarter.to_string())])?;
+    let names = |ids: &[String]| {
+        ids.iter()
+            .map(|id| super::name_of(&state, id))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let proposal = state.engine.read(|ledger| {
+        ledger
+            .proposals
+            .get(&cosignature.proposal_id)
+            .map(|proposal| (proposal.best.clone(), proposal.worst.clone()))
+    });
+    if let Some((best, worst)) = proposal {
+        let lines = [
+            format!("最好：{}", names(&best)),
+            format!("最差：{}", names(&worst)),
+            "会签后评定即生效，并依规产生相应奖惩。".to_owned(),
+        ];
+        if let Some(page) = super::confirm_first(
+            &state,
+            &viewer,
+            &form,
+            &format!("/decide/{quarter}/cosign"),
+            &format!("/decide/{quarter}"),
+            &format!("会签 {quarter} 季度评定方案"),
+            &lines,
+        ) {
+            return Ok(page);
+        }
+    }
     Ok(perform(
         &state,
         &viewer,

@@ -281,6 +281,26 @@ pub async fn nominate(
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
     let nomination: Nominate = form.command(&[("month", &month.to_string())])?;
+    let lines = [
+        format!(
+            "{}：{}",
+            kind_word(nomination.kind),
+            super::name_of(&state, &nomination.cadre_id)
+        ),
+        format!("理由：{}", nomination.reason),
+        format!("依据：{} 项", nomination.cited_ids.len()),
+    ];
+    if let Some(page) = super::confirm_first(
+        &state,
+        &viewer,
+        &form,
+        &format!("/leader/{month}/nominate"),
+        &format!("/leader/{month}"),
+        &format!("提名 {month} 的{}", kind_word(nomination.kind)),
+        &lines,
+    ) {
+        return Ok(page);
+    }
     let kept = NominationForm {
         kind: nomination.kind.to_string(),
         cadre_id: nomination.cadre_id.clone(),

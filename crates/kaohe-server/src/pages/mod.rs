@@ -322,6 +322,49 @@ pub fn refused(error: ExecuteError) -> (StatusCode, Notice) {
 /// The hidden field that carries a form's request id.
 pub const REQUEST_ID_FIELD: &str = "request_id";
 
+/// The field a confirmation page adds: the act was previewed and confirmed.
+pub const CONFIRMED_FIELD: &str = "confirmed";
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage<'a> {
+    layout: Layout,
+    title: &'a str,
+    lines: &'a [String],
+    action: &'a str,
+    fields: &'a [(String, String)],
+    back: &'a str,
+}
+
+/// An act that cannot be undone is done only once confirmed: unless the form says it was
+/// (`confirmed=1`), this is the page that previews it — `title`, `lines` — with every field the
+/// person sent (the request id too) kept in a form that posts again to `action` with
+/// `confirmed=1`, and a way back to `back` that loses nothing.
+pub fn confirm_first(
+    state: &AppState,
+    viewer: &Session,
+    form: &FormData,
+    action: &str,
+    back: &str,
+    title: &str,
+    lines: &[String],
+) -> Option<Response> {
+    if form.get(CONFIRMED_FIELD) == "1" {
+        return None;
+    }
+    Some(render(
+        StatusCode::OK,
+        &ConfirmPage {
+            layout: Layout::new(state, format!("请确认：{title}"), Some(viewer)),
+            title,
+            lines,
+            action,
+            fields: &form.0,
+            back,
+        },
+    ))
+}
+
 /// The fields of a submitted form, in order; a name may repeat (several citations).
 #[derive(Clone, Debug, Default)]
 pub struct FormData(pub Vec<(String, String)>);
@@ -349,6 +392,7 @@ impl FormData {
     pub fn command<C: DeserializeOwned>(&self, given: &[Given<'_>]) -> Result<C, PageError> {
         let mut skip: Vec<&str> = given.iter().map(|(name, _)| *name).collect();
         skip.push(REQUEST_ID_FIELD);
+        skip.push(CONFIRMED_FIELD);
         input::command(given, FormFields::new(&self.0, &skip), None).map_err(|error| match error {
             InputError::Given(error) => PageError::bad_request(format!("网址有误：{error}")),
             InputError::Body(error) => PageError::new(

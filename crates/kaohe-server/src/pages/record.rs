@@ -223,6 +223,31 @@ pub async fn submit_sheet(
 ) -> Result<Response, PageError> {
     let sheet: SubmitSheet = form.command(&[])?;
     let month = Month::of(sheet.period.last_day());
+    let period = sheet.period;
+    let written = state.engine.read(|ledger| {
+        ledger
+            .entry_days
+            .range(
+                (viewer.person_id.clone(), period.first_day())
+                    ..=(viewer.person_id.clone(), period.last_day()),
+            )
+            .count()
+    });
+    let days = period.last_day().day() - period.first_day().day() + 1;
+    if let Some(page) = super::confirm_first(
+        &state,
+        &viewer,
+        &form,
+        "/record/sheets",
+        &format!("/record?month={month}"),
+        &format!("上交 {period} 旬记录表"),
+        &[
+            format!("本旬 {days} 天，已填写记录 {written} 条。"),
+            "上交后表内记录只能更正，原记录保留可查。".to_owned(),
+        ],
+    ) {
+        return Ok(page);
+    }
     Ok(perform(
         &state,
         &viewer,
