@@ -23,6 +23,7 @@ mod rules;
 pub mod sanctions;
 pub mod state;
 pub mod summary;
+pub mod todo;
 pub mod views;
 pub mod words;
 
