@@ -28,7 +28,7 @@ use kaohe_assess::payload::Scores;
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
 use kaohe_assess::{Act, Command, Fact, State, decide};
-use kaohe_assess::commands::{AdoptPolicy, AmendEntry, AnswerAppeal, AssignArea, AssignRole, AssignSupervision, CompleteRectification, CosignDecision, DisplaySheet, FileAppeal, GiveOpinion, GiveScores, IssueToken, Nominate, PlanRectification, ProposeDecision, PublishDecision, ReadSheet, RecordTalk, RegisterPerson, RevokeToken, SubmitSheet, WriteEntry};
+use kaohe_assess::commands::{AdoptPolicy, AmendEntry, AnswerAppeal, AssignArea, AssignRole, AssignSupervision, CompleteRectification, CosignDecision, DisplaySheet, FileAppeal, GiveOpinion, GiveScores, IssueToken, Nominate, PlanRectification, ProposeDecision, PublishDecision, ReadSheet, RecordCalendar, RecordTalk, RegisterPerson, RevokeToken, SubmitSheet, WriteEntry};
 use kaohe_fuzz::any_text;
 use kaohe_ledger::event::EventDraft;
 use kaohe_testkit::{Given, Roster};
@@ -205,7 +205,27 @@ impl World {
             | Command::AssignArea(AssignArea { .. })
             | Command::IssueToken(IssueToken { .. })
             | Command::RevokeToken(RevokeToken { .. })
-            | Command::AdoptPolicy(AdoptPolicy { .. }) => "office".into(),
+            | Command::AdoptPolicy(AdoptPolicy { .. })
+            | Command::RecordCalendar(RecordCalendar { .. })
+            | Command::RegisterUnit(_)
+            | Command::AssignUnitLeader(_)
+            | Command::AssignIndicator(_)
+            | Command::RecordCityScores(_)
+            | Command::PublishVillageRanking(_)
+            | Command::RecordSpotCheck(_)
+            | Command::RegisterKeyTask(_)
+            | Command::FollowUpKeyTask(_)
+            | Command::OpenListItem(_)
+            | Command::VerifyListItem(_)
+            | Command::ReopenListItem(_) => "office".into(),
+            Command::ReportVillageWork(_)
+            | Command::JustifyAbsence(_)
+            | Command::AnalyseListItem(_)
+            | Command::CloseListItem(_) => cadre()?,
+            Command::ScoreVillages(_) | Command::ReviewAbsence(_) | Command::ReportKeyTaskProgress(_) => {
+                "l01".into()
+            }
+            Command::FulfilConsequence(_) | Command::ReviewKeyTasks(_) => "m01".into(),
             Command::WriteEntry(WriteEntry { .. })
             | Command::AmendEntry(AmendEntry { .. })
             | Command::SubmitSheet(SubmitSheet { .. })
@@ -344,7 +364,7 @@ impl World {
     }
 
     fn command(&mut self, u: &mut Unstructured<'_>) -> Result<Command> {
-        Ok(match u.int_in_range(0..=23u8)? {
+        Ok(match u.int_in_range(0..=24u8)? {
             0 => Command::RegisterPerson(RegisterPerson {
                 person_id: self.person(u)?,
                 name: any_text(u)?,
@@ -448,6 +468,22 @@ impl World {
             22 => Command::CompleteRectification(CompleteRectification {
                 sanction_id: self.id_of(u, "sanction_imposed")?,
                 summary: any_text(u)?,
+            }),
+            23 => Command::RecordCalendar(RecordCalendar {
+                year: self.day(u)?.year(),
+                holidays: (0..u.int_in_range(0..=3u8)?)
+                    .map(|_| {
+                        Ok(kaohe_assess::payload::Holiday {
+                            name: any_text(u)?,
+                            first: self.day(u)?,
+                            last: self.day(u)?,
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+                working_days: (0..u.int_in_range(0..=2u8)?)
+                    .map(|_| self.day(u))
+                    .collect::<Result<_>>()?,
+                source: any_text(u)?,
             }),
             _ => {
                 if u.arbitrary()? {

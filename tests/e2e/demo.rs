@@ -167,12 +167,12 @@ fn demo_township_for_seed_2026_is_pinned() {
     let checkpoint = text.lines().last().unwrap();
     assert!(
         checkpoint.contains(
-            r#"kaohe.demo/shifanzhen\n31682\nDTH4bz/nJsV0WarGTsPT92uHfLl3Ab12RVoMcTMCPGY=\n"#
+            r#"kaohe.demo/shifanzhen\n31428\nuBoUwCOXRFt/ExJdo/vzZLlttYfsBI6SjCYAOBdMem4=\n"#
         ),
         "{checkpoint}"
     );
     assert_eq!(
         blake3::hash(&export).to_hex().as_str(),
-        "5b91f9745092a5fccd2ecedfb5d79d4d50a60aa0fb0d6648439b40e1a378d2da"
+        "80a73b1017d84754fe9d2d20f7abe9aceccc39fca8da32ff3fe47ca3373686c9"
     );
 }

@@ -116,7 +116,7 @@ fn explain_of_three_consecutive_worst_shows_the_three_designations() {
         .map(|step| step["summary"].as_str().unwrap())
         .collect();
     assert_eq!(cosigned.len(), 3, "{cosigned:?}");
-    for quarter in ["2026-Q1", "2026-Q2", "2026-Q3"] {
+    for quarter in ["2026年第一季度", "2026年第二季度", "2026年第三季度"] {
         assert!(
             cosigned.iter().any(|summary| summary.contains(quarter)),
             "{quarter} missing: {cosigned:?}"

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::payload::Scores;
+use crate::payload::{Holiday, Scores};
 use crate::period::{Month, Period, Quarter};
 use crate::policy::Policy;
 use crate::words::{Kind, Outcome};
@@ -303,6 +303,24 @@ pub struct AdoptPolicy {
     pub policy: Policy,
 }
 
+/// The office records a year's working-day calendar (节假日安排) from the State Council's notice:
+/// its public holidays and make-up working days. A later calendar of the same year replaces it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordCalendar {
+    /// The year.
+    pub year: i16,
+    /// The public holidays, each a span of days off in the year.
+    pub holidays: Vec<Holiday>,
+    /// Weekend days of the year that are working days (调休上班).
+    #[serde(default)]
+    pub working_days: Vec<Date>,
+    /// The notice it follows (e.g. 国务院办公厅关于2026年部分节假日安排的通知), or what it rests
+    /// on until the notice is published.
+    pub source: String,
+}
+
 /// The office issues a bearer token to a person; the secret stays outside the ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -438,4 +456,6 @@ commands! {
     VerifyListItem,
     /// A problem found again reopens its item.
     ReopenListItem,
+    /// The office records a year's working-day calendar.
+    RecordCalendar,
 }

@@ -8,8 +8,8 @@ use uuid::Uuid;
 pub use crate::commands::Command;
 pub use crate::refusal::{Refusal, RefusalKind};
 use crate::rules::{
-    Context, appeals, decisions, follow_ups, key_tasks, policy, rankings, ratings, records, roster,
-    spot_checks, three_lists, tokens, units,
+    Context, appeals, calendar, decisions, follow_ups, key_tasks, policy, rankings, ratings,
+    records, roster, spot_checks, three_lists, tokens, units,
 };
 use crate::state::State;
 
@@ -96,5 +96,6 @@ pub fn decide(
         Command::CloseListItem(command) => three_lists::close_item(&cx, command),
         Command::VerifyListItem(command) => three_lists::verify_item(&cx, command),
         Command::ReopenListItem(command) => three_lists::reopen_item(&cx, command),
+        Command::RecordCalendar(command) => calendar::record_calendar(&cx, command),
     }
 }

@@ -11,8 +11,8 @@ use uuid::Uuid;
 use crate::payload;
 use crate::policy::Policy;
 use crate::state::{
-    Answer, Appeal, ApplyError, Decision, Entry, Fact, Nomination, Opinion, Person, Proposal,
-    Publication, RoleSpan, Sanction, Sheet, State, Token, add_days,
+    Answer, Appeal, ApplyError, Calendar, Decision, Entry, Fact, Nomination, Opinion, Person,
+    Proposal, Publication, RoleSpan, Sanction, Sheet, State, Token,
 };
 use crate::words::{EventType, Role};
 
@@ -73,6 +73,7 @@ impl State {
             EventType::AreaAssigned => self.area_assigned(fact, read(fact)?)?,
             EventType::TokenIssued => self.token_issued(fact, read(fact)?),
             EventType::TokenRevoked => self.token_revoked(fact, read(fact)?)?,
+            EventType::CalendarRecorded => self.calendar_recorded(fact, read(fact)?),
             // Entries, their corrections, and the ten-day sheets.
             EventType::EntryWritten => self.entry_written(fact, read(fact)?),
             EventType::EntryAmended => self.entry_amended(fact, read(fact)?)?,
@@ -239,6 +240,20 @@ impl State {
         Ok(())
     }
 
+    /// A year's calendar, replacing any recorded before for the same year.
+    fn calendar_recorded(&mut self, fact: &Fact<'_>, recorded: payload::CalendarRecorded) {
+        let calendar = Calendar {
+            id: fact.id,
+            holidays: recorded
+                .holidays
+                .iter()
+                .map(|holiday| (holiday.first, holiday.last))
+                .collect(),
+            working_days: recorded.working_days,
+        };
+        self.calendars.insert(recorded.year, calendar);
+    }
+
     // Entries, their corrections, and the ten-day sheets.
 
     fn entry_written(&mut self, fact: &Fact<'_>, written: payload::EntryWritten) {
@@ -402,7 +417,7 @@ impl State {
         let policy = self
             .policy_on(day)
             .ok_or_else(|| apply_error(fact, "no policy in force".into()))?;
-        let due_on = add_days(day, policy.appeal_answer_days, policy.appeal_day_kind);
+        let due_on = self.add_days(day, policy.appeal_answer_days, policy.appeal_day_kind);
         let appeal = Appeal {
             quarter: filed.quarter,
             person_id: filed.person_id,

@@ -8,6 +8,7 @@
 //! decision reads; `sanctions` derives and replays 三奖惩; `explain` walks what a judgment rested
 //! on and what followed from it; `views` are the projections people read.
 
+pub mod access;
 pub mod commands;
 pub mod decide;
 pub mod explain;
@@ -22,6 +23,7 @@ mod rules;
 pub mod sanctions;
 pub mod state;
 pub mod summary;
+pub mod todo;
 pub mod units;
 pub mod views;
 pub mod words;

@@ -344,3 +344,30 @@ pub struct TokenRevoked {
     /// Why.
     pub reason: String,
 }
+
+/// One public holiday of a calendar: a span of days off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Holiday {
+    /// Its name, e.g. 春节.
+    pub name: String,
+    /// Its first day off.
+    pub first: jiff::civil::Date,
+    /// Its last day off.
+    pub last: jiff::civil::Date,
+}
+
+/// `calendar_recorded` v1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarRecorded {
+    /// The year.
+    pub year: i16,
+    /// The public holidays.
+    pub holidays: Vec<Holiday>,
+    /// Weekend days that are working days (调休上班).
+    pub working_days: Vec<jiff::civil::Date>,
+    /// The notice it follows.
+    pub source: String,
+}

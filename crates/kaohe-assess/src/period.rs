@@ -1,4 +1,6 @@
-//! Ten-day periods (一表记十天): days 1–10, 11–20, and 21 to the month's end.
+//! Ten-day periods (一表记十天): days 1–10, 11–20, and 21 to the month's end; months and
+//! quarters; and each of them, and a day, in the township's words (docs/GLOSSARY.md): 2026年3月2日,
+//! 2026年3月上旬, 2026年3月, 2026年第一季度.
 
 use std::fmt;
 use std::str::FromStr;
@@ -45,6 +47,21 @@ impl Period {
     pub fn contains(self, date: Date) -> bool {
         Period::of(date) == self
     }
+
+    /// In Chinese: 2026年3月上旬, 中旬 or 下旬.
+    pub fn name_zh(self) -> String {
+        let part = match self.part {
+            1 => "上旬",
+            2 => "中旬",
+            _ => "下旬",
+        };
+        format!("{}年{}月{part}", self.year, self.month)
+    }
+}
+
+/// A day in Chinese: 2026年3月2日.
+pub fn date_zh(date: Date) -> String {
+    format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }
 
 impl fmt::Display for Period {
@@ -163,6 +180,11 @@ impl Month {
         })
     }
 
+    /// In Chinese: 2026年3月.
+    pub fn name_zh(self) -> String {
+        format!("{}年{}月", self.year, self.month)
+    }
+
     /// The quarter it belongs to.
     pub fn quarter(self) -> Quarter {
         Quarter {
@@ -230,6 +252,17 @@ impl Quarter {
     /// Its number in the year, 1 to 4.
     pub fn number(self) -> u8 {
         self.number as u8
+    }
+
+    /// In Chinese: 2026年第一季度.
+    pub fn name_zh(self) -> String {
+        let number = match self.number {
+            1 => "一",
+            2 => "二",
+            3 => "三",
+            _ => "四",
+        };
+        format!("{}年第{number}季度", self.year)
     }
 
     /// The four quarters of `year`.
@@ -308,6 +341,26 @@ mod month_tests {
         for bad in ["2026-Q5", "2026-Q0", "2026Q1", "2026-q1"] {
             assert!(bad.parse::<Quarter>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn days_periods_months_and_quarters_read_in_the_townships_words() {
+        assert_eq!(date_zh(date(2026, 3, 2)), "2026年3月2日");
+        let periods = "2026-03".parse::<Month>().unwrap().periods();
+        assert_eq!(
+            periods.map(Period::name_zh),
+            ["2026年3月上旬", "2026年3月中旬", "2026年3月下旬"]
+        );
+        assert_eq!("2026-03".parse::<Month>().unwrap().name_zh(), "2026年3月");
+        assert_eq!(
+            Quarter::of_year(2026).map(Quarter::name_zh),
+            [
+                "2026年第一季度",
+                "2026年第二季度",
+                "2026年第三季度",
+                "2026年第四季度"
+            ]
+        );
     }
 }
 

@@ -408,6 +408,27 @@ pub enum Refusal {
     /// A rule of the units' part refused (`units::refusal`).
     #[error(transparent)]
     Units(crate::units::UnitsRefusal),
+    /// A day of a calendar outside its year.
+    #[error("{day} is not in {year}, the calendar's year")]
+    CalendarDayOutOfYear {
+        /// The day.
+        day: Date,
+        /// The calendar's year.
+        year: i16,
+    },
+    /// A holiday that ends before it begins.
+    #[error("the holiday {name} ends on {last}, before it begins on {first}")]
+    BadHolidaySpan {
+        /// The holiday's name.
+        name: String,
+        /// Its first day.
+        first: Date,
+        /// Its last day.
+        last: Date,
+    },
+    /// A make-up working day inside a holiday of the same calendar.
+    #[error("{0} is both a holiday and a working day")]
+    WorkingDayInHoliday(Date),
 }
 
 /// What kind of rule a refusal is, for callers that answer it (an HTTP status, say).
@@ -489,6 +510,9 @@ impl Refusal {
             Refusal::TokenRevoked(..) => "token_revoked",
             Refusal::DayOutOfRange { .. } => "day_out_of_range",
             Refusal::Units(refusal) => refusal.code(),
+            Refusal::WorkingDayInHoliday(..) => "working_day_in_holiday",
+            Refusal::BadHolidaySpan { .. } => "bad_holiday_span",
+            Refusal::CalendarDayOutOfYear { .. } => "calendar_day_out_of_year",
         }
     }
 
@@ -555,6 +579,9 @@ impl Refusal {
             | Refusal::TextMissing(..)
             | Refusal::WrongSanction { .. }
             | Refusal::NoPlan(..)
+            | Refusal::CalendarDayOutOfYear { .. }
+            | Refusal::BadHolidaySpan { .. }
+            | Refusal::WorkingDayInHoliday(..)
             | Refusal::DayOutOfRange { .. } => RefusalKind::Invalid,
             Refusal::Units(refusal) => refusal.kind(),
         }

@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 use uuid::Uuid;
 
-use crate::period::{Month, Period, Quarter};
+use crate::period::{Month, Period, Quarter, date_zh};
 use crate::refusal::Refusal;
 use crate::words::{Kind, Role, SanctionKind};
 
@@ -19,9 +19,81 @@ fn roles_zh(roles: &[Role]) -> String {
 }
 
 impl Refusal {
-    /// The rule that refused, in Chinese: one arm per variant, so a refusal added without its
-    /// Chinese words does not compile.
+    /// The rule that refused, in Chinese. Every variant is named here, in the group of the
+    /// scheme it belongs to, so a refusal added without its Chinese words does not compile; each
+    /// group's function writes the words of its own variants from their typed data.
     pub fn in_chinese(&self) -> String {
+        match self {
+            Refusal::UnknownPerson(..)
+            | Refusal::NotInRole { .. }
+            | Refusal::AlreadyRegistered(..)
+            | Refusal::UnknownRole(..)
+            | Refusal::BadSpan { .. }
+            | Refusal::PolicyVersion { .. }
+            | Refusal::PolicyInPast { .. }
+            | Refusal::BadTime(..)
+            | Refusal::NoPolicy(..)
+            | Refusal::TextMissing(..)
+            | Refusal::DayOutOfRange { .. }
+            | Refusal::TokenExists(..)
+            | Refusal::UnknownToken(..)
+            | Refusal::TokenRevoked(..)
+            | Refusal::CalendarDayOutOfYear { .. }
+            | Refusal::BadHolidaySpan { .. }
+            | Refusal::WorkingDayInHoliday(..) => self.general_zh(),
+            Refusal::EntryInFuture { .. }
+            | Refusal::EntryExists { .. }
+            | Refusal::EntryTooLong { .. }
+            | Refusal::EntryEmpty
+            | Refusal::SheetAlreadySubmitted { .. }
+            | Refusal::PeriodNotOver { .. }
+            | Refusal::NotYourEntry(..)
+            | Refusal::ReasonMissing
+            | Refusal::SheetNotSubmitted { .. }
+            | Refusal::NotSupervisor { .. }
+            | Refusal::AlreadyDisplayed { .. } => self.records_zh(),
+            Refusal::NotYourArea { .. }
+            | Refusal::MonthNotOver { .. }
+            | Refusal::NominationLate { .. }
+            | Refusal::NotYourSupervisee { .. }
+            | Refusal::QuotaReached { .. }
+            | Refusal::BothBestAndWorst { .. }
+            | Refusal::CitationMissing
+            | Refusal::BadCitation { .. }
+            | Refusal::NominationReasonMissing
+            | Refusal::NoScoring(..)
+            | Refusal::ScoreOutOfScale { .. }
+            | Refusal::AlreadyScored { .. }
+            | Refusal::OverrideNeedsReason { .. } => self.ratings_zh(),
+            Refusal::QuarterNotOver { .. }
+            | Refusal::DecisionInForce(..)
+            | Refusal::NotInPool { .. }
+            | Refusal::WrongCount { .. }
+            | Refusal::SelectedTwice(..)
+            | Refusal::NotLatestProposal(..)
+            | Refusal::NotTheOtherSigner { .. }
+            | Refusal::NoDecision(..)
+            | Refusal::AlreadyPublished(..)
+            | Refusal::NotPublished(..)
+            | Refusal::FilingWindowClosed { .. }
+            | Refusal::NoStanding { .. }
+            | Refusal::NotDesignated { .. }
+            | Refusal::AlreadyAppealed { .. }
+            | Refusal::UnknownAppeal(..)
+            | Refusal::OwnAppeal { .. }
+            | Refusal::AlreadyAnswered(..) => self.decisions_zh(),
+            Refusal::UnknownSanction(..)
+            | Refusal::WrongSanction { .. }
+            | Refusal::SanctionRevoked(..)
+            | Refusal::FollowUpRecorded { .. }
+            | Refusal::NotYourSanction { .. }
+            | Refusal::NoPlan(..) => self.follow_ups_zh(),
+            Refusal::Units(refusal) => refusal.in_chinese(),
+        }
+    }
+
+    /// The words of the refusals of the roster, the policy, tokens and what every command checks.
+    fn general_zh(&self) -> String {
         match self {
             Refusal::UnknownPerson(person) => format!("人员名册中没有 {person}"),
             Refusal::NotInRole {
@@ -32,13 +104,42 @@ impl Refusal {
             Refusal::AlreadyRegistered(person) => format!("{person} 已在人员名册中"),
             Refusal::UnknownRole(text) => unknown_role(text),
             Refusal::BadSpan { from, until } => {
-                format!("任职止日 {until} 早于起日 {from}")
+                format!("任职止日 {} 早于起日 {}", date_zh(*until), date_zh(*from))
             }
             Refusal::PolicyVersion { expected, got } => policy_version(*expected, *got),
             Refusal::PolicyInPast { effective, today } => policy_in_past(*effective, *today),
+            Refusal::BadTime(time) => format!("“{time}”不是有效的时间"),
+            Refusal::NoPolicy(day) => format!("{}没有生效的考核办法", date_zh(*day)),
+            Refusal::TextMissing(what) => format!("{}不能为空", what.name_zh()),
+            Refusal::DayOutOfRange {
+                day,
+                earliest,
+                latest,
+            } => day_out_of_range(*day, *earliest, *latest),
+            Refusal::TokenExists(_) => "这个令牌编号已经使用".into(),
+            Refusal::UnknownToken(_) => "没有这个令牌".into(),
+            Refusal::TokenRevoked(_) => "这个令牌已经吊销".into(),
+            Refusal::CalendarDayOutOfYear { day, year } => {
+                format!("{}不在{year}年的节假日安排之内", date_zh(*day))
+            }
+            Refusal::BadHolidaySpan { name, first, last } => format!(
+                "{name}放假止日{}早于起日{}",
+                date_zh(*last),
+                date_zh(*first)
+            ),
+            Refusal::WorkingDayInHoliday(day) => {
+                format!("{}不能既是放假日又是调休上班日", date_zh(*day))
+            }
+            _ => unreachable!("in_chinese hands general_zh only its own refusals"),
+        }
+    }
+
+    /// The words of the refusals of 一记: entries and sheets.
+    fn records_zh(&self) -> String {
+        match self {
             Refusal::EntryInFuture { date, today } => entry_in_future(*date, *today),
             Refusal::EntryExists { date } => {
-                format!("{date} 已有工作记录；如需修改，请提交更正")
+                format!("{} 已有工作记录；如需修改，请提交更正", date_zh(*date))
             }
             Refusal::EntryTooLong { chars, max } => entry_too_long(*chars, *max),
             Refusal::EntryEmpty => "第一行（做了什么）不能为空".into(),
@@ -51,20 +152,30 @@ impl Refusal {
             Refusal::NotYourEntry(_) => "这条记录不是您本人的，不能更正".into(),
             Refusal::ReasonMissing => "更正记录须说明理由".into(),
             Refusal::SheetNotSubmitted { person, period } => {
-                format!("{person} 尚未上交 {period} 旬的记录表")
+                format!("{person} 尚未上交{}的记录表", period.name_zh())
             }
             Refusal::NotSupervisor {
                 leader,
                 cadre,
                 date,
             } => not_supervisor(leader, cadre, *date),
+            Refusal::AlreadyDisplayed { person, period } => {
+                format!("{person} {}的记录表已抽选展示", period.name_zh())
+            }
+            _ => unreachable!("in_chinese hands records_zh only its own refusals"),
+        }
+    }
+
+    /// The words of the refusals of 一评: opinions, scores and nominations.
+    fn ratings_zh(&self) -> String {
+        match self {
             Refusal::NotYourArea {
                 chief,
                 cadre,
                 month,
             } => not_your_area(chief, cadre, *month),
             Refusal::MonthNotOver { month, last_day } => {
-                format!("{month} 月到 {last_day} 才结束")
+                format!("{}到{}才结束", month.name_zh(), date_zh(*last_day))
             }
             Refusal::NominationLate { month, due } => nomination_late(*month, *due),
             Refusal::NotYourSupervisee {
@@ -91,8 +202,27 @@ impl Refusal {
                 month,
             } => bad_citation(*cited, cadre, *month),
             Refusal::NominationReasonMissing => "提名须写明理由".into(),
+            Refusal::NoScoring(month) => {
+                format!("{}适用的考核办法没有量化评分", month.name_zh())
+            }
+            Refusal::ScoreOutOfScale { score, max } => score_out_of_scale(*score, *max),
+            Refusal::AlreadyScored { cadre, month } => {
+                format!("{cadre} {}的评分已录入", month.name_zh())
+            }
+            Refusal::OverrideNeedsReason {
+                kind,
+                expected,
+                named,
+            } => override_needs_reason(*kind, expected, named),
+            _ => unreachable!("in_chinese hands ratings_zh only its own refusals"),
+        }
+    }
+
+    /// The words of the refusals of 二评 and 复评: the quarterly decision and appeals.
+    fn decisions_zh(&self) -> String {
+        match self {
             Refusal::QuarterNotOver { quarter, last_day } => quarter_not_over(*quarter, *last_day),
-            Refusal::DecisionInForce(quarter) => format!("{quarter} 季度的评定已生效"),
+            Refusal::DecisionInForce(quarter) => format!("{}的评定已生效", quarter.name_zh()),
             Refusal::NotInPool {
                 person,
                 kind,
@@ -104,7 +234,7 @@ impl Refusal {
                 got,
             } => wrong_count(*kind, *expected, *got),
             Refusal::SelectedTwice(person) => {
-                format!("{person} 不能在同一季度既评为最好又评为最差")
+                format!("{person} 不能在同一季度既评为最佳工作者又评为最差工作者")
             }
             Refusal::NotLatestProposal(_) => "只能会签本季度最新提出的评定方案".into(),
             Refusal::NotTheOtherSigner {
@@ -112,9 +242,11 @@ impl Refusal {
                 proposer,
                 proposer_role,
             } => not_the_other_signer(person, proposer, *proposer_role),
-            Refusal::NoDecision(quarter) => format!("{quarter} 季度尚无生效的评定"),
-            Refusal::AlreadyPublished(quarter) => format!("{quarter} 季度的评定已经公示"),
-            Refusal::NotPublished(quarter) => format!("{quarter} 季度的评定尚未公示"),
+            Refusal::NoDecision(quarter) => format!("{}尚无生效的评定", quarter.name_zh()),
+            Refusal::AlreadyPublished(quarter) => {
+                format!("{}的通报表扬已经发布", quarter.name_zh())
+            }
+            Refusal::NotPublished(quarter) => format!("{}的评定尚未通报", quarter.name_zh()),
             Refusal::FilingWindowClosed { quarter, ended } => {
                 filing_window_closed(*quarter, *ended)
             }
@@ -125,25 +257,18 @@ impl Refusal {
                 quarter,
             } => not_designated(person, *kind, *quarter),
             Refusal::AlreadyAppealed { person, quarter } => {
-                format!("{person} 在 {quarter} 季度的评定已申请过复评")
+                format!("{person} 在{}的评定已申请过复评", quarter.name_zh())
             }
             Refusal::UnknownAppeal(_) => "没有这项复评申请".into(),
             Refusal::OwnAppeal { person, .. } => own_appeal(person),
             Refusal::AlreadyAnswered(_) => "这项复评申请已经答复".into(),
-            Refusal::NoScoring(month) => format!("{month} 月适用的考核办法没有量化评分"),
-            Refusal::ScoreOutOfScale { score, max } => score_out_of_scale(*score, *max),
-            Refusal::AlreadyScored { cadre, month } => format!("{cadre} 的 {month} 月评分已录入"),
-            Refusal::OverrideNeedsReason {
-                kind,
-                expected,
-                named,
-            } => override_needs_reason(*kind, expected, named),
-            Refusal::AlreadyDisplayed { person, period } => {
-                format!("{person} 的 {period} 旬记录表已抽选展示")
-            }
-            Refusal::BadTime(time) => format!("“{time}”不是有效的时间"),
-            Refusal::NoPolicy(day) => format!("{day} 没有生效的考核办法"),
-            Refusal::TextMissing(what) => format!("{}不能为空", what.name_zh()),
+            _ => unreachable!("in_chinese hands decisions_zh only its own refusals"),
+        }
+    }
+
+    /// The words of the refusals of 三奖惩: sanctions and their follow-ups.
+    fn follow_ups_zh(&self) -> String {
+        match self {
             Refusal::UnknownSanction(_) => "没有这项奖惩".into(),
             Refusal::WrongSanction {
                 sanction, needed, ..
@@ -156,15 +281,7 @@ impl Refusal {
                 format!("整改方案只能由被整改人 {person} 本人提交")
             }
             Refusal::NoPlan(_) => "尚未提交整改方案，不能确认整改完成".into(),
-            Refusal::TokenExists(_) => "这个令牌编号已经使用".into(),
-            Refusal::UnknownToken(_) => "没有这个令牌".into(),
-            Refusal::TokenRevoked(_) => "这个令牌已经吊销".into(),
-            Refusal::DayOutOfRange {
-                day,
-                earliest,
-                latest,
-            } => day_out_of_range(*day, *earliest, *latest),
-            Refusal::Units(refusal) => refusal.in_chinese(),
+            _ => unreachable!("in_chinese hands follow_ups_zh only its own refusals"),
         }
     }
 }
@@ -176,7 +293,11 @@ impl Refusal {
 // The roster.
 
 fn not_in_role(person: &str, roles: &[Role], date: Date) -> String {
-    format!("{person} 在 {date} 不是{}，无权办理此事项", roles_zh(roles))
+    format!(
+        "{person} 在{}不是{}，无权办理此事项",
+        date_zh(date),
+        roles_zh(roles)
+    )
 }
 
 /// A role as sent: its Chinese name if it is a role at all (but not one that can be given).
@@ -195,21 +316,34 @@ fn policy_version(expected: u32, got: u32) -> String {
 }
 
 fn policy_in_past(effective: Date, today: Date) -> String {
-    format!("考核办法不能追溯生效：生效日 {effective} 早于今天 {today}")
+    format!(
+        "考核办法不能追溯生效：生效日{}早于今天（{}）",
+        date_zh(effective),
+        date_zh(today)
+    )
 }
 
 // 一记: entries and sheets.
 
 fn period_not_over(period: Period, last_day: Date, today: Date) -> String {
-    format!("{period} 旬到 {last_day} 才结束，今天（{today}）还不能上交")
+    format!(
+        "{}到{}才结束，今天（{}）还不能上交",
+        period.name_zh(),
+        date_zh(last_day),
+        date_zh(today)
+    )
 }
 
 fn not_supervisor(leader: &str, cadre: &str, date: Date) -> String {
-    format!("{date} 时 {cadre} 不由 {leader} 分管")
+    format!("{}时 {cadre} 不由 {leader} 分管", date_zh(date))
 }
 
 fn entry_in_future(date: Date, today: Date) -> String {
-    format!("不能预先填写 {date} 的记录（今天是 {today}）")
+    format!(
+        "不能预先填写{}的记录（今天是{}）",
+        date_zh(date),
+        date_zh(today)
+    )
 }
 
 fn entry_too_long(chars: usize, max: u32) -> String {
@@ -217,41 +351,49 @@ fn entry_too_long(chars: usize, max: u32) -> String {
 }
 
 fn sheet_already_submitted(period: Period) -> String {
-    format!("{period} 旬的记录表已上交，表内记录只能更正，不能新增")
+    format!(
+        "{}的记录表已上交，表内记录只能更正，不能新增",
+        period.name_zh()
+    )
 }
 
 // 一评: opinions, scores and nominations.
 
 fn not_your_area(chief: &str, cadre: &str, month: Month) -> String {
-    format!("{month} 月 {cadre} 不在片长 {chief} 的片区")
+    format!("{} {cadre} 不在片长 {chief} 的片区", month.name_zh())
 }
 
 fn not_your_supervisee(leader: &str, cadre: &str, month: Month) -> String {
-    format!("{month} 月 {cadre} 不是 {leader} 分管的人员")
+    format!("{} {cadre} 不是 {leader} 分管的人员", month.name_zh())
 }
 
 fn quota_reached(leader: &str, kind: Kind, month: Month, count: u32) -> String {
     format!(
-        "{leader} 已提出 {month} 月{}人选 {count} 名，已达考核办法规定的名额",
+        "{leader} 已提出{}{}人选 {count} 名，已达考核办法规定的名额",
+        month.name_zh(),
         kind.name_zh()
     )
 }
 
 fn both_best_and_worst(leader: &str, cadre: &str, other: Kind, month: Month) -> String {
     format!(
-        "{cadre} 已被 {leader} 评为 {month} 月{}，同一人不能既评最好又评最差",
+        "{cadre} 已被 {leader} 评为{}{}，同一人不能既评最佳又评最差",
+        month.name_zh(),
         other.name_zh()
     )
 }
 
 fn bad_citation(cited: Uuid, cadre: &str, month: Month) -> String {
-    format!("所引用的 {cited} 不是 {cadre} {month} 月的记录、记录表或片长意见")
+    format!(
+        "所引用的 {cited} 不是 {cadre} {}的记录、记录表或片长意见",
+        month.name_zh()
+    )
 }
 
 /// Scores are kept in tenths of a point and shown in points.
 fn score_out_of_scale(score: u32, max: u32) -> String {
     format!(
-        "评分 {} 超出满分 {}",
+        "评分 {} 分超出满分 {} 分",
         f64::from(score) / 10.0,
         f64::from(max) / 10.0
     )
@@ -265,23 +407,25 @@ fn override_needs_reason(kind: Kind, expected: &str, named: &str) -> String {
 }
 
 fn nomination_late(month: Month, due: Date) -> String {
-    format!("{month} 月的最好、最差人选应于 {due} 前提出，已过期限")
+    format!(
+        "{}的最佳、最差人选应于{}前提出，已过期限",
+        month.name_zh(),
+        date_zh(due)
+    )
 }
 
 // 二评: the quarterly decision.
 
 fn not_in_pool(person: &str, kind: Kind, quarter: Quarter) -> String {
     format!(
-        "{person} 不在 {quarter} 季度{}人选的提名范围内",
+        "{person} 不在{}{}人选的提名范围内",
+        quarter.name_zh(),
         kind.name_zh()
     )
 }
 
 fn wrong_count(kind: Kind, expected: usize, got: usize) -> String {
-    format!(
-        "应评出{}工作人员 {expected} 名，而不是 {got} 名",
-        kind.name_zh()
-    )
+    format!("应评出{} {expected} 名，而不是 {got} 名", kind.worker_zh())
 }
 
 fn not_the_other_signer(person: &str, proposer: &str, proposer_role: Role) -> String {
@@ -292,13 +436,21 @@ fn not_the_other_signer(person: &str, proposer: &str, proposer_role: Role) -> St
 }
 
 fn quarter_not_over(quarter: Quarter, last_day: Date) -> String {
-    format!("{quarter} 季度到 {last_day} 才结束，结束后方可评定")
+    format!(
+        "{}到{}才结束，结束后方可评定",
+        quarter.name_zh(),
+        date_zh(last_day)
+    )
 }
 
 // 复评: appeals.
 
 fn filing_window_closed(quarter: Quarter, ended: Date) -> String {
-    format!("对 {quarter} 季度评定的复评申请应于 {ended} 前提出，已过期限")
+    format!(
+        "对{}评定的复评申请应于{}前提出，已过期限",
+        quarter.name_zh(),
+        date_zh(ended)
+    )
 }
 
 fn no_standing(person: &str, rated: &str) -> String {
@@ -310,7 +462,11 @@ fn own_appeal(person: &str) -> String {
 }
 
 fn not_designated(person: &str, kind: Kind, quarter: Quarter) -> String {
-    format!("{person} 在 {quarter} 季度没有被评为{}", kind.name_zh())
+    format!(
+        "{person} 在{}没有被评为{}",
+        quarter.name_zh(),
+        kind.worker_zh()
+    )
 }
 
 // 三奖惩: the follow-ups of sanctions.
@@ -324,5 +480,10 @@ fn wrong_sanction(sanction: SanctionKind, needed: SanctionKind) -> String {
 }
 
 fn day_out_of_range(day: Date, earliest: Date, latest: Date) -> String {
-    format!("日期 {day} 应在 {earliest} 至 {latest} 之间")
+    format!(
+        "日期{}应在{}至{}之间",
+        date_zh(day),
+        date_zh(earliest),
+        date_zh(latest)
+    )
 }

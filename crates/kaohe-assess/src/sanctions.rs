@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use uuid::Uuid;
 
 use crate::period::Quarter;
-use crate::state::{Kind, State, add_days};
+use crate::state::{Kind, State};
 use crate::words::DayKind;
 use crate::words::SanctionKind;
 
@@ -84,7 +84,7 @@ pub fn derive(state: &State, quarter: Quarter) -> Vec<Expected> {
             continue;
         }
         let cause = vec![decision.cosign_id];
-        let deadline = add_days(
+        let deadline = state.add_days(
             decision.cosigned_on,
             policy.rectification_days,
             DayKind::Calendar,

@@ -24,6 +24,8 @@ pub struct Fact<'a> {
     /// The event type, read once; a type the rules do not know keeps its text, and folding
     /// it is an [`ApplyError`].
     pub event_type: Result<EventType, &'a str>,
+    /// The version of its payload's schema.
+    pub payload_version: u64,
     /// When the act happened.
     pub business_time: &'a str,
     /// Who acted.
@@ -73,6 +75,7 @@ impl<'a> From<&'a EventDraft> for Fact<'a> {
         Fact {
             id: draft.id,
             event_type: event_type_of(&draft.event_type),
+            payload_version: draft.payload_version,
             business_time: &draft.business_time,
             actor_person: &draft.actor.person_id,
             payload: Payload::Value(&draft.payload),
@@ -86,6 +89,7 @@ impl<'a> From<&'a ParsedEvent> for Fact<'a> {
         Fact {
             id: event.id,
             event_type: event_type_of(&event.event_type),
+            payload_version: event.value["payload_version"].as_u64().unwrap_or(0),
             business_time: event.value["business_time"].as_str().unwrap_or_default(),
             actor_person: event.value["actor"]["person_id"]
                 .as_str()
@@ -101,6 +105,7 @@ impl<'a> From<&'a CheckedEvent<'a>> for Fact<'a> {
         Fact {
             id: event.id,
             event_type: event_type_of(event.event_type),
+            payload_version: event.payload_version,
             business_time: event.business_time,
             actor_person: event.actor_person,
             payload: Payload::Json(event.payload),
@@ -355,6 +360,27 @@ pub struct Token {
     pub revoked_by: Option<Uuid>,
 }
 
+/// A year's working-day calendar, as the office recorded it from the State Council's notice.
+/// The holidays' names and the notice are not kept: they are read from the event by its id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Calendar {
+    /// The event that recorded it.
+    pub id: Uuid,
+    /// The public holidays, each its first and last day off.
+    pub holidays: Vec<(Date, Date)>,
+    /// Weekend days that are working days (调休上班).
+    pub working_days: Vec<Date>,
+}
+
+impl Calendar {
+    /// Whether `day` is a day off for a holiday.
+    pub fn holiday(&self, day: Date) -> bool {
+        self.holidays
+            .iter()
+            .any(|(first, last)| *first <= day && day <= *last)
+    }
+}
+
 /// The whole state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
@@ -392,36 +418,54 @@ pub struct State {
     pub tokens: BTreeMap<Uuid, Token>,
     /// Units, indicators, rankings, spot checks, key tasks and the three lists.
     pub units: crate::units::UnitsState,
+    /// The working-day calendar of each year recorded, the latest recorded for the year.
+    pub calendars: BTreeMap<i16, Calendar>,
     /// How many events were folded in.
     pub events: u64,
 }
 
-/// `days` after `day`: calendar days, or working days (Monday to Friday). A deadline beyond
-/// the end of the calendar is its last day, so that no date of the ledger's range panics.
-pub fn add_days(day: Date, days: u32, kind: DayKind) -> Date {
-    match kind {
-        DayKind::Calendar => day.saturating_add(jiff::Span::new().days(i64::from(days))),
-        DayKind::Working => {
-            let mut current = day;
-            let mut left = days;
-            while left > 0 {
-                let Ok(next) = current.tomorrow() else {
-                    return current;
-                };
-                current = next;
-                if !matches!(
-                    current.weekday(),
-                    jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
-                ) {
-                    left -= 1;
-                }
+impl State {
+    /// Whether `day` is a working day: by the calendar recorded for its year (a holiday is not,
+    /// a make-up working day is), and otherwise Monday to Friday. A year with no calendar
+    /// recorded counts every weekday, holidays too: the rules never guess a holiday.
+    pub fn is_working_day(&self, day: Date) -> bool {
+        if let Some(calendar) = self.calendars.get(&day.year()) {
+            if calendar.working_days.contains(&day) {
+                return true;
             }
-            current
+            if calendar.holiday(day) {
+                return false;
+            }
+        }
+        !matches!(
+            day.weekday(),
+            jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+        )
+    }
+
+    /// `days` after `day`: calendar days, or working days by [`State::is_working_day`]. A
+    /// deadline beyond the end of the calendar is its last day, so that no date of the
+    /// ledger's range panics.
+    pub fn add_days(&self, day: Date, days: u32, kind: DayKind) -> Date {
+        match kind {
+            DayKind::Calendar => day.saturating_add(jiff::Span::new().days(i64::from(days))),
+            DayKind::Working => {
+                let mut current = day;
+                let mut left = days;
+                while left > 0 {
+                    let Ok(next) = current.tomorrow() else {
+                        return current;
+                    };
+                    current = next;
+                    if self.is_working_day(current) {
+                        left -= 1;
+                    }
+                }
+                current
+            }
         }
     }
-}
 
-impl State {
     /// The calendar day of an RFC 3339 time in the organisation's zone.
     pub fn day_of(&self, time: &str) -> Option<Date> {
         let timestamp: jiff::Timestamp = time.parse().ok()?;
@@ -434,7 +478,7 @@ impl State {
         let due_days = self
             .policy_on(period.last_day())
             .map_or(0, |policy| policy.sheet_due_days);
-        add_days(period.last_day(), due_days, DayKind::Calendar)
+        self.add_days(period.last_day(), due_days, DayKind::Calendar)
     }
 
     /// The last day an appeal against `quarter`'s decision may be filed: its publication day

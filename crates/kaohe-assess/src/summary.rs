@@ -1,8 +1,11 @@
-//! One line in Chinese for each event, as the pages and explanations show it.
+//! One line in Chinese for each event, as the pages and explanations show it, in the
+//! township's words (docs/GLOSSARY.md): days as 2026年3月2日, periods as 2026年3月上旬,
+//! quarters as 2026年第一季度, the policy a judgment follows as 按考核办法第N版.
 
 use serde_json::Value;
 
-use crate::words::{EventType, Role, SanctionKind};
+use crate::period::{Month, Period, Quarter, date_zh};
+use crate::words::{EventType, Kind, Role, SanctionKind};
 
 /// Describe an event (its whole JSON) in one line; an event of a type the rules do not know
 /// is named by its type.
@@ -20,7 +23,8 @@ pub fn describe(event: &Value) -> String {
         | EventType::AreaAssigned
         | EventType::PolicyAdopted
         | EventType::TokenIssued
-        | EventType::TokenRevoked => describe_roster(event_type, payload),
+        | EventType::TokenRevoked
+        | EventType::CalendarRecorded => describe_roster(event_type, payload),
         EventType::EntryWritten
         | EventType::EntryAmended
         | EventType::SheetSubmitted
@@ -77,21 +81,21 @@ fn describe_roster(event_type: EventType, payload: &Value) -> String {
             payload["name"].as_str().unwrap_or_default()
         ),
         EventType::RoleAssigned => format!(
-            "{} 自 {} 起任 {}",
+            "{} 自{}起任 {}",
             payload["person_id"].as_str().unwrap_or_default(),
-            payload["from"].as_str().unwrap_or_default(),
+            day_zh(&payload["from"]),
             word_zh(&payload["role"], Role::name_zh)
         ),
         EventType::SupervisionAssigned => format!(
-            "{} 自 {} 起由 {} 分管",
+            "{} 自{}起由 {} 分管",
             payload["cadre_id"].as_str().unwrap_or_default(),
-            payload["from"].as_str().unwrap_or_default(),
+            day_zh(&payload["from"]),
             payload["leader_id"].as_str().unwrap_or_default()
         ),
         EventType::AreaAssigned => format!(
-            "{} 自 {} 起属{}（片长 {}）",
+            "{} 自{}起属{}（片长 {}）",
             payload["cadre_id"].as_str().unwrap_or_default(),
-            payload["from"].as_str().unwrap_or_default(),
+            day_zh(&payload["from"]),
             payload["area"].as_str().unwrap_or_default(),
             payload["chief_id"].as_str().unwrap_or_default()
         ),
@@ -100,6 +104,13 @@ fn describe_roster(event_type: EventType, payload: &Value) -> String {
             "为 {} 签发访问令牌 {}",
             payload["person_id"].as_str().unwrap_or_default(),
             payload["token_id"].as_str().unwrap_or_default()
+        ),
+        EventType::CalendarRecorded => format!(
+            "记录{}年节假日安排（{} 个假日、{} 个调休上班日），依据：{}",
+            payload["year"],
+            payload["holidays"].as_array().map_or(0, Vec::len),
+            payload["working_days"].as_array().map_or(0, Vec::len),
+            payload["source"].as_str().unwrap_or_default()
         ),
         EventType::TokenRevoked => format!(
             "吊销 {} 的访问令牌 {}：{}",
@@ -117,7 +128,7 @@ fn describe_records(event_type: EventType, payload: &Value) -> String {
         EventType::EntryWritten => format!(
             "{} 的工作记录（{}）：{}",
             payload["person_id"].as_str().unwrap_or_default(),
-            payload["date"].as_str().unwrap_or_default(),
+            day_zh(&payload["date"]),
             payload["did"].as_str().unwrap_or_default()
         ),
         EventType::EntryAmended => format!(
@@ -125,24 +136,24 @@ fn describe_records(event_type: EventType, payload: &Value) -> String {
             payload["reason"].as_str().unwrap_or_default()
         ),
         EventType::SheetSubmitted => format!(
-            "{} 上交 {} 旬工作记录表（{} 条）",
+            "{} 上交{}工作记录表（{} 条）",
             payload["person_id"].as_str().unwrap_or_default(),
-            payload["period"].as_str().unwrap_or_default(),
+            word(&payload["period"], Period::name_zh),
             payload["entry_ids"].as_array().map_or(0, Vec::len)
         ),
         EventType::SheetRead => format!(
-            "阅看 {} 的 {} 旬记录表{}",
+            "阅看 {} {}的记录表{}",
             payload["person_id"].as_str().unwrap_or_default(),
-            payload["period"].as_str().unwrap_or_default(),
+            word(&payload["period"], Period::name_zh),
             match payload["comment"].as_str().unwrap_or_default() {
                 "" => String::new(),
                 comment => format!("：{comment}"),
             }
         ),
         EventType::SheetDisplayed => format!(
-            "抽选展示 {} 的 {} 旬工作记录表",
+            "抽选展示 {} {}的工作记录表",
             payload["person_id"].as_str().unwrap_or_default(),
-            payload["period"].as_str().unwrap_or_default()
+            word(&payload["period"], Period::name_zh)
         ),
         other => other.name_zh().to_owned(),
     }
@@ -152,45 +163,44 @@ fn describe_records(event_type: EventType, payload: &Value) -> String {
 fn describe_ratings(event_type: EventType, payload: &Value) -> String {
     match event_type {
         EventType::OpinionGiven => format!(
-            "片长对 {} 的 {} 月意见：{}",
+            "片长对 {} {}的意见：{}",
             payload["cadre_id"].as_str().unwrap_or_default(),
-            payload["month"].as_str().unwrap_or_default(),
+            word(&payload["month"], Month::name_zh),
             payload["opinion"].as_str().unwrap_or_default()
         ),
         EventType::NominationMade => format!(
-            "{} 月{}：{}（{}）",
-            payload["month"].as_str().unwrap_or_default(),
-            if payload["kind"] == "best" {
-                "最好"
-            } else {
-                "最差"
-            },
+            "{}月度评议{}：{}（{}）{}",
+            word(&payload["month"], Month::name_zh),
+            word(&payload["kind"], Kind::name_zh),
             payload["cadre_id"].as_str().unwrap_or_default(),
-            payload["reason"].as_str().unwrap_or_default()
+            payload["reason"].as_str().unwrap_or_default(),
+            policy_zh(payload)
         ),
         EventType::DecisionProposed => format!(
-            "提出 {} 季度评定：最好 {}，最差 {}",
-            payload["quarter"].as_str().unwrap_or_default(),
+            "提出{}季度评议方案：最佳工作者 {}，最差工作者 {}{}",
+            word(&payload["quarter"], Quarter::name_zh),
             join_ids(&payload["best"]),
-            join_ids(&payload["worst"])
+            join_ids(&payload["worst"]),
+            policy_zh(payload)
         ),
         EventType::DecisionCosigned => format!(
-            "会签 {} 季度评定，决定生效",
-            payload["quarter"].as_str().unwrap_or_default()
+            "会签{}季度评议，决定生效",
+            word(&payload["quarter"], Quarter::name_zh)
         ),
         EventType::ScoresGiven => format!(
-            "{} 月评分 {}：思想品德 {}、工作能力 {}、纪律考勤 {}、联片驻村 {}、线上工作 {}（十分制的十分之一）",
-            payload["month"].as_str().unwrap_or_default(),
+            "{}评分 {}：思想品德 {}、工作能力 {}、纪律考勤 {}、联片驻村 {}、线上工作 {}{}",
+            word(&payload["month"], Month::name_zh),
             payload["cadre_id"].as_str().unwrap_or_default(),
-            payload["scores"]["ideology"],
-            payload["scores"]["ability"],
-            payload["scores"]["discipline"],
-            payload["scores"]["liaison"],
-            payload["scores"]["line_work"]
+            points(&payload["scores"]["ideology"]),
+            points(&payload["scores"]["ability"]),
+            points(&payload["scores"]["discipline"]),
+            points(&payload["scores"]["liaison"]),
+            points(&payload["scores"]["line_work"]),
+            policy_zh(payload)
         ),
         EventType::DecisionPublished => format!(
-            "公示 {} 季度评定结果",
-            payload["quarter"].as_str().unwrap_or_default()
+            "发布{}通报表扬",
+            word(&payload["quarter"], Quarter::name_zh)
         ),
         other => other.name_zh().to_owned(),
     }
@@ -200,14 +210,10 @@ fn describe_ratings(event_type: EventType, payload: &Value) -> String {
 fn describe_consequences(event_type: EventType, payload: &Value) -> String {
     match event_type {
         EventType::AppealFiled => format!(
-            "对 {} 季度 {} 的{}评定提出复评申请：{}",
-            payload["quarter"].as_str().unwrap_or_default(),
+            "对{} {} 的{}评定提出复评申请：{}",
+            word(&payload["quarter"], Quarter::name_zh),
             payload["person_id"].as_str().unwrap_or_default(),
-            if payload["kind"] == "best" {
-                "最好"
-            } else {
-                "最差"
-            },
+            word(&payload["kind"], Kind::name_zh),
             payload["grounds"].as_str().unwrap_or_default()
         ),
         EventType::AppealAnswered => format!(
@@ -220,15 +226,16 @@ fn describe_consequences(event_type: EventType, payload: &Value) -> String {
             payload["reasons"].as_str().unwrap_or_default()
         ),
         EventType::SanctionImposed => format!(
-            "{} 季度 {}：{}",
-            payload["quarter"].as_str().unwrap_or_default(),
+            "{} {}：{}{}",
+            word(&payload["quarter"], Quarter::name_zh),
             payload["person_id"].as_str().unwrap_or_default(),
-            word_zh(&payload["sanction"], SanctionKind::name_zh)
+            word_zh(&payload["sanction"], SanctionKind::name_zh),
+            policy_zh(payload)
         ),
         EventType::SanctionRevoked => "因复评撤销原评定，撤销相应奖惩".to_owned(),
         EventType::TalkHeld => format!(
-            "{} 与 {} 谈话：{}",
-            payload["held_on"].as_str().unwrap_or_default(),
+            "{}与 {} 谈话：{}",
+            day_zh(&payload["held_on"]),
             payload["person_id"].as_str().unwrap_or_default(),
             payload["summary"].as_str().unwrap_or_default()
         ),
@@ -255,6 +262,35 @@ fn join_ids(ids: &Value) -> String {
                 .join("、")
         })
         .unwrap_or_default()
+}
+
+/// A day of the payload in Chinese, or its text if it is no day.
+fn day_zh(value: &Value) -> String {
+    let text = value.as_str().unwrap_or_default();
+    text.parse().map_or_else(|_| text.to_owned(), date_zh)
+}
+
+/// A period, month or quarter of the payload in Chinese, or its text if it is none.
+fn word<T: std::str::FromStr, R: ToString>(value: &Value, name: fn(T) -> R) -> String {
+    let text = value.as_str().unwrap_or_default();
+    text.parse::<T>()
+        .map_or_else(|_| text.to_owned(), |parsed| name(parsed).to_string())
+}
+
+/// The policy version a judgment names: （按考核办法第N版）, or nothing.
+fn policy_zh(payload: &Value) -> String {
+    payload["policy_version"]
+        .as_u64()
+        .map(|version| format!("（按考核办法第{version}版）"))
+        .unwrap_or_default()
+}
+
+/// A score kept in tenths of a point, in points: 85.5分.
+fn points(value: &Value) -> String {
+    match value.as_u64() {
+        Some(tenths) => format!("{}.{}分", tenths / 10, tenths % 10),
+        None => value.to_string(),
+    }
 }
 
 /// The Chinese name of a stored word, or the text itself if it is no such word.

@@ -1129,6 +1129,153 @@ pub fn month_entries(
         .collect()
 }
 
+/// One ten-day sheet as the leader who signs it off reads it: its entries with their
+/// corrections, the area chiefs' opinions of the month beside it, and who has read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SheetPage {
+    /// Whose sheet.
+    pub person_id: String,
+    /// Their name.
+    pub name: String,
+    /// Where the sheet stands.
+    pub sheet: SheetView,
+    /// The entries of its days (as handed in, or as written so far), by day.
+    pub entries: Vec<EntryView>,
+    /// The area chiefs' opinions of the sheet's month, with the chiefs' names.
+    pub opinions: Vec<(String, OpinionView)>,
+    /// Who read it (name) and what they wrote.
+    pub reads: Vec<(String, String)>,
+    /// The leader who supervised the person on the period's last day: the one who reads it.
+    pub leader_id: Option<String>,
+}
+
+/// The sheet of `person` for `period`, its texts read through `payloads`.
+pub fn sheet_page(
+    state: &State,
+    payloads: &dyn EventPayloads,
+    person: &str,
+    period: Period,
+    today: Date,
+) -> SheetPage {
+    let entries = month_entries(state, payloads, person, Month::of(period.first_day()))
+        .into_iter()
+        .filter(|entry| Period::of(entry.date) == period)
+        .collect();
+    let reads = state
+        .sheets
+        .get(&(person.to_owned(), period))
+        .map(|sheet| {
+            sheet
+                .reads
+                .iter()
+                .map(|(reader, comment)| (name_of(state, reader), comment.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    SheetPage {
+        person_id: person.to_owned(),
+        name: name_of(state, person),
+        sheet: sheet_view(state, person, period, today),
+        entries,
+        opinions: opinions_on(state, person, Month::of(period.first_day()))
+            .into_iter()
+            .map(|opinion| (name_of(state, &opinion.chief_id), opinion))
+            .collect(),
+        reads,
+        leader_id: state
+            .supervisor_on(person, period.last_day())
+            .map(str::to_owned),
+    }
+}
+
+/// One person of the staff directory, as the roster stands on a day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StaffMember {
+    /// The person.
+    pub person_id: String,
+    /// The name.
+    pub name: String,
+    /// The roles held that day.
+    pub roles: Vec<Role>,
+    /// The area (片) they belong to that day, if any.
+    pub area: Option<String>,
+    /// Their supervising leader that day: (id, name).
+    pub leader: Option<(String, String)>,
+    /// Their area chief that day: (id, name).
+    pub chief: Option<(String, String)>,
+}
+
+/// What the directory is narrowed to; empty fields narrow nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StaffFilter {
+    /// Part of a name (or the id, for the office's lookups).
+    pub text: String,
+    /// A role held that day.
+    pub role: Option<Role>,
+    /// An area.
+    pub area: Option<String>,
+    /// A supervising leader's id.
+    pub leader: Option<String>,
+}
+
+/// The staff directory on `day`, narrowed by `filter`, in roster order; and the areas and
+/// supervising leaders there are that day, for the filter's choices.
+pub fn staff_directory(
+    state: &State,
+    day: Date,
+    filter: &StaffFilter,
+) -> (Vec<StaffMember>, Vec<String>, Vec<(String, String)>) {
+    let named = |id: &str| (id.to_owned(), name_of(state, id));
+    let all: Vec<StaffMember> = state
+        .people
+        .iter()
+        .map(|(id, person)| StaffMember {
+            person_id: id.clone(),
+            name: person.name.clone(),
+            roles: Role::ASSIGNABLE
+                .into_iter()
+                .filter(|role| state.holds(id, *role, day))
+                .collect(),
+            area: person
+                .areas
+                .iter()
+                .rev()
+                .find(|(from, _, _)| *from <= day)
+                .map(|(_, area, _)| area.clone())
+                .filter(|area| !area.is_empty()),
+            leader: state.supervisor_on(id, day).map(named),
+            chief: state.chief_on(id, day).map(named),
+        })
+        .collect();
+    let mut areas: Vec<String> = all
+        .iter()
+        .filter_map(|member| member.area.clone())
+        .collect();
+    areas.sort();
+    areas.dedup();
+    let leaders: Vec<(String, String)> = all
+        .iter()
+        .filter(|member| member.roles.contains(&Role::SupervisingLeader))
+        .map(|member| (member.person_id.clone(), member.name.clone()))
+        .collect();
+    let text = filter.text.trim();
+    let members =
+        all.into_iter()
+            .filter(|member| {
+                (text.is_empty() || member.name.contains(text) || member.person_id == text)
+                    && filter.role.is_none_or(|role| member.roles.contains(&role))
+                    && filter
+                        .area
+                        .as_ref()
+                        .is_none_or(|area| member.area.as_ref() == Some(area))
+                    && filter.leader.as_ref().is_none_or(|leader| {
+                        member.leader.as_ref().map(|(id, _)| id) == Some(leader)
+                    })
+            })
+            .collect();
+    (members, areas, leaders)
+}
+
 /// One cadre of an area chief's area in a month, with the opinions given on them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AreaCadre {

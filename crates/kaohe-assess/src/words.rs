@@ -258,10 +258,18 @@ words! {
         ListItemVerified = "list_item_verified",
         /// An item's problem is found again.
         ListItemReopened = "list_item_reopened",
+        /// The office records a year's working-day calendar (节假日安排).
+        CalendarRecorded = "calendar_recorded",
     }
 }
 
 impl EventType {
+    /// The payload version kaohe writes for it now. Events of an earlier version stay readable:
+    /// a version's schema never changes, and the fold reads every version.
+    pub fn payload_version(self) -> u64 {
+        1
+    }
+
     /// Its name in Chinese.
     pub fn name_zh(self) -> &'static str {
         match self {
@@ -279,7 +287,7 @@ impl EventType {
             EventType::NominationMade => "月度提名",
             EventType::DecisionProposed => "提出季度评定",
             EventType::DecisionCosigned => "会签季度评定",
-            EventType::DecisionPublished => "公示季度评定",
+            EventType::DecisionPublished => "通报表扬",
             EventType::AppealFiled => "复评申请",
             EventType::AppealAnswered => "复评答复",
             EventType::SanctionImposed => "奖惩",
@@ -313,6 +321,7 @@ impl EventType {
             EventType::ListItemClosed => "整改销号",
             EventType::ListItemVerified => "核验销号",
             EventType::ListItemReopened => "重新整改",
+            EventType::CalendarRecorded => "节假日安排",
         }
     }
 }
@@ -322,11 +331,11 @@ words! {
     pub enum SanctionKind ("sanction") {
         /// 通报表扬: public commendation of a best worker.
         Commendation = "commendation",
-        /// 季度奖金上浮: the best worker's extra share of the quarterly bonus.
+        /// 增发季度奖: the best worker's extra share of the quarterly bonus.
         QuarterlyBonusUplift = "quarterly_bonus_uplift",
-        /// 年终奖金上浮: the best worker's extra share of the year-end bonus.
+        /// 增发年终奖: the best worker's extra share of the year-end bonus.
         YearEndBonusUplift = "year_end_bonus_uplift",
-        /// 主要领导谈话: a talk with a principal leader, for a worst worker.
+        /// 谈话: a talk with a principal leader (镇主要领导), for a worst worker.
         Talk = "talk",
         /// 告诫: an admonishment.
         Admonishment = "admonishment",
@@ -334,9 +343,9 @@ words! {
         Rectification = "rectification",
         /// 通报批评: public criticism after consecutive worst designations.
         PublicCriticism = "public_criticism",
-        /// 只发基本工资: basic salary only.
+        /// 只发放基本工资: basic salary only.
         BasicSalaryOnly = "basic_salary_only",
-        /// 扣发全年季度奖和年终奖: the year's bonuses withheld.
+        /// 扣发全年季度、年度奖金: the year's bonuses withheld.
         BonusesWithheld = "bonuses_withheld",
     }
 }
@@ -357,14 +366,14 @@ impl SanctionKind {
     pub fn name_zh(self) -> &'static str {
         match self {
             SanctionKind::Commendation => "通报表扬",
-            SanctionKind::QuarterlyBonusUplift => "季度奖金上浮",
-            SanctionKind::YearEndBonusUplift => "年终奖金上浮",
-            SanctionKind::Talk => "主要领导谈话",
+            SanctionKind::QuarterlyBonusUplift => "增发季度奖",
+            SanctionKind::YearEndBonusUplift => "增发年终奖",
+            SanctionKind::Talk => "谈话",
             SanctionKind::Admonishment => "告诫",
             SanctionKind::Rectification => "限期整改",
             SanctionKind::PublicCriticism => "通报批评",
-            SanctionKind::BasicSalaryOnly => "只发基本工资",
-            SanctionKind::BonusesWithheld => "扣发全年季度奖和年终奖",
+            SanctionKind::BasicSalaryOnly => "只发放基本工资",
+            SanctionKind::BonusesWithheld => "扣发全年季度、年度奖金",
         }
     }
 }
@@ -372,19 +381,27 @@ impl SanctionKind {
 words! {
     /// Best or worst.
     pub enum Kind ("kind (best or worst)") {
-        /// 最好.
+        /// 最佳 (最佳工作者).
         Best = "best",
-        /// 最差.
+        /// 最差 (最差工作者).
         Worst = "worst",
     }
 }
 
 impl Kind {
-    /// Its word in Chinese.
+    /// Its word in Chinese: 最佳 or 最差.
     pub fn name_zh(self) -> &'static str {
         match self {
-            Kind::Best => "最好",
+            Kind::Best => "最佳",
             Kind::Worst => "最差",
+        }
+    }
+
+    /// The worker it designates, in the source's words: 最佳工作者 or 最差工作者.
+    pub fn worker_zh(self) -> &'static str {
+        match self {
+            Kind::Best => "最佳工作者",
+            Kind::Worst => "最差工作者",
         }
     }
 }
@@ -485,6 +502,8 @@ pub enum TextField {
     CompletionSummary,
     /// The reason a token is revoked.
     RevocationReason,
+    /// The notice a calendar follows.
+    CalendarSource,
 }
 
 impl TextField {
@@ -499,6 +518,7 @@ impl TextField {
             TextField::RectificationPlan => "a rectification plan",
             TextField::CompletionSummary => "a completion's summary",
             TextField::RevocationReason => "a revocation's reason",
+            TextField::CalendarSource => "a calendar's source",
         }
     }
 
@@ -513,6 +533,7 @@ impl TextField {
             TextField::RectificationPlan => "整改方案",
             TextField::CompletionSummary => "整改完成情况",
             TextField::RevocationReason => "吊销理由",
+            TextField::CalendarSource => "节假日安排的依据",
         }
     }
 }

@@ -32,6 +32,7 @@ fn fact(event_type: EventType, payload: &Value) -> Fact<'_> {
     Fact {
         id: Uuid::from_u128(0x0193_6d4a_7b2c_7d3e_8f40_1234_5678_9abc),
         event_type: Ok(event_type),
+        payload_version: 1,
         business_time: TIME,
         actor_person: "office",
         payload: kaohe_assess::state::Payload::Value(payload),

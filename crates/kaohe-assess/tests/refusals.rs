@@ -25,6 +25,16 @@ fn every_refusal() -> Vec<Refusal> {
     let leader = || "p001".to_owned();
     vec![
         Refusal::UnknownPerson(person()),
+        Refusal::WorkingDayInHoliday(day),
+        Refusal::BadHolidaySpan {
+            name: "春节".into(),
+            first: later,
+            last: day,
+        },
+        Refusal::CalendarDayOutOfYear {
+            day: later,
+            year: 2027,
+        },
         Refusal::NotInRole {
             person: person(),
             roles: Role::PRINCIPALS.to_vec(),

@@ -1444,7 +1444,9 @@ fn deadlines_at_the_end_of_the_calendar_do_not_panic() {
         "a due day beyond the calendar is its last day"
     );
     assert_eq!(
-        kaohe_assess::state::add_days(date(9999, 12, 30), 5, kaohe_assess::DayKind::Working),
+        given
+            .state
+            .add_days(date(9999, 12, 30), 5, kaohe_assess::DayKind::Working),
         date(9999, 12, 31)
     );
 }

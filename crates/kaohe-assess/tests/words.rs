@@ -1,8 +1,10 @@
 //! The event types the rules know are the event types the schemas describe: one payload
-//! schema file per type in `schemas/payloads/`, one branch per type in the bundled
-//! `schemas/event.schema.json`, one entry per type in the ledger crate's `EVENT_TYPES` (with
-//! its schema file embedded in `SCHEMA_FILES`), one group of examples in
-//! `schemas/examples.json`, and one row in the event types of `docs/FORMAT.md`.
+//! schema file per type and payload version in `schemas/payloads/` (versions 1 to the one the
+//! rules write now), one branch per type and version in the bundled `schemas/event.schema.json`,
+//! one entry per type and version in the ledger crate's `EVENT_TYPES` (with its schema file
+//! embedded in `SCHEMA_FILES`), one group of examples per type and version in
+//! `schemas/examples.json` (named `type` for version 1, `type.vN` after), and one row per type
+//! and version in the event types of `docs/FORMAT.md`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -22,49 +24,63 @@ fn known() -> BTreeSet<String> {
         .collect()
 }
 
+/// Every (type, payload version) the rules read: versions 1 to the one they write.
+fn versions() -> BTreeSet<(String, u64)> {
+    EventType::ALL
+        .iter()
+        .flat_map(|event_type| {
+            (1..=event_type.payload_version())
+                .map(|version| (event_type.as_str().to_owned(), version))
+        })
+        .collect()
+}
+
 #[test]
 fn every_event_type_has_a_payload_schema_and_every_schema_a_type() {
-    let files: BTreeSet<String> = std::fs::read_dir(schemas().join("payloads"))
+    let files: BTreeSet<(String, u64)> = std::fs::read_dir(schemas().join("payloads"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .map(|name| {
-            name.strip_suffix(".v1.schema.json")
-                .unwrap_or_else(|| panic!("{name} is not a v1 payload schema"))
-                .to_owned()
+            let (event_type, version) = name
+                .strip_suffix(".schema.json")
+                .and_then(|stem| stem.rsplit_once(".v"))
+                .unwrap_or_else(|| panic!("{name} is not a payload schema's name"));
+            (event_type.to_owned(), version.parse().unwrap())
         })
         .collect();
-    assert_eq!(files, known());
+    assert_eq!(files, versions());
 }
 
 #[test]
 fn the_bundled_event_schema_lists_exactly_the_known_types() {
     let text = std::fs::read_to_string(schemas().join("event.schema.json")).unwrap();
     let bundle: Value = serde_json::from_str(&text).unwrap();
-    let listed: Vec<String> = bundle["anyOf"]
+    let listed: Vec<(String, u64)> = bundle["anyOf"]
         .as_array()
         .unwrap()
         .iter()
         .map(|branch| {
-            branch["properties"]["type"]["const"]
-                .as_str()
-                .unwrap()
-                .to_owned()
+            let properties = &branch["properties"];
+            (
+                properties["type"]["const"].as_str().unwrap().to_owned(),
+                properties["payload_version"]["const"].as_u64().unwrap(),
+            )
         })
         .collect();
-    let distinct: BTreeSet<String> = listed.iter().cloned().collect();
+    let distinct: BTreeSet<(String, u64)> = listed.iter().cloned().collect();
     assert_eq!(distinct.len(), listed.len(), "a type is listed twice");
-    assert_eq!(distinct, known());
+    assert_eq!(distinct, versions());
 }
 
 #[test]
 fn the_ledger_crate_knows_exactly_the_types_the_rules_know() {
-    let listed: Vec<String> = EVENT_TYPES
+    let listed: Vec<(String, u64)> = EVENT_TYPES
         .iter()
-        .map(|(event_type, _, _)| (*event_type).to_owned())
+        .map(|(event_type, version, _)| ((*event_type).to_owned(), u64::from(*version)))
         .collect();
-    let distinct: BTreeSet<String> = listed.iter().cloned().collect();
+    let distinct: BTreeSet<(String, u64)> = listed.iter().cloned().collect();
     assert_eq!(distinct.len(), listed.len(), "a type is listed twice");
-    assert_eq!(distinct, known());
+    assert_eq!(distinct, versions());
     let embedded: BTreeSet<&str> = SCHEMA_FILES.iter().map(|(path, _)| *path).collect();
     for (event_type, version, path) in EVENT_TYPES {
         assert_eq!(
@@ -91,7 +107,14 @@ fn the_examples_and_the_format_name_exactly_the_known_types() {
     let text = std::fs::read_to_string(schemas().join("examples.json")).unwrap();
     let examples: Value = serde_json::from_str(&text).unwrap();
     let grouped: BTreeSet<String> = examples.as_object().unwrap().keys().cloned().collect();
-    assert_eq!(grouped, known(), "schemas/examples.json");
+    let groups: BTreeSet<String> = versions()
+        .into_iter()
+        .map(|(event_type, version)| match version {
+            1 => event_type,
+            _ => format!("{event_type}.v{version}"),
+        })
+        .collect();
+    assert_eq!(grouped, groups, "schemas/examples.json");
     // The rows of FORMAT.md's table of event types: `| `type` | version | payload |`.
     let format =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/FORMAT.md"))
@@ -100,18 +123,26 @@ fn the_examples_and_the_format_name_exactly_the_known_types() {
         .split("| type | payload version | payload |")
         .nth(1)
         .expect("FORMAT.md has the table of event types");
-    let rows: Vec<String> = table
+    let rows: Vec<(String, u64)> = table
         .lines()
         .skip(2)
         .take_while(|line| line.starts_with('|'))
         .map(|line| {
-            let cell = line.split('|').nth(1).unwrap().trim();
-            cell.trim_matches('`').to_owned()
+            let cells: Vec<&str> = line.split('|').collect();
+            (
+                cells[1].trim().trim_matches('`').to_owned(),
+                cells[2].trim().parse().unwrap(),
+            )
         })
         .collect();
-    let distinct: BTreeSet<String> = rows.iter().cloned().collect();
+    let distinct: BTreeSet<(String, u64)> = rows.iter().cloned().collect();
     assert_eq!(distinct.len(), rows.len(), "FORMAT.md lists a type twice");
-    assert_eq!(distinct, known(), "docs/FORMAT.md");
+    assert_eq!(distinct, versions(), "docs/FORMAT.md");
+    assert!(
+        versions()
+            .iter()
+            .all(|(event_type, _)| known().contains(event_type))
+    );
 }
 
 #[test]

@@ -24,13 +24,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use anyhow::{Context, Result, anyhow};
-use jiff::civil::{Date, Weekday, date};
+use jiff::civil::{Date, date};
 use kaohe_assess::commands::{
     AdoptPolicy, AmendEntry, AnswerAppeal, AssignArea, AssignRole, AssignSupervision,
     CompleteRectification, CosignDecision, FileAppeal, GiveOpinion, GiveScores, Nominate,
-    PlanRectification, ProposeDecision, PublishDecision, ReadSheet, RecordTalk, RegisterPerson,
-    SubmitSheet, WriteEntry,
+    PlanRectification, ProposeDecision, PublishDecision, ReadSheet, RecordCalendar, RecordTalk,
+    RegisterPerson, SubmitSheet, WriteEntry,
 };
+use kaohe_assess::payload::Holiday;
 use kaohe_assess::period::{Month, Period};
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::EventPayloads;
@@ -54,11 +55,6 @@ const LEADERS: u32 = 8;
 /// The first and last day played.
 const FIRST_DAY: Date = date(2026, 1, 1);
 const LAST_DAY: Date = date(2027, 1, 20);
-/// Spring Festival and National Day 2026: no working days.
-const HOLIDAYS: [(Date, Date); 2] = [
-    (date(2026, 2, 15), date(2026, 2, 23)),
-    (date(2026, 10, 1), date(2026, 10, 7)),
-];
 /// The cadre whose leader names them worst every month, and who does not appeal: the demo's
 /// case of three consecutive worst quarters.
 const STRUGGLING: &str = "p027";
@@ -148,20 +144,6 @@ fn person(number: u32) -> String {
     format!("p{number:03}")
 }
 
-fn working(day: Date) -> bool {
-    !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
-        && !HOLIDAYS
-            .iter()
-            .any(|(first, last)| (*first..=*last).contains(&day))
-}
-
-fn next_working(mut day: Date) -> Date {
-    while !working(day) {
-        day = day.tomorrow().expect("2026 has a tomorrow");
-    }
-    day
-}
-
 fn at(day: Date, hour: i8, minute: i8) -> jiff::Zoned {
     day.at(hour, minute, 0, 0)
         .in_tz("Asia/Shanghai")
@@ -193,6 +175,19 @@ impl Township {
     /// Read the live state: everything decided so far.
     fn state<R>(&self, read: impl FnOnce(&State) -> R) -> R {
         self.engine.read(read)
+    }
+
+    /// Whether `day` is a working day by the calendar the office recorded.
+    fn working(&self, day: Date) -> bool {
+        self.state(|state| state.is_working_day(day))
+    }
+
+    /// The first working day from `day` on.
+    fn next_working(&self, mut day: Date) -> Date {
+        while !self.working(day) {
+            day = day.tomorrow().expect("the demo's years have a tomorrow");
+        }
+        day
     }
 
     /// Record what is done from now until the next flush at `time`.
@@ -298,6 +293,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
     };
 
     roster(&mut town)?;
+    calendars(&mut town)?;
     let days: Vec<Date> = FIRST_DAY
         .series(jiff::Span::new().days(1))
         .take_while(|day| *day <= LAST_DAY)
@@ -381,7 +377,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
                 }),
             )?;
         }
-        if working(day) {
+        if town.working(day) {
             for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
                 if town.random.chance(15) {
                     continue; // A missed day stays missing: the ledger shows it.
@@ -415,10 +411,10 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             for number in (1..=STAFF).filter(|number| keeps_records(*number)) {
                 // A period ending in a long holiday is handed in on its last day, from home,
                 // rather than late after the holiday.
-                let on_time = if next_working(day) > due {
+                let on_time = if town.next_working(day) > due {
                     day
                 } else {
-                    next_working(day)
+                    town.next_working(day)
                 };
                 let submit = if town.random.chance(60) {
                     on_time
@@ -451,7 +447,7 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             }
         }
         appeals(&mut town, day)?;
-        if working(day) {
+        if town.working(day) {
             follow_ups(&mut town, day)?;
         }
         let due: Vec<_> = planned
@@ -463,7 +459,8 @@ fn play(data: &Path, seed: u64) -> Result<()> {
             let time = at(day, 19, (index % 60) as i8);
             town.act(&cadre, &time, Command::SubmitSheet(SubmitSheet { period }))?;
             if !town.random.chance(40) {
-                read_on.push((next_working(day.tomorrow().expect("a date")), cadre, period));
+                let read = town.next_working(day.tomorrow().expect("a date"));
+                read_on.push((read, cadre, period));
             }
         }
         planned.retain(|(on, _, _)| *on != day);
@@ -491,6 +488,58 @@ fn play(data: &Path, seed: u64) -> Result<()> {
         )
     });
     Ok(())
+}
+
+/// The office records the working-day calendars: 2026 from the State Council's notice of
+/// 4 November 2025; 2027's statutory holidays alone, the notice not yet published, to be
+/// replaced when it is.
+fn calendars(town: &mut Township) -> Result<()> {
+    let span = |name: &str, first: Date, last: Date| Holiday {
+        name: name.into(),
+        first,
+        last,
+    };
+    let year_2026 = RecordCalendar {
+        year: 2026,
+        holidays: vec![
+            span("元旦", date(2026, 1, 1), date(2026, 1, 3)),
+            span("春节", date(2026, 2, 15), date(2026, 2, 23)),
+            span("清明节", date(2026, 4, 4), date(2026, 4, 6)),
+            span("劳动节", date(2026, 5, 1), date(2026, 5, 5)),
+            span("端午节", date(2026, 6, 19), date(2026, 6, 21)),
+            span("中秋节", date(2026, 9, 25), date(2026, 9, 27)),
+            span("国庆节", date(2026, 10, 1), date(2026, 10, 7)),
+        ],
+        working_days: vec![
+            date(2026, 1, 4),
+            date(2026, 2, 14),
+            date(2026, 2, 28),
+            date(2026, 5, 9),
+            date(2026, 9, 20),
+            date(2026, 10, 10),
+        ],
+        source: "国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）".into(),
+    };
+    let year_2027 = RecordCalendar {
+        year: 2027,
+        holidays: vec![
+            span("元旦", date(2027, 1, 1), date(2027, 1, 1)),
+            span("春节", date(2027, 2, 5), date(2027, 2, 8)),
+            span("清明节", date(2027, 4, 5), date(2027, 4, 5)),
+            span("劳动节", date(2027, 5, 1), date(2027, 5, 2)),
+            span("端午节", date(2027, 6, 9), date(2027, 6, 9)),
+            span("中秋节", date(2027, 9, 15), date(2027, 9, 15)),
+            span("国庆节", date(2027, 10, 1), date(2027, 10, 3)),
+        ],
+        working_days: Vec::new(),
+        source: "《全国年节及纪念日放假办法》（2024年修订）规定的2027年法定节假日，不含调休；国务院办公厅2027年节假日安排的通知公布后，以通知替换".into(),
+    };
+    let time = at(FIRST_DAY, 9, 10);
+    town.record_at(&at(FIRST_DAY, 9, 40));
+    for calendar in [year_2026, year_2027] {
+        town.act("office", &time, Command::RecordCalendar(calendar))?;
+    }
+    town.flush()
 }
 
 /// Register the staff, give the roles, and assign supervision and areas.

@@ -160,6 +160,26 @@ struct Inner {
     live: RwLock<Live>,
     /// Whether `Live::stale` is set, readable without the lock (it is set and cleared under it).
     stale: std::sync::atomic::AtomicBool,
+    /// The request ids of commands being executed now: a second request with one of them is
+    /// a conflict until the first is answered, then a retry answered from the ledger.
+    requests: std::sync::Mutex<std::collections::HashSet<Uuid>>,
+}
+
+/// A request id held in `Inner::requests` until dropped.
+struct InFlight {
+    engine: Engine,
+    id: Uuid,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.engine
+            .inner
+            .requests
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&self.id);
+    }
 }
 
 /// The rules over one open ledger: cheap to clone, shared by every request.
@@ -452,6 +472,7 @@ impl Engine {
                     stale: false,
                 }),
                 stale: std::sync::atomic::AtomicBool::new(false),
+                requests: Default::default(),
             }),
         })
     }
@@ -562,10 +583,25 @@ impl Engine {
         request_id: Option<Uuid>,
         side: Vec<SideWrite>,
     ) -> Result<Executed, ExecuteError> {
+        // Held until the answer is given.
+        let mut in_flight = None;
         if let Some(id) = request_id {
             if id.get_version_num() != 7 {
                 return Err(ExecuteError::BadRequestId(id));
             }
+            if !self
+                .inner
+                .requests
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .insert(id)
+            {
+                return Err(ExecuteError::Conflict(id));
+            }
+            in_flight = Some(InFlight {
+                engine: self.clone(),
+                id,
+            });
             let store = self.inner.store.clone();
             let found = blocking(move || store.snapshot()?.position_of(id))
                 .await?
@@ -595,10 +631,12 @@ impl Engine {
             });
         }
         let engine = self.clone();
-        blocking(move || engine.submit_with(&act, &command, id, side))
+        let answer = blocking(move || engine.submit_with(&act, &command, id, side))
             .await??
             .wait()
-            .await
+            .await;
+        drop(in_flight);
+        answer
     }
 
     /// Decide `command` by `act` (who, and when by the organisation's clock) against the live
@@ -637,6 +675,11 @@ impl Engine {
             self.rebuild_locked(&mut live)?;
         }
         let drafts = decide(&live.state, command, act, id)?;
+        // The drafts are checked as the store checks them (the event schemas, the size)
+        // before anything is folded or queued, so that a command the rules accept and the
+        // format refuses is answered at once: nothing folded, nothing to fold again, and the
+        // batches queued before it keep their place in the live state.
+        check_drafts(&drafts)?;
         let events: Vec<(Uuid, String)> = drafts
             .iter()
             .map(|draft| (draft.id, draft.event_type.clone()))
@@ -662,7 +705,7 @@ impl Engine {
                 })
             }
             Err(error) => {
-                // Refused before it was queued: fold the ledger again, still under the lock.
+                // Not queued (the writer stopped): fold the ledger again, still under the lock.
                 // A rebuild that cannot read the ledger marks the state stale (`unavailable`
                 // says why); the answer is why the batch was refused.
                 self.rebuild_locked(&mut live).ok();
@@ -862,6 +905,25 @@ impl Submitted {
             }
         }
     }
+}
+
+/// The checks the store makes of a batch before it is queued (`Store::submit`): its size,
+/// each draft against its event's schema, and no second event 0.
+fn check_drafts(drafts: &[kaohe_ledger::event::EventDraft]) -> Result<(), ExecuteError> {
+    if drafts.is_empty() || drafts.len() > kaohe_store::BATCH_EVENTS_MAX {
+        return Err(ExecuteError::Unavailable(AppendError::BatchSize(
+            drafts.len(),
+        )));
+    }
+    for draft in drafts {
+        draft.check().map_err(ExecuteError::Invalid)?;
+        if draft.event_type == "ledger_created" {
+            return Err(ExecuteError::Invalid(EventError::Schema(
+                "/type: only event 0 may create the ledger".into(),
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What a durable batch recorded, each event with the type it was decided as.

@@ -6,13 +6,16 @@
 use std::sync::Arc;
 
 use jiff::civil::date;
-use kaohe_assess::commands::{CosignDecision, Nominate, ProposeDecision, WriteEntry};
+use kaohe_assess::commands::{
+    AmendEntry, CosignDecision, GiveOpinion, Nominate, ProposeDecision, WriteEntry,
+};
 use kaohe_assess::state::Kind;
-use kaohe_assess::{Command, Refusal, Role};
+use kaohe_assess::{Act, Command, Refusal, Role};
 use kaohe_engine::{AuthError, ExecuteError};
-use kaohe_store::{AppendError, Expect};
+use kaohe_store::fault::SimulatedDisk;
+use kaohe_store::{AppendError, Expect, Store};
 use kaohe_testkit::roster::enrol;
-use kaohe_testkit::{EngineTown, Roster, entry_saying};
+use kaohe_testkit::{EngineTown, Roster, ScriptedClock, entry_saying, genesis};
 use uuid::Uuid;
 
 /// The small township, enrolled through the engine on 2 January.
@@ -318,5 +321,109 @@ async fn a_token_signs_in_its_person_until_revoked() {
             .unwrap(),
         None
     );
+    town.check_state();
+}
+
+/// The small township on a simulated disk whose syncs a test can hold, enrolled on 2 January,
+/// the clock at 18:00 on 2 March.
+async fn town_on_simulated_disk() -> (EngineTown, SimulatedDisk) {
+    let clock = ScriptedClock::at(kaohe_testkit::ENROLLED_AT);
+    let disk = SimulatedDisk::new();
+    let store = Store::create_with_backend(disk.clone(), &genesis(), clock.options()).unwrap();
+    let mut town = EngineTown::over(store, clock);
+    town.enrol(&Roster::small()).await;
+    town.at("2026-03-02T18:00:00+08:00");
+    (town, disk)
+}
+
+/// Issue 13, holes 4 and 5: a command the rules accept and the event schemas refuse (an
+/// amendment's reason of 501 characters) is answered without folding the ledger again, so a
+/// write queued before it and not yet durable stays visible, and the next valid write lands.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schema_refusal_rebuilds_nothing_and_hides_no_queued_write() {
+    let (town, disk) = town_on_simulated_disk().await;
+    let written = town.must("p001", entry(2)).await.events[0].id;
+    let size = town.engine.store().head().unwrap().size;
+    let hold = disk.hold_next_sync();
+    let act = Act {
+        person_id: "p002".into(),
+        time: "2026-03-02T18:00:00+08:00".into(),
+    };
+    let engine = town.engine.clone();
+    let queued = tokio::task::spawn_blocking(move || {
+        engine.submit(&act, &entry(2), Uuid::now_v7()).unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(hold.wait_until_held(std::time::Duration::from_secs(10)));
+
+    let refused = town
+        .engine
+        .execute(
+            "p001",
+            Command::AmendEntry(AmendEntry {
+                entry_id: written,
+                did: "3月2日到东风村走访低保户".into(),
+                learned: "核实了家庭收入".into(),
+                reason: "补".repeat(501),
+            }),
+            None,
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(ExecuteError::Invalid(_))),
+        "{refused:?}"
+    );
+    // p002's entry is queued, not yet durable, and still part of what the service shows.
+    let day = (String::from("p002"), date(2026, 3, 2));
+    assert!(
+        town.engine
+            .read(|state| state.entry_days.contains_key(&day)),
+        "a write queued before the refusal vanished from the live state"
+    );
+    hold.release();
+    let landed = tokio::task::spawn_blocking(move || queued.wait_blocking())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(landed.events[0].position, size);
+    // The next valid write expects the head the queued one left, and lands.
+    let next = town.engine.execute("p001", entry(1), None).await;
+    assert!(next.is_ok(), "{next:?}");
+    town.check_state();
+}
+
+/// Issue 13, hole 5: the same request sent twice at once is recorded once; the second is
+/// told it is in progress, and afterwards answered from the ledger, and nothing queued after
+/// it misses its place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_request_twice_at_once_is_recorded_once() {
+    let (town, disk) = town_on_simulated_disk().await;
+    let opinion = || {
+        Command::GiveOpinion(GiveOpinion {
+            cadre_id: "p001".into(),
+            month: "2026-03".parse().unwrap(),
+            opinion: "群众反映较好".into(),
+        })
+    };
+    let id = Uuid::now_v7();
+    let hold = disk.hold_next_sync();
+    let engine = town.engine.clone();
+    let first = tokio::spawn(async move { engine.execute("c01", opinion(), Some(id)).await });
+    assert!(hold.wait_until_held(std::time::Duration::from_secs(10)));
+    let second = town.engine.execute("c01", opinion(), Some(id)).await;
+    assert!(
+        matches!(second, Err(ExecuteError::Conflict(_))),
+        "{second:?}"
+    );
+    hold.release();
+    assert!(first.await.unwrap().unwrap().created);
+    let again = town
+        .engine
+        .execute("c01", opinion(), Some(id))
+        .await
+        .unwrap();
+    assert!(!again.created);
+    town.must("p001", entry(2)).await;
     town.check_state();
 }

@@ -570,13 +570,14 @@ fn locate_float(value: &Value, path: &mut String) -> Result<(), EventError> {
     }
 }
 
-/// An event of `event_type` around `payload`, with a valid envelope: for schema examples.
+/// An event of `event_type` with payload version `version` around `payload`, with a valid
+/// envelope: for schema examples.
 #[cfg(test)]
-pub(crate) fn example_event(event_type: &str, payload: &Value) -> Value {
+pub(crate) fn example_event(event_type: &str, version: u32, payload: &Value) -> Value {
     EventDraft {
         id: Uuid::parse_str("01936d4a-7b2c-7d3e-8f40-123456789abc").unwrap(),
         event_type: event_type.into(),
-        payload_version: 1,
+        payload_version: u64::from(version),
         business_time: "2026-03-02T09:00:00+08:00".into(),
         actor: Actor {
             person_id: "p001".into(),

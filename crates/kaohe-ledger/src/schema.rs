@@ -130,6 +130,10 @@ pub const SCHEMA_FILES: &[(&str, &str)] = &[
         include_str!("../../../schemas/payloads/token_revoked.v1.schema.json"),
     ),
     (
+        "payloads/calendar_recorded.v1.schema.json",
+        include_str!("../../../schemas/payloads/calendar_recorded.v1.schema.json"),
+    ),
+    (
         "event.schema.json",
         include_str!("../../../schemas/event.schema.json"),
     ),
@@ -420,6 +424,11 @@ pub const EVENT_TYPES: &[(&str, u32, &str)] = &[
         "list_item_reopened",
         1,
         "payloads/list_item_reopened.v1.schema.json",
+    ),
+    (
+        "calendar_recorded",
+        1,
+        "payloads/calendar_recorded.v1.schema.json",
     ),
 ];
 
@@ -773,10 +782,14 @@ mod tests {
         let examples: Value =
             serde_json::from_str(include_str!("../../../schemas/examples.json")).unwrap();
         let (mut judged, mut worded) = (0, 0);
-        for (event_type, _, _) in EVENT_TYPES {
+        for (event_type, version, _) in EVENT_TYPES {
             for kind in ["valid", "invalid"] {
-                for example in examples[*event_type][kind].as_array().unwrap() {
-                    let event = crate::event::example_event(event_type, &example["payload"]);
+                for example in examples[examples_key(event_type, *version)][kind]
+                    .as_array()
+                    .unwrap()
+                {
+                    let event =
+                        crate::event::example_event(event_type, *version, &example["payload"]);
                     for altered in std::iter::once(event.clone()).chain(mutations(&event)) {
                         // An event without a canonical form, or with a floating-point number, is
                         // refused before its schema is read.
@@ -845,6 +858,7 @@ mod tests {
     fn refusals_are_in_kaohes_words() {
         let event = crate::event::example_event(
             "entry_written",
+            1,
             &serde_json::json!({"person_id": "p001", "date": "2026-03-02", "did": "值班", "learned": ""}),
         );
         let refusal = |change: &dyn Fn(&mut Value)| {
@@ -926,6 +940,7 @@ mod tests {
     fn refusals_name_the_place_and_the_rule() {
         let event = crate::event::example_event(
             "entry_written",
+            1,
             &serde_json::json!({"person_id": "p001", "date": "2026-02-30", "did": "值班", "learned": ""}),
         );
         let message = validate_event(&event).unwrap_err();
@@ -1027,9 +1042,9 @@ mod tests {
         let examples: Value =
             serde_json::from_str(include_str!("../../../schemas/examples.json")).unwrap();
         let mut refused = 0;
-        for (event_type, _, _) in EVENT_TYPES {
-            let valid = &examples[*event_type]["valid"][0]["payload"];
-            let event = crate::event::example_event(event_type, valid);
+        for (event_type, version, _) in EVENT_TYPES {
+            let valid = &examples[examples_key(event_type, *version)]["valid"][0]["payload"];
+            let event = crate::event::example_event(event_type, *version, valid);
             let mut places = Vec::new();
             strings(&event, String::new(), &mut places);
             for place in places {
@@ -1050,13 +1065,23 @@ mod tests {
         assert!(refused > 100, "{refused}");
     }
 
+    /// The group of `schemas/examples.json` of a type's payload version: the type's name for
+    /// version 1, `type.vN` for a later version.
+    fn examples_key(event_type: &str, version: u32) -> String {
+        if version == 1 {
+            event_type.to_owned()
+        } else {
+            format!("{event_type}.v{version}")
+        }
+    }
+
     #[test]
     fn schema_examples_are_judged_as_labelled() {
         let examples: Value =
             serde_json::from_str(include_str!("../../../schemas/examples.json")).unwrap();
         let mut count = 0;
-        for (event_type, _, _) in EVENT_TYPES {
-            let group = &examples[*event_type];
+        for (event_type, version, _) in EVENT_TYPES {
+            let group = &examples[examples_key(event_type, *version)];
             let valid = group["valid"].as_array().unwrap();
             let invalid = group["invalid"].as_array().unwrap();
             assert!(
@@ -1064,12 +1089,12 @@ mod tests {
                 "{event_type} needs 3 + 3 examples"
             );
             for example in valid {
-                let event = crate::event::example_event(event_type, &example["payload"]);
+                let event = crate::event::example_event(event_type, *version, &example["payload"]);
                 assert_eq!(validate_event(&event), Ok(()), "{}", example["why"]);
                 count += 1;
             }
             for example in invalid {
-                let event = crate::event::example_event(event_type, &example["payload"]);
+                let event = crate::event::example_event(event_type, *version, &example["payload"]);
                 assert!(
                     validate_event(&event).is_err(),
                     "accepted: {}",

@@ -55,6 +55,7 @@ pub static ROUTES: &[CommandRoute] = &[
     recorded::<AssignSupervision>("/v1/people/{person_id}/supervision", "roster"),
     recorded::<AssignArea>("/v1/people/{person_id}/area", "roster"),
     recorded::<AdoptPolicy>("/v1/policies", "roster"),
+    recorded::<RecordCalendar>("/v1/calendars", "roster"),
     route::<IssueToken>("/v1/tokens", "roster", Answer::TokenIssued),
     route::<RevokeToken>(
         "/v1/tokens/{token_id}/revocation",

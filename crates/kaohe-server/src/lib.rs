@@ -170,6 +170,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            pages::error_pages_know_the_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             refuse_while_unavailable,
         ))
         .with_state(state)

@@ -37,7 +37,7 @@ use crate::input::REQUEST_ID;
         (name = "evaluations", description = "三评: opinions, monthly nominations, scores, the quarterly decision and its publication."),
         (name = "appeals", description = "复评: appeals and their answers."),
         (name = "sanctions", description = "三奖惩: the talk, the rectification plan and its completion."),
-        (name = "roster", description = "The office: people, roles, supervision, areas, policy versions, tokens."),
+        (name = "roster", description = "The office: people, roles, supervision, areas, policy versions, working-day calendars, tokens."),
         (name = "units", description = "Around the scheme: units, indicator rankings and last places, village rankings, spot checks, key tasks, the three lists."),
         (name = "views", description = "What people read: a leader's month, the quarter board, the notice, a person's year, the appeal queue, pay effects, replay, explanation."),
         (name = "ledger", description = "What an outside verifier or a mirror needs: head, checkpoint, events, proofs, export.")

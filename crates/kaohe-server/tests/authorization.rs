@@ -282,6 +282,18 @@ fn every_command_is_allowed_to_exactly_the_people_the_rules_name() {
         &["office"],
         false,
     );
+    check(
+        &town,
+        "2026-04-28T10:06:00+08:00",
+        Method::POST,
+        "/v1/calendars",
+        Some(
+            json!({"year": 2027, "holidays": [{"name": "春节", "first": "2027-02-05", "last": "2027-02-08"}],
+                    "source": "全国年节及纪念日放假办法"}),
+        ),
+        &["office"],
+        false,
+    );
     let issued = check(
         &town,
         "2026-04-28T10:10:00+08:00",
@@ -346,7 +358,6 @@ fn every_view_is_read_by_exactly_the_people_it_is_for() {
         ("/v1/appeals".into(), with(&[])),
         ("/v1/pay/2026".into(), with(&[])),
         ("/v1/quarters/2026-Q1/replay".into(), with(&[])),
-        (format!("/v1/explain/{worst_sanction}"), with(&["p002"])),
         ("/v1/ledger/events?limit=5".into(), with(&[])),
         ("/v1/ledger/events/3".into(), with(&[])),
         (format!("/v1/ledger/events/by-id/{proposal}"), with(&[])),
@@ -400,13 +411,23 @@ fn every_view_is_read_by_exactly_the_people_it_is_for() {
         .map(|supervisee| supervisee["person_id"].as_str().unwrap())
         .collect();
     assert_eq!(supervisees, ["p003"]);
-    // A person reads the explanation of their own sanction, not of someone else's.
+    // A person reads the explanation of their own sanction; someone else's does not exist
+    // for them.
     let about_p001 = &cosigned[1];
     assert_eq!(
         town.get(&format!("/v1/explain/{about_p001}"), Some("p002"))
             .status,
-        403
+        404
     );
+    for person in people() {
+        let expected = if with(&["p002"]).contains(&person) {
+            200
+        } else {
+            404
+        };
+        let answer = town.get(&format!("/v1/explain/{worst_sanction}"), Some(person));
+        assert_eq!(answer.status, expected, "{person}");
+    }
     assert_eq!(
         town.get(&format!("/v1/explain/{about_p001}"), Some("p001"))
             .status,
@@ -433,4 +454,75 @@ fn a_revoked_token_signs_no_one_in() {
     let answer = town.get("/v1/me", Some("p001"));
     assert_eq!(answer.status, 401);
     assert_eq!(answer.code().as_deref(), Some("invalid_token"));
+}
+
+/// Issue 13, holes 1 and 2: an explanation shows only what its reader may read (the read
+/// matrix of docs/ARCHITECTURE.md), whoever the `person` parameter names, and an event the
+/// reader may not read is 404 as if it did not exist; a quarterly proposal is for the
+/// overseers alone, also as a step of the explanation of one's own nomination.
+#[test]
+fn explanations_walk_the_read_matrix_for_every_role() {
+    let town = town();
+    town.at("2026-04-02T09:00:00+08:00");
+    let proposal = town.must(
+        "s01",
+        kaohe_assess::Command::ProposeDecision(kaohe_assess::commands::ProposeDecision {
+            quarter: "2026-Q1".parse().unwrap(),
+            best: vec!["p001".into()],
+            worst: vec!["p002".into()],
+        }),
+    )[0];
+    let nomination_of = |cadre: &str| {
+        town.state.engine.read(|state| {
+            state
+                .nominations
+                .iter()
+                .find(|(_, nomination)| nomination.cadre_id == cadre)
+                .map(|(id, _)| *id)
+                .unwrap()
+        })
+    };
+    let overseers_and = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut allowed: Vec<&str> = extra.to_vec();
+        allowed.extend(OVERSEERS);
+        allowed
+    };
+    // Each event, and who may read it: p001's entry (p001 and l01, their supervising
+    // leader), c01's opinion on p001 (and its author), l01's nomination of p001, and the
+    // proposal (the overseers only).
+    let cases = [
+        (town.ids["e1"], overseers_and(&["p001", "l01"])),
+        (town.ids["o1"], overseers_and(&["p001", "l01", "c01"])),
+        (nomination_of("p001"), overseers_and(&["p001", "l01"])),
+        (nomination_of("p002"), overseers_and(&["p002", "l01"])),
+        (proposal, overseers_and(&[])),
+    ];
+    for (event, allowed) in &cases {
+        for reader in people() {
+            let expected = if allowed.contains(&reader) { 200 } else { 404 };
+            for path in [
+                format!("/v1/explain/{event}"),
+                format!("/v1/explain/{event}?person={reader}"),
+                format!("/explain/{event}?person={reader}"),
+            ] {
+                let answer = town.get(&path, Some(reader));
+                assert_eq!(answer.status, expected, "{path} by {reader}");
+            }
+        }
+    }
+    // Explaining one's own nomination while the quarter is undecided lists neither the
+    // proposal nor anything about the other nominee.
+    let own = town.get(
+        &format!("/v1/explain/{}", nomination_of("p001")),
+        Some("p001"),
+    );
+    assert_eq!(own.status, 200);
+    let steps = own.json()["steps"].as_array().unwrap().clone();
+    assert!(!steps.is_empty());
+    for step in &steps {
+        let id = step["id"].as_str().unwrap();
+        assert_ne!(step["event_type"], "decision_proposed", "{step}");
+        assert_ne!(id, nomination_of("p002").to_string(), "{step}");
+        assert_ne!(id, town.ids["f2"].to_string(), "{step}");
+    }
 }

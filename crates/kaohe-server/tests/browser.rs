@@ -84,6 +84,16 @@ fn free_port() -> u16 {
 
 impl Browser {
     async fn start(name: &'static str, base: String) -> Browser {
+        Browser::start_as(name, base, None).await
+    }
+
+    /// A session that renders pages as a phone does: a viewport `width` CSS pixels wide, at
+    /// three device pixels per CSS pixel, with touch.
+    async fn start_phone(name: &'static str, base: String, width: u32) -> Browser {
+        Browser::start_as(name, base, Some(width)).await
+    }
+
+    async fn start_as(name: &'static str, base: String, phone: Option<u32>) -> Browser {
         let port = free_port();
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -121,6 +131,12 @@ impl Browser {
                 "perfLoggingPrefs": {"enableNetwork": true, "enablePage": false}
             }),
         );
+        if let Some(width) = phone {
+            capabilities["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": {"width": width, "height": 780, "pixelRatio": 3.0, "touch": true},
+                "userAgent": "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0"
+            });
+        }
         capabilities.insert("goog:loggingPrefs".into(), json!({"performance": "ALL"}));
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
@@ -309,6 +325,9 @@ fn the_main_tasks_end_to_end_in_chromium() {
         browser.sees("王芳，您好").await;
         browser.goto("/record?month=2026-03").await;
         browser.submit("tr[data-period='2026-03-2'] button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("已记录，台账第").await;
         let row = browser.text("tr[data-period='2026-03-2']").await;
         if !row.contains("逾期上交") {
@@ -318,7 +337,7 @@ fn the_main_tasks_end_to_end_in_chromium() {
         browser.set("#date", "2026-04-05").await;
         browser.type_into("#did", "到西片走访").await;
         browser.submit("#write-entry button").await;
-        browser.sees("未记录：不能预先填写 2026-04-05 的记录").await;
+        browser.sees("未记录：不能预先填写2026年4月5日的记录").await;
         let kept = browser
             .find("#did")
             .await
@@ -344,6 +363,9 @@ fn the_main_tasks_end_to_end_in_chromium() {
             .click("#nominate label[data-cadre='p003'] input")
             .await;
         browser.submit("#nominate button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("已记录").await;
         let nominations = browser.text("#nominations").await;
         if !nominations.contains("p003") {
@@ -373,10 +395,16 @@ fn the_main_tasks_end_to_end_in_chromium() {
         browser.sign_in(&tokens["m01"]).await;
         browser.goto("/decide/2026-Q1").await;
         browser.submit("#cosign button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("季度公示板").await;
         browser.sign_in(&tokens["office"]).await;
         browser.goto("/quarters/2026-Q1").await;
         browser.submit("#publish button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("公示。").await;
 
         // The worst worker appeals from their year; the party committee overturns it.
@@ -405,6 +433,9 @@ fn the_main_tasks_end_to_end_in_chromium() {
             )
             .await;
         browser.submit("#open-appeals button").await;
+        // An act that cannot be undone is previewed and confirmed first.
+        browser.sees("请确认").await;
+        browser.submit("#confirm button").await;
         browser.sees("已记录").await;
         let answered = browser.text("#answered-appeals").await;
         if !answered.contains("撤销原评定") {
@@ -495,6 +526,94 @@ fn every_page_as_every_person_in_chromium_requests_nothing_outside_loopback() {
             people.len()
         );
         assert!(seen >= pages.len() * people.len());
+        browser.close().await;
+    });
+}
+
+/// What sticks out of the viewport, if anything: the page's width against the viewport's, and
+/// the first few elements whose right edge passes it, named by tag, class and text.
+const OVERFLOW: &str = r#"
+const width = document.documentElement.clientWidth;
+const wide = document.documentElement.scrollWidth;
+if (wide <= width) { return ""; }
+const out = [];
+for (const el of document.querySelectorAll("body *")) {
+  const r = el.getBoundingClientRect();
+  if (r.right > width + 1 && out.length < 5) {
+    out.push(el.tagName.toLowerCase() + (el.className ? "." + el.className : "") + " ("
+      + Math.round(r.right) + "px): " + (el.textContent || "").trim().slice(0, 40));
+  }
+}
+return "page " + wide + "px wide in a " + width + "px viewport; " + out.join("; ");
+"#;
+
+/// The tables that scroll sideways inside themselves on this page (allowed, but counted).
+const SCROLLING_TABLES: &str = r#"
+return Array.from(document.querySelectorAll("table"))
+  .filter(t => t.scrollWidth > t.clientWidth + 1)
+  .map(t => (t.querySelector("th") || t).textContent.trim().slice(0, 12) + " " + t.scrollWidth + "px");
+"#;
+
+#[test]
+fn every_page_as_every_person_fits_a_phone_360_px_wide() {
+    if !browser_available() {
+        return;
+    }
+    let town = support::decided();
+    let addr = town.serve();
+    let pages: Vec<String> = support::pages(&town)
+        .into_iter()
+        .filter(|path| !path.starts_with("/exports"))
+        .collect();
+    town.runtime.block_on(async {
+        let browser = Browser::start_phone("phone", format!("http://{addr}"), 360).await;
+        // The pages declare `width=device-width`, so the layout viewport is the phone's.
+        browser.goto("/signin").await;
+        let viewport = browser
+            .client
+            .execute("return window.innerWidth;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(viewport, json!(360), "the emulated phone is 360 px wide");
+        let mut wide = Vec::new();
+        let mut scrolled = std::collections::BTreeSet::new();
+        let people = support::people();
+        for person in &people {
+            browser
+                .goto(&format!("/signin?token={}", town.tokens[*person]))
+                .await;
+            for path in &pages {
+                browser.goto(path).await;
+                let found = browser.client.execute(OVERFLOW, vec![]).await.unwrap();
+                if let Some(found) = found.as_str().filter(|found| !found.is_empty()) {
+                    wide.push(format!("{path} as {person}: {found}"));
+                }
+                let scrolling = browser
+                    .client
+                    .execute(SCROLLING_TABLES, vec![])
+                    .await
+                    .unwrap();
+                for table in scrolling.as_array().into_iter().flatten() {
+                    scrolled.insert(format!("{path}: {}", table.as_str().unwrap_or_default()));
+                }
+            }
+        }
+        eprintln!(
+            "{} pages as {} people at 360 px: {} too wide",
+            pages.len(),
+            people.len(),
+            wide.len()
+        );
+        eprintln!(
+            "tables that scroll sideways inside the page: {}\n{}",
+            scrolled.len(),
+            scrolled.iter().cloned().collect::<Vec<_>>().join("\n")
+        );
+        if !wide.is_empty() {
+            browser
+                .fail(&format!("pages wider than the phone:\n{}", wide.join("\n")))
+                .await;
+        }
         browser.close().await;
     });
 }

@@ -113,6 +113,11 @@ fn endpoints(town: &Town) -> Vec<Endpoint> {
             "/v1/policies",
             json!({"policy": kaohe_ledger::genesis::default_policy("2026-05-01")}),
         ),
+        endpoint(
+            "/v1/calendars",
+            json!({"year": 2026, "holidays": [{"name": "春节", "first": "2026-02-15", "last": "2026-02-23"}],
+                   "working_days": ["2026-02-14"], "source": "国务院办公厅通知"}),
+        ),
         endpoint("/v1/tokens", json!({"person_id": "p001"})),
         endpoint(
             "/v1/tokens/{token_id}/revocation",

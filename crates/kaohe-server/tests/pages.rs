@@ -103,6 +103,369 @@ fn every_page_as_every_person_shows_only_their_forms_and_nothing_from_outside() 
     assert_eq!(answer.status, 303);
 }
 
+/// A page's text, asserting the status.
+fn body(answer: &Answer, status: u16, what: &str) -> String {
+    let text = String::from_utf8_lossy(&answer.body).into_owned();
+    assert_eq!(answer.status, status, "{what}: {text}");
+    text
+}
+
+#[test]
+fn a_leader_reads_a_sheet_from_its_page_and_reads_the_rest_at_once() {
+    let town = support::town();
+    let sheet = "/sheets/p001/2026-03-3";
+    // The leader sees the entries, the area chief's opinion beside them, and 阅看.
+    let text = body(&page(&town, sheet, "l01"), 200, "the leader's sheet");
+    assert!(text.contains("3月31日到东风村走访低保户三户"), "{text}");
+    assert!(text.contains("群众反映较好"), "{text}");
+    assert!(text.contains("id=\"read-sheet\""), "{text}");
+    // The person and an overseer read it without the form; anyone else finds no such sheet.
+    for person in ["p001", "office", "s01"] {
+        let text = body(&page(&town, sheet, person), 200, person);
+        assert!(!text.contains("id=\"read-sheet\""), "{person}");
+    }
+    for person in ["p002", "p003", "l02", "c02"] {
+        body(&page(&town, sheet, person), 404, person);
+        let answer = form(&town, &format!("{sheet}/read"), person, "comment=");
+        body(&answer, 404, person);
+    }
+    body(
+        &page(&town, "/sheets/p999/2026-03-3", "office"),
+        404,
+        "nobody",
+    );
+    body(
+        &page(&town, "/sheets/p001/2026-13-3", "l01"),
+        400,
+        "no such period",
+    );
+
+    // 阅看 with a comment, back to the sheet, which now names the reader.
+    let answer = form(&town, &format!("{sheet}/read"), "l01", "comment=记录完整");
+    assert_eq!(
+        answer.status,
+        303,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let text = body(&page(&town, sheet, "l01"), 200, "read");
+    assert!(text.contains("已阅：记录完整"), "{text}");
+
+    // The month page offers the rest (p002's sheet) at once, then no more.
+    let month = body(&page(&town, "/leader/2026-03", "l01"), 200, "month");
+    assert!(month.contains("有 1 份记录表待阅看"), "{month}");
+    assert!(month.contains("href=\"/sheets/p002/2026-03-3\""), "{month}");
+    let answer = form(&town, "/leader/2026-03/read-all", "l01", "");
+    assert_eq!(
+        answer.status,
+        303,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let month = body(&page(&town, "/leader/2026-03", "l01"), 200, "month");
+    assert!(!month.contains("待阅看"), "{month}");
+    let text = body(&page(&town, "/sheets/p002/2026-03-3", "l01"), 200, "p002");
+    assert!(text.contains("已阅"), "{text}");
+    // Reading all is the leader's: a cadre is refused.
+    body(
+        &form(&town, "/leader/2026-03/read-all", "p001", ""),
+        403,
+        "cadre",
+    );
+}
+
+/// The names in the directory's table, in order.
+fn directory(town: &Town, query: &str) -> Vec<String> {
+    let text = body(&page(town, &format!("/people{query}"), "p003"), 200, query);
+    let table = &text[text.find("id=\"people\"").expect("the table")..];
+    table
+        .split("<td><a href=\"/people/")
+        .skip(1)
+        .map(|row| row[row.find('>').unwrap() + 1..row.find("</a>").unwrap()].to_owned())
+        .collect()
+}
+
+#[test]
+fn the_staff_directory_finds_people_by_name_role_area_and_leader() {
+    let town = support::town();
+    assert_eq!(directory(&town, "").len(), people().len());
+    assert_eq!(directory(&town, "?q=%E7%8E%8B"), ["王强", "王芳"]);
+    assert_eq!(directory(&town, "?role=supervising_leader").len(), 2);
+    assert_eq!(directory(&town, "?area=%E4%B8%9C%E7%89%87").len(), 2);
+    assert_eq!(directory(&town, "?leader=l02"), ["王芳"]);
+    assert_eq!(
+        directory(&town, "?leader=l01&q=%E7%8E%8B"),
+        Vec::<String>::new()
+    );
+    let text = body(&page(&town, "/people?leader=l02", "p001"), 200, "row");
+    assert!(text.contains("西片（片长 "), "{text}");
+    body(
+        &page(&town, "/people?role=king", "p001"),
+        400,
+        "no such role",
+    );
+    let long = "%E7%8E%8B".repeat(41);
+    body(
+        &page(&town, &format!("/people?q={long}"), "p001"),
+        400,
+        "too long",
+    );
+}
+
+#[test]
+fn every_page_of_a_period_links_the_period_before_and_after() {
+    let town = decided();
+    for (path, person, before, after) in [
+        (
+            "/people/p001/2026",
+            "p001",
+            "/people/p001/2025",
+            "/people/p001/2027",
+        ),
+        (
+            "/quarters/2026-Q1",
+            "s01",
+            "/quarters/2025-Q4",
+            "/quarters/2026-Q2",
+        ),
+        (
+            "/quarters/2026-Q4",
+            "s01",
+            "/quarters/2026-Q3",
+            "/quarters/2027-Q1",
+        ),
+        (
+            "/quarters/2026-Q1/replay",
+            "i01",
+            "/quarters/2025-Q4/replay",
+            "/quarters/2026-Q2/replay",
+        ),
+        (
+            "/decide/2026-Q1",
+            "m01",
+            "/decide/2025-Q4",
+            "/decide/2026-Q2",
+        ),
+        (
+            "/leader/2026-01",
+            "l01",
+            "/leader/2025-12",
+            "/leader/2026-02",
+        ),
+        ("/chief/2026-12", "c01", "/chief/2026-11", "/chief/2027-01"),
+    ] {
+        let text = body(&page(&town, path, person), 200, path);
+        for link in [before, after] {
+            assert!(
+                text.contains(&format!("href=\"{link}\"")),
+                "{path} links {link}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_error_page_keeps_the_signed_in_header_and_speaks_chinese() {
+    let town = support::town();
+    for (path, status) in [
+        ("/people/p002/2026", 403),
+        ("/no/such/page", 404),
+        ("/quarters/2026-Q9", 400),
+        ("/leader/2026-13", 400),
+        ("/sheets/p002/2026-03-3", 404),
+    ] {
+        let text = body(&page(&town, path, "p001"), status, path);
+        assert!(text.contains("张伟"), "{path}: the signed-in name\n{text}");
+        assert!(text.contains("href=\"/record\""), "{path}: the navigation");
+        assert!(text.contains("退出"), "{path}: sign-out");
+        let message = &text[text.find("id=\"error\">").expect("the message") + 11..];
+        let message = &message[..message.find("</p>").unwrap()];
+        // What the person typed may be quoted (in “ ”); the words around it are Chinese.
+        let words: String = message
+            .split('“')
+            .map(|part| part.split_once('”').map_or(part, |(_, after)| after))
+            .collect();
+        assert!(
+            !words.chars().any(|c| c.is_ascii_alphabetic()),
+            "{path}: English in {message}"
+        );
+    }
+    // Signed out, the same page offers to sign in.
+    let request = Request::get("/no/such/page").body(Body::empty()).unwrap();
+    let text = body(&town.raw(request), 404, "signed out");
+    assert!(text.contains("href=\"/signin\""), "{text}");
+}
+
+#[test]
+fn a_form_sent_twice_records_one_event() {
+    let town = support::town();
+    let text = body(&page(&town, "/record?month=2026-03", "p001"), 200, "record");
+    let ids: Vec<uuid::Uuid> = text
+        .split("name=\"request_id\" value=\"")
+        .skip(1)
+        .map(|rest| rest[..36].parse().expect("a request id"))
+        .collect();
+    assert!(ids.len() >= 2, "every form carries a request id: {ids:?}");
+    assert!(ids.iter().all(|id| id.get_version_num() == 7));
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "each form its own id");
+
+    let form_body = format!(
+        "request_id={}&date=2026-04-01&did=%E8%B5%B0%E8%AE%BF&learned=",
+        ids[0]
+    );
+    let before = town.size();
+    for _ in 0..2 {
+        let answer = form(&town, "/record/entries", "p001", &form_body);
+        assert_eq!(
+            answer.status,
+            303,
+            "{}",
+            String::from_utf8_lossy(&answer.body)
+        );
+    }
+    assert_eq!(town.size(), before + 1, "the second send is a retry");
+}
+
+#[test]
+fn a_refused_correction_comes_back_with_what_was_typed() {
+    let town = support::town();
+    let long = "很".repeat(400);
+    let encoded: String = long.bytes().map(|byte| format!("%{byte:02X}")).collect();
+    let answer = form(
+        &town,
+        &format!("/record/entries/{}/amend", town.ids["e1"]),
+        "p001",
+        &format!("did={encoded}&learned=&reason=%E8%A1%A5%E5%85%85%E7%BB%86%E8%8A%82"),
+    );
+    let text = body(&answer, 422, "too long");
+    assert!(text.contains("未记录"), "the rule in words");
+    assert!(
+        text.contains(&format!("value=\"{long}\"")),
+        "the typed line kept"
+    );
+    assert!(text.contains("value=\"补充细节\""), "the reason kept");
+    assert!(text.contains("<details open>"), "the correction shown open");
+}
+
+/// The to-do list of `person`'s home: each item's words and deadline.
+fn todo_of(town: &Town, person: &str) -> Vec<String> {
+    let text = body(&page(town, "/", person), 200, person);
+    let Some(start) = text.find("id=\"todo\"") else {
+        return Vec::new();
+    };
+    let list = &text[start..start + text[start..].find("</ul>").unwrap()];
+    list.split("<li")
+        .skip(1)
+        .map(|item| {
+            let mut words = String::new();
+            let mut inside = false;
+            for c in item[item.find('>').unwrap() + 1..].chars() {
+                match c {
+                    '<' => inside = true,
+                    '>' => inside = false,
+                    c if !inside => words.push(c),
+                    _ => {}
+                }
+            }
+            words.trim().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn home_is_a_to_do_list_of_what_the_rules_hold_each_person_to() {
+    let town = decided();
+    let has = |person: &str, words: &[&str]| {
+        let list = todo_of(&town, person);
+        assert!(
+            list.iter()
+                .any(|item| words.iter().all(|word| item.contains(word))),
+            "{person}: no item with {words:?} in {list:?}"
+        );
+        list
+    };
+    // A cadre: the sheets not handed in, late first, then today's entry and the appeal window.
+    let p001 = has("p001", &["填写今天的工作记录"]);
+    assert!(p001[0].contains("已逾期"), "late first: {p001:?}");
+    has("p001", &["申请复评", "前"]);
+    // The worst worker who appealed: the plan of the rectification, not the appeal again.
+    let p002 = has("p002", &["整改方案", "前"]);
+    assert!(
+        !p002.iter().any(|item| item.contains("申请复评")),
+        "{p002:?}"
+    );
+    // Leaders: sheets to read; the one who has not nominated, the nomination.
+    let l01 = has("l01", &["阅看", "2 份"]);
+    assert!(
+        !l01.iter().any(|item| item.contains("最佳、最差")),
+        "{l01:?}"
+    );
+    has("l02", &["提出", "最佳、最差人选"]);
+    // The committee answers the appeal, the principals hold the talk: people by name.
+    has("w01", &["答复 李娜 的复评申请"]);
+    has("s01", &["与 李娜 谈话"]);
+    has("m01", &["与 李娜 谈话"]);
+    // Nothing left for the office (published) or the chiefs (opinions given).
+    for person in ["office", "c01", "c02", "i01"] {
+        assert_eq!(todo_of(&town, person), Vec::<String>::new(), "{person}");
+    }
+    for person in people() {
+        for item in todo_of(&town, person) {
+            assert!(!item.contains("p00"), "{person}: an id in {item}");
+        }
+    }
+}
+
+#[test]
+fn co_signing_is_previewed_and_done_only_once_confirmed() {
+    let town = support::town();
+    let proposal = town.must(
+        "s01",
+        Command::ProposeDecision(kaohe_assess::commands::ProposeDecision {
+            quarter: "2026-Q1".parse().unwrap(),
+            best: vec!["p001".into()],
+            worst: vec!["p002".into()],
+        }),
+    )[0];
+    let before = town.size();
+    let sent = format!("proposal_id={proposal}&request_id={}", uuid::Uuid::now_v7());
+    let text = body(
+        &form(&town, "/decide/2026-Q1/cosign", "m01", &sent),
+        200,
+        "preview",
+    );
+    assert_eq!(
+        town.size(),
+        before,
+        "nothing recorded before the confirmation"
+    );
+    assert!(text.contains("请确认"), "{text}");
+    assert!(
+        text.contains("最佳工作者：张伟") && text.contains("最差工作者：李娜"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("name=\"proposal_id\" value=\"{proposal}\"")),
+        "the fields kept"
+    );
+    let answer = form(
+        &town,
+        "/decide/2026-Q1/cosign",
+        "m01",
+        &format!("{sent}&confirmed=1"),
+    );
+    assert_eq!(
+        answer.status,
+        303,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    assert!(town.size() > before, "recorded once confirmed");
+}
+
 #[test]
 fn a_page_is_refused_to_whom_it_is_not_for() {
     let town = decided();
@@ -127,10 +490,13 @@ fn a_page_is_refused_to_whom_it_is_not_for() {
             "{path}"
         );
     }
-    // The explanation of a judgment is for its subject too.
+    // The explanation of a judgment is for its subject too; another person's does not exist
+    // for a reader who may not read it.
     let path = format!("/explain/{}?person=p002", town.ids["cosign"]);
     assert_eq!(page(&town, &path, "p002").status, 200);
-    assert_eq!(page(&town, &path, "p001").status, 403);
+    let sanction = format!("/explain/{}", sanction_of(&town, "p002", "talk"));
+    assert_eq!(page(&town, &sanction, "p002").status, 200);
+    assert_eq!(page(&town, &sanction, "p001").status, 404);
 }
 
 #[test]
@@ -144,20 +510,25 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
             "/record/entries",
             "p001",
             "date=2026-04-09&did=x&learned=",
-            "不能预先填写 2026-04-09 的记录",
+            "不能预先填写2026年4月9日的记录",
         ),
         (
             "/record/entries",
             "p001",
             "date=2026-03-31&did=x&learned=",
-            "2026-03-31 已有工作记录",
+            "2026年3月31日 已有工作记录",
         ),
-        ("/record/sheets", "p001", "period=2026-03-3", "已上交"),
+        (
+            "/record/sheets",
+            "p001",
+            "period=2026-03-3&confirmed=1",
+            "已上交",
+        ),
         (
             "/leader/2026-03/nominate",
             "l01",
-            "kind=best&cadre_id=p001&reason=x",
-            "同一人不能既评最好又评最差",
+            "kind=best&cadre_id=p001&reason=x&confirmed=1",
+            "同一人不能既评最佳又评最差",
         ),
         (
             "/decide/2026-Q1/propose",
@@ -168,8 +539,8 @@ fn a_refused_form_shows_the_rule_in_words_and_records_nothing() {
         (
             "/quarters/2026-Q1/publish",
             "office",
-            "notice=x",
-            "已经公示",
+            "notice=x&confirmed=1",
+            "已经发布",
         ),
         (
             "/appeals",

@@ -11,7 +11,6 @@ use super::Context;
 use super::units::need;
 use crate::commands::{FollowUpKeyTask, RegisterKeyTask, ReportKeyTaskProgress, ReviewKeyTasks};
 use crate::refusal::Refusal;
-use crate::state::add_days;
 use crate::units::derive::units_policy;
 use crate::units::payload;
 use crate::units::refusal::{UnitsRefusal, UnitsText};
@@ -197,7 +196,9 @@ pub(crate) fn follow_up(
             person_id: task.leader_id.clone(),
             source: ItemSource::Inspection,
             document: None,
-            due_on: add_days(cx.today, policy.list_item_days, DayKind::Calendar),
+            due_on: cx
+                .state
+                .add_days(cx.today, policy.list_item_days, DayKind::Calendar),
             policy_version: cx
                 .state
                 .policy_on(cx.today)

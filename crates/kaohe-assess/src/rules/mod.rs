@@ -5,6 +5,7 @@
 //! empty, and the drafts of the act's own event and of the events derived from it.
 
 pub(crate) mod appeals;
+pub(crate) mod calendar;
 pub(crate) mod decisions;
 pub(crate) mod follow_ups;
 pub(crate) mod key_tasks;

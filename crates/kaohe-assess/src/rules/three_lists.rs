@@ -17,7 +17,6 @@ use crate::commands::{
     AnalyseListItem, CloseListItem, OpenListItem, ReopenListItem, VerifyListItem,
 };
 use crate::refusal::Refusal;
-use crate::state::add_days;
 use crate::units::derive::units_policy;
 use crate::units::payload;
 use crate::units::refusal::{UnitsRefusal, UnitsText};
@@ -80,7 +79,9 @@ pub(crate) fn open_item(
             ItemSource::FeedbackFromAbove => command.document.clone(),
             _ => None,
         },
-        due_on: add_days(cx.today, policy.list_item_days, DayKind::Calendar),
+        due_on: cx
+            .state
+            .add_days(cx.today, policy.list_item_days, DayKind::Calendar),
         policy_version: cx
             .state
             .policy_on(cx.today)
@@ -253,7 +254,9 @@ pub(crate) fn reopen_item(
         item_id: id,
         person_id: item.person_id.clone(),
         finding: command.finding.clone(),
-        due_on: add_days(cx.today, policy.list_item_days, DayKind::Calendar),
+        due_on: cx
+            .state
+            .add_days(cx.today, policy.list_item_days, DayKind::Calendar),
     };
     Ok(vec![cx.draft(
         role,

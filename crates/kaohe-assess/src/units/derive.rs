@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use uuid::Uuid;
 
 use crate::period::Quarter;
-use crate::state::{State, add_days};
+use crate::state::State;
 use crate::units::payload::VillagePlace;
 use crate::units::policy::UnitsPolicy;
 use crate::units::refusal::UnitsRefusal;
@@ -99,7 +99,7 @@ pub fn last_place(
         .keys()
         .find(|person| state.holds(person, Role::Mayor, recorded_on))
         .ok_or(UnitsRefusal::NoMayor(recorded_on))?;
-    let due = |days| add_days(recorded_on, days, DayKind::Calendar);
+    let due = |days| state.add_days(recorded_on, days, DayKind::Calendar);
     let consequence = |kind, person_ids, days, causes| ExpectedConsequence {
         consequence: kind,
         person_ids,

@@ -435,7 +435,7 @@ impl ListItem {
     pub fn unverified(&self, today: Date, days: u32) -> bool {
         match (self.closed, self.verified) {
             (Some((_, on)), None) => {
-                today > crate::state::add_days(on, days, crate::words::DayKind::Calendar)
+                today > on.saturating_add(jiff::Span::new().days(i64::from(days)))
             }
             _ => false,
         }

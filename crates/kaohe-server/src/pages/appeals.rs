@@ -91,12 +91,51 @@ pub async fn answer(
     form: FormData,
 ) -> Result<Response, PageError> {
     let answer: AnswerAppeal = form.command(&[("appeal_id", &appeal_id)])?;
-    Ok(
-        perform(&state, &viewer, answer, "/appeals", |status, notice| {
-            appeals_page(&state, &viewer, Some(notice), status)
-        })
-        .await,
+    let appeal = state.engine.read(|ledger| {
+        ledger
+            .appeals
+            .get(&answer.appeal_id)
+            .map(|appeal| (appeal.person_id.clone(), appeal.quarter, appeal.kind))
+    });
+    if let Some((person, quarter, kind)) = appeal {
+        let lines = [
+            format!(
+                "{} 对{}{}评定的复评申请",
+                super::name_of(&state, &person),
+                quarter.name_zh(),
+                kind.worker_zh()
+            ),
+            format!(
+                "答复：{}",
+                if answer.outcome == kaohe_assess::Outcome::Overturned {
+                    "撤销原评定"
+                } else {
+                    "维持原评定"
+                }
+            ),
+            format!("理由：{}", answer.reasons),
+        ];
+        if let Some(page) = super::confirm_first(
+            &state,
+            &viewer,
+            &form,
+            &format!("/appeals/{appeal_id}/answer"),
+            "/appeals",
+            "答复复评申请",
+            &lines,
+        ) {
+            return Ok(page);
+        }
+    }
+    Ok(perform(
+        &state,
+        &viewer,
+        answer,
+        form.request_id(),
+        "/appeals",
+        |status, notice| appeals_page(&state, &viewer, Some(notice), status),
     )
+    .await)
 }
 
 /// `POST /appeals`: a person appeals their designation; back to their year.
@@ -108,21 +147,28 @@ pub async fn file(
     let appeal: FileAppeal = form.command(&[])?;
     let (person, year) = (appeal.person_id.clone(), appeal.quarter.year());
     let back = format!("/people/{person}/{year}");
-    Ok(perform(&state, &viewer, appeal, &back, |status, notice| {
-        // Shown on the year appealed about, or, when the person may not see it, on
-        // their own.
-        super::person::person_page(&state, &viewer, &person, year, Some(notice.clone()), status)
-            .or_else(|_| {
-                super::person::person_page(
-                    &state,
-                    &viewer,
-                    &viewer.person_id,
-                    year,
-                    Some(notice),
-                    status,
-                )
-            })
-            .unwrap_or_else(axum::response::IntoResponse::into_response)
-    })
+    Ok(perform(
+        &state,
+        &viewer,
+        appeal,
+        form.request_id(),
+        &back,
+        |status, notice| {
+            // Shown on the year appealed about, or, when the person may not see it, on
+            // their own.
+            super::person::person_page(&state, &viewer, &person, year, Some(notice.clone()), status)
+                .or_else(|_| {
+                    super::person::person_page(
+                        &state,
+                        &viewer,
+                        &viewer.person_id,
+                        year,
+                        Some(notice),
+                        status,
+                    )
+                })
+                .unwrap_or_else(axum::response::IntoResponse::into_response)
+        },
+    )
     .await)
 }

@@ -31,6 +31,10 @@ struct BoardPage {
 }
 
 impl BoardPage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::quarters("/quarters/", self.board.quarter, "")
+    }
+
     fn kind(&self, kind: &Kind) -> &'static str {
         kind_word(*kind)
     }
@@ -124,10 +128,25 @@ pub async fn publish(
     let quarter: Quarter = parse(&quarter)?;
     let publication: PublishDecision = form.command(&[("quarter", &quarter.to_string())])?;
     let text = publication.notice.clone();
+    if let Some(page) = super::confirm_first(
+        &state,
+        &viewer,
+        &form,
+        &format!("/quarters/{quarter}/publish"),
+        &format!("/quarters/{quarter}"),
+        &format!("公示{}评定结果", quarter.name_zh()),
+        &[
+            text.clone(),
+            "公示后全体人员可见，复评申请期自公示之日起计算。".to_owned(),
+        ],
+    ) {
+        return Ok(page);
+    }
     Ok(perform(
         &state,
         &viewer,
         publication,
+        form.request_id(),
         &format!("/quarters/{quarter}"),
         |status, notice| board_page(&state, &viewer, quarter, text, Some(notice), status),
     )
@@ -199,6 +218,11 @@ struct ReplayPage {
 }
 
 impl ReplayPage {
+    fn switch(&self) -> super::Switch {
+        let quarter = self.report.quarter.parse().expect("the quarter replayed");
+        super::Switch::quarters("/quarters/", quarter, "/replay")
+    }
+
     fn kind(&self, kind: &Kind) -> &'static str {
         kind_word(*kind)
     }

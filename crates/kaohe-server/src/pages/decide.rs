@@ -30,6 +30,10 @@ struct DecidePage {
 }
 
 impl DecidePage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::quarters("/decide/", self.board.quarter, "")
+    }
+
     fn chosen(&self, list: &[String], person: &str) -> bool {
         list.iter().any(|chosen| chosen == person)
     }
@@ -117,6 +121,7 @@ pub async fn propose(
         &state,
         &viewer,
         proposal,
+        form.request_id(),
         &format!("/decide/{quarter}"),
         |status, notice| decide_page(&state, &viewer, quarter, chosen, Some(notice), status),
     )
@@ -132,10 +137,41 @@ pub async fn cosign(
 ) -> Result<Response, PageError> {
     let quarter: Quarter = parse(&quarter)?;
     let cosignature: CosignDecision = form.command(&[("quarter", &quarter.to_string())])?;
+    let names = |ids: &[String]| {
+        ids.iter()
+            .map(|id| super::name_of(&state, id))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let proposal = state.engine.read(|ledger| {
+        ledger
+            .proposals
+            .get(&cosignature.proposal_id)
+            .map(|proposal| (proposal.best.clone(), proposal.worst.clone()))
+    });
+    if let Some((best, worst)) = proposal {
+        let lines = [
+            format!("最佳工作者：{}", names(&best)),
+            format!("最差工作者：{}", names(&worst)),
+            "会签后评定即生效，并依规产生相应奖惩。".to_owned(),
+        ];
+        if let Some(page) = super::confirm_first(
+            &state,
+            &viewer,
+            &form,
+            &format!("/decide/{quarter}/cosign"),
+            &format!("/decide/{quarter}"),
+            &format!("会签{}评定方案", quarter.name_zh()),
+            &lines,
+        ) {
+            return Ok(page);
+        }
+    }
     Ok(perform(
         &state,
         &viewer,
         cosignature,
+        form.request_id(),
         &format!("/quarters/{quarter}"),
         |status, notice| {
             decide_page(

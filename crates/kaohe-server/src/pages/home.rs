@@ -5,8 +5,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use kaohe_assess::Outcome;
 use kaohe_assess::Role;
-use kaohe_assess::period::Period;
+use kaohe_assess::period::{Month, Period, date_zh};
+use kaohe_assess::todo::{Due, Todo};
 use kaohe_assess::views::{self, QuarterStage};
 
 use super::{Layout, PageError, blocking, render, session_of};
@@ -32,11 +34,138 @@ struct Card {
     action: &'static str,
 }
 
+/// One item of the to-do list: what, by when, and the form that does it.
+struct TodoLine {
+    text: String,
+    due: String,
+    late: bool,
+    link: String,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
+    todo: Vec<TodoLine>,
     cards: Vec<Card>,
+}
+
+/// The words and the link of a to-do item; `name` names a person.
+fn todo_line(item: &Due, me: &str, name: impl Fn(&str) -> String) -> TodoLine {
+    let (text, link) = match &item.todo {
+        Todo::WriteEntry { .. } => (
+            "填写今天的工作记录".to_owned(),
+            "/record#write-entry".to_owned(),
+        ),
+        Todo::HandInSheet { period } => (
+            format!("上交{}记录表", period.name_zh()),
+            format!("/record?month={}", Month::of(period.first_day())),
+        ),
+        Todo::Appeal { quarter, kind } => (
+            format!(
+                "您被评为{}{}，如有异议可申请复评",
+                quarter.name_zh(),
+                kind.worker_zh()
+            ),
+            format!("/people/{me}/{}#designations", quarter.year()),
+        ),
+        Todo::AppealAnswered {
+            quarter,
+            kind,
+            outcome,
+        } => (
+            format!(
+                "您对{}{}评定的复评申请已答复：{}",
+                quarter.name_zh(),
+                kind.worker_zh(),
+                if *outcome == Outcome::Overturned {
+                    "撤销原评定"
+                } else {
+                    "维持原评定"
+                }
+            ),
+            format!("/people/{me}/{}", quarter.year()),
+        ),
+        Todo::PlanRectification {
+            quarter,
+            sanction_id,
+        } => (
+            format!("提交{}限期整改的整改方案", quarter.name_zh()),
+            format!("/people/{me}/{}#sanction-{sanction_id}", quarter.year()),
+        ),
+        Todo::ConfirmRectification {
+            quarter,
+            person_id,
+            sanction_id,
+        } => (
+            format!("确认 {} 的整改完成情况", name(person_id)),
+            format!(
+                "/people/{person_id}/{}#sanction-{sanction_id}",
+                quarter.year()
+            ),
+        ),
+        Todo::ReadSheets { month, count } => (
+            format!("阅看{}的记录表 {count} 份", month.name_zh()),
+            format!("/leader/{month}"),
+        ),
+        Todo::Nominate { month } => (
+            format!("提出{}的最佳、最差人选（月度评议）", month.name_zh()),
+            format!("/leader/{month}#nominate"),
+        ),
+        Todo::GiveOpinions { month, count } => (
+            format!("对片区 {count} 名人员提出{}的片长意见", month.name_zh()),
+            format!("/chief/{month}"),
+        ),
+        Todo::ProposeDecision { quarter } => (
+            format!("提出{}的评定方案（季度评议）", quarter.name_zh()),
+            format!("/decide/{quarter}"),
+        ),
+        Todo::Cosign { quarter } => (
+            format!("会签{}的评定方案", quarter.name_zh()),
+            format!("/decide/{quarter}#cosign"),
+        ),
+        Todo::Publish { quarter } => (
+            format!("公示{}的评定结果", quarter.name_zh()),
+            format!("/quarters/{quarter}"),
+        ),
+        Todo::AnswerAppeal {
+            person_id,
+            appeal_id,
+        } => (
+            format!("答复 {} 的复评申请", name(person_id)),
+            format!("/appeals#appeal-{appeal_id}"),
+        ),
+        Todo::HoldTalk {
+            quarter,
+            person_id,
+            sanction_id,
+        } => (
+            format!(
+                "与 {} 谈话（{}最差工作者）",
+                name(person_id),
+                quarter.name_zh()
+            ),
+            format!(
+                "/people/{person_id}/{}#sanction-{sanction_id}",
+                quarter.year()
+            ),
+        ),
+    };
+    TodoLine {
+        text,
+        due: item
+            .due_on
+            .map(|day| {
+                if item.late {
+                    format!("已逾期（{} 截止）", date_zh(day))
+                } else {
+                    format!("{} 前", date_zh(day))
+                }
+            })
+            .unwrap_or_default(),
+        late: item.late,
+        link,
+    }
 }
 
 /// `GET /`.
@@ -77,6 +206,18 @@ fn home(state: &AppState, viewer: &Session) -> Response {
     let quarter = viewer.last_quarter();
     let me = viewer.person_id.as_str();
     let mut cards = Vec::new();
+    let todo = state.engine.read(|ledger| {
+        let name = |id: &str| {
+            ledger
+                .people
+                .get(id)
+                .map_or_else(|| id.to_owned(), |person| person.name.clone())
+        };
+        kaohe_assess::todo::due(ledger, me, today)
+            .iter()
+            .map(|item| todo_line(item, me, name))
+            .collect::<Vec<_>>()
+    });
     state.engine.read(|ledger| {
         if viewer.has(Role::Cadre) {
             let due = views::record_due(ledger, me, today);
@@ -136,7 +277,7 @@ fn home(state: &AppState, viewer: &Session) -> Response {
                     ),
                 ],
                 link: format!("/leader/{month}"),
-                action: "阅看记录表、提名最好最差",
+                action: "阅看记录表、提名最佳最差",
             });
         }
         if viewer.has_any(&Role::PRINCIPALS) {
@@ -198,6 +339,7 @@ fn home(state: &AppState, viewer: &Session) -> Response {
         StatusCode::OK,
         &HomePage {
             layout: Layout::new(state, "首页", Some(viewer)),
+            todo,
             cards,
         },
     )

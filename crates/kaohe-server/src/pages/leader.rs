@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{GiveOpinion, GiveScores, Nominate, ReadSheet};
@@ -51,6 +51,10 @@ struct LeaderPage {
 }
 
 impl LeaderPage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::months("/leader/", self.view.month)
+    }
+
     fn status(&self, status: &SheetStatus) -> &'static str {
         match status {
             SheetStatus::OnTime => "按时",
@@ -70,6 +74,16 @@ impl LeaderPage {
 
     fn cited(&self, id: &Uuid) -> bool {
         self.form.cited.contains(id)
+    }
+
+    /// Sheets handed in and not yet read.
+    fn unread(&self) -> usize {
+        self.view
+            .supervisees
+            .iter()
+            .flat_map(|supervisee| &supervisee.sheets)
+            .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
+            .count()
     }
 }
 
@@ -161,12 +175,14 @@ async fn act(
     viewer: &Session,
     month: Month,
     command: impl Into<Command>,
+    request_id: Option<Uuid>,
     form: NominationForm,
 ) -> Response {
     perform(
         state,
         viewer,
         command,
+        request_id,
         &format!("/leader/{month}"),
         |status, notice| leader_page(state, viewer, month, form, Some(notice), status),
     )
@@ -182,7 +198,78 @@ pub async fn read(
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
     let reading: ReadSheet = form.command(&[])?;
-    Ok(act(&state, &viewer, month, reading, NominationForm::default()).await)
+    Ok(act(
+        &state,
+        &viewer,
+        month,
+        reading,
+        form.request_id(),
+        NominationForm::default(),
+    )
+    .await)
+}
+
+/// `POST /leader/{month}/read-all`: read every sheet of the month that waits for this
+/// leader, one 阅看 each (each its own event, as if read one by one). A refusal stops there:
+/// the sheets read before it stay read, and the page says which one was refused.
+pub async fn read_all(
+    State(state): State<AppState>,
+    PageSession(viewer): PageSession,
+    Path(month): Path<String>,
+) -> Result<Response, PageError> {
+    let month: Month = parse(&month)?;
+    viewer.require(
+        viewer.has(Role::SupervisingLeader),
+        "分管月评由分管领导办理",
+    )?;
+    let waiting: Vec<(String, String, ReadSheet)> = state.engine.read(|ledger| {
+        leader_month(ledger, &viewer.person_id, month, viewer.today)
+            .supervisees
+            .into_iter()
+            .flat_map(|supervisee| {
+                supervisee
+                    .sheets
+                    .into_iter()
+                    .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
+                    .map(move |sheet| {
+                        (
+                            supervisee.name.clone(),
+                            sheet.period.to_string(),
+                            ReadSheet {
+                                person_id: supervisee.person_id.clone(),
+                                period: sheet.period,
+                                comment: String::new(),
+                            },
+                        )
+                    })
+            })
+            .collect()
+    });
+    let back = format!("/leader/{month}");
+    let mut last = None;
+    for (name, period, reading) in waiting {
+        match crate::commands::execute(&state, &viewer, reading.into(), None).await {
+            Ok(done) => last = done.executed().events.first().map(|event| event.position),
+            Err(error) => {
+                let (status, mut notice) = super::refused(error);
+                notice.text = format!("{name} 的 {period} 旬记录表{}", notice.text);
+                return Ok(leader_page(
+                    &state,
+                    &viewer,
+                    month,
+                    NominationForm::default(),
+                    Some(notice),
+                    status,
+                ));
+            }
+        }
+    }
+    Ok(match last {
+        Some(position) => {
+            axum::response::Redirect::to(&format!("{back}?ok={position}")).into_response()
+        }
+        None => axum::response::Redirect::to(&back).into_response(),
+    })
 }
 
 /// `POST /leader/{month}/nominate`: name a best or a worst.
@@ -194,6 +281,26 @@ pub async fn nominate(
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
     let nomination: Nominate = form.command(&[("month", &month.to_string())])?;
+    let lines = [
+        format!(
+            "{}：{}",
+            kind_word(nomination.kind),
+            super::name_of(&state, &nomination.cadre_id)
+        ),
+        format!("理由：{}", nomination.reason),
+        format!("依据：{} 项", nomination.cited_ids.len()),
+    ];
+    if let Some(page) = super::confirm_first(
+        &state,
+        &viewer,
+        &form,
+        &format!("/leader/{month}/nominate"),
+        &format!("/leader/{month}"),
+        &format!("提名{}的{}", month.name_zh(), nomination.kind.worker_zh()),
+        &lines,
+    ) {
+        return Ok(page);
+    }
     let kept = NominationForm {
         kind: nomination.kind.to_string(),
         cadre_id: nomination.cadre_id.clone(),
@@ -201,7 +308,7 @@ pub async fn nominate(
         override_reason: nomination.override_reason.clone().unwrap_or_default(),
         cited: nomination.cited_ids.clone(),
     };
-    Ok(act(&state, &viewer, month, nomination, kept).await)
+    Ok(act(&state, &viewer, month, nomination, form.request_id(), kept).await)
 }
 
 /// A score in points with at most one decimal (`8.5`) as tenths of a point.
@@ -223,6 +330,7 @@ pub async fn scores(
     form: FormData,
 ) -> Result<Response, PageError> {
     let month: Month = parse(&month)?;
+    let request_id = form.request_id();
     let mut in_tenths = Vec::with_capacity(form.0.len());
     for (name, value) in form.0 {
         if name.starts_with("scores.") {
@@ -238,7 +346,15 @@ pub async fn scores(
         }
     }
     let scores: GiveScores = FormData(in_tenths).command(&[("month", &month.to_string())])?;
-    Ok(act(&state, &viewer, month, scores, NominationForm::default()).await)
+    Ok(act(
+        &state,
+        &viewer,
+        month,
+        scores,
+        request_id,
+        NominationForm::default(),
+    )
+    .await)
 }
 
 #[derive(Template)]
@@ -249,6 +365,12 @@ struct ChiefPage {
     cadres: Vec<AreaCadre>,
     cadre_id: String,
     opinion: String,
+}
+
+impl ChiefPage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::months("/chief/", self.month.parse().expect("the page's month"))
+    }
 }
 
 fn chief_page(
@@ -308,6 +430,7 @@ pub async fn opinion(
         &state,
         &viewer,
         opinion,
+        form.request_id(),
         &format!("/chief/{month}"),
         |status, notice| chief_page(&state, &viewer, month, kept, Some(notice), status),
     )

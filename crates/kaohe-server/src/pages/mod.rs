@@ -17,8 +17,10 @@ mod explorer;
 mod exports;
 mod home;
 mod leader;
+mod people;
 mod person;
 mod record;
+mod sheet;
 mod signin;
 
 use askama::Template;
@@ -53,6 +55,9 @@ pub fn routes() -> Router<AppState> {
         .route("/record/sheets", post(record::submit_sheet))
         .route("/leader/{month}", get(leader::page))
         .route("/leader/{month}/read", post(leader::read))
+        .route("/leader/{month}/read-all", post(leader::read_all))
+        .route("/sheets/{person_id}/{period}", get(sheet::page))
+        .route("/sheets/{person_id}/{period}/read", post(sheet::read))
         .route("/leader/{month}/nominate", post(leader::nominate))
         .route("/leader/{month}/scores", post(leader::scores))
         .route("/chief/{month}", get(leader::chief_page_route))
@@ -66,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/quarters/{quarter}/replay", get(board::replay))
         .route("/appeals", get(appeals::page).post(appeals::file))
         .route("/appeals/{appeal_id}/answer", post(appeals::answer))
+        .route("/people", get(people::page))
         .route("/people/{person_id}/{year}", get(person::page))
         .route("/sanctions/{sanction_id}/talk", post(person::talk))
         .route("/sanctions/{sanction_id}/plan", post(person::plan))
@@ -216,7 +222,7 @@ pub struct Notice {
 }
 
 /// What every page shows around its content.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Layout {
     /// The page's title.
     pub title: String,
@@ -228,6 +234,8 @@ pub struct Layout {
     pub notice: Option<Notice>,
     /// The organisation.
     pub organisation: String,
+    /// The engine, whose clock makes each form's request id (none on a page that cannot act).
+    engine: Option<kaohe_engine::Engine>,
 }
 
 impl Layout {
@@ -254,6 +262,7 @@ impl Layout {
             if viewer.is_overseer() || viewer.has(Role::SupervisingLeader) {
                 nav.push((format!("/quarters/{}", viewer.last_quarter()), "季度公示板"));
             }
+            nav.push(("/people".into(), "人员名录"));
             if viewer.is_overseer() {
                 nav.push(("/appeals".into(), "复评申请"));
                 nav.push(("/ledger".into(), "台账"));
@@ -265,7 +274,17 @@ impl Layout {
             nav,
             notice: None,
             organisation: state.engine.store().genesis().organisation.clone(),
+            engine: Some(state.engine.clone()),
         }
+    }
+
+    /// A new request id for one form of the page (each form its own, made as the page is
+    /// rendered): sent back as the hidden `request_id`, it makes a form sent twice a retry.
+    pub fn request_id(&self) -> String {
+        self.engine
+            .as_ref()
+            .map(|engine| engine.new_id().to_string())
+            .unwrap_or_default()
     }
 
     /// With a notice.
@@ -300,6 +319,52 @@ pub fn refused(error: ExecuteError) -> (StatusCode, Notice) {
     )
 }
 
+/// The hidden field that carries a form's request id.
+pub const REQUEST_ID_FIELD: &str = "request_id";
+
+/// The field a confirmation page adds: the act was previewed and confirmed.
+pub const CONFIRMED_FIELD: &str = "confirmed";
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage<'a> {
+    layout: Layout,
+    title: &'a str,
+    lines: &'a [String],
+    action: &'a str,
+    fields: &'a [(String, String)],
+    back: &'a str,
+}
+
+/// An act that cannot be undone is done only once confirmed: unless the form says it was
+/// (`confirmed=1`), this is the page that previews it — `title`, `lines` — with every field the
+/// person sent (the request id too) kept in a form that posts again to `action` with
+/// `confirmed=1`, and a way back to `back` that loses nothing.
+pub fn confirm_first(
+    state: &AppState,
+    viewer: &Session,
+    form: &FormData,
+    action: &str,
+    back: &str,
+    title: &str,
+    lines: &[String],
+) -> Option<Response> {
+    if form.get(CONFIRMED_FIELD) == "1" {
+        return None;
+    }
+    Some(render(
+        StatusCode::OK,
+        &ConfirmPage {
+            layout: Layout::new(state, format!("请确认：{title}"), Some(viewer)),
+            title,
+            lines,
+            action,
+            fields: &form.0,
+            back,
+        },
+    ))
+}
+
 /// The fields of a submitted form, in order; a name may repeat (several citations).
 #[derive(Clone, Debug, Default)]
 pub struct FormData(pub Vec<(String, String)>);
@@ -314,12 +379,20 @@ impl FormData {
             .unwrap_or_default()
     }
 
+    /// The form's request id, if it carries a well-formed one (a form without one, or with a
+    /// malformed one, is executed once as sent: it cannot be told from a new form).
+    pub fn request_id(&self) -> Option<uuid::Uuid> {
+        self.get(REQUEST_ID_FIELD).parse().ok()
+    }
+
     /// The command `C` the form asks for: its fields from the form's fields of the same names
     /// (a field the form leaves out reads as empty), and from `given`, the path's parameters
     /// that are fields of the command. A malformed path parameter is answered 400, a form that
     /// does not make the command 422; neither comes from the pages' own forms.
     pub fn command<C: DeserializeOwned>(&self, given: &[Given<'_>]) -> Result<C, PageError> {
-        let skip: Vec<&str> = given.iter().map(|(name, _)| *name).collect();
+        let mut skip: Vec<&str> = given.iter().map(|(name, _)| *name).collect();
+        skip.push(REQUEST_ID_FIELD);
+        skip.push(CONFIRMED_FIELD);
         input::command(given, FormFields::new(&self.0, &skip), None).map_err(|error| match error {
             InputError::Given(error) => PageError::bad_request(format!("网址有误：{error}")),
             InputError::Body(error) => PageError::new(
@@ -346,16 +419,20 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for FormData {
 }
 
 /// Act on a form: `command` by the signed-in person, now, executed as the API executes it.
-/// Recorded: back to `back` with a notice naming the event. Refused: `again` shows the page
+/// `request_id` is the form's (made when the page was rendered): the same form sent twice, by
+/// a double tap or by going back and sending it again, is a retry the ledger answers with the
+/// event already recorded, not a second event. Recorded: back to `back` with a notice naming
+/// the event. Refused: `again` shows the page
 /// with the rule in words, with the status the API would answer.
 pub async fn perform(
     state: &AppState,
     viewer: &Session,
     command: impl Into<kaohe_assess::Command>,
+    request_id: Option<uuid::Uuid>,
     back: &str,
     again: impl FnOnce(StatusCode, Notice) -> Response,
 ) -> Response {
-    match crate::commands::execute(state, viewer, command.into(), None).await {
+    match crate::commands::execute(state, viewer, command.into(), request_id).await {
         Ok(done) => recorded(back, done.executed()),
         Err(error) => {
             let (status, notice) = refused(error);
@@ -429,6 +506,43 @@ impl From<crate::ApiError> for PageError {
     }
 }
 
+/// What an error page said, kept on its response so that [`error_pages_know_the_session`]
+/// can render it again inside the signed-in person's own layout.
+#[derive(Clone, Debug)]
+struct ErrorShown {
+    status: StatusCode,
+    message: String,
+}
+
+/// An error page is rendered where no session is at hand (an extractor's refusal, a `?` in a
+/// handler, the fallback); here, on its way out, it is rendered again with the layout of the
+/// person the request signs in (their name, roles and navigation), so that an error never looks
+/// like being signed out.
+pub async fn error_pages_know_the_session(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let session = session_of(&state, request.headers());
+    let response = next.run(request).await;
+    let Some(shown) = response.extensions().get::<ErrorShown>().cloned() else {
+        return response;
+    };
+    let page = ErrorPage {
+        layout: Layout::new(
+            &state,
+            format!("{} 出错", shown.status.as_u16()),
+            session.as_ref(),
+        ),
+        status: shown.status.as_u16(),
+        message: &shown.message,
+    };
+    match page.render() {
+        Ok(html) => (shown.status, Html(html)).into_response(),
+        Err(_) => response,
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let page = ErrorPage {
@@ -438,14 +552,21 @@ impl IntoResponse for PageError {
                 nav: vec![("/".into(), "首页")],
                 notice: None,
                 organisation: String::new(),
+                engine: None,
             },
             status: self.status.as_u16(),
             message: &self.message,
         };
-        match page.render() {
+        let shown = ErrorShown {
+            status: self.status,
+            message: self.message.clone(),
+        };
+        let mut response = match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),
             Err(_) => (self.status, self.message).into_response(),
-        }
+        };
+        response.extensions_mut().insert(shown);
+        response
     }
 }
 
@@ -454,8 +575,11 @@ pub fn parse<T: std::str::FromStr<Err = kaohe_assess::period::PeriodError>>(
     text: &str,
 ) -> Result<T, PageError> {
     text.parse()
-        .map_err(|error: kaohe_assess::period::PeriodError| {
-            PageError::bad_request(error.to_string())
+        .map_err(|_: kaohe_assess::period::PeriodError| {
+            PageError::bad_request(format!(
+                "网址中的“{}”不是有效的日期、旬、月份或季度。",
+                text.chars().take(20).collect::<String>()
+            ))
         })
 }
 
@@ -474,6 +598,52 @@ pub fn name_of(state: &AppState, person: &str) -> String {
             .get(person)
             .map_or_else(|| person.to_owned(), |known| known.name.clone())
     })
+}
+
+/// The links to the period before and after a page's own: (path, label) each. Every page of
+/// a year, quarter or month has them, so that another period is a tap away, not a typed URL.
+#[derive(Clone, Debug)]
+pub struct Switch {
+    /// The period before.
+    pub previous: (String, String),
+    /// The period after.
+    pub next: (String, String),
+}
+
+impl Switch {
+    /// Years: `prefix/{year}` (and `suffix` after it).
+    pub fn years(prefix: &str, year: i16, suffix: &str) -> Switch {
+        Switch {
+            previous: (
+                format!("{prefix}{}{suffix}", year - 1),
+                format!("{}年", year - 1),
+            ),
+            next: (
+                format!("{prefix}{}{suffix}", year + 1),
+                format!("{}年", year + 1),
+            ),
+        }
+    }
+
+    /// Quarters: `prefix/{quarter}` (and `suffix` after it).
+    pub fn quarters(prefix: &str, quarter: Quarter, suffix: &str) -> Switch {
+        let before = quarter.previous();
+        let after = Month::of(quarter.last_day().tomorrow().expect("a date")).quarter();
+        Switch {
+            previous: (format!("{prefix}{before}{suffix}"), before.name_zh()),
+            next: (format!("{prefix}{after}{suffix}"), after.name_zh()),
+        }
+    }
+
+    /// Months: `prefix/{month}`.
+    pub fn months(prefix: &str, month: Month) -> Switch {
+        let before = Month::of(month.first_day().yesterday().expect("a date"));
+        let after = Month::of(month.last_day().tomorrow().expect("a date"));
+        Switch {
+            previous: (format!("{prefix}{before}"), before.name_zh()),
+            next: (format!("{prefix}{after}"), after.name_zh()),
+        }
+    }
 }
 
 /// The Chinese word of best or worst.

@@ -37,6 +37,14 @@ struct PersonPage {
 }
 
 impl PersonPage {
+    fn switch(&self) -> super::Switch {
+        super::Switch::years(
+            &format!("/people/{}/", self.year.person_id),
+            self.year.year,
+            "",
+        )
+    }
+
     fn kind(&self, kind: &Kind) -> &'static str {
         kind_word(*kind)
     }
@@ -209,6 +217,7 @@ async fn follow_up<C: DeserializeOwned + Into<Command>>(
         state,
         viewer,
         command,
+        form.request_id(),
         &format!("/people/{person}/{year}"),
         |status, notice| {
             person_page(state, viewer, &person, year, Some(notice), status)

@@ -15,11 +15,13 @@ use super::{FormData, Layout, Notice, PageError, PageSession, perform, recorded_
 use crate::AppState;
 use crate::auth::Session;
 
-/// What the entry form holds.
+/// What the entry form holds, and a refused correction's own text, so that nothing typed
+/// is lost.
 struct EntryForm {
     date: String,
     did: String,
     learned: String,
+    amending: Option<AmendEntry>,
 }
 
 #[derive(Template)]
@@ -36,6 +38,27 @@ struct RecordPage {
 }
 
 impl RecordPage {
+    /// The correction refused for `entry`, if that is what the page shows again.
+    fn amending(&self, entry: &EntryView) -> Option<&AmendEntry> {
+        self.form
+            .amending
+            .as_ref()
+            .filter(|amending| amending.entry_id == entry.id)
+    }
+
+    /// A field of `entry`'s correction form: what was typed into a refused correction, else
+    /// the entry's own line (the reason starts empty).
+    fn amend_value(&self, entry: &EntryView, field: &str) -> String {
+        match (self.amending(entry), field) {
+            (Some(amending), "did") => amending.did.clone(),
+            (Some(amending), "learned") => amending.learned.clone(),
+            (Some(amending), _) => amending.reason.clone(),
+            (None, "did") => entry.did.clone(),
+            (None, "learned") => entry.learned.clone(),
+            (None, _) => String::new(),
+        }
+    }
+
     fn status(&self, sheet: &SheetView) -> &'static str {
         match sheet.status {
             SheetStatus::OnTime => "按时上交",
@@ -109,6 +132,7 @@ fn empty_form(viewer: &Session) -> EntryForm {
         date: viewer.today.to_string(),
         did: String::new(),
         learned: String::new(),
+        amending: None,
     }
 }
 
@@ -146,11 +170,13 @@ pub async fn write(
         date: entry.date.to_string(),
         did: entry.did.clone(),
         learned: entry.learned.clone(),
+        amending: None,
     };
     Ok(perform(
         &state,
         &viewer,
         entry,
+        form.request_id(),
         &format!("/record?month={month}"),
         |status, notice| page_for(&state, &viewer, month, kept, Some(notice), status),
     )
@@ -165,6 +191,7 @@ pub async fn amend(
     form: FormData,
 ) -> Result<Response, PageError> {
     let amendment: AmendEntry = form.command(&[("entry_id", &entry_id)])?;
+    let kept = amendment.clone();
     let month = state.engine.read(|ledger| {
         ledger
             .entries
@@ -175,9 +202,13 @@ pub async fn amend(
         &state,
         &viewer,
         amendment,
+        form.request_id(),
         &format!("/record?month={month}"),
         |status, notice| {
-            let kept = empty_form(&viewer);
+            let kept = EntryForm {
+                amending: Some(kept),
+                ..empty_form(&viewer)
+            };
             page_for(&state, &viewer, month, kept, Some(notice), status)
         },
     )
@@ -192,10 +223,36 @@ pub async fn submit_sheet(
 ) -> Result<Response, PageError> {
     let sheet: SubmitSheet = form.command(&[])?;
     let month = Month::of(sheet.period.last_day());
+    let period = sheet.period;
+    let written = state.engine.read(|ledger| {
+        ledger
+            .entry_days
+            .range(
+                (viewer.person_id.clone(), period.first_day())
+                    ..=(viewer.person_id.clone(), period.last_day()),
+            )
+            .count()
+    });
+    let days = period.last_day().day() - period.first_day().day() + 1;
+    if let Some(page) = super::confirm_first(
+        &state,
+        &viewer,
+        &form,
+        "/record/sheets",
+        &format!("/record?month={month}"),
+        &format!("上交{}记录表", period.name_zh()),
+        &[
+            format!("本旬 {days} 天，已填写记录 {written} 条。"),
+            "上交后表内记录只能更正，原记录保留可查。".to_owned(),
+        ],
+    ) {
+        return Ok(page);
+    }
     Ok(perform(
         &state,
         &viewer,
         sheet,
+        form.request_id(),
         &format!("/record?month={month}"),
         |status, notice| {
             page_for(
