@@ -136,11 +136,12 @@ impl State {
         let created: Created = read(fact)?;
         self.policies.adopt(created.policy);
         // Someone must be able to register the first people: the ledger's creator holds the
-        // office role from its first day.
+        // office role from its first day. The genesis names no one, so pages call the creator
+        // by the office's name (党政办), never by its roster id.
         self.people.insert(
             fact.actor_person.into(),
             Person {
-                name: fact.actor_person.into(),
+                name: Role::Office.name_zh().into(),
                 roles: vec![RoleSpan {
                     role: Role::Office,
                     from: day,

@@ -368,7 +368,7 @@ fn the_main_tasks_end_to_end_in_chromium() {
         browser.submit("#confirm button").await;
         browser.sees("已记录").await;
         let nominations = browser.text("#nominations").await;
-        if !nominations.contains("p003") {
+        if !nominations.contains("王芳") {
             browser.fail("the nomination is not listed").await;
         }
 

@@ -789,3 +789,155 @@ fn exports_open_as_utf8_with_bom_and_the_workbook_reads_back_to_the_same_rows() 
         "{text}"
     );
 }
+
+#[test]
+fn exports_are_named_in_the_township_s_words_as_well_as_in_ascii() {
+    let town = decided();
+    let named = |path: &str| {
+        let answer = page(&town, path, "office");
+        assert_eq!(answer.status, 200, "{path}");
+        answer.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let encoded = |text: &str| {
+        text.bytes()
+            .map(|byte| {
+                if byte.is_ascii_alphanumeric() || b"-._".contains(&byte) {
+                    (byte as char).to_string()
+                } else {
+                    format!("%{byte:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    for (path, ascii, zh) in [
+        (
+            "/exports/quarters/2026-Q1.xlsx",
+            "kaohe-2026-Q1.xlsx",
+            "示范镇2026年第一季度考核.xlsx",
+        ),
+        (
+            "/exports/quarters/2026-Q1/designations.csv",
+            "kaohe-2026-Q1-designations.csv",
+            "示范镇2026年第一季度评定结果.csv",
+        ),
+        (
+            "/exports/years/2026.xlsx",
+            "kaohe-2026.xlsx",
+            "示范镇2026年度考核.xlsx",
+        ),
+        (
+            "/exports/years/2026/pay.csv",
+            "kaohe-2026-pay.csv",
+            "示范镇2026年度绩效影响.csv",
+        ),
+    ] {
+        assert_eq!(
+            named(path),
+            format!(
+                "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+                encoded(zh)
+            ),
+            "{path}"
+        );
+    }
+}
+
+/// The text a reader sees: the page without its tags (attributes, links and form values keep
+/// ids and address forms, which nobody reads).
+fn visible_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// What in `text` is written for machines rather than the township: a person's roster id, a
+/// UUID, a date, month or quarter in its address form (2026-03-02, 2026-03, 2026-Q1).
+fn machine_words(text: &str, ids: &[&str]) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let word = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_alphanumeric);
+    let mut found = Vec::new();
+    for id in ids {
+        for (at, _) in text.match_indices(id) {
+            if !word(at.wrapping_sub(1)) && !word(at + id.len()) {
+                found.push((*id).to_owned());
+            }
+        }
+    }
+    for at in 0..bytes.len() {
+        let digits = |from: usize, count: usize| {
+            (from..from + count).all(|i| bytes.get(i).is_some_and(u8::is_ascii_digit))
+        };
+        if at > 0 && bytes[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        if digits(at, 4)
+            && bytes.get(at + 4) == Some(&b'-')
+            && (digits(at + 5, 2) || bytes.get(at + 5) == Some(&b'Q'))
+        {
+            found
+                .push(String::from_utf8_lossy(&bytes[at..(at + 10).min(bytes.len())]).into_owned());
+        }
+        let uuid = bytes.len() >= at + 36
+            && (0..36).all(|i| match i {
+                8 | 13 | 18 | 23 => bytes[at + i] == b'-',
+                _ => bytes[at + i].is_ascii_hexdigit(),
+            });
+        if uuid {
+            found.push(String::from_utf8_lossy(&bytes[at..at + 36]).into_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn no_page_outside_the_ledger_explorer_names_anyone_by_id_or_writes_a_date_for_machines() {
+    let town = decided();
+    let ids = people();
+    let mut read = 0;
+    let mut shown = Vec::new();
+    for person in people() {
+        for path in pages(&town) {
+            if path.starts_with("/ledger") {
+                continue;
+            }
+            let answer = page(&town, &path, person);
+            if answer.status != 200 || !answer.content_type.starts_with("text/html") {
+                continue;
+            }
+            let html = String::from_utf8(answer.body).unwrap();
+            let found = machine_words(&visible_text(&html), &ids);
+            if !found.is_empty() {
+                let text = visible_text(&html);
+                let around: Vec<String> = found
+                    .iter()
+                    .map(|word| {
+                        let at = text.find(word.as_str()).unwrap_or(0);
+                        text[text.floor_char_boundary(at.saturating_sub(30))
+                            ..text.ceil_char_boundary((at + 40).min(text.len()))]
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .collect();
+                shown.push(format!("{path} as {person} shows {around:?}"));
+            }
+            read += 1;
+        }
+    }
+    assert!(shown.is_empty(), "{}", shown.join("\n"));
+    assert!(read > 60, "{read} pages read");
+}

@@ -29,6 +29,8 @@ pub struct Answer {
     pub content_type: String,
     /// The body.
     pub body: Vec<u8>,
+    /// Every header.
+    pub headers: axum::http::HeaderMap,
 }
 
 impl Answer {
@@ -55,6 +57,7 @@ pub fn send(runtime: &Runtime, router: Router, request: Request<Body>) -> Answer
             .get("content-type")
             .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
             .unwrap_or_default();
+        let headers = response.headers().clone();
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .expect("the body is read")
@@ -63,6 +66,7 @@ pub fn send(runtime: &Runtime, router: Router, request: Request<Body>) -> Answer
             status,
             content_type,
             body,
+            headers,
         }
     })
 }

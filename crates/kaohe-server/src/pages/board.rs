@@ -28,6 +28,7 @@ struct BoardPage {
     board: QuarterBoard,
     can_publish: bool,
     notice_text: String,
+    names: super::Names,
 }
 
 impl BoardPage {
@@ -87,11 +88,16 @@ fn board_page(
     render(
         status,
         &BoardPage {
-            layout: Layout::new(state, format!("季度公示板 · {quarter}"), Some(viewer))
-                .with_notice(notice),
+            layout: Layout::new(
+                state,
+                format!("季度公示板 · {}", quarter.name_zh()),
+                Some(viewer),
+            )
+            .with_notice(notice),
             board,
             can_publish,
             notice_text,
+            names: super::Names::of(state),
         },
     )
 }
@@ -155,7 +161,6 @@ pub async fn publish(
 
 /// One designation on the printed notice.
 struct Named {
-    person_id: String,
     name: String,
     stands: bool,
 }
@@ -184,14 +189,13 @@ pub async fn notice(
         .read(|ledger| quarter_board(ledger, quarter, viewer.today));
     let publication = board
         .publication
-        .ok_or_else(|| PageError::not_found(format!("{quarter} 季度的评定尚未公示")))?;
+        .ok_or_else(|| PageError::not_found(format!("{}的评定尚未公示", quarter.name_zh())))?;
     let named = |kind: Kind| {
         board
             .designations
             .iter()
             .filter(|designation| designation.kind == kind)
             .map(|designation| Named {
-                person_id: designation.person_id.clone(),
                 name: designation.name.clone(),
                 stands: designation.stands,
             })
@@ -200,10 +204,14 @@ pub async fn notice(
     Ok(render(
         StatusCode::OK,
         &NoticePage {
-            layout: Layout::new(&state, format!("{quarter} 季度评定公示"), Some(&viewer)),
-            quarter: quarter.to_string(),
+            layout: Layout::new(
+                &state,
+                format!("{}评定公示", quarter.name_zh()),
+                Some(&viewer),
+            ),
+            quarter: quarter.name_zh(),
             text: publication.notice,
-            published_on: publication.published_on.to_string(),
+            published_on: kaohe_assess::period::date_zh(publication.published_on),
             best: named(Kind::Best),
             worst: named(Kind::Worst),
         },
@@ -241,11 +249,17 @@ pub async fn replay(
     )?;
     let report = crate::views::replayed(&state, quarter)
         .await?
-        .ok_or_else(|| PageError::not_found(format!("{quarter} 季度尚无生效的评定，无从复算")))?;
+        .ok_or_else(|| {
+            PageError::not_found(format!("{}尚无生效的评定，无从复算", quarter.name_zh()))
+        })?;
     Ok(render(
         StatusCode::OK,
         &ReplayPage {
-            layout: Layout::new(&state, format!("复算 · {quarter}"), Some(&viewer)),
+            layout: Layout::new(
+                &state,
+                format!("复算 · {}", quarter.name_zh()),
+                Some(&viewer),
+            ),
             report,
         },
     ))

@@ -27,6 +27,7 @@ struct DecidePage {
     cosign: Option<Uuid>,
     chosen_best: Vec<String>,
     chosen_worst: Vec<String>,
+    names: super::Names,
 }
 
 impl DecidePage {
@@ -75,12 +76,17 @@ fn decide_page(
     render(
         status,
         &DecidePage {
-            layout: Layout::new(state, format!("季度评定 · {quarter}"), Some(viewer))
-                .with_notice(notice),
+            layout: Layout::new(
+                state,
+                format!("季度评定 · {}", quarter.name_zh()),
+                Some(viewer),
+            )
+            .with_notice(notice),
             board,
             cosign,
             chosen_best: chosen.0,
             chosen_worst: chosen.1,
+            names: super::Names::of(state),
         },
     )
 }

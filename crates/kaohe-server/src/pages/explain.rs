@@ -20,6 +20,7 @@ struct ExplainPage {
     report: ExplainReport,
     judgment: String,
     overseer: bool,
+    names: super::Names,
 }
 
 impl ExplainPage {
@@ -29,6 +30,34 @@ impl ExplainPage {
             "rested on" => "依据",
             "policy in force" => "适用办法",
             _ => "后续",
+        }
+    }
+
+    /// Who acted, by name and role: 张伟（干部）.
+    fn actor(&self, step: &ProvenStep) -> String {
+        let (person, role) = step
+            .actor
+            .split_once(" (")
+            .map_or((step.actor.as_str(), ""), |(person, role)| {
+                (person, role.trim_end_matches(')'))
+            });
+        match role.parse::<kaohe_assess::Role>() {
+            Ok(kaohe_assess::Role::System) => "按规则生成".into(),
+            Ok(role) => format!("{}（{}）", self.names.one(person), role.name_zh()),
+            Err(_) => self.names.one(person),
+        }
+    }
+
+    /// When, as the township writes it: 2026年3月2日 09:00 (the business time's own clock).
+    fn when(&self, step: &ProvenStep) -> String {
+        let time = &step.business_time;
+        match time.get(..10).map(str::parse::<jiff::civil::Date>) {
+            Some(Ok(day)) => format!(
+                "{} {}",
+                kaohe_assess::period::date_zh(day),
+                time.get(11..16).unwrap_or_default()
+            ),
+            _ => time.clone(),
         }
     }
 
@@ -52,6 +81,12 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let report = crate::views::explained(&state, event_id, query.person, &viewer.person_id).await?;
     let overseer = viewer.is_overseer();
+    let names = super::Names::of(&state);
+    let mut report = report;
+    for step in &mut report.steps {
+        step.summary = names.in_text(&step.summary);
+    }
+    report.subject = report.subject.map(|subject| names.one(&subject));
     let judgment = report
         .steps
         .iter()
@@ -65,6 +100,7 @@ pub async fn page(
             report,
             judgment,
             overseer,
+            names,
         },
     ))
 }

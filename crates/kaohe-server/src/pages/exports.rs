@@ -273,18 +273,28 @@ pub fn xlsx_bytes(tables: &[Table]) -> Result<Vec<u8>, PageError> {
     workbook.save_to_buffer().map_err(PageError::internal)
 }
 
-fn file(bytes: Vec<u8>, media: &'static str, name: &str) -> Response {
+/// A download named twice: `name` in ASCII for old clients, `name_zh` (the township's own
+/// words, 示范镇2026年第一季度评定结果.csv) for every browser that reads RFC 6266's `filename*`.
+fn file(bytes: Vec<u8>, media: &'static str, name: &str, name_zh: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, media.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!(
+                    "attachment; filename=\"{name}\"; filename*=UTF-8''{}",
+                    super::encode(name_zh)
+                ),
             ),
         ],
         bytes,
     )
         .into_response()
+}
+
+/// The organisation the ledger was created for, which every file name begins with.
+fn organisation(state: &AppState) -> String {
+    state.engine.store().genesis().organisation.clone()
 }
 
 const CSV: &str = "text/csv; charset=utf-8";
@@ -327,7 +337,12 @@ pub async fn quarter_workbook(
             .ok_or_else(|| PageError::not_found("导出文件以 .xlsx 结尾"))?,
     )?;
     let bytes = xlsx_bytes(&quarters_of(&state, &viewer, &[quarter]))?;
-    Ok(file(bytes, XLSX, &format!("kaohe-{quarter}.xlsx")))
+    Ok(file(
+        bytes,
+        XLSX,
+        &format!("kaohe-{quarter}.xlsx"),
+        &format!("{}{}考核.xlsx", organisation(&state), quarter.name_zh()),
+    ))
 }
 
 /// `GET /exports/quarters/{quarter}/{table}.csv`.
@@ -339,10 +354,17 @@ pub async fn quarter_table(
     require(&viewer)?;
     let quarter: Quarter = parse(&quarter)?;
     let table = table_named(quarters_of(&state, &viewer, &[quarter]), &name)?;
+    let name_zh = format!(
+        "{}{}{}.csv",
+        organisation(&state),
+        quarter.name_zh(),
+        table.sheet
+    );
     Ok(file(
         csv_bytes(&table)?,
         CSV,
         &format!("kaohe-{quarter}-{name}"),
+        &name_zh,
     ))
 }
 
@@ -365,7 +387,12 @@ pub async fn year_workbook(
             .ok_or_else(|| PageError::not_found("导出文件以 .xlsx 结尾"))?,
     )?;
     let bytes = xlsx_bytes(&quarters_of(&state, &viewer, &Quarter::of_year(year)))?;
-    Ok(file(bytes, XLSX, &format!("kaohe-{year}.xlsx")))
+    Ok(file(
+        bytes,
+        XLSX,
+        &format!("kaohe-{year}.xlsx"),
+        &format!("{}{year}年度考核.xlsx", organisation(&state)),
+    ))
 }
 
 /// `GET /exports/years/{year}/{table}.csv`.
@@ -377,9 +404,11 @@ pub async fn year_table(
     require(&viewer)?;
     let year = year_of(&year)?;
     let table = table_named(quarters_of(&state, &viewer, &Quarter::of_year(year)), &name)?;
+    let name_zh = format!("{}{year}年度{}.csv", organisation(&state), table.sheet);
     Ok(file(
         csv_bytes(&table)?,
         CSV,
         &format!("kaohe-{year}-{name}"),
+        &name_zh,
     ))
 }

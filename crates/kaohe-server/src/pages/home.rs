@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kaohe_assess::Outcome;
 use kaohe_assess::Role;
-use kaohe_assess::period::{Month, Period, date_zh};
+use kaohe_assess::period::{Month, date_zh};
 use kaohe_assess::todo::{Due, Todo};
 use kaohe_assess::views::{self, QuarterStage};
 
@@ -221,12 +221,17 @@ fn home(state: &AppState, viewer: &Session) -> Response {
     state.engine.read(|ledger| {
         if viewer.has(Role::Cadre) {
             let due = views::record_due(ledger, me, today);
-            let sheets: Vec<String> = due.sheets_due.iter().map(Period::to_string).collect();
+            let sheets: Vec<String> = due
+                .sheets_due
+                .iter()
+                .map(|period| period.name_zh())
+                .collect();
             cards.push(Card {
                 title: "我的工作记录（一记）".into(),
                 lines: vec![
                     format!(
-                        "今天（{today}）的记录：{}",
+                        "今天（{}）的记录：{}",
+                        date_zh(today),
                         if due.written_today {
                             "已填写"
                         } else {
@@ -246,7 +251,7 @@ fn home(state: &AppState, viewer: &Session) -> Response {
         if viewer.has(Role::AreaChief) {
             let area = views::area_month(ledger, me, month);
             cards.push(Card {
-                title: format!("片区意见（{month}）"),
+                title: format!("片区意见（{}）", month.name_zh()),
                 lines: vec![format!(
                     "片区人员 {} 名，已提出意见 {} 条",
                     area.cadres.len(),
@@ -265,14 +270,14 @@ fn home(state: &AppState, viewer: &Session) -> Response {
                 .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
                 .count();
             cards.push(Card {
-                title: format!("分管月评（{month}）"),
+                title: format!("分管月评（{}）", month.name_zh()),
                 lines: vec![
                     format!("分管 {} 人，待阅记录表 {unread} 份", view.supervisees.len()),
                     format!(
                         "已提名 {} 人次{}",
                         view.nominations.len(),
                         view.nominations_due
-                            .map(|due| format!("，提名截止 {due}"))
+                            .map(|due| format!("，提名截止 {}", date_zh(due)))
                             .unwrap_or_default()
                     ),
                 ],
@@ -288,7 +293,7 @@ fn home(state: &AppState, viewer: &Session) -> Response {
                 QuarterStage::NotProposed => "尚未提出评定方案",
             };
             cards.push(Card {
-                title: format!("季度评定（{quarter}）"),
+                title: format!("季度评定（{}）", quarter.name_zh()),
                 lines: vec![status.into()],
                 link: format!("/decide/{quarter}"),
                 action: "提出或会签评定方案",
@@ -314,7 +319,7 @@ fn home(state: &AppState, viewer: &Session) -> Response {
                 QuarterStage::Proposed | QuarterStage::NotProposed => "评定尚未生效",
             };
             cards.push(Card {
-                title: format!("季度公示（{quarter}）"),
+                title: format!("季度公示（{}）", quarter.name_zh()),
                 lines: vec![status.into()],
                 link: format!("/quarters/{quarter}"),
                 action: "查看公示板、发布公示",

@@ -111,8 +111,10 @@ fn leader_page(
                         id,
                         cadre_id: supervisee.person_id.clone(),
                         label: format!(
-                            "{} 的 {} 旬记录表（{} 条）",
-                            supervisee.name, sheet.period, sheet.entries
+                            "{} 的{}记录表（{} 条）",
+                            supervisee.name,
+                            sheet.period.name_zh(),
+                            sheet.entries
                         ),
                     });
                 }
@@ -137,8 +139,12 @@ fn leader_page(
     render(
         status,
         &LeaderPage {
-            layout: Layout::new(state, format!("分管月评 · {month}"), Some(viewer))
-                .with_notice(notice),
+            layout: Layout::new(
+                state,
+                format!("分管月评 · {}", month.name_zh()),
+                Some(viewer),
+            )
+            .with_notice(notice),
             view,
             citations,
             form,
@@ -387,8 +393,12 @@ fn chief_page(
     render(
         status,
         &ChiefPage {
-            layout: Layout::new(state, format!("片区意见 · {month}"), Some(viewer))
-                .with_notice(notice),
+            layout: Layout::new(
+                state,
+                format!("片区意见 · {}", month.name_zh()),
+                Some(viewer),
+            )
+            .with_notice(notice),
             month: month.to_string(),
             cadres,
             cadre_id: kept.0,

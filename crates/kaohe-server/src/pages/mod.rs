@@ -646,6 +646,79 @@ impl Switch {
     }
 }
 
+/// The roster's names by person id, for pages that list people an event names by id.
+pub struct Names(std::collections::BTreeMap<String, String>);
+
+impl Names {
+    /// The names of everyone on the roster now.
+    pub fn of(state: &AppState) -> Names {
+        Names(state.engine.read(|ledger| {
+            ledger
+                .people
+                .iter()
+                .map(|(id, person)| (id.clone(), person.name.clone()))
+                .collect()
+        }))
+    }
+
+    /// One person's name (the id itself if the roster does not know it).
+    pub fn one(&self, person: &str) -> String {
+        self.0
+            .get(person)
+            .cloned()
+            .unwrap_or_else(|| person.to_owned())
+    }
+
+    /// `text` with every roster id in it (a whole ASCII word) written as the person's name:
+    /// for lines the rules write with ids, such as an explanation's steps.
+    pub fn in_text(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            out.push_str(&rest[..start]);
+            let word_len = rest[start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len() - start);
+            let word = &rest[start..start + word_len];
+            match self.0.get(word) {
+                Some(name) => out.push_str(name),
+                None => out.push_str(word),
+            }
+            rest = &rest[start + word_len..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Several people's names, joined as the township lists them (张三、李四).
+    pub fn list(&self, people: &[String]) -> String {
+        people
+            .iter()
+            .map(|person| self.one(person))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+}
+
+/// A month, quarter or period kept as its address form (2026-03, 2026-Q1, 2026-03-1), as the
+/// township writes it (2026年3月, 2026年第一季度, 3月上旬); any other text as it is.
+pub fn period_text_zh(text: &str) -> String {
+    if let Ok(month) = text.parse::<Month>() {
+        month.name_zh()
+    } else if let Ok(quarter) = text.parse::<Quarter>() {
+        quarter.name_zh()
+    } else if let Ok(period) = text.parse::<kaohe_assess::period::Period>() {
+        period.name_zh()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A day as the township writes it, 2026年3月2日, for templates (which pass by reference).
+pub fn date_zh(date: &jiff::civil::Date) -> String {
+    kaohe_assess::period::date_zh(*date)
+}
+
 /// The Chinese word of best or worst.
 pub fn kind_word(kind: kaohe_assess::state::Kind) -> &'static str {
     kind.name_zh()

@@ -34,6 +34,7 @@ struct PersonPage {
     leads: bool,
     /// Quarters published and still within their appeal window.
     published: Vec<Quarter>,
+    names: super::Names,
 }
 
 impl PersonPage {
@@ -173,6 +174,7 @@ pub fn person_page(
             own,
             leads: leads_today,
             published,
+            names: super::Names::of(state),
         },
     ))
 }
