@@ -26,7 +26,8 @@ pub fn recorded_through(events: &[ParsedEvent], day: Date, zone: &TimeZone) -> u
     events.partition_point(|event| event.recorded_time.to_zoned(zone.clone()).date() <= day)
 }
 
-fn name_of(state: &State, person: &str) -> String {
+/// A person's name, or the id itself where the roster does not know it.
+pub fn name_of(state: &State, person: &str) -> String {
     state
         .people
         .get(person)

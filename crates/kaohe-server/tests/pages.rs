@@ -769,6 +769,11 @@ fn exports_open_as_utf8_with_bom_and_the_workbook_reads_back_to_the_same_rows() 
                             format!("{}", *number as i64)
                         }
                         Data::Int(number) => number.to_string(),
+                        // A day is a real date in the workbook: Excel's serial day count.
+                        Data::DateTime(day) => jiff::civil::date(1899, 12, 30)
+                            .checked_add(jiff::Span::new().days(day.as_f64() as i64))
+                            .unwrap()
+                            .to_string(),
                         Data::Empty => String::new(),
                         other => other.to_string(),
                     })
@@ -785,9 +790,47 @@ fn exports_open_as_utf8_with_bom_and_the_workbook_reads_back_to_the_same_rows() 
     );
     let text = String::from_utf8(csv.body).unwrap();
     assert!(
-        text.contains("2026-Q1,最差,p002,李娜,有效,复评中"),
+        text.contains("2026年第一季度,最差,p002,李娜,有效,复评中"),
         "{text}"
     );
+}
+
+#[test]
+fn workbooks_keep_the_header_in_view_filter_every_column_and_list_everyone_s_pay() {
+    use std::io::Read;
+    let town = decided();
+    let workbook = page(&town, "/exports/years/2026.xlsx", "office");
+    assert_eq!(workbook.status, 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(workbook.body)).unwrap();
+    for sheet in 1..=4 {
+        let mut xml = String::new();
+        zip.by_name(&format!("xl/worksheets/sheet{sheet}.xml"))
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        assert!(
+            xml.contains("ySplit=\"1\"") && xml.contains("state=\"frozen\""),
+            "sheet {sheet}: the header row is not frozen"
+        );
+        assert!(
+            xml.contains("<autoFilter ref=\"A1:"),
+            "sheet {sheet}: no filter"
+        );
+        assert!(xml.contains("<cols>"), "sheet {sheet}: no column widths");
+    }
+    // The pay table lists every cadre of the year, sanctioned or not.
+    let pay = page(&town, "/exports/years/2026/pay.csv", "office");
+    let text = String::from_utf8(pay.body).unwrap();
+    for cadre in ["p001", "p002", "p003"] {
+        assert!(
+            text.contains(&format!(",{cadre},")),
+            "{cadre} missing: {text}"
+        );
+    }
+    // Leaders are named, not numbered, in the rankings.
+    let rankings = page(&town, "/exports/quarters/2026-Q1/rankings.csv", "office");
+    let text = String::from_utf8(rankings.body).unwrap();
+    assert!(!text.contains("l01"), "{text}");
 }
 
 #[test]

@@ -5,10 +5,11 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use kaohe_assess::Role;
 use kaohe_assess::State as Ledger;
 use kaohe_assess::period::Quarter;
 use kaohe_assess::state::Kind;
-use kaohe_assess::views::{person_pay, pool_ranking, quarter_board};
+use kaohe_assess::views::{name_of, person_pay, pool_ranking, quarter_board};
 
 use super::{PageError, PageSession, kind_word, parse};
 use crate::AppState;
@@ -24,6 +25,8 @@ pub enum Cell {
     Text(String),
     /// A whole number.
     Number(i64),
+    /// A day: ISO in CSV (which every spreadsheet reads as a date), a real date in XLSX.
+    Date(jiff::civil::Date),
 }
 
 impl Cell {
@@ -31,6 +34,7 @@ impl Cell {
         match self {
             Cell::Text(text) => text.clone(),
             Cell::Number(number) => number.to_string(),
+            Cell::Date(day) => day.to_string(),
         }
     }
 }
@@ -64,13 +68,20 @@ pub fn tables(ledger: &Ledger, quarters: &[Quarter], today: jiff::civil::Date) -
         for kind in [Kind::Best, Kind::Worst] {
             for (rank, entry) in pool_ranking(ledger, *quarter, kind).iter().enumerate() {
                 rankings.push(vec![
-                    text(quarter.to_string()),
+                    text(quarter.name_zh()),
                     text(kind_word(kind)),
                     Cell::Number(rank as i64 + 1),
                     text(entry.person_id.clone()),
                     text(entry.name.clone()),
                     Cell::Number(entry.times as i64),
-                    text(entry.leaders.join("、")),
+                    text(
+                        entry
+                            .leaders
+                            .iter()
+                            .map(|leader| name_of(ledger, leader))
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                    ),
                 ]);
             }
         }
@@ -81,7 +92,7 @@ pub fn tables(ledger: &Ledger, quarters: &[Quarter], today: jiff::civil::Date) -
                 .iter()
                 .find(|appeal| appeal.id == designation.appeal_id.unwrap_or_default());
             designations.push(vec![
-                text(quarter.to_string()),
+                text(quarter.name_zh()),
                 text(kind_word(designation.kind)),
                 text(designation.person_id.clone()),
                 text(designation.name.clone()),
@@ -108,19 +119,14 @@ pub fn tables(ledger: &Ledger, quarters: &[Quarter], today: jiff::civil::Date) -
                 paid.push(sanction.person_id.clone());
             }
             sanctions.push(vec![
-                text(quarter.to_string()),
+                text(quarter.name_zh()),
                 text(sanction.person_id.clone()),
                 text(sanction.name.clone()),
                 text(sanction.sanction.name_zh()),
                 sanction
                     .bonus_bp
                     .map_or(text(""), |bp| Cell::Number(i64::from(bp) / 100)),
-                text(
-                    sanction
-                        .rectify_by
-                        .map(|day| day.to_string())
-                        .unwrap_or_default(),
-                ),
+                sanction.rectify_by.map_or(text(""), Cell::Date),
                 text(if sanction.revoked_by.is_some() {
                     "已撤销"
                 } else {
@@ -153,7 +159,11 @@ pub fn tables(ledger: &Ledger, quarters: &[Quarter], today: jiff::civil::Date) -
     let year = quarters
         .first()
         .map_or(today.year(), |quarter| quarter.year());
+    // The pay table covers everyone assessed that year, not only those a sanction touched, so
+    // that the finance office can take it as the whole list.
+    paid.extend(assessed_in(ledger, year));
     paid.sort();
+    paid.dedup();
     let pay = paid
         .iter()
         .map(|person| {
@@ -232,6 +242,28 @@ pub fn tables(ledger: &Ledger, quarters: &[Quarter], today: jiff::civil::Date) -
     ]
 }
 
+/// Everyone who held the cadre role on some day of `year`.
+fn assessed_in(ledger: &Ledger, year: i16) -> Vec<String> {
+    let (Ok(first), Ok(last)) = (
+        jiff::civil::Date::new(year, 1, 1),
+        jiff::civil::Date::new(year, 12, 31),
+    ) else {
+        return Vec::new();
+    };
+    ledger
+        .people
+        .iter()
+        .filter(|(_, person)| {
+            person.roles.iter().any(|span| {
+                span.role == Role::Cadre
+                    && span.from <= last
+                    && span.until.is_none_or(|until| until >= first)
+            })
+        })
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
 /// A table as CSV: the byte-order mark, the header, the rows.
 pub fn csv_bytes(table: &Table) -> Result<Vec<u8>, PageError> {
     let mut writer = csv::Writer::from_writer(BOM.to_vec());
@@ -246,11 +278,13 @@ pub fn csv_bytes(table: &Table) -> Result<Vec<u8>, PageError> {
     writer.into_inner().map_err(PageError::internal)
 }
 
-/// The tables as an XLSX workbook, one sheet each.
+/// The tables as an XLSX workbook, one sheet each: a bold header row that stays in view, a
+/// filter on every column, columns as wide as their text, days as dates (2026年4月30日).
 pub fn xlsx_bytes(tables: &[Table]) -> Result<Vec<u8>, PageError> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
+    let day_format = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
     for table in tables {
         let sheet = workbook.add_worksheet();
         sheet.set_name(table.sheet).map_err(PageError::internal)?;
@@ -262,13 +296,29 @@ pub fn xlsx_bytes(tables: &[Table]) -> Result<Vec<u8>, PageError> {
         for (index, row) in table.rows.iter().enumerate() {
             let line = index as u32 + 1;
             for (column, cell) in row.iter().enumerate() {
+                let column = column as u16;
                 match cell {
-                    Cell::Text(value) => sheet.write_string(line, column as u16, value),
-                    Cell::Number(value) => sheet.write_number(line, column as u16, *value as f64),
+                    Cell::Text(value) => sheet.write_string(line, column, value),
+                    Cell::Number(value) => sheet.write_number(line, column, *value as f64),
+                    Cell::Date(day) => {
+                        let date = ExcelDateTime::from_ymd(
+                            day.year() as u16,
+                            day.month() as u8,
+                            day.day() as u8,
+                        )
+                        .map_err(PageError::internal)?;
+                        sheet.write_datetime_with_format(line, column, &date, &day_format)
+                    }
                 }
                 .map_err(PageError::internal)?;
             }
         }
+        let last_column = table.header.len().saturating_sub(1) as u16;
+        sheet.set_freeze_panes(1, 0).map_err(PageError::internal)?;
+        sheet
+            .autofilter(0, 0, table.rows.len() as u32, last_column)
+            .map_err(PageError::internal)?;
+        sheet.autofit();
     }
     workbook.save_to_buffer().map_err(PageError::internal)
 }
