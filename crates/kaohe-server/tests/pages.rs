@@ -724,6 +724,18 @@ fn every_form_makes_its_command_and_a_malformed_one_is_refused_before_the_rules(
         ],
         [85, 90, 88, 80, 87]
     );
+    // The form for the cadre not yet scored states the scale and each dimension's weight, as
+    // the policy in force has them, and the highest score a field takes.
+    let text = String::from_utf8(page(&town, "/leader/2026-05", "l01").body).unwrap();
+    for shown in [
+        "按考核办法第2版：每项满分 100 分",
+        "思想品德（权重 20%）",
+        "工作能力（权重 30%）",
+        "线上工作（权重 15%）",
+        "max=\"100\" name=\"scores.liaison\"",
+    ] {
+        assert!(text.contains(shown), "{shown} missing: {text}");
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@ use kaohe_assess::Command;
 use kaohe_assess::Role;
 use kaohe_assess::commands::{GiveOpinion, GiveScores, Nominate, ReadSheet};
 use kaohe_assess::period::Month;
+use kaohe_assess::policy::Scoring;
 use kaohe_assess::state::Kind;
 use kaohe_assess::views::{AreaCadre, LeaderMonth, SheetStatus, area_month, leader_month};
 use serde::Deserialize;
@@ -48,6 +49,18 @@ struct LeaderPage {
     form: NominationForm,
     scored_best: String,
     scored_worst: String,
+    /// The scale and weights of the month's scoring, if it is scored.
+    scale: Option<Scoring>,
+}
+
+/// One dimension of the scoring form, as the policy in force weighs it.
+struct Dimension {
+    /// The field's name in the form.
+    field: &'static str,
+    /// The township's word for it.
+    label: &'static str,
+    /// Its weight, in percent (30, 12.5).
+    weight: String,
 }
 
 impl LeaderPage {
@@ -66,6 +79,36 @@ impl LeaderPage {
 
     fn kind(&self, kind: &Kind) -> &'static str {
         kind_word(*kind)
+    }
+
+    /// The highest score on a dimension, in points (100, 10).
+    fn score_max(&self) -> String {
+        self.scale
+            .as_ref()
+            .map(|scale| points(scale.score_max_tenths * 10))
+            .unwrap_or_default()
+    }
+
+    /// The five dimensions with their weights, in the order of the source.
+    fn dimensions(&self) -> Vec<Dimension> {
+        let Some(scale) = &self.scale else {
+            return Vec::new();
+        };
+        let weights = &scale.weights_bp;
+        [
+            ("scores.ideology", "思想品德", weights.ideology),
+            ("scores.ability", "工作能力", weights.ability),
+            ("scores.discipline", "纪律考勤", weights.discipline),
+            ("scores.liaison", "联片驻村", weights.liaison),
+            ("scores.line_work", "线上工作", weights.line_work),
+        ]
+        .into_iter()
+        .map(|(field, label, bp)| Dimension {
+            field,
+            label,
+            weight: points(bp),
+        })
+        .collect()
     }
 
     fn weighted(&self, milli: &u64) -> String {
@@ -93,6 +136,12 @@ pub struct MonthQuery {
     ok: Option<u64>,
 }
 
+/// Hundredths as a short decimal: 3000 is 30, 1250 is 12.5.
+fn points(hundredths: u32) -> String {
+    let text = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 fn leader_page(
     state: &AppState,
     viewer: &Session,
@@ -101,7 +150,7 @@ fn leader_page(
     notice: Option<Notice>,
     status: StatusCode,
 ) -> Response {
-    let (view, citations) = state.engine.read(|ledger| {
+    let (view, citations, scale) = state.engine.read(|ledger| {
         let view = leader_month(ledger, &viewer.person_id, month, viewer.today);
         let mut citations = Vec::new();
         for supervisee in &view.supervisees {
@@ -127,11 +176,14 @@ fn leader_page(
                 });
             }
         }
-        (view, citations)
+        let scale = ledger
+            .policy_on(month.last_day())
+            .and_then(|policy| policy.scoring.clone());
+        (view, citations, scale)
     });
     let name = |id: &Option<String>| {
         id.as_deref()
-            .map(|id| format!("{}（{id}）", super::name_of(state, id)))
+            .map(|id| super::name_of(state, id))
             .unwrap_or_default()
     };
     let scored_best = name(&view.scored_best);
@@ -150,6 +202,7 @@ fn leader_page(
             form,
             scored_best,
             scored_worst,
+            scale,
         },
     )
 }
