@@ -177,14 +177,14 @@ fn describe_ratings(event_type: EventType, payload: &Value) -> String {
             policy_zh(payload)
         ),
         EventType::DecisionProposed => format!(
-            "提出{}季度评议方案：最佳工作者 {}，最差工作者 {}{}",
+            "提出{}的季度评议方案：最佳工作者 {}，最差工作者 {}{}",
             word(&payload["quarter"], Quarter::name_zh),
             join_ids(&payload["best"]),
             join_ids(&payload["worst"]),
             policy_zh(payload)
         ),
         EventType::DecisionCosigned => format!(
-            "会签{}季度评议，决定生效",
+            "会签{}的季度评议方案，决定生效",
             word(&payload["quarter"], Quarter::name_zh)
         ),
         EventType::ScoresGiven => format!(

@@ -74,6 +74,14 @@ struct Browser {
     _profile: tempfile::TempDir,
 }
 
+/// How many pages a PDF has: its page objects (`/Type /Page`, not `/Type /Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let needle = b"/Type /Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|window| window.starts_with(needle) && window[needle.len()] != b's')
+        .count()
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -196,6 +204,31 @@ impl Browser {
     }
 
     /// Stop here: save a screenshot and the page's source, then fail.
+    /// The pages of the current page printed to A4 PDF, whole and without its appendix (the
+    /// element `#proofs`, removed from the page for the second printing).
+    async fn printed_pages(&self) -> (usize, usize) {
+        let configuration = fantoccini::wd::PrintConfiguration::builder()
+            .build()
+            .expect("an A4 print configuration");
+        let whole = match self.client.print(configuration.clone()).await {
+            Ok(pdf) => pdf_pages(&pdf),
+            Err(error) => self.fail(&format!("cannot print: {error}")).await,
+        };
+        if let Err(error) = self
+            .client
+            .execute("document.getElementById('proofs').remove()", Vec::new())
+            .await
+        {
+            self.fail(&format!("cannot remove the appendix: {error}"))
+                .await;
+        }
+        let before = match self.client.print(configuration).await {
+            Ok(pdf) => pdf_pages(&pdf),
+            Err(error) => self.fail(&format!("cannot print: {error}")).await,
+        };
+        (whole, before)
+    }
+
     async fn fail(&self, what: &str) -> ! {
         let stem = format!(
             "{}-{}",
@@ -460,6 +493,16 @@ fn the_main_tasks_end_to_end_in_chromium() {
             .await;
         browser.sees("已核验：").await;
         let source = browser.source().await;
+        // Printed, the explanation of the overturned designation reads in plain words on at
+        // most two A4 pages; the proofs follow as an appendix.
+        let (whole, before_appendix) = browser.printed_pages().await;
+        if before_appendix == 0 || before_appendix > 2 || whole <= before_appendix {
+            browser
+                .fail(&format!(
+                    "the explanation prints on {before_appendix} pages before its appendix, {whole} in all"
+                ))
+                .await;
+        }
         for step in [
             "appeal_filed",
             "appeal_answered",

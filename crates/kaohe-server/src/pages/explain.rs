@@ -43,7 +43,14 @@ impl ExplainPage {
             });
         match role.parse::<kaohe_assess::Role>() {
             Ok(kaohe_assess::Role::System) => "按规则生成".into(),
-            Ok(role) => format!("{}（{}）", self.names.one(person), role.name_zh()),
+            Ok(role) => {
+                let name = self.names.one(person);
+                if name == role.name_zh() {
+                    name
+                } else {
+                    format!("{name}（{}）", role.name_zh())
+                }
+            }
             Err(_) => self.names.one(person),
         }
     }
