@@ -996,3 +996,78 @@ fn no_page_outside_the_ledger_explorer_names_anyone_by_id_or_writes_a_date_for_m
     assert!(shown.is_empty(), "{}", shown.join("\n"));
     assert!(read > 60, "{read} pages read");
 }
+
+#[test]
+fn the_office_prints_sign_in_slips_whose_qr_code_signs_the_person_in() {
+    let town = support::town();
+    let body = "person_id=p001&person_id=l01";
+    // Only the office issues slips.
+    assert_eq!(form(&town, "/people/slips", "p001", body).status, 403);
+    // First a preview, recording nothing.
+    let before = town.size();
+    let preview = form(&town, "/people/slips", "office", body);
+    let text = String::from_utf8(preview.body).unwrap();
+    assert_eq!(preview.status, 200, "{text}");
+    assert!(
+        text.contains("请确认") && text.contains("为 2 人签发新的登录凭条"),
+        "{text}"
+    );
+    assert_eq!(town.size(), before);
+    // Confirmed: a token each, shown once, with its QR code.
+    let slips = form(
+        &town,
+        "/people/slips",
+        "office",
+        &format!("{body}&confirmed=1"),
+    );
+    let text = String::from_utf8(slips.body).unwrap();
+    assert_eq!(slips.status, 200, "{text}");
+    assert_eq!(town.size(), before + 2);
+    let tokens: Vec<&str> = text
+        .split("<p class=\"mono token\">")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('<').unwrap()])
+        .collect();
+    assert_eq!(tokens.len(), 2, "{text}");
+    for token in tokens {
+        // The QR code is the sign-in link with this token, drawn on the server.
+        let link = format!("http://127.0.0.1/signin?token={token}");
+        let svg = qrcode::QrCode::new(link.as_bytes())
+            .unwrap()
+            .render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(160, 160)
+            .build();
+        use base64::Engine as _;
+        let image = format!(
+            "data:image/svg+xml;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(svg)
+        );
+        assert!(text.contains(&image), "no QR code of {link}");
+        // And the link signs in.
+        let signed_in = town.get(&format!("/signin?token={token}"), None);
+        assert_eq!(signed_in.status, 303);
+        assert!(
+            signed_in.headers["set-cookie"]
+                .to_str()
+                .unwrap()
+                .contains(token)
+        );
+    }
+    assert!(text.contains("张伟"), "{text}");
+    // Nobody, or too many, is refused before anything is issued.
+    assert_eq!(
+        form(&town, "/people/slips", "office", "confirmed=1").status,
+        422
+    );
+    assert_eq!(
+        form(
+            &town,
+            "/people/slips",
+            "office",
+            "person_id=p999&confirmed=1"
+        )
+        .status,
+        404
+    );
+    assert_eq!(town.size(), before + 2);
+}

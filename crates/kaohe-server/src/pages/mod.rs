@@ -22,6 +22,7 @@ mod person;
 mod record;
 mod sheet;
 mod signin;
+pub mod slips;
 
 use askama::Template;
 use axum::Router;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/static/kaohe.css", get(stylesheet))
         .route("/signin", get(signin::form).post(signin::submit))
         .route("/signout", post(signin::signout))
+        .route("/people/slips", post(slips::issue))
         .route("/record", get(record::page))
         .route("/record/entries", post(record::write))
         .route("/record/entries/{entry_id}/amend", post(record::amend))

@@ -30,6 +30,8 @@ struct PeoplePage {
     roles: Vec<Role>,
     query: PeopleQuery,
     year: i16,
+    /// Whether the viewer may issue sign-in slips (the office).
+    issues_slips: bool,
 }
 
 impl PeoplePage {
@@ -97,6 +99,7 @@ pub async fn page(
             roles: Role::ASSIGNABLE.to_vec(),
             query,
             year: viewer.today.year(),
+            issues_slips: viewer.has(Role::Office),
         },
     ))
 }
