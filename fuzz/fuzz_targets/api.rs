@@ -481,6 +481,7 @@ impl World {
             status,
             content_type,
             body,
+            ..
         } = send(&RUNTIME, self.router.clone(), request);
         let text = String::from_utf8_lossy(&body);
         assert!(
