@@ -290,12 +290,7 @@ impl List<'_> {
         let nominations_due = state.nomination_due(month);
         if self.holds(Role::SupervisingLeader) {
             let view = crate::views::leader_month(state, person, month, today);
-            let unread = view
-                .supervisees
-                .iter()
-                .flat_map(|supervisee| &supervisee.sheets)
-                .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
-                .count();
+            let unread = view.unread_sheets();
             if unread > 0 {
                 self.push(
                     Todo::ReadSheets {

@@ -73,6 +73,13 @@ pub struct SheetView {
     pub displayed: bool,
 }
 
+impl SheetView {
+    /// Whether the sheet was handed in and waits for its leader's 阅看.
+    pub fn waits_for_reading(&self) -> bool {
+        self.submission_id.is_some() && !self.read
+    }
+}
+
 fn sheet_view(state: &State, person: &str, period: Period, today: Date) -> SheetView {
     let due_on = state.sheet_due_on(period);
     match state.sheets.get(&(person.to_owned(), period)) {
@@ -272,6 +279,17 @@ pub struct LeaderMonth {
     pub scored_best: Option<String>,
     /// Under numeric scoring, whom the scores give as worst.
     pub scored_worst: Option<String>,
+}
+
+impl LeaderMonth {
+    /// The sheets handed in that the leader has not read yet.
+    pub fn unread_sheets(&self) -> usize {
+        self.supervisees
+            .iter()
+            .flat_map(|supervisee| &supervisee.sheets)
+            .filter(|sheet| sheet.waits_for_reading())
+            .count()
+    }
 }
 
 /// The month of `leader`, as the state stands, with `today` deciding what is overdue.

@@ -263,12 +263,7 @@ fn home(state: &AppState, viewer: &Session) -> Response {
         }
         if viewer.has(Role::SupervisingLeader) {
             let view = views::leader_month(ledger, me, month, today);
-            let unread = view
-                .supervisees
-                .iter()
-                .flat_map(|supervisee| &supervisee.sheets)
-                .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
-                .count();
+            let unread = view.unread_sheets();
             cards.push(Card {
                 title: format!("分管月评（{}）", month.name_zh()),
                 lines: vec![

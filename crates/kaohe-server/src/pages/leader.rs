@@ -121,12 +121,7 @@ impl LeaderPage {
 
     /// Sheets handed in and not yet read.
     fn unread(&self) -> usize {
-        self.view
-            .supervisees
-            .iter()
-            .flat_map(|supervisee| &supervisee.sheets)
-            .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
-            .count()
+        self.view.unread_sheets()
     }
 }
 
@@ -289,7 +284,7 @@ pub async fn read_all(
                 supervisee
                     .sheets
                     .into_iter()
-                    .filter(|sheet| sheet.submission_id.is_some() && !sheet.read)
+                    .filter(|sheet| sheet.waits_for_reading())
                     .map(move |sheet| {
                         (
                             supervisee.name.clone(),
